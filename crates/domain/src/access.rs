@@ -1,0 +1,214 @@
+//! The one permission table: who may do what to which record.
+//!
+//! A grant names a role, a permission and the widest relationship to the record at which it
+//! applies. Anything not granted here is denied. Every route in `hearth-web` names one
+//! [`Permission`], and the authorisation-matrix test walks every route × role × relationship
+//! against this table.
+
+use serde::Serialize;
+
+use crate::org::{Role, StaffPlacement};
+
+/// Something a person may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Permission {
+    /// Find people and teams: names, roles, teams, work email, and the org structure.
+    ViewDirectory,
+    /// Read a person's full staff record: contract, FTE, dates, skills, status.
+    ViewStaffRecord,
+    /// Add staff, move them between teams and line managers, record leavers.
+    ManageStaff,
+    /// Change the roles a person holds.
+    ManageRoles,
+    /// Clear a person's MFA so they enrol again at next sign-in.
+    ResetMfa,
+    /// Add and change service areas, teams and offices.
+    ManageOrg,
+    /// Read the audit trail.
+    ViewAudit,
+}
+
+impl Permission {
+    pub const ALL: &'static [Permission] = &[
+        Permission::ViewDirectory,
+        Permission::ViewStaffRecord,
+        Permission::ManageStaff,
+        Permission::ManageRoles,
+        Permission::ResetMfa,
+        Permission::ManageOrg,
+        Permission::ViewAudit,
+    ];
+}
+
+/// How the record relates to the person acting on it. Wider scopes include narrower records only
+/// when the facts say so: a grant at `Team` covers any record in the actor's team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Scope {
+    /// The record is the actor's own.
+    Own,
+    /// The actor is somewhere above the record's person in the line-management chain.
+    LineChain,
+    /// Same team.
+    Team,
+    /// Same service area.
+    Area,
+    /// Anywhere in the service.
+    National,
+}
+
+impl Scope {
+    pub const ALL: &'static [Scope] = &[Scope::Own, Scope::LineChain, Scope::Team, Scope::Area, Scope::National];
+}
+
+use Permission as P;
+use Role as R;
+use Scope as S;
+
+/// The table. Read it row by row: "a team manager may view the staff record of themselves, of
+/// anyone they line-manage (directly or through others) and of anyone in their team".
+const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
+    (
+        P::ViewDirectory,
+        &[
+            (R::Practitioner, &[S::National]),
+            (R::TeamManager, &[S::National]),
+            (R::ServiceManager, &[S::National]),
+            (R::BusinessSupport, &[S::National]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::National]),
+            (R::SystemAdmin, &[S::National]),
+        ],
+    ),
+    (
+        P::ViewStaffRecord,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::National]),
+            (R::SystemAdmin, &[S::National]),
+        ],
+    ),
+    (P::ManageStaff, &[(R::Hr, &[S::National]), (R::SystemAdmin, &[S::National])]),
+    (P::ManageRoles, &[(R::SystemAdmin, &[S::National])]),
+    (P::ResetMfa, &[(R::SystemAdmin, &[S::National])]),
+    (P::ManageOrg, &[(R::SystemAdmin, &[S::National])]),
+    (P::ViewAudit, &[(R::SystemAdmin, &[S::National])]),
+];
+
+/// Which scopes hold between an actor and a record. `National` always holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Relationships {
+    pub own: bool,
+    pub line_chain: bool,
+    pub team: bool,
+    pub area: bool,
+}
+
+impl Relationships {
+    pub fn holds(&self, scope: Scope) -> bool {
+        match scope {
+            Scope::Own => self.own,
+            Scope::LineChain => self.line_chain,
+            Scope::Team => self.team,
+            Scope::Area => self.area,
+            Scope::National => true,
+        }
+    }
+
+    /// The relationships between a member of staff acting and the member of staff whose record it is.
+    pub fn between(actor: &StaffPlacement, subject: &StaffPlacement) -> Self {
+        let same = |a: Option<uuid::Uuid>, b: Option<uuid::Uuid>| a.is_some() && a == b;
+        Self {
+            own: actor.id == subject.id,
+            line_chain: subject.managers.contains(&actor.id),
+            team: same(actor.team_id, subject.team_id),
+            area: same(actor.service_area_id, subject.service_area_id),
+        }
+    }
+}
+
+/// May someone holding `roles` do `permission` to a record they stand in `rel` to?
+pub fn permits(roles: &[Role], permission: Permission, rel: &Relationships) -> bool {
+    grants(permission).any(|(role, scopes)| roles.contains(&role) && scopes.iter().any(|s| rel.holds(*s)))
+}
+
+/// May someone holding `roles` do `permission` to at least some record? Routes that act on no
+/// single record (lists, create forms) are checked this way; lists then show only what `permits`.
+pub fn permits_somewhere(roles: &[Role], permission: Permission) -> bool {
+    grants(permission).any(|(role, scopes)| roles.contains(&role) && !scopes.is_empty())
+}
+
+/// Does the grant reach every record in the service, so a list needs no filtering?
+pub fn permits_nationally(roles: &[Role], permission: Permission) -> bool {
+    grants(permission).any(|(role, scopes)| roles.contains(&role) && scopes.contains(&Scope::National))
+}
+
+fn grants(permission: Permission) -> impl Iterator<Item = (Role, &'static [Scope])> {
+    TABLE.iter().filter(move |(p, _)| *p == permission).flat_map(|(_, g)| g.iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn only(scope: Scope) -> Relationships {
+        let mut r = Relationships::default();
+        match scope {
+            Scope::Own => r.own = true,
+            Scope::LineChain => r.line_chain = true,
+            Scope::Team => r.team = true,
+            Scope::Area => r.area = true,
+            Scope::National => {}
+        }
+        r
+    }
+
+    #[test]
+    fn every_permission_has_exactly_one_row() {
+        for p in Permission::ALL {
+            assert_eq!(TABLE.iter().filter(|(q, _)| q == p).count(), 1, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn deny_is_the_default() {
+        assert!(!permits(&[], Permission::ViewDirectory, &only(Scope::Own)));
+        assert!(!permits(&[Role::Practitioner], Permission::ViewAudit, &only(Scope::Own)));
+        assert!(!permits_somewhere(&[Role::Practitioner, Role::TeamManager], Permission::ManageStaff));
+    }
+
+    #[test]
+    fn a_team_manager_sees_their_team_and_chain_but_not_the_area() {
+        let tm = [Role::TeamManager];
+        assert!(permits(&tm, Permission::ViewStaffRecord, &only(Scope::Own)));
+        assert!(permits(&tm, Permission::ViewStaffRecord, &only(Scope::LineChain)));
+        assert!(permits(&tm, Permission::ViewStaffRecord, &only(Scope::Team)));
+        assert!(!permits(&tm, Permission::ViewStaffRecord, &only(Scope::Area)));
+        assert!(!permits(&tm, Permission::ViewStaffRecord, &only(Scope::National)));
+    }
+
+    #[test]
+    fn roles_combine() {
+        let both = [Role::Practitioner, Role::Hr];
+        assert!(permits(&both, Permission::ViewStaffRecord, &only(Scope::National)));
+        assert!(permits_nationally(&both, Permission::ManageStaff));
+    }
+
+    #[test]
+    fn relationships_come_from_placement() {
+        let a = uuid::Uuid::from_u128(1);
+        let m = uuid::Uuid::from_u128(2);
+        let t = Some(uuid::Uuid::from_u128(10));
+        let area = Some(uuid::Uuid::from_u128(20));
+        let actor = StaffPlacement { id: m, team_id: t, service_area_id: area, managers: vec![] };
+        let subject = StaffPlacement { id: a, team_id: t, service_area_id: area, managers: vec![m] };
+        let r = Relationships::between(&actor, &subject);
+        assert!(!r.own && r.line_chain && r.team && r.area);
+        let unplaced = StaffPlacement { id: a, team_id: None, service_area_id: None, managers: vec![] };
+        let none = StaffPlacement { id: m, team_id: None, service_area_id: None, managers: vec![] };
+        assert_eq!(Relationships::between(&none, &unplaced), Relationships::default(), "no team is not the same team");
+    }
+}

@@ -1,0 +1,309 @@
+//! Sign-in's tables: credentials on the staff record, server-side sessions, sign-in attempts and
+//! API tokens. Session and token values are stored only as SHA-256 hashes.
+
+use hearth_domain::audit::Outcome;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyConnection, Row};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, Event};
+use crate::{Result, Store, new_id, now, parse_id, parse_ts, ts};
+
+pub fn sha256_hex(s: &str) -> String {
+    Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What sign-in needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub staff_id: Uuid,
+    pub active: bool,
+    pub password_hash: Option<String>,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+}
+
+const CREDENTIALS: &str = "SELECT id, status, password_hash, totp_secret, totp_last_step FROM staff";
+
+fn credentials(row: &sqlx::any::AnyRow) -> Result<Credentials> {
+    Ok(Credentials {
+        staff_id: parse_id(&row.get::<String, _>(0))?,
+        active: row.get::<String, _>(1) == "active",
+        password_hash: row.get(2),
+        totp_secret: row.get(3),
+        totp_last_step: row.get(4),
+    })
+}
+
+pub async fn credentials_by_email(store: &Store, email: &str) -> Result<Option<Credentials>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CREDENTIALS} WHERE email = $1")))
+        .bind(email)
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(credentials).transpose()
+}
+
+pub async fn credentials_by_id(store: &Store, staff_id: Uuid) -> Result<Option<Credentials>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{CREDENTIALS} WHERE id = $1")))
+        .bind(staff_id.to_string())
+        .fetch_optional(store.pool())
+        .await?;
+    row.as_ref().map(credentials).transpose()
+}
+
+/// The key sign-in attempts are counted under: a hash of the normalised email, so the count works
+/// for accounts that do not exist without storing what was typed.
+pub fn account_key(email: &str) -> String {
+    sha256_hex(&email.trim().to_lowercase())
+}
+
+/// Failed attempts for an account since `since`.
+pub async fn failures_since(store: &Store, account_key: &str, since: OffsetDateTime) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM sign_in_attempts WHERE account_key = $1 AND succeeded = FALSE AND at >= $2")
+        .bind(account_key)
+        .bind(ts(since))
+        .fetch_one(store.pool())
+        .await?
+        .get(0))
+}
+
+/// Records a sign-in attempt (password or MFA step) and its audit event together.
+/// A success clears the account's earlier failures.
+pub async fn record_attempt(
+    store: &Store,
+    ctx: &AuditContext,
+    account_key: &str,
+    staff_id: Option<Uuid>,
+    action: &str,
+    outcome: Outcome,
+    reason: &str,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let succeeded = outcome == Outcome::Success;
+    if succeeded {
+        sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1").bind(account_key).execute(&mut *tx).await?;
+    } else {
+        // Keep the table small: anything older than a day no longer counts.
+        sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1 AND at < $2")
+            .bind(account_key)
+            .bind(ts(now() - Duration::days(1)))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO sign_in_attempts (id, account_key, succeeded, at) VALUES ($1, $2, $3, $4)")
+            .bind(new_id().to_string())
+            .bind(account_key)
+            .bind(false)
+            .bind(ts(now()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut event = Event::success(action).outcome(outcome).detail(serde_json::json!({ "reason": reason }));
+    if let Some(id) = staff_id {
+        event = event.about("staff", id);
+    }
+    let ctx = AuditContext { actor_id: staff_id.filter(|_| succeeded).or(ctx.actor_id), request_id: ctx.request_id.clone() };
+    audit::append(&mut tx, &ctx, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A server-side session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id_hash: String,
+    pub staff_id: Uuid,
+    pub mfa_verified: bool,
+    pub pending_totp_secret: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+/// Starts a session and returns the cookie value. Only its hash is stored.
+pub async fn create_session(conn: &mut AnyConnection, staff_id: Uuid, mfa_verified: bool) -> Result<String> {
+    let token = hearth_domain::auth::random_token();
+    let at = ts(now());
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, staff_id, mfa_verified, pending_totp_secret, created_at, last_seen_at) VALUES ($1, $2, $3, NULL, $4, $4)",
+    )
+    .bind(sha256_hex(&token))
+    .bind(staff_id.to_string())
+    .bind(mfa_verified)
+    .bind(&at)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT id_hash, staff_id, mfa_verified, pending_totp_secret, created_at, last_seen_at FROM sessions WHERE id_hash = $1",
+    )
+    .bind(sha256_hex(token))
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| {
+        Ok(Session {
+            id_hash: r.get(0),
+            staff_id: parse_id(&r.get::<String, _>(1))?,
+            mfa_verified: r.get(2),
+            pending_totp_secret: r.get(3),
+            created_at: parse_ts(&r.get::<String, _>(4))?,
+            last_seen_at: parse_ts(&r.get::<String, _>(5))?,
+        })
+    })
+    .transpose()
+}
+
+/// Marks a session as used now. Skipped when it was marked in the last minute, to spare writes.
+pub async fn touch_session(store: &Store, session: &Session) -> Result<()> {
+    let at = now();
+    if at - session.last_seen_at >= Duration::minutes(1) {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(ts(at))
+            .bind(&session.id_hash)
+            .execute(store.pool())
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn delete_session(store: &Store, id_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(store.pool()).await?;
+    Ok(())
+}
+
+/// Signs a person out: this session only.
+pub async fn sign_out(store: &Store, ctx: &AuditContext, session: &Session) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&session.id_hash).execute(&mut *tx).await?;
+    audit::append(&mut tx, ctx, Event::success("auth.signed_out").about("staff", session.staff_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of one person, inside the caller's transaction. Returns how many ended.
+pub async fn end_all_sessions(conn: &mut AnyConnection, staff_id: Uuid) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+        .bind(staff_id.to_string())
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
+/// "Sign out everywhere".
+pub async fn sign_out_everywhere(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    let n = end_all_sessions(&mut tx, staff_id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Event::success("auth.signed_out_everywhere").about("staff", staff_id).detail(serde_json::json!({ "sessions": n })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Removes sessions that can no longer be live. Run now and then; liveness is also checked on use.
+pub async fn purge_sessions(store: &Store, older_than: OffsetDateTime) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+        .bind(ts(older_than))
+        .bind(ts(older_than - Duration::hours(24)))
+        .execute(store.pool())
+        .await?
+        .rows_affected())
+}
+
+/// Remembers the secret offered at MFA enrolment until the person proves they have it.
+pub async fn set_pending_totp(store: &Store, session: &Session, secret: &str) -> Result<()> {
+    sqlx::query("UPDATE sessions SET pending_totp_secret = $1 WHERE id_hash = $2")
+        .bind(secret)
+        .bind(&session.id_hash)
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Completes MFA after a correct code: records the code's step as used (refusing it if that step or
+/// a later one was already used), saves the secret when enrolling, and replaces the session with a
+/// new fully-signed-in one. Returns the new cookie value, or `None` if the code was already used.
+pub async fn complete_mfa(
+    store: &Store,
+    ctx: &AuditContext,
+    session: &Session,
+    step: i64,
+    enrolled_secret: Option<&str>,
+) -> Result<Option<String>> {
+    let mut tx = store.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE staff SET totp_last_step = $1, totp_secret = COALESCE($2, totp_secret)
+         WHERE id = $3 AND status = 'active' AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(enrolled_secret)
+    .bind(session.staff_id.to_string())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(None);
+    }
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&session.id_hash).execute(&mut *tx).await?;
+    let token = create_session(&mut tx, session.staff_id, true).await?;
+    let action = if enrolled_secret.is_some() { "auth.mfa_enrolled" } else { "auth.mfa_verified" };
+    let ctx = AuditContext::actor(session.staff_id, ctx.request_id.clone());
+    audit::append(&mut tx, &ctx, Event::success(action).about("staff", session.staff_id)).await?;
+    tx.commit().await?;
+    Ok(Some(token))
+}
+
+/// Sets a password hash inside the caller's transaction.
+pub async fn set_password_hash(conn: &mut AnyConnection, staff_id: Uuid, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE staff SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(ts(now()))
+        .bind(staff_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Creates an API token for a member of staff and returns it. It is shown once; only its hash is kept.
+pub async fn create_api_token(store: &Store, ctx: &AuditContext, staff_id: Uuid, label: &str, ttl: Duration) -> Result<String> {
+    let token = format!("hearth_{}", hearth_domain::auth::random_token());
+    let id = new_id();
+    let at = now();
+    let mut tx = store.begin().await?;
+    sqlx::query(
+        "INSERT INTO api_tokens (id, staff_id, token_hash, label, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id.to_string())
+    .bind(staff_id.to_string())
+    .bind(sha256_hex(&token))
+    .bind(label)
+    .bind(ts(at))
+    .bind(ts(at + ttl))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Event::success("auth.api_token_created")
+            .about("staff", staff_id)
+            .detail(serde_json::json!({ "token_id": id, "expires_at": ts(at + ttl) })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The owner of a live (unexpired, unrevoked) API token.
+pub async fn api_token_owner(store: &Store, token: &str) -> Result<Option<Uuid>> {
+    let row = sqlx::query("SELECT staff_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2")
+        .bind(sha256_hex(token))
+        .bind(ts(now()))
+        .fetch_optional(store.pool())
+        .await?;
+    row.map(|r| parse_id(&r.get::<String, _>(0))).transpose()
+}

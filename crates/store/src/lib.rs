@@ -1,0 +1,256 @@
+//! Hearth's persistence: one SQL text for SQLite and PostgreSQL wherever the dialects agree.
+//!
+//! Each area keeps to its own tables and exposes functions named in its own words. Writes are
+//! transactions that append their audit event before they commit.
+
+pub mod audit;
+pub mod auth;
+pub mod jobs;
+pub mod org;
+pub mod testing;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Row};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use audit::AuditContext;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A write transaction.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+/// The one error type of the store. Conflicts and duplicates are expected outcomes a person can fix;
+/// `Database` is everything else.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// Someone else saved this record since it was read.
+    #[error("the record changed since it was read (now at version {current})")]
+    Conflict { current: i64 },
+    /// A unique value is already taken.
+    #[error("{field} is already in use")]
+    Duplicate { field: &'static str },
+    /// A referenced record (team, manager, ...) does not exist.
+    #[error("{field} does not exist")]
+    MissingReference { field: &'static str },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A handle on Hearth's database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Opens `url`: `postgres://…` for PostgreSQL, otherwise `sqlite://PATH` (created if missing).
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        };
+        let url = match engine {
+            Engine::Sqlite if !url.contains("mode=") => {
+                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // WAL for concurrent readers, FULL sync so a commit survives power loss,
+                        // and a busy timeout so writers queue rather than fail.
+                        for pragma in [
+                            "PRAGMA journal_mode = WAL",
+                            "PRAGMA foreign_keys = ON",
+                            "PRAGMA synchronous = FULL",
+                            "PRAGMA busy_timeout = 15000",
+                        ] {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, engine })
+    }
+
+    /// The SQLite URL for a data directory: `<data-dir>/hearth.db`.
+    pub fn sqlite_url(data_dir: &Path) -> String {
+        format!("sqlite://{}", data_dir.join("hearth.db").display())
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies the embedded migrations for this engine.
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.map_err(|e| StoreError::Database(e.into()))
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so two writers queue instead of one failing half-way with SQLITE_BUSY.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Engine::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Checks the database answers, for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether this installation holds synthetic demo data (the banner must say so).
+    pub async fn is_demo(&self) -> Result<bool> {
+        let row = sqlx::query("SELECT value FROM installation WHERE key = 'demo'").fetch_optional(&self.pool).await?;
+        Ok(row.is_some_and(|r| r.get::<String, _>(0) == "true"))
+    }
+
+    pub async fn mark_demo(&self, conn: &mut AnyConnection) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO installation (key, value) VALUES ('demo', 'true') ON CONFLICT (key) DO UPDATE SET value = 'true'",
+        )
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The stored form of a time: fixed-width RFC 3339 in UTC, microsecond precision.
+pub fn ts(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+/// Reads a stored time back.
+pub fn parse_ts(s: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// The current time, truncated to what the store keeps.
+pub fn now() -> OffsetDateTime {
+    let n = OffsetDateTime::now_utc();
+    n.replace_nanosecond(n.microsecond() * 1000).unwrap_or(n)
+}
+
+/// The stored form of a date: ISO `YYYY-MM-DD`.
+pub fn date_text(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+pub fn parse_date(s: &str) -> Result<time::Date> {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+pub fn parse_id(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+/// A new time-ordered id.
+pub fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// A page of a list: 1-based page number and size, with the total for paging links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub const MAX_PER_PAGE: i64 = 100;
+
+    /// Clamps what a caller asked for into a sensible page.
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Self {
+        Self {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(25).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl<T> Page<T> {
+    pub fn last_page(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Maps a unique-index violation to a named field, leaving other errors as they are.
+pub(crate) fn unique_violation(e: sqlx::Error, index: &str, field: &'static str) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        let msg = db.message();
+        if db.is_unique_violation() && (msg.contains(index) || msg.contains(field) || db.constraint() == Some(index)) {
+            return StoreError::Duplicate { field };
+        }
+    }
+    StoreError::Database(e)
+}

@@ -1,0 +1,104 @@
+//! Fresh databases for tests: SQLite always, PostgreSQL too when `HEARTH_TEST_DATABASE_URL` is set.
+//! Each call makes a new, migrated database that no other test touches.
+
+use std::path::PathBuf;
+
+use crate::{Engine, Store};
+
+/// A migrated store on a brand-new database, removed when dropped.
+pub struct TestStore {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(PathBuf),
+    PostgresDb { admin_url: String, name: String },
+}
+
+impl std::ops::Deref for TestStore {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+/// One fresh store per engine under test.
+pub async fn stores() -> Vec<TestStore> {
+    let mut all = vec![fresh(Engine::Sqlite).await];
+    if std::env::var("HEARTH_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        all.push(fresh(Engine::Postgres).await);
+    }
+    all
+}
+
+/// A fresh store on one engine. Panics if PostgreSQL is asked for but not configured.
+pub async fn fresh(engine: Engine) -> TestStore {
+    let name = format!("hearth_test_{}", uuid::Uuid::new_v4().simple());
+    let (url, cleanup) = match engine {
+        Engine::Sqlite => {
+            let dir = std::env::temp_dir().join(&name);
+            std::fs::create_dir_all(&dir).expect("create a temporary directory");
+            (Store::sqlite_url(&dir), Cleanup::SqliteDir(dir))
+        }
+        Engine::Postgres => {
+            let admin_url = std::env::var("HEARTH_TEST_DATABASE_URL").expect("HEARTH_TEST_DATABASE_URL names a PostgreSQL server");
+            let admin = Store::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(admin.pool()).await.expect("create a test database");
+            admin.close().await;
+            (with_database(&admin_url, &name), Cleanup::PostgresDb { admin_url, name })
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect to the fresh test database");
+    store.migrate().await.expect("migrate the fresh test database");
+    TestStore { store, cleanup }
+}
+
+/// The same server URL with a different database name.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PostgresDb { admin_url, name } => {
+                // Drop runs outside async: use a short-lived runtime on its own thread.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                    rt.block_on(async {
+                        let admin = Store::connect(&admin_url).await.ok()?;
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(admin.pool()).await;
+                        admin.close().await;
+                        Some(())
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_names_are_swapped_in_urls() {
+        assert_eq!(super::with_database("postgres://root@127.0.0.1:5432/postgres", "x"), "postgres://root@127.0.0.1:5432/x");
+        assert_eq!(super::with_database("postgres://root@127.0.0.1:5432", "x"), "postgres://root@127.0.0.1:5432/x");
+        assert_eq!(super::with_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+    }
+}

@@ -1,0 +1,125 @@
+//! The audit chain on both engines: appends are sequenced, and `verify` names the first bad event.
+
+mod common;
+
+use hearth_domain::audit::{ChainBreak, Outcome};
+use hearth_store::audit::{self, AuditQuery, Event};
+use hearth_store::{AuditContext, PageRequest, Store, testing};
+use sqlx::Row;
+
+async fn append_n(store: &Store, n: usize) {
+    for i in 0..n {
+        audit::record(store, &AuditContext::system(), Event::success("test.event").about("thing", i)).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_untouched_trail_verifies() {
+    for store in testing::stores().await {
+        append_n(&store, 5).await;
+        assert_eq!(audit::verify(&store).await.unwrap(), Ok(5));
+    }
+}
+
+#[tokio::test]
+async fn concurrent_appends_keep_one_unbroken_chain() {
+    for store in testing::stores().await {
+        let mut tasks = Vec::new();
+        for w in 0..8 {
+            let s = store.store.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..10 {
+                    audit::record(&s, &AuditContext::system(), Event::success("test.concurrent").about("w", w * 100 + i)).await.unwrap();
+                }
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(audit::verify(&store).await.unwrap(), Ok(80), "{:?}", store.engine());
+    }
+}
+
+#[tokio::test]
+async fn altering_an_event_is_named() {
+    for store in testing::stores().await {
+        append_n(&store, 6).await;
+        sqlx::query("UPDATE audit_events SET outcome = 'denied' WHERE seq = 4").execute(store.pool()).await.unwrap();
+        match audit::verify(&store).await.unwrap() {
+            Err(ChainBreak::Altered { seq, .. }) => assert_eq!(seq, 4),
+            other => panic!("expected event 4 altered, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn removing_an_event_is_named() {
+    for store in testing::stores().await {
+        append_n(&store, 6).await;
+        sqlx::query("DELETE FROM audit_events WHERE seq = 3").execute(store.pool()).await.unwrap();
+        match audit::verify(&store).await.unwrap() {
+            Err(ChainBreak::Broken { seq, expected_seq, .. }) => assert_eq!((seq, expected_seq), (4, 3)),
+            other => panic!("expected a break at event 4, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn reordering_events_is_named() {
+    for store in testing::stores().await {
+        append_n(&store, 6).await;
+        // Swap the contents of events 2 and 3, keeping their sequence numbers.
+        let rows = sqlx::query("SELECT seq, id, subject_id, prev_hash, hash FROM audit_events WHERE seq IN (2, 3) ORDER BY seq")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        let (a, b) = (&rows[0], &rows[1]);
+        for (target, src) in [(2i64, b), (3i64, a)] {
+            sqlx::query("UPDATE audit_events SET id = $1, subject_id = $2, prev_hash = $3, hash = $4 WHERE seq = $5")
+                .bind(format!("{}-moved", src.get::<String, _>(1)))
+                .bind(src.get::<String, _>(2))
+                .bind(src.get::<String, _>(3))
+                .bind(src.get::<String, _>(4))
+                .bind(target)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        let result = audit::verify(&store).await.unwrap();
+        assert!(matches!(result, Err(ChainBreak::Broken { seq: 2, .. })), "{result:?}");
+    }
+}
+
+#[tokio::test]
+async fn removing_the_newest_events_is_named() {
+    for store in testing::stores().await {
+        append_n(&store, 6).await;
+        sqlx::query("DELETE FROM audit_events WHERE seq > 4").execute(store.pool()).await.unwrap();
+        assert_eq!(audit::verify(&store).await.unwrap(), Err(ChainBreak::Truncated { last_seq: 4, head_seq: 6 }));
+    }
+}
+
+#[tokio::test]
+async fn the_trail_answers_who_viewed_a_record_and_what_someone_did() {
+    for store in testing::stores().await {
+        let org = common::small_org(&store).await;
+        let viewer = common::add(&store, "Viewer One", &[hearth_domain::org::Role::Hr], Some(org.team), None).await;
+        let subject = common::add(&store, "Subject Two", &[hearth_domain::org::Role::Practitioner], Some(org.team), None).await;
+        let ctx = AuditContext::actor(viewer, Some("req-1".into()));
+        hearth_store::org::view_staff_record(&store, &ctx, subject).await.unwrap();
+        audit::record(&store, &ctx, Event::success("staff.viewed").about("staff", "someone-else").outcome(Outcome::Denied)).await.unwrap();
+
+        let who = audit::search(&store, &AuditQuery { subject_id: Some(subject.to_string()), action_prefix: Some("staff.viewed".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(who.total, 1);
+        assert_eq!(who.items[0].actor_id.as_deref(), Some(viewer.to_string().as_str()));
+        assert_eq!(who.items[0].request_id.as_deref(), Some("req-1"));
+
+        let did = audit::search(&store, &AuditQuery { actor_id: Some(viewer.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(did.total, 2);
+        assert_eq!(did.items[0].outcome, "denied", "newest first");
+
+        let future = audit::search(&store, &AuditQuery { actor_id: Some(viewer.to_string()), from: Some("2999-01-01T00:00:00.000000Z".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(future.total, 0);
+        assert_eq!(audit::verify(&store).await.unwrap().map(|n| n > 0), Ok(true));
+    }
+}
