@@ -1,1 +1,225 @@
-fn main() {}
+//! The Hearth command line: serve, migrate, demo, token, audit, user.
+
+mod config;
+mod demo;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::text::EmailAddress;
+use hearth_store::{AuditContext, Store};
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "Hearth: family court social work, one system")]
+struct Cli {
+    /// Where Hearth keeps its SQLite database and files.
+    #[arg(long, global = true, env = "HEARTH_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (applies migrations first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Apply database migrations and load reference data.
+    Migrate,
+    /// Build a deterministic synthetic organisation, clearly marked as demo data.
+    Demo {
+        #[arg(long, value_enum, default_value = "national")]
+        scale: demo::Scale,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a bearer token that acts with this person's permissions, and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Days until it expires.
+        #[arg(long, default_value_t = 30)]
+        ttl: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits non-zero naming the first bad event.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a staff account with a password (read from HEARTH_NEW_PASSWORD or standard input).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Role codes, comma separated: practitioner, team_manager, service_manager, business_support, hr, national_leadership, system_admin.
+        #[arg(long, value_delimiter = ',', default_value = "practitioner")]
+        roles: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match config::load(cli.data_dir.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("hearth: configuration: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    config::init_logging(&config);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("start the async runtime");
+    match rt.block_on(run(cli.command, config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("hearth: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(config: &config::Config) -> Result<Store> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("create data directory {}", config.data_dir.display()))?;
+    }
+    let store = Store::connect(&url).await.context("open the database")?;
+    store.migrate().await.context("apply migrations")?;
+    hearth_store::org::ensure_reference_data(&store).await.context("load reference data")?;
+    Ok(store)
+}
+
+async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
+    match command {
+        Command::Serve { addr } => {
+            let store = open(&config).await?;
+            let addr = addr.unwrap_or_else(|| config.addr.clone());
+            serve(store, &config, &addr).await?;
+        }
+        Command::Migrate => {
+            open(&config).await?;
+            println!("Database is up to date.");
+        }
+        Command::Demo { scale, seed } => {
+            let store = open(&config).await?;
+            demo::generate(&store, scale, seed).await?;
+        }
+        Command::Token { command: TokenCommand::Create { email, ttl } } => {
+            if !(1..=366).contains(&ttl) {
+                bail!("--ttl must be between 1 and 366 days");
+            }
+            let store = open(&config).await?;
+            let creds = hearth_store::auth::credentials_by_email(&store, &email.trim().to_lowercase())
+                .await?
+                .filter(|c| c.active)
+                .with_context(|| format!("no active member of staff has the email {email}"))?;
+            let token = hearth_store::auth::create_api_token(&store, &AuditContext::system(), creds.staff_id, "cli", time::Duration::days(ttl)).await?;
+            println!("{token}");
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let store = open(&config).await?;
+            match hearth_store::audit::verify(&store).await? {
+                Ok(n) => println!("Audit trail intact: {n} events verified."),
+                Err(broken) => {
+                    eprintln!("Audit trail broken: {broken}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+        Command::User { command: UserCommand::Create { email, name, roles } } => {
+            let store = open(&config).await?;
+            let email = EmailAddress::parse("email", &email).map_err(|e| anyhow::anyhow!(e.message))?;
+            let roles = hearth_domain::org::parse_roles("roles", &roles).map_err(|e| anyhow::anyhow!(e.message))?;
+            let password = match std::env::var("HEARTH_NEW_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("Password (12 to 128 characters), then Enter:");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            hearth_domain::auth::check_new_password("password", &password, Some(&email)).map_err(|e| anyhow::anyhow!(e.message))?;
+            let staff = NewStaff {
+                name: hearth_domain::text::required("name", "a name", &name, 100).map_err(|e| anyhow::anyhow!(e.message))?,
+                email,
+                roles,
+                team_id: None,
+                line_manager_id: None,
+                fte: Fte::FULL_TIME,
+                contract: ContractType::Employed,
+                start_date: time::OffsetDateTime::now_utc().date(),
+                qualified_date: None,
+                skills: vec![],
+            };
+            let id = hearth_store::org::create_staff(&store, &AuditContext::system(), &staff).await?;
+            let hash = tokio::task::spawn_blocking(move || hearth_domain::auth::hash_password(&password)).await?;
+            let mut tx = store.begin().await?;
+            hearth_store::auth::set_password_hash(&mut tx, id, &hash).await?;
+            tx.commit().await?;
+            println!("Created {} ({id}). They set up their authenticator app at first sign-in.", staff.name);
+            let _ = Role::ALL;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> {
+    let web = hearth_web::WebConfig {
+        secure_cookies: config.public_url.starts_with("https://"),
+        session: hearth_domain::auth::SessionPolicy {
+            idle: time::Duration::minutes(config.session_idle_minutes),
+            absolute: time::Duration::hours(config.session_absolute_hours),
+        },
+        ..Default::default()
+    };
+    let policy = web.session;
+    let state = hearth_web::AppState::new(store.clone(), web).await?;
+    // Sessions are checked on every use; this only keeps the table small.
+    let sweeper = store.clone();
+    tokio::spawn(async move {
+        loop {
+            let _ = hearth_store::auth::purge_sessions(&sweeper, hearth_store::now() - policy.idle).await;
+            tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
+    tracing::info!(addr = %listener.local_addr()?, engine = ?store.engine(), "Hearth is listening");
+    println!("Hearth is running at http://{}", listener.local_addr()?);
+    axum::serve(listener, hearth_web::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -18,17 +18,19 @@ pub fn sha256_hex(s: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub staff_id: Uuid,
+    pub email: String,
     pub active: bool,
     pub password_hash: Option<String>,
     pub totp_secret: Option<String>,
     pub totp_last_step: Option<i64>,
 }
 
-const CREDENTIALS: &str = "SELECT id, status, password_hash, totp_secret, totp_last_step FROM staff";
+const CREDENTIALS: &str = "SELECT id, status, password_hash, totp_secret, totp_last_step, email FROM staff";
 
 fn credentials(row: &sqlx::any::AnyRow) -> Result<Credentials> {
     Ok(Credentials {
         staff_id: parse_id(&row.get::<String, _>(0))?,
+        email: row.get(5),
         active: row.get::<String, _>(1) == "active",
         password_hash: row.get(2),
         totp_secret: row.get(3),
@@ -306,4 +308,14 @@ pub async fn api_token_owner(store: &Store, token: &str) -> Result<Option<Uuid>>
         .fetch_optional(store.pool())
         .await?;
     row.map(|r| parse_id(&r.get::<String, _>(0))).transpose()
+}
+
+/// Sets an enrolled TOTP secret directly: only for demo accounts, whose secret is documented.
+pub async fn set_totp_secret(conn: &mut AnyConnection, staff_id: Uuid, secret: &str) -> Result<()> {
+    sqlx::query("UPDATE staff SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
+        .bind(secret)
+        .bind(staff_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -1,1 +1,105 @@
+//! Hearth's HTTP side: GOV.UK-styled pages and the JSON API on one axum router.
+//!
+//! Every route is declared once in [`routes`] with the permission it needs; the router is built
+//! from that list, and the authorisation-matrix test walks the same list.
 
+pub mod api;
+mod assets;
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod error;
+mod home;
+pub mod metrics;
+pub mod ops;
+pub mod org;
+pub mod page;
+pub mod routes;
+pub mod security;
+pub mod session;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use hearth_domain::auth::{SessionPolicy, SignInLimit};
+use hearth_store::Store;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+pub use error::AppError;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set when Hearth is reached over TLS: cookies then carry `Secure` and the `__Host-` prefix.
+    pub secure_cookies: bool,
+    pub session: SessionPolicy,
+    pub sign_in_limit: SignInLimit,
+    /// How long a request may take before it is answered 503.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            session: SessionPolicy::default(),
+            sign_in_limit: SignInLimit::default(),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    pub config: WebConfig,
+    pub metrics: metrics::Metrics,
+    /// Whether this installation holds demo data, read once at start.
+    pub demo: bool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub async fn new(store: Store, config: WebConfig) -> Result<Self, hearth_store::StoreError> {
+        let demo = store.is_demo().await?;
+        Ok(Self(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo })))
+    }
+}
+
+/// The whole application: every declared route, behind the shared layers.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in routes::all() {
+        router = router.route(route.path, route.into_method_router(&state));
+    }
+    router
+        .nest_service("/static", assets::service())
+        .fallback(error::not_found)
+        // Layers run outside-in from the bottom of this list.
+        .layer(from_fn_with_state(state.clone(), page::render_error_pages))
+        .layer(from_fn_with_state(state.clone(), security::csrf))
+        .layer(from_fn_with_state(state.clone(), session::load))
+        .layer(from_fn(security::headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            state.config.request_timeout,
+        ))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(ops::request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,352 @@
+//! `hearth demo`: a deterministic synthetic organisation at team, region or national scale.
+//! Every name is invented and the installation is marked as demo data, so the banner says so.
+
+use anyhow::{Context, Result};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role, Skill};
+use hearth_domain::text::EmailAddress;
+use hearth_store::{AuditContext, Store, org};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::{Rng, RngExt, SeedableRng};
+use time::{Date, Duration, Month};
+use uuid::Uuid;
+
+/// The documented credentials of the demo accounts. They exist only in demo data.
+pub const DEMO_PASSWORD: &str = "hearth-demo-password";
+pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Scale {
+    /// One team of about twenty.
+    Team,
+    /// One service area of five teams.
+    Region,
+    /// 17 service areas, 81 teams, 45 offices, about 1,700 staff.
+    National,
+}
+
+const OFFICES: &str = include_str!("../../store/reference/offices.csv");
+
+const FIRST: &[&str] = &[
+    "Aisha", "Amelia", "Ben", "Bethany", "Callum", "Chloe", "Daniel", "Deepa", "Eleanor", "Emeka", "Fatima", "Finn", "Grace", "Harpreet", "Hannah",
+    "Imran", "Isla", "Jack", "Jasmine", "Kemi", "Kieran", "Laura", "Liam", "Maria", "Mohammed", "Megan", "Nadia", "Niall", "Olivia", "Oluwaseun",
+    "Priya", "Rachel", "Rhys", "Ruth", "Samuel", "Sana", "Sian", "Thomas", "Tendai", "Victoria", "Wei", "Yusuf", "Zara", "Zoe", "Anna", "Carys",
+    "David", "Ewan", "Gareth", "Joanne", "Karen", "Lucy", "Marcus", "Nia", "Patrick", "Rebecca", "Simon", "Tariq", "Usha", "Yasmin",
+];
+const LAST: &[&str] = &[
+    "Adeyemi", "Ahmed", "Ali", "Begum", "Bennett", "Brown", "Campbell", "Chen", "Clarke", "Davies", "Edwards", "Evans", "Fletcher", "Green",
+    "Hall", "Hughes", "Hussain", "Iqbal", "Jackson", "James", "Jones", "Kaur", "Khan", "Lewis", "Mensah", "Morgan", "Murphy", "Nowak", "Okafor",
+    "O'Brien", "Owen", "Patel", "Phillips", "Price", "Roberts", "Robinson", "Shah", "Singh", "Smith", "Taylor", "Thomas", "Thompson", "Walker",
+    "Ward", "Watson", "White", "Williams", "Wilson", "Wright", "Young", "Kowalski", "Nguyen", "Osei", "Rahman", "Sutherland", "Doherty",
+];
+
+struct Gen {
+    rng: StdRng,
+    clock: u64,
+    used_emails: std::collections::HashSet<String>,
+}
+
+impl Gen {
+    /// A UUIDv7 from the seeded generator, so the same seed gives the same ids.
+    fn id(&mut self) -> Uuid {
+        self.clock += 1;
+        let mut bytes = [0u8; 10];
+        self.rng.fill_bytes(&mut bytes);
+        uuid::Builder::from_unix_timestamp_millis(1_767_225_600_000 + self.clock, &bytes).into_uuid()
+    }
+
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[self.rng.random_range(0..list.len())]
+    }
+
+    fn person(&mut self) -> (String, EmailAddress) {
+        let first = self.pick(FIRST);
+        let last = self.pick(LAST);
+        let base = format!("{}.{}", first.to_lowercase(), last.to_lowercase().replace('\'', ""));
+        let mut email = format!("{base}@hearth.example");
+        let mut n = 2;
+        while !self.used_emails.insert(email.clone()) {
+            email = format!("{base}{n}@hearth.example");
+            n += 1;
+        }
+        (format!("{first} {last}"), EmailAddress::parse("email", &email).expect("generated emails are valid"))
+    }
+
+    fn date_between(&mut self, from_year: i32, to: Date) -> Date {
+        let from = Date::from_calendar_date(from_year, Month::January, 1).expect("valid date");
+        let days = (to - from).whole_days().max(1);
+        from + Duration::days(self.rng.random_range(0..days))
+    }
+
+    /// A member of staff with realistic contract, FTE, dates and skills for their role.
+    fn staff(&mut self, roles: &[Role], team: Option<Uuid>, manager: Option<Uuid>, contract: ContractType) -> NewStaff {
+        let today = Date::from_calendar_date(2026, Month::November, 1).expect("valid date");
+        let (name, email) = self.person();
+        let practitioner = roles.contains(&Role::Practitioner);
+        let social_worker = practitioner || roles.iter().any(|r| matches!(r, Role::TeamManager | Role::ServiceManager));
+        let start = match contract {
+            ContractType::Agency => self.date_between(2025, today),
+            ContractType::Bank => self.date_between(2016, today),
+            _ if practitioner && self.rng.random_bool(0.12) => self.date_between(2025, today), // newly qualified intake
+            _ => self.date_between(2004, today),
+        };
+        let qualified = social_worker.then(|| {
+            let years_before = if start.year() >= 2025 && practitioner { 0 } else { self.rng.random_range(1..12) };
+            (start - Duration::days(365 * years_before + self.rng.random_range(30..200))).max(Date::from_calendar_date(1985, Month::June, 1).expect("valid"))
+        });
+        let fte = match contract {
+            ContractType::Associate => [40, 50, 60][self.rng.random_range(0..3)],
+            ContractType::Bank => [20, 30, 40, 50][self.rng.random_range(0..4)],
+            _ if self.rng.random_bool(0.22) => [50, 60, 80, 90][self.rng.random_range(0..4)],
+            _ => 100,
+        };
+        let mut skills = Vec::new();
+        if practitioner {
+            for (skill, p) in [(Skill::WelshLanguage, 0.03), (Skill::PublicLawGuardian, 0.4), (Skill::DomesticAbusePractice, 0.06), (Skill::Rule16_4, 0.1), (Skill::BritishSignLanguage, 0.01)] {
+                if self.rng.random_bool(p) {
+                    skills.push(skill);
+                }
+            }
+        }
+        NewStaff {
+            name,
+            email,
+            roles: roles.to_vec(),
+            team_id: team,
+            line_manager_id: manager,
+            fte: Fte::from_hundredths(fte).expect("fte in range"),
+            contract,
+            start_date: start,
+            qualified_date: qualified,
+            skills,
+        }
+    }
+}
+
+struct DemoAccount {
+    role: &'static str,
+    email: &'static str,
+    name: &'static str,
+    roles: &'static [Role],
+}
+
+const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { role: "National leadership", email: "demo.national-leader@hearth.example", name: "Helen Ashworth", roles: &[Role::NationalLeadership] },
+    DemoAccount { role: "Service manager", email: "demo.service-manager@hearth.example", name: "Marcus Adeyemi", roles: &[Role::ServiceManager] },
+    DemoAccount { role: "Team manager", email: "demo.team-manager@hearth.example", name: "Priya Raman", roles: &[Role::TeamManager] },
+    DemoAccount { role: "Practitioner", email: "demo.practitioner@hearth.example", name: "Sam Okafor", roles: &[Role::Practitioner] },
+    DemoAccount { role: "Business support", email: "demo.business-support@hearth.example", name: "Dylan Hughes", roles: &[Role::BusinessSupport] },
+    DemoAccount { role: "HR", email: "demo.hr@hearth.example", name: "Grace Whitfield", roles: &[Role::Hr] },
+    DemoAccount { role: "System administrator", email: "demo.admin@hearth.example", name: "Alex Morgan", roles: &[Role::SystemAdmin] },
+];
+
+pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
+    let existing = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?;
+    if existing.total > 0 {
+        if store.is_demo().await? {
+            println!("Demo data is already here ({} staff). Sign-in details:", existing.total);
+            print_accounts(store).await?;
+            return Ok(());
+        }
+        anyhow::bail!("this database already holds real staff records; use a fresh --data-dir for demo data");
+    }
+    let started = std::time::Instant::now();
+    let mut g = Gen { rng: StdRng::seed_from_u64(seed), clock: 0, used_emails: Default::default() };
+    let areas = org::area_refs(store).await?;
+    let (area_count, teams_per_area_total) = match scale {
+        Scale::Team => (1, 1),
+        Scale::Region => (1, 5),
+        Scale::National => (areas.len(), 81),
+    };
+    let areas = &areas[..area_count];
+
+    let bar = ProgressBar::new(0).with_style(ProgressStyle::with_template("{msg:<12} {bar:40} {pos}/{len}").expect("valid template"));
+    let mut tx = store.begin().await?;
+
+    // Offices, from the national list, in the chosen areas.
+    let mut offices: Vec<(Uuid, String, Uuid)> = Vec::new();
+    let office_rows: Vec<Vec<String>> = org::csv_rows(OFFICES);
+    bar.set_message("Offices");
+    bar.set_length(office_rows.len() as u64);
+    for row in &office_rows {
+        bar.inc(1);
+        let Some(area) = areas.iter().find(|a| a.name == row[2]) else { continue };
+        if matches!(scale, Scale::Team | Scale::Region) && offices.iter().any(|(_, _, a)| *a == area.id) {
+            continue;
+        }
+        let id = g.id();
+        let desks: i64 = row[3].parse().context("offices.csv desks")?;
+        org::insert_office(&mut tx, id, &row[0], &row[1], area.id, desks).await?;
+        offices.push((id, row[0].clone(), area.id));
+    }
+
+    // Teams spread across areas as evenly as 81 over 17 allows, each based at an office of its area.
+    let mut teams: Vec<(Uuid, Uuid)> = Vec::new();
+    bar.set_message("Teams");
+    bar.set_length(teams_per_area_total as u64);
+    bar.set_position(0);
+    for i in 0..teams_per_area_total {
+        let area = &areas[i % areas.len()];
+        let area_offices: Vec<_> = offices.iter().filter(|(_, _, a)| *a == area.id).collect();
+        let n_in_area = teams.iter().filter(|(_, a)| *a == area.id).count();
+        let office = area_offices[n_in_area % area_offices.len()];
+        let kind = if n_in_area % 3 == 2 { "Public Law" } else { "Private Law" };
+        let name = format!("{} {kind} {}", office.1, n_in_area / area_offices.len() + 1);
+        let id = g.id();
+        org::insert_team(&mut tx, id, &name, area.id, Some(office.0)).await?;
+        teams.push((id, area.id));
+        bar.inc(1);
+    }
+
+    // People: national leaders, HR and admins; a service manager per area; team managers and
+    // practitioners per team; business support shared between teams; associates, bank and agency.
+    let (practitioners_per_team, managers_per_team) = match scale {
+        Scale::Team => (16, 2),
+        _ => (17, 3),
+    };
+    let total = teams.len() * (practitioners_per_team + managers_per_team + 1) + areas.len() + 30;
+    bar.set_message("Staff");
+    bar.set_length(total as u64);
+    bar.set_position(0);
+    let insert = async |tx: &mut hearth_store::Tx, g: &mut Gen, s: NewStaff| -> Result<Uuid> {
+        let id = g.id();
+        org::insert_staff(tx, id, &s).await?;
+        bar.inc(1);
+        Ok(id)
+    };
+
+    let demo_hash = tokio::task::spawn_blocking(|| hearth_domain::auth::hash_password(DEMO_PASSWORD)).await?;
+    let mut demo_ids = std::collections::HashMap::new();
+    let demo_person = |a: &DemoAccount, team: Option<Uuid>, manager: Option<Uuid>| NewStaff {
+        name: a.name.into(),
+        email: EmailAddress::parse("email", a.email).expect("valid"),
+        roles: a.roles.to_vec(),
+        team_id: team,
+        line_manager_id: manager,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: Date::from_calendar_date(2019, Month::April, 1).expect("valid"),
+        qualified_date: a.roles.iter().any(|r| matches!(r, Role::Practitioner | Role::TeamManager | Role::ServiceManager)).then(|| Date::from_calendar_date(2014, Month::July, 1).expect("valid")),
+        skills: vec![],
+    };
+    let first_team = teams[0].0;
+    let leader = insert(&mut tx, &mut g, demo_person(&ACCOUNTS[0], None, None)).await?;
+    demo_ids.insert(ACCOUNTS[0].email, leader);
+    let national_team = if matches!(scale, Scale::National) { 8 } else { 1 };
+    let mut leaders = vec![leader];
+    for _ in 1..national_team {
+        let s = g.staff(&[Role::NationalLeadership], None, Some(leader), ContractType::Employed);
+        leaders.push(insert(&mut tx, &mut g, s).await?);
+    }
+    for a in [&ACCOUNTS[5], &ACCOUNTS[6]] {
+        demo_ids.insert(a.email, insert(&mut tx, &mut g, demo_person(a, None, Some(leader))).await?);
+    }
+    if matches!(scale, Scale::National) {
+        for _ in 0..11 {
+            let s = g.staff(&[Role::Hr], None, Some(leader), ContractType::Employed);
+            insert(&mut tx, &mut g, s).await?;
+        }
+        for _ in 0..2 {
+            let s = g.staff(&[Role::SystemAdmin], None, Some(leader), ContractType::Employed);
+            insert(&mut tx, &mut g, s).await?;
+        }
+    }
+
+    let mut associates = 0;
+    for (ai, area) in areas.iter().enumerate() {
+        let area_teams: Vec<Uuid> = teams.iter().filter(|(_, a)| *a == area.id).map(|(t, _)| *t).collect();
+        let sm = if ai == 0 {
+            let id = insert(&mut tx, &mut g, demo_person(&ACCOUNTS[1], area_teams.first().copied(), Some(leader))).await?;
+            demo_ids.insert(ACCOUNTS[1].email, id);
+            id
+        } else {
+            let boss = leaders[ai % leaders.len()];
+            let s = g.staff(&[Role::ServiceManager], area_teams.first().copied(), Some(boss), ContractType::Employed);
+            insert(&mut tx, &mut g, s).await?
+        };
+        for (ti, team) in area_teams.iter().enumerate() {
+            let mut managers = Vec::new();
+            for m in 0..managers_per_team {
+                let id = if *team == first_team && m == 0 {
+                    let id = insert(&mut tx, &mut g, demo_person(&ACCOUNTS[2], Some(*team), Some(sm))).await?;
+                    demo_ids.insert(ACCOUNTS[2].email, id);
+                    id
+                } else {
+                    let s = g.staff(&[Role::TeamManager], Some(*team), Some(sm), ContractType::Employed);
+                    insert(&mut tx, &mut g, s).await?
+                };
+                managers.push(id);
+            }
+            if ti % 2 == 0 || matches!(scale, Scale::Team) {
+                if *team == first_team {
+                    demo_ids.insert(ACCOUNTS[4].email, insert(&mut tx, &mut g, demo_person(&ACCOUNTS[4], Some(*team), Some(managers[0]))).await?);
+                } else {
+                    let s = g.staff(&[Role::BusinessSupport], Some(*team), Some(managers[0]), ContractType::Employed);
+                    insert(&mut tx, &mut g, s).await?;
+                }
+            }
+            for p in 0..practitioners_per_team {
+                let manager = managers[p % managers.len()];
+                if *team == first_team && p == 0 {
+                    demo_ids.insert(ACCOUNTS[3].email, insert(&mut tx, &mut g, demo_person(&ACCOUNTS[3], Some(*team), Some(manager))).await?);
+                    continue;
+                }
+                // About 135 associates nationally, a bank pool of about 60 and a handful of agency staff.
+                let roll: f64 = g.rng.random();
+                let contract = if roll < 0.097 {
+                    associates += 1;
+                    ContractType::Associate
+                } else if roll < 0.14 {
+                    ContractType::Bank
+                } else if roll < 0.147 {
+                    ContractType::Agency
+                } else {
+                    ContractType::Employed
+                };
+                let s = g.staff(&[Role::Practitioner], Some(*team), Some(manager), contract);
+                insert(&mut tx, &mut g, s).await?;
+            }
+        }
+    }
+    bar.finish_and_clear();
+
+    for a in ACCOUNTS {
+        let id = *demo_ids.get(a.email).context("every demo account is created")?;
+        hearth_store::auth::set_password_hash(&mut tx, id, &demo_hash).await?;
+        hearth_store::auth::set_totp_secret(&mut tx, id, DEMO_TOTP_SECRET).await?;
+    }
+    store.mark_demo(&mut tx).await?;
+    hearth_store::audit::append(
+        &mut tx,
+        &AuditContext::system(),
+        hearth_store::audit::Event::success("demo.generated").detail(serde_json::json!({ "scale": format!("{scale:?}").to_lowercase(), "seed": seed })),
+    )
+    .await?;
+    tx.commit().await?;
+
+    let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
+    println!(
+        "Demo data ({scale:?}, seed {seed}): {} service areas, {} teams, {} offices, {staff} staff ({associates} associates) in {:.1}s.",
+        areas.len(),
+        teams.len(),
+        offices.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print_accounts(store).await
+}
+
+async fn print_accounts(store: &Store) -> Result<()> {
+    println!();
+    println!("Sign in at http://127.0.0.1:8080 with any of these demo accounts.");
+    println!("Password: {DEMO_PASSWORD}");
+    println!("Authenticator (TOTP) secret: {DEMO_TOTP_SECRET}  (add it to any authenticator app, or run: oathtool --totp -b {DEMO_TOTP_SECRET})");
+    println!();
+    for a in ACCOUNTS {
+        let team = match hearth_store::auth::credentials_by_email(store, a.email).await? {
+            Some(c) => org::staff_record(store, c.staff_id).await?.team.map(|t| t.name).unwrap_or_else(|| "national".into()),
+            None => "-".into(),
+        };
+        println!("  {:<22} {:<40} {}", a.role, a.email, team);
+    }
+    Ok(())
+}

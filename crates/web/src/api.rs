@@ -1,0 +1,171 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document generated from these handlers.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use hearth_store::PageRequest;
+use hearth_store::org::{self, DirectoryQuery};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+use crate::error::{ApiError, Problem, ProblemField};
+use crate::session::Ctx;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Hearth API", version = "1", description = "Family court social work. Authenticate with `Authorization: Bearer <token>` from `hearth token create`, or a signed-in session."),
+    paths(me, staff_list, staff_record),
+    components(schemas(Me, StaffSummary, StaffPage, StaffDetail, Problem, ProblemField)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// The caller.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    /// Role codes, such as `practitioner` or `team_manager`.
+    pub roles: Vec<String>,
+    pub team_id: Option<Uuid>,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
+pub async fn me(me: Ctx) -> Json<Me> {
+    let p = &me.principal;
+    Json(Me {
+        id: p.id,
+        name: p.name.clone(),
+        email: p.email.clone(),
+        roles: p.roles.iter().map(|r| r.code().to_string()).collect(),
+        team_id: p.placement.team_id,
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StaffListParams {
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<i64>,
+    /// Only this team.
+    pub team_id: Option<Uuid>,
+    /// Part of a name or email.
+    pub q: Option<String>,
+    /// Only people holding this role code.
+    pub role: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub team_id: Option<Uuid>,
+    pub team: Option<String>,
+    pub roles: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffPage {
+    pub items: Vec<StaffSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff", params(StaffListParams), responses((status = 200, body = StaffPage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn staff_list(State(state): State<AppState>, me: Ctx, Query(p): Query<StaffListParams>) -> Result<Json<StaffPage>, ApiError> {
+    let role = match p.role.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(hearth_domain::org::Role::from_code(code).ok_or_else(|| {
+            crate::AppError::Invalid(vec![hearth_domain::FieldError::new("role", "Unknown role code")])
+        })?),
+    };
+    if p.per_page.is_some_and(|n| !(1..=PageRequest::MAX_PER_PAGE).contains(&n)) {
+        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("per_page", "per_page must be between 1 and 100")]).into());
+    }
+    if p.page.is_some_and(|n| n < 1) {
+        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("page", "page must be 1 or more")]).into());
+    }
+    let query = DirectoryQuery { text: p.q, team_id: p.team_id, role, include_leavers: false };
+    let page = org::directory(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    hearth_store::audit::record(&state.store, &me.audit, hearth_store::audit::Event::success("staff.listed").detail(serde_json::json!({ "page": page.page, "team_id": p.team_id }))).await?;
+    Ok(Json(StaffPage {
+        items: page
+            .items
+            .into_iter()
+            .map(|e| StaffSummary {
+                id: e.id,
+                name: e.name,
+                email: e.email,
+                status: e.status.code().into(),
+                team_id: e.team.as_ref().map(|t| t.id),
+                team: e.team.map(|t| t.name),
+                roles: e.roles.iter().map(|r| r.code().to_string()).collect(),
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StaffDetail {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub roles: Vec<String>,
+    pub skills: Vec<String>,
+    pub team_id: Option<Uuid>,
+    pub line_manager_id: Option<Uuid>,
+    /// Full-time equivalent, 0.01 to 1.
+    pub fte: f64,
+    pub contract: String,
+    pub start_date: String,
+    pub qualified_date: Option<String>,
+    pub status: String,
+    pub version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = StaffDetail), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn staff_record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<StaffDetail>, ApiError> {
+    me.authorize_staff(&state, id).await?;
+    let r = org::view_staff_record(&state.store, &me.audit, id).await?;
+    Ok(Json(StaffDetail {
+        id: r.id,
+        name: r.name,
+        email: r.email,
+        roles: r.roles.iter().map(|x| x.code().to_string()).collect(),
+        skills: r.skills.iter().map(|x| x.code().to_string()).collect(),
+        team_id: r.team.map(|t| t.id),
+        line_manager_id: r.line_manager.map(|m| m.id),
+        fte: r.fte.hundredths() as f64 / 100.0,
+        contract: r.contract.code().into(),
+        start_date: hearth_store::date_text(r.start_date),
+        qualified_date: r.qualified_date.map(hearth_store::date_text),
+        status: r.status.code().into(),
+        version: r.version,
+    }))
+}

@@ -1,0 +1,399 @@
+//! Typed GOV.UK Frontend components, each an askama template whose markup matches the
+//! `fixtures.json` shipped in the pinned `govuk-frontend` package (see `tests/components.rs`).
+//! Pages embed them with `{{ component|safe }}`: the component escapes its own text.
+
+use askama::Template;
+use hearth_domain::FieldError;
+
+/// Finds the message for a field among a form's errors.
+pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+}
+
+fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
+    let parts: Vec<String> = [hint.then(|| format!("{id}-hint")), error.then(|| format!("{id}-error"))].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/input.html")]
+pub struct Input {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub value: Option<String>,
+    pub input_type: String,
+    pub autocomplete: Option<String>,
+    pub inputmode: Option<String>,
+    pub spellcheck: Option<bool>,
+    pub classes: String,
+}
+
+impl Input {
+    /// A text input whose id and name are the field name.
+    pub fn text(field: &str, label: &str) -> Self {
+        Self { id: field.into(), name: field.into(), label: label.into(), input_type: "text".into(), ..Default::default() }
+    }
+
+    pub fn kind(mut self, t: &str) -> Self {
+        self.input_type = t.into();
+        self
+    }
+
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+
+    pub fn value(mut self, v: &str) -> Self {
+        self.value = Some(v.into());
+        self
+    }
+
+    pub fn autocomplete(mut self, a: &str) -> Self {
+        self.autocomplete = Some(a.into());
+        self
+    }
+
+    pub fn classes(mut self, c: &str) -> Self {
+        self.classes = c.into();
+        self
+    }
+
+    pub fn inputmode(mut self, m: &str) -> Self {
+        self.inputmode = Some(m.into());
+        self
+    }
+
+    pub fn no_spellcheck(mut self) -> Self {
+        self.spellcheck = Some(false);
+        self
+    }
+
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        self
+    }
+
+    fn described_by(&self) -> Option<String> {
+        described_by(&self.id, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/error_summary.html")]
+pub struct ErrorSummary {
+    /// (link target, message)
+    pub errors: Vec<(String, String)>,
+}
+
+impl ErrorSummary {
+    /// Links each error to its field: `#field`, or the first option for choices.
+    pub fn of(errors: &[FieldError]) -> Self {
+        Self { errors: errors.iter().map(|e| (format!("#{}", e.field), e.message.clone())).collect() }
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/tag.html")]
+pub struct Tag {
+    pub text: String,
+    pub classes: String,
+}
+
+impl Tag {
+    pub fn new(text: &str, colour: &str) -> Self {
+        Self { text: text.into(), classes: if colour.is_empty() { String::new() } else { format!("govuk-tag--{colour}") } }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SummaryAction {
+    pub href: String,
+    pub text: String,
+    /// Said after the link text to screen readers: "Change" + " roles".
+    pub hidden: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SummaryRow {
+    pub key: String,
+    pub value: String,
+    pub href: Option<String>,
+    pub actions: Vec<SummaryAction>,
+}
+
+impl SummaryRow {
+    pub fn new(key: &str, value: impl Into<String>) -> Self {
+        Self { key: key.into(), value: value.into(), ..Default::default() }
+    }
+
+    pub fn link(mut self, href: impl Into<String>) -> Self {
+        self.href = Some(href.into());
+        self
+    }
+
+    pub fn action(mut self, href: impl Into<String>, text: &str, hidden: &str) -> Self {
+        self.actions.push(SummaryAction { href: href.into(), text: text.into(), hidden: hidden.into() });
+        self
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/summary_list.html")]
+pub struct SummaryList {
+    pub rows: Vec<SummaryRow>,
+}
+
+impl SummaryList {
+    fn any_actions(&self) -> bool {
+        self.rows.iter().any(|r| !r.actions.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    pub numeric: bool,
+}
+
+impl Cell {
+    pub fn text(t: impl Into<String>) -> Self {
+        Self { text: t.into(), ..Default::default() }
+    }
+
+    pub fn link(t: impl Into<String>, href: impl Into<String>) -> Self {
+        Self { text: t.into(), href: Some(href.into()), numeric: false }
+    }
+
+    pub fn number(n: impl ToString) -> Self {
+        Self { text: n.to_string(), href: None, numeric: true }
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/table.html")]
+pub struct Table {
+    pub caption: Option<String>,
+    pub head: Vec<Cell>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SelectItem {
+    pub value: String,
+    pub text: String,
+    pub selected: bool,
+    pub disabled: bool,
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/select.html")]
+pub struct Select {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub items: Vec<SelectItem>,
+}
+
+impl Select {
+    /// A select of (value, text) options with one selected, and an optional blank first option.
+    pub fn new(field: &str, label: &str, blank: Option<&str>, options: &[(String, String)], selected: &str) -> Self {
+        let mut items: Vec<SelectItem> = blank
+            .map(|b| SelectItem { value: String::new(), text: b.into(), selected: selected.is_empty(), disabled: false })
+            .into_iter()
+            .collect();
+        items.extend(options.iter().map(|(v, t)| SelectItem { value: v.clone(), text: t.clone(), selected: v == selected, disabled: false }));
+        Self { id: field.into(), name: field.into(), label: label.into(), items, ..Default::default() }
+    }
+
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        self
+    }
+
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+
+    fn described_by(&self) -> Option<String> {
+        described_by(&self.id, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ChoiceItem {
+    pub id: Option<String>,
+    pub value: String,
+    pub text: String,
+    pub hint: Option<String>,
+    pub checked: bool,
+}
+
+/// Checkboxes or radios: the same markup with a different name.
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/choices.html")]
+pub struct Choices {
+    pub radios: bool,
+    pub id_prefix: String,
+    pub name: String,
+    pub legend: String,
+    pub legend_classes: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub items: Vec<ChoiceItem>,
+}
+
+impl Choices {
+    /// Options as (value, text), with the checked values.
+    pub fn new(radios: bool, field: &str, legend: &str, options: &[(&str, &str)], checked: &[String]) -> Self {
+        Self {
+            radios,
+            id_prefix: field.into(),
+            name: field.into(),
+            legend: legend.into(),
+            legend_classes: "govuk-fieldset__legend--s".into(),
+            items: options
+                .iter()
+                .map(|(v, t)| ChoiceItem {
+                    id: None,
+                    value: (*v).into(),
+                    text: (*t).into(),
+                    hint: None,
+                    checked: checked.iter().any(|c| c == v),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        self
+    }
+
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.radios { "radios" } else { "checkboxes" }
+    }
+
+    fn input_type(&self) -> &'static str {
+        if self.radios { "radio" } else { "checkbox" }
+    }
+
+    /// GOV.UK's ids: the prefix for the first item, then `prefix-2`, `prefix-3`...
+    fn item_id(&self, i: &usize) -> String {
+        match &self.items[*i].id {
+            Some(id) => id.clone(),
+            None if *i == 0 => self.id_prefix.clone(),
+            None => format!("{}-{}", self.id_prefix, i + 1),
+        }
+    }
+
+    fn described_by(&self) -> Option<String> {
+        described_by(&self.id_prefix, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/button.html")]
+pub struct Button {
+    pub text: String,
+    pub classes: String,
+    pub name: Option<String>,
+    pub href: Option<String>,
+}
+
+impl Button {
+    pub fn submit(text: &str) -> Self {
+        Self { text: text.into(), ..Default::default() }
+    }
+
+    pub fn secondary(text: &str) -> Self {
+        Self { text: text.into(), classes: "govuk-button--secondary".into(), ..Default::default() }
+    }
+
+    pub fn warning(text: &str) -> Self {
+        Self { text: text.into(), classes: "govuk-button--warning".into(), ..Default::default() }
+    }
+
+    pub fn link(text: &str, href: &str) -> Self {
+        Self { text: text.into(), href: Some(href.into()), ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PageItem {
+    pub number: i64,
+    /// `None` draws an ellipsis.
+    pub href: Option<String>,
+    pub current: bool,
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/pagination.html")]
+pub struct Pagination {
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub items: Vec<PageItem>,
+}
+
+impl Pagination {
+    /// Links for `page` of `last`, using `href(n)` for page n: first, last, and two either side.
+    pub fn around(page: i64, last: i64, href: impl Fn(i64) -> String) -> Option<Self> {
+        if last <= 1 {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut gap = false;
+        for n in 1..=last {
+            if n == 1 || n == last || (n - page).abs() <= 2 {
+                items.push(PageItem { number: n, href: Some(href(n)), current: n == page });
+                gap = false;
+            } else if !gap {
+                items.push(PageItem { number: 0, href: None, current: false });
+                gap = true;
+            }
+        }
+        Some(Self {
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < last).then(|| href(page + 1)),
+            items,
+        })
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/back_link.html")]
+pub struct BackLink {
+    pub href: String,
+    pub text: String,
+}
+
+impl BackLink {
+    pub fn to(href: &str) -> Self {
+        Self { href: href.into(), text: "Back".into() }
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/inset_text.html")]
+pub struct InsetText {
+    pub text: String,
+}
+
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/warning_text.html")]
+pub struct WarningText {
+    pub text: String,
+}

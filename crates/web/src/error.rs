@@ -1,0 +1,157 @@
+//! The one error policy. Handlers return [`AppError`]; pages show a GOV.UK error page, the API
+//! answers `application/problem+json` naming the field. Internal causes are logged, never shown.
+
+use axum::Json;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use hearth_domain::{FieldError, FieldErrors};
+use hearth_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("MFA required")]
+    MfaRequired,
+    /// A stale edit: someone saved first.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    #[error("the form had expired")]
+    CsrfRejected,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { .. } => {
+                AppError::Conflict("This record was changed by someone else after you opened it.".into())
+            }
+            StoreError::Duplicate { field } => AppError::Invalid(vec![FieldError::new(field, "That is already in use")]),
+            StoreError::MissingReference { field } => {
+                AppError::Invalid(vec![FieldError::new(field, "Select an option from the list")])
+            }
+            StoreError::Database(e) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Unauthenticated | AppError::MfaRequired => StatusCode::UNAUTHORIZED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Chooses the page or the API form by the request path.
+    pub fn into_response_for(self, path: &str) -> Response {
+        if path.starts_with("/api/") { ApiError(self).into_response() } else { self.into_response() }
+    }
+}
+
+/// Which error page to draw; [`crate::page::render_error_pages`] draws it with the page shell.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub detail: Option<String>,
+    /// The refusal was a missing or stale CSRF token, not a permission.
+    pub expired_form: bool,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(cause) = &self {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let status = self.status();
+        let expired_form = matches!(self, AppError::CsrfRejected);
+        let detail = match self {
+            AppError::Conflict(m) => Some(m),
+            _ => None,
+        };
+        let mut res = status.into_response();
+        res.extensions_mut().insert(ErrorPage { status, detail, expired_form });
+        res
+    }
+}
+
+/// An error answered as RFC 9457 problem details.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The fields that were wrong, when the input was invalid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let (title, detail, errors) = match self.0 {
+            AppError::NotFound => ("Not found", None, vec![]),
+            AppError::Forbidden => ("Forbidden", Some("You do not have permission to do this.".to_string()), vec![]),
+            AppError::Unauthenticated | AppError::MfaRequired => {
+                ("Unauthorised", Some("Sign in with MFA, or send a valid bearer token.".to_string()), vec![])
+            }
+            AppError::Conflict(m) => ("Conflict", Some(m), vec![]),
+            AppError::CsrfRejected => ("Forbidden", Some("Missing or wrong CSRF token.".to_string()), vec![]),
+            AppError::Invalid(errors) => (
+                "Invalid input",
+                Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),
+                errors.into_iter().map(|e| ProblemField { field: e.field.to_string(), message: e.message }).collect(),
+            ),
+            AppError::Internal(cause) => {
+                tracing::error!(cause = %cause, "internal error");
+                ("Internal server error", None, vec![])
+            }
+        };
+        let problem = Problem { kind: "about:blank".into(), title: title.into(), status: status.as_u16(), detail, errors };
+        let mut res = (status, Json(problem)).into_response();
+        res.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/problem+json"),
+        );
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+/// The fallback for paths no route matches.
+pub async fn not_found(uri: Uri) -> Response {
+    AppError::NotFound.into_response_for(uri.path())
+}

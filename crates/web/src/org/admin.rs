@@ -1,0 +1,313 @@
+//! Staff administration: add staff, change roles, move teams, record leavers, reset MFA.
+//! Every change is a versioned, audited store call; a stale form is refused, never overwritten.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_domain::org::{ContractType, Role, Skill, StaffForm, parse_date, parse_roles};
+use hearth_domain::{FieldError, FieldErrors};
+use hearth_store::org::{self, StaffRecord};
+use hearth_store::StoreError;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::components::{Choices, ErrorSummary, Input, Select};
+use crate::page::{PageCtx, Shell, render, render_with};
+use crate::session::Ctx;
+use crate::{AppError, AppState};
+
+/// One page shape for every admin form: heading, pre-rendered fields, a button.
+#[derive(Template)]
+#[template(path = "admin/form.html")]
+struct FormPage {
+    shell: Shell,
+    back: String,
+    caption: Option<String>,
+    heading: String,
+    intro: Option<String>,
+    errors: Option<ErrorSummary>,
+    action: String,
+    version: Option<i64>,
+    fields: Vec<String>,
+    button: String,
+    warning: bool,
+}
+
+fn form_page(ctx: &PageCtx, heading: &str, action: String, errors: &[FieldError]) -> FormPage {
+    FormPage {
+        shell: ctx.shell(heading),
+        back: "/staff".into(),
+        caption: None,
+        heading: heading.into(),
+        intro: None,
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        action,
+        version: None,
+        fields: vec![],
+        button: "Save".into(),
+        warning: false,
+    }
+}
+
+fn show(page: &FormPage, errors: &[FieldError]) -> Response {
+    if errors.is_empty() { render(page) } else { render_with(StatusCode::BAD_REQUEST, page) }
+}
+
+fn role_options() -> Vec<(&'static str, &'static str)> {
+    Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
+}
+
+async fn team_options(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    Ok(org::teams(&state.store, None).await?.into_iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect())
+}
+
+async fn manager_options(state: &AppState, except: Option<Uuid>) -> Result<Vec<(String, String)>, AppError> {
+    Ok(org::manager_options(&state.store)
+        .await?
+        .into_iter()
+        .filter(|m| Some(m.id) != except)
+        .map(|m| (m.id.to_string(), m.name))
+        .collect())
+}
+
+/// Turns a store refusal a person can fix into field errors; anything else stays an error.
+fn field_errors(e: StoreError) -> Result<FieldErrors, AppError> {
+    match e {
+        StoreError::Duplicate { field: "email" } => Ok(vec![FieldError::new("email", "A member of staff already has this email address")]),
+        StoreError::MissingReference { field: "team_id" } => Ok(vec![FieldError::new("team_id", "Select a team from the list")]),
+        StoreError::MissingReference { field: org::MANAGER_CYCLE } => {
+            Ok(vec![FieldError::new("line_manager_id", "Choose a line manager who is not managed by this person")])
+        }
+        StoreError::MissingReference { .. } => Ok(vec![FieldError::new("line_manager_id", "Select an active line manager from the list")]),
+        other => Err(other.into()),
+    }
+}
+
+async fn staff_form_page(state: &AppState, ctx: &PageCtx, form: &StaffForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
+    let mut page = form_page(ctx, "Add a member of staff", "/admin/staff/new".into(), errors);
+    page.intro = Some("They will set up their authenticator app the first time they sign in. Give them a temporary password through `hearth user create`, or ask them to use the password reset your service desk runs.".into());
+    let contracts: Vec<(&str, &str)> = ContractType::ALL.iter().map(|c| (c.code(), c.label())).collect();
+    let skills: Vec<(&str, &str)> = Skill::ALL.iter().map(|s| (s.code(), s.label())).collect();
+    page.fields = vec![
+        Input::text("name", "Full name").autocomplete("off").value(&form.name).errors(errors).to_string(),
+        Input::text("email", "Work email address").kind("email").no_spellcheck().autocomplete("off").value(&form.email).errors(errors).to_string(),
+        Choices::new(false, "roles", "Roles", &role_options(), &form.roles).hint("Select all that apply.").errors(errors).to_string(),
+        Select::new("team_id", "Team", Some("No team yet"), &team_options(state).await?, &form.team_id).errors(errors).to_string(),
+        Select::new("line_manager_id", "Line manager", Some("No line manager yet"), &manager_options(state, None).await?, &form.line_manager_id).errors(errors).to_string(),
+        Input::text("fte", "Full-time equivalent (FTE)").hint("For example, 1 for full time or 0.6 for three days a week.").inputmode("decimal").classes("govuk-input--width-4").value(&form.fte).errors(errors).to_string(),
+        Choices::new(true, "contract", "Contract type", &contracts, std::slice::from_ref(&form.contract)).errors(errors).to_string(),
+        Input::text("start_date", "Start date").kind("date").classes("govuk-input--width-10").value(&form.start_date).errors(errors).to_string(),
+        Input::text("qualified_date", "Date they qualified as a social worker (optional)").kind("date").classes("govuk-input--width-10").value(&form.qualified_date).errors(errors).to_string(),
+        Choices::new(false, "skills", "Skills (optional)", &skills, &form.skills).errors(errors).to_string(),
+    ];
+    page.button = "Add member of staff".into();
+    Ok(page)
+}
+
+pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+    let form = StaffForm { fte: "1".into(), contract: "employed".into(), ..Default::default() };
+    Ok(show(&staff_form_page(&state, &ctx, &form, &[]).await?, &[]))
+}
+
+/// Form bodies repeat keys for checkboxes (`roles=a&roles=b`), which serde_urlencoded cannot put
+/// in a Vec directly; read the pairs and gather them.
+fn pairs(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(body).unwrap_or_default()
+}
+
+fn all_of(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+}
+
+fn one_of(pairs: &[(String, String)], key: &str) -> String {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
+    let p = pairs(&body);
+    let form = StaffForm {
+        name: one_of(&p, "name"),
+        email: one_of(&p, "email"),
+        roles: all_of(&p, "roles"),
+        team_id: one_of(&p, "team_id"),
+        line_manager_id: one_of(&p, "line_manager_id"),
+        fte: one_of(&p, "fte"),
+        contract: one_of(&p, "contract"),
+        start_date: one_of(&p, "start_date"),
+        qualified_date: one_of(&p, "qualified_date"),
+        skills: all_of(&p, "skills"),
+    };
+    let errors = match form.validate() {
+        Ok(staff) => match org::create_staff(&state.store, &me.audit, &staff).await {
+            Ok(id) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Err(e) => field_errors(e)?,
+        },
+        Err(errors) => errors,
+    };
+    Ok(show(&staff_form_page(&state, &ctx, &form, &errors).await?, &errors))
+}
+
+async fn subject(state: &AppState, me: &Ctx, id: Uuid) -> Result<StaffRecord, AppError> {
+    me.authorize_staff(state, id).await?;
+    let record = org::staff_record(&state.store, id).await?;
+    if record.status != hearth_domain::org::StaffStatus::Active {
+        return Err(AppError::Conflict(format!("{} has left, so their record can no longer be changed.", record.name)));
+    }
+    Ok(record)
+}
+
+fn edit_page(ctx: &PageCtx, r: &StaffRecord, heading: &str, action: &str, errors: &[FieldError]) -> FormPage {
+    let mut page = form_page(ctx, heading, format!("/admin/staff/{}/{action}", r.id), errors);
+    page.back = format!("/staff/{}", r.id);
+    page.caption = Some(r.name.clone());
+    page.version = Some(r.version);
+    page
+}
+
+fn version_of(p: &[(String, String)]) -> Result<i64, AppError> {
+    one_of(p, "version").parse().map_err(|_| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))
+}
+
+fn roles_page(ctx: &PageCtx, r: &StaffRecord, checked: &[String], errors: &[FieldError]) -> FormPage {
+    let mut page = edit_page(ctx, r, "Change roles", "roles", errors);
+    page.fields = vec![Choices::new(false, "roles", "Roles", &role_options(), checked).hint("Select all that apply.").errors(errors).to_string()];
+    page
+}
+
+pub async fn roles_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    let checked: Vec<String> = r.roles.iter().map(|x| x.code().to_string()).collect();
+    Ok(show(&roles_page(&ctx, &r, &checked, &[]), &[]))
+}
+
+pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    let p = pairs(&body);
+    let checked = all_of(&p, "roles");
+    let mut errors = Vec::new();
+    match parse_roles("roles", &checked) {
+        Ok(roles) if id == me.id() && r.roles.contains(&Role::SystemAdmin) && !roles.contains(&Role::SystemAdmin) => {
+            errors.push(FieldError::new("roles", "You cannot remove your own system administrator role. Ask another administrator"));
+        }
+        Ok(roles) => {
+            org::set_roles(&state.store, &me.audit, id, &roles, version_of(&p)?).await?;
+            return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
+        }
+        Err(e) => errors.push(e),
+    }
+    Ok(show(&roles_page(&ctx, &r, &checked, &errors), &errors))
+}
+
+async fn move_page(state: &AppState, ctx: &PageCtx, r: &StaffRecord, team: &str, manager: &str, errors: &[FieldError]) -> Result<FormPage, AppError> {
+    let mut page = edit_page(ctx, r, "Change team and line manager", "move", errors);
+    page.fields = vec![
+        Select::new("team_id", "Team", Some("No team"), &team_options(state).await?, team).errors(errors).to_string(),
+        Select::new("line_manager_id", "Line manager", Some("No line manager"), &manager_options(state, Some(r.id)).await?, manager).errors(errors).to_string(),
+    ];
+    Ok(page)
+}
+
+pub async fn move_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    let team = r.team.as_ref().map(|t| t.id.to_string()).unwrap_or_default();
+    let manager = r.line_manager.as_ref().map(|m| m.id.to_string()).unwrap_or_default();
+    Ok(show(&move_page(&state, &ctx, &r, &team, &manager, &[]).await?, &[]))
+}
+
+pub async fn move_staff(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    let p = pairs(&body);
+    let (team, manager) = (one_of(&p, "team_id"), one_of(&p, "line_manager_id"));
+    let mut errors = Vec::new();
+    let team_id = hearth_domain::org::optional_id("team_id", "team", &team).map_err(|e| errors.push(e)).ok().flatten();
+    let manager_id = hearth_domain::org::optional_id("line_manager_id", "line manager", &manager).map_err(|e| errors.push(e)).ok().flatten();
+    if errors.is_empty() {
+        match org::move_staff(&state.store, &me.audit, id, team_id, manager_id, version_of(&p)?).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Err(e) => errors = field_errors(e)?,
+        }
+    }
+    Ok(show(&move_page(&state, &ctx, &r, &team, &manager, &errors).await?, &errors))
+}
+
+fn leaver_page(ctx: &PageCtx, r: &StaffRecord, left_on: &str, confirm: &str, errors: &[FieldError]) -> FormPage {
+    let mut page = edit_page(ctx, r, "Record that they have left", "leaver", errors);
+    page.intro = Some(format!("{} will be signed out everywhere at once and will not be able to sign in again. Their record is kept.", r.name));
+    page.fields = vec![
+        Input::text("left_on", "Last working day").kind("date").classes("govuk-input--width-10").value(left_on).errors(errors).to_string(),
+        Choices::new(true, "confirm", &format!("Are you sure {} has left?", r.name), &[("yes", "Yes, they have left"), ("no", "No")], &[confirm.to_string()]).errors(errors).to_string(),
+    ];
+    page.button = "Record leaver".into();
+    page.warning = true;
+    page
+}
+
+pub async fn leaver_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    Ok(show(&leaver_page(&ctx, &r, "", "", &[]), &[]))
+}
+
+pub async fn record_leaver(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ConfirmForm>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    let mut errors = Vec::new();
+    let left_on = parse_date("left_on", "their last working day", &f.left_on).map_err(|e| errors.push(e)).ok();
+    if f.confirm != "yes" && f.confirm != "no" {
+        errors.push(FieldError::new("confirm", "Select yes if they have left"));
+    }
+    if id == me.id() {
+        errors.push(FieldError::new("confirm", "You cannot record yourself as a leaver. Ask another administrator"));
+    }
+    if errors.is_empty() {
+        if f.confirm == "no" {
+            return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
+        }
+        if let Some(left_on) = left_on {
+            org::record_leaver(&state.store, &me.audit, id, left_on, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
+            return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
+        }
+    }
+    Ok(show(&leaver_page(&ctx, &r, &f.left_on, &f.confirm, &errors), &errors))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+    #[serde(default)]
+    left_on: String,
+    version: Option<i64>,
+}
+
+fn mfa_page(ctx: &PageCtx, r: &StaffRecord, errors: &[FieldError]) -> FormPage {
+    let mut page = edit_page(ctx, r, "Reset their authenticator app", "mfa-reset", errors);
+    page.intro = Some(format!(
+        "Do this only when you have confirmed who you are speaking to. {} will be signed out everywhere and must set up their authenticator app again at their next sign-in.",
+        r.name
+    ));
+    page.fields = vec![Choices::new(true, "confirm", "Are you sure?", &[("yes", "Yes, reset it"), ("no", "No")], &[]).errors(errors).to_string()];
+    page.button = "Reset authenticator app".into();
+    page.warning = true;
+    page
+}
+
+pub async fn mfa_reset_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    Ok(show(&mfa_page(&ctx, &r, &[]), &[]))
+}
+
+pub async fn reset_mfa(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ConfirmForm>) -> Result<Response, AppError> {
+    let r = subject(&state, &me, id).await?;
+    match f.confirm.as_str() {
+        "yes" => {
+            org::reset_mfa(&state.store, &me.audit, id, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
+            Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+        }
+        "no" => Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+        _ => {
+            let errors = [FieldError::new("confirm", "Select yes to reset their authenticator app")];
+            Ok(show(&mfa_page(&ctx, &r, &errors), &errors))
+        }
+    }
+}

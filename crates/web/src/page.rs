@@ -1,0 +1,179 @@
+//! The page shell every screen is drawn in, the extractor that gathers what it needs, and the
+//! error pages (drawn here so they carry the signed-in header and demo banner too).
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use hearth_domain::access::Permission;
+
+use crate::error::ErrorPage;
+use crate::security::{CsrfToken, Nonce};
+use crate::session::Auth;
+use crate::{AppError, AppState};
+
+/// A link in the service navigation.
+#[derive(Debug, Clone)]
+pub struct NavLink {
+    pub href: &'static str,
+    pub text: &'static str,
+    pub current: bool,
+}
+
+/// What the layout needs: title, CSP nonce, CSRF token, who is signed in, and the demo banner.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    pub title: String,
+    pub nonce: String,
+    pub csrf: String,
+    pub user_name: Option<String>,
+    /// Signed in far enough to sign out (password at least).
+    pub can_sign_out: bool,
+    pub nav: Vec<NavLink>,
+    pub demo: bool,
+}
+
+/// Gathers the shell's inputs from the request.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    pub nonce: String,
+    pub csrf: String,
+    pub auth: Auth,
+    pub demo: bool,
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(Self::from_parts(&parts.extensions, parts.uri.path(), state.demo))
+    }
+}
+
+impl PageCtx {
+    fn from_parts(ext: &axum::http::Extensions, path: &str, demo: bool) -> Self {
+        Self {
+            nonce: ext.get::<Nonce>().map(|n| n.0.clone()).unwrap_or_default(),
+            csrf: ext.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default(),
+            auth: ext.get::<Auth>().cloned().unwrap_or(Auth::Anonymous),
+            demo,
+            path: path.to_string(),
+        }
+    }
+
+    pub fn shell(&self, title: impl Into<String>) -> Shell {
+        let (user_name, can_sign_out, nav) = match &self.auth {
+            Auth::Anonymous => (None, false, vec![]),
+            Auth::MfaPending { .. } => (None, true, vec![]),
+            Auth::Staff { principal, .. } => {
+                let can = |p| hearth_domain::access::permits_somewhere(&principal.roles, p);
+                let mut nav = vec![("/", "Home")];
+                if can(Permission::ViewDirectory) {
+                    nav.push(("/staff", "Staff"));
+                    nav.push(("/org", "Organisation"));
+                }
+                if can(Permission::ViewAudit) {
+                    nav.push(("/admin/audit", "Audit"));
+                }
+                nav.push(("/account", "Your account"));
+                let nav = nav
+                    .into_iter()
+                    .map(|(href, text)| NavLink {
+                        href,
+                        text,
+                        current: if href == "/" { self.path == "/" } else { self.path.starts_with(href) },
+                    })
+                    .collect();
+                (Some(principal.name.clone()), true, nav)
+            }
+        };
+        Shell {
+            title: title.into(),
+            nonce: self.nonce.clone(),
+            csrf: self.csrf.clone(),
+            user_name,
+            can_sign_out,
+            nav,
+            demo: self.demo,
+        }
+    }
+}
+
+/// Renders a page template. A template that fails to render is an internal error, not a panic.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+/// Renders a page with a status other than 200 (for example a form with errors: 400).
+pub fn render_with<T: Template>(status: StatusCode, t: &T) -> Response {
+    let mut res = render(t);
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    res
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    shell: Shell,
+    heading: &'static str,
+    message: String,
+    status: u16,
+}
+
+/// Draws the error page for any HTML response that carries an [`ErrorPage`].
+pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let ctx = PageCtx::from_parts(req.extensions(), &path, state.demo);
+    let res = next.run(req).await;
+    let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
+        return res;
+    };
+    if path.starts_with("/api/") {
+        return res;
+    }
+    let (heading, message) = match page.status {
+        StatusCode::NOT_FOUND => ("Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.".to_string()),
+        StatusCode::FORBIDDEN if page.expired_form => (
+            "Your form has expired",
+            "For your security, forms expire. Go back, reload the page and try again.".to_string(),
+        ),
+        StatusCode::FORBIDDEN => (
+            "You do not have permission to view this page",
+            "If you need access, ask your line manager. Attempts to see records you are not allowed to see are recorded.".to_string(),
+        ),
+        StatusCode::CONFLICT => (
+            "Someone else changed this record",
+            page.detail.unwrap_or_default() + " Nothing you entered was saved. Go back, reload the page to see the latest version, and make your change again.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
+            ("There is a problem with what was sent", "Go back and check what you entered.".to_string())
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => ("The file or form was too large", "Go back and try something smaller.".to_string()),
+        StatusCode::SERVICE_UNAVAILABLE => ("Sorry, Hearth is busy", "Try again in a few moments.".to_string()),
+        _ => (
+            "Sorry, there is a problem with Hearth",
+            "Try again later. If the problem continues, contact the service desk and give them the time it happened.".to_string(),
+        ),
+    };
+    let template =
+        ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16() };
+    render_with(page.status, &template)
+}
+
+/// Percent-encodes a value for use in a query string.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

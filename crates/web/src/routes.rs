@@ -1,0 +1,158 @@
+//! Every route Hearth serves, with the access it needs. The router is built from this list and the
+//! authorisation-matrix test walks it, so a route cannot exist without a declared permission.
+
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use hearth_domain::access::{Permission, permits_somewhere};
+
+use crate::session::Auth;
+use crate::{AppError, AppState, api, audit, auth, home, ops, org};
+
+/// What a route requires of the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: sign-in pages, health checks, the API description.
+    Public,
+    /// A correct password but MFA not yet done: the MFA pages only.
+    PasswordOnly,
+    /// Fully signed in (password and MFA, or an API token), acting only on their own account.
+    SignedIn,
+    /// Fully signed in and granted this permission by the table. `Target` says what record, if
+    /// any, the path's `{id}` names; the handler checks the record-level grant.
+    Permission(Permission, Target),
+}
+
+/// The record a route acts on, for record-level checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// No single record: lists, forms to create, org pages.
+    Collection,
+    /// `{id}` is a member of staff.
+    Staff,
+}
+
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    pub(crate) fn into_method_router(self, state: &AppState) -> MethodRouter<AppState> {
+        self.handler.route_layer(from_fn_with_state((state.clone(), self.access), enforce))
+    }
+}
+
+fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
+    Route { method, path, access, handler }
+}
+
+use Access::{PasswordOnly, Public, SignedIn};
+use Permission as P;
+use Target::{Collection, Staff};
+
+fn perm(p: Permission, t: Target) -> Access {
+    Access::Permission(p, t)
+}
+
+/// The route table.
+pub fn all() -> Vec<Route> {
+    vec![
+        // Operations
+        route(Method::GET, "/healthz", Public, get(ops::healthz)),
+        route(Method::GET, "/readyz", Public, get(ops::readyz)),
+        route(Method::GET, "/metrics", Public, get(ops::metrics)),
+        // Sign-in
+        route(Method::GET, "/sign-in", Public, get(auth::sign_in_form)),
+        route(Method::POST, "/sign-in", Public, post(auth::sign_in)),
+        route(Method::GET, "/mfa", PasswordOnly, get(auth::mfa_form)),
+        route(Method::POST, "/mfa", PasswordOnly, post(auth::mfa)),
+        route(Method::GET, "/mfa/enrol", PasswordOnly, get(auth::enrol_form)),
+        route(Method::POST, "/mfa/enrol", PasswordOnly, post(auth::enrol)),
+        route(Method::POST, "/sign-out", PasswordOnly, post(auth::sign_out)),
+        route(Method::GET, "/account", SignedIn, get(auth::account)),
+        route(Method::POST, "/account/sign-out-everywhere", SignedIn, post(auth::sign_out_everywhere)),
+        // Home
+        route(Method::GET, "/", SignedIn, get(home::home)),
+        // Organisation
+        route(Method::GET, "/staff", perm(P::ViewDirectory, Collection), get(org::pages::directory)),
+        route(Method::GET, "/staff/{id}", perm(P::ViewStaffRecord, Staff), get(org::pages::record)),
+        route(Method::GET, "/org", perm(P::ViewDirectory, Collection), get(org::pages::structure)),
+        route(Method::GET, "/org/areas/{id}", perm(P::ViewDirectory, Collection), get(org::pages::area)),
+        route(Method::GET, "/org/teams/{id}", perm(P::ViewDirectory, Collection), get(org::pages::team)),
+        route(Method::GET, "/org/offices", perm(P::ViewDirectory, Collection), get(org::pages::offices)),
+        route(Method::GET, "/org/courts", perm(P::ViewDirectory, Collection), get(org::pages::courts)),
+        // Staff administration
+        route(Method::GET, "/admin/staff/new", perm(P::ManageStaff, Collection), get(org::admin::new_form)),
+        route(Method::POST, "/admin/staff/new", perm(P::ManageStaff, Collection), post(org::admin::create)),
+        route(Method::GET, "/admin/staff/{id}/roles", perm(P::ManageRoles, Staff), get(org::admin::roles_form)),
+        route(Method::POST, "/admin/staff/{id}/roles", perm(P::ManageRoles, Staff), post(org::admin::set_roles)),
+        route(Method::GET, "/admin/staff/{id}/move", perm(P::ManageStaff, Staff), get(org::admin::move_form)),
+        route(Method::POST, "/admin/staff/{id}/move", perm(P::ManageStaff, Staff), post(org::admin::move_staff)),
+        route(Method::GET, "/admin/staff/{id}/leaver", perm(P::ManageStaff, Staff), get(org::admin::leaver_form)),
+        route(Method::POST, "/admin/staff/{id}/leaver", perm(P::ManageStaff, Staff), post(org::admin::record_leaver)),
+        route(Method::GET, "/admin/staff/{id}/mfa-reset", perm(P::ResetMfa, Staff), get(org::admin::mfa_reset_form)),
+        route(Method::POST, "/admin/staff/{id}/mfa-reset", perm(P::ResetMfa, Staff), post(org::admin::reset_mfa)),
+        // Audit
+        route(Method::GET, "/admin/audit", perm(P::ViewAudit, Collection), get(audit::search)),
+        // API
+        route(Method::GET, "/api/v1/openapi.json", Public, get(api::openapi)),
+        route(Method::GET, "/api/v1/me", SignedIn, get(api::me)),
+        route(Method::GET, "/api/v1/staff", perm(P::ViewDirectory, Collection), get(api::staff_list)),
+        route(Method::GET, "/api/v1/staff/{id}", perm(P::ViewStaffRecord, Staff), get(api::staff_record)),
+    ]
+}
+
+/// Checks a route's access before its handler runs. Record-level grants are checked by the handler
+/// through [`crate::session::Ctx`], which knows this route's permission.
+async fn enforce(State((state, access)): State<(AppState, Access)>, mut req: Request, next: Next) -> Response {
+    let auth = req.extensions().get::<Auth>().cloned().unwrap_or(Auth::Anonymous);
+    let api = req.uri().path().starts_with("/api/");
+    let outcome = match (access, &auth) {
+        (Public, _) => Ok(()),
+        (PasswordOnly, Auth::MfaPending { .. } | Auth::Staff { .. }) => Ok(()),
+        (PasswordOnly | SignedIn | Access::Permission(..), Auth::Anonymous) => Err(AppError::Unauthenticated),
+        (SignedIn | Access::Permission(..), Auth::MfaPending { .. }) => Err(AppError::MfaRequired),
+        (SignedIn, Auth::Staff { .. }) => Ok(()),
+        (Access::Permission(p, _), Auth::Staff { principal, .. }) => {
+            req.extensions_mut().insert(RoutePermission(p));
+            if permits_somewhere(&principal.roles, p) {
+                Ok(())
+            } else {
+                let ctx = crate::session::audit_context(principal.id, &req);
+                let _ = hearth_store::audit::record(
+                    &state.store,
+                    &ctx,
+                    hearth_store::audit::Event::success("access.refused")
+                        .outcome(hearth_domain::audit::Outcome::Denied)
+                        .detail(serde_json::json!({ "permission": p, "path": req.uri().path() })),
+                )
+                .await;
+                Err(AppError::Forbidden)
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => next.run(req).await,
+        Err(e) if api => crate::error::ApiError(e).into_response(),
+        Err(AppError::Unauthenticated) => {
+            let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = if req.method() == Method::GET && next != "/" {
+                format!("/sign-in?next={}", crate::page::url_encode(next))
+            } else {
+                "/sign-in".to_string()
+            };
+            axum::response::Redirect::to(&target).into_response()
+        }
+        Err(AppError::MfaRequired) => axum::response::Redirect::to("/mfa").into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The permission the matched route declared, for the handler's record-level check.
+#[derive(Debug, Clone, Copy)]
+pub struct RoutePermission(pub Permission);

@@ -1,0 +1,188 @@
+//! Who is calling: the session cookie or API bearer token, resolved once per request into [`Auth`],
+//! and the [`Ctx`] extractor that handlers use for record-level permission checks.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use hearth_domain::access::{Permission, Relationships, permits};
+use hearth_domain::audit::Outcome;
+use hearth_store::audit::{AuditContext, Event};
+use hearth_store::auth::Session;
+use hearth_store::org::Principal;
+use uuid::Uuid;
+
+use crate::routes::RoutePermission;
+use crate::{AppError, AppState};
+
+/// The caller, as far as sign-in has got.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    Anonymous,
+    /// Password accepted, MFA still to do.
+    MfaPending { session: Session },
+    /// Fully signed in: by session (password and MFA) or by API token (no session).
+    Staff { principal: Arc<Principal>, session: Option<Session> },
+}
+
+/// The session cookie's name: `__Host-` (which requires `Secure`) when served over TLS.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-hearth_session" } else { "hearth_session" }
+}
+
+/// Builds a `Set-Cookie` value with the attributes every Hearth cookie carries.
+pub fn cookie(name: &str, value: &str, secure: bool, http_only: bool, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// Reads one cookie from the request.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+/// Resolves the caller and puts [`Auth`] in the request's extensions.
+pub async fn load(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let auth = match resolve(&state, req.headers(), req.uri().path()).await {
+        Ok(auth) => auth,
+        Err(e) => {
+            tracing::error!(error = %e, "could not resolve the caller");
+            return crate::error::AppError::Internal(e.to_string()).into_response_for(req.uri().path());
+        }
+    };
+    req.extensions_mut().insert(auth);
+    next.run(req).await
+}
+
+async fn resolve(state: &AppState, headers: &HeaderMap, path: &str) -> Result<Auth, hearth_store::StoreError> {
+    if path.starts_with("/api/")
+        && let Some(token) = bearer(headers)
+    {
+        return Ok(match hearth_store::auth::api_token_owner(&state.store, token).await? {
+            Some(id) => staff(state, id, None).await?,
+            None => Auth::Anonymous,
+        });
+    }
+    let Some(token) = read_cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
+        return Ok(Auth::Anonymous);
+    };
+    let Some(session) = hearth_store::auth::session(&state.store, token).await? else {
+        return Ok(Auth::Anonymous);
+    };
+    let now = hearth_store::now();
+    if !state.config.session.is_live(session.created_at, session.last_seen_at, now) {
+        hearth_store::auth::delete_session(&state.store, &session.id_hash).await?;
+        return Ok(Auth::Anonymous);
+    }
+    hearth_store::auth::touch_session(&state.store, &session).await?;
+    if !session.mfa_verified {
+        return Ok(Auth::MfaPending { session });
+    }
+    let id = session.staff_id;
+    staff(state, id, Some(session)).await
+}
+
+async fn staff(state: &AppState, id: Uuid, session: Option<Session>) -> Result<Auth, hearth_store::StoreError> {
+    match hearth_store::org::principal(&state.store, id).await {
+        Ok(p) if p.active => Ok(Auth::Staff { principal: Arc::new(p), session }),
+        Ok(_) | Err(hearth_store::StoreError::NotFound) => Ok(Auth::Anonymous),
+        Err(e) => Err(e),
+    }
+}
+
+/// The request id that tower-http assigned, for audit events.
+pub fn request_id(parts_headers: &HeaderMap) -> Option<String> {
+    parts_headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+pub fn audit_context(actor: Uuid, req: &Request) -> AuditContext {
+    AuditContext::actor(actor, request_id(req.headers()))
+}
+
+/// A fully signed-in caller, for handlers behind `SignedIn` or a permission.
+pub struct Ctx {
+    pub principal: Arc<Principal>,
+    pub session: Option<Session>,
+    pub audit: AuditContext,
+    permission: Option<Permission>,
+    path: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        match parts.extensions.get::<Auth>() {
+            Some(Auth::Staff { principal, session }) => Ok(Ctx {
+                principal: principal.clone(),
+                session: session.clone(),
+                audit: AuditContext::actor(principal.id, request_id(&parts.headers)),
+                permission: parts.extensions.get::<RoutePermission>().map(|p| p.0),
+                path: parts.uri.path().to_string(),
+            }),
+            _ => Err(AppError::Unauthenticated),
+        }
+    }
+}
+
+impl Ctx {
+    pub fn id(&self) -> Uuid {
+        self.principal.id
+    }
+
+    /// May the caller use `permission` somewhere? For showing or hiding links.
+    pub fn can(&self, permission: Permission) -> bool {
+        hearth_domain::access::permits_somewhere(&self.principal.roles, permission)
+    }
+
+    /// May the caller do this route's permission to this member of staff's record? A refusal is audited.
+    pub async fn authorize_staff(&self, state: &AppState, subject: Uuid) -> Result<(), AppError> {
+        let permission = self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))?;
+        let placement = hearth_store::org::placement(&state.store, subject).await?;
+        let rel = Relationships::between(&self.principal.placement, &placement);
+        if permits(&self.principal.roles, permission, &rel) {
+            return Ok(());
+        }
+        hearth_store::audit::record(
+            &state.store,
+            &self.audit,
+            Event::success("access.refused")
+                .about("staff", subject)
+                .outcome(Outcome::Denied)
+                .detail(serde_json::json!({ "permission": permission, "path": self.path })),
+        )
+        .await?;
+        Err(AppError::Forbidden)
+    }
+
+    /// Whether the caller may do `permission` to a given staff record, without auditing: for links.
+    pub async fn may_for_staff(&self, state: &AppState, permission: Permission, subject: Uuid) -> bool {
+        match hearth_store::org::placement(&state.store, subject).await {
+            Ok(p) => permits(&self.principal.roles, permission, &Relationships::between(&self.principal.placement, &p)),
+            Err(_) => false,
+        }
+    }
+}
