@@ -148,7 +148,7 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
         Ok(Session {
             id_hash: r.get(0),
             staff_id: parse_id(&r.get::<String, _>(1))?,
-            mfa_verified: r.get(2),
+            mfa_verified: crate::bool_col(&r, 2),
             pending_totp_secret: r.get(3),
             created_at: parse_ts(&r.get::<String, _>(4))?,
             last_seen_at: parse_ts(&r.get::<String, _>(5))?,

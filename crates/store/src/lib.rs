@@ -254,3 +254,9 @@ pub(crate) fn unique_violation(e: sqlx::Error, index: &str, field: &'static str)
     }
     StoreError::Database(e)
 }
+
+/// Reads a boolean column: PostgreSQL has a boolean type, SQLite stores 0 or 1, and the Any
+/// driver will not convert between them.
+pub(crate) fn bool_col(r: &sqlx::any::AnyRow, i: usize) -> bool {
+    r.try_get::<bool, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|v| v != 0)).unwrap_or(false)
+}

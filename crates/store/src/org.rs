@@ -4,7 +4,6 @@
 use hearth_domain::audit::Outcome;
 use hearth_domain::org::{ContractType, Fte, NewStaff, Role, Skill, StaffPlacement, StaffStatus};
 use serde::Serialize;
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use time::Date;
 use uuid::Uuid;
@@ -466,15 +465,10 @@ pub async fn staff_record(store: &Store, id: Uuid) -> Result<StaffRecord> {
         qualified_date: r.get::<Option<String>, _>(12).map(|d| parse_date(&d)).transpose()?,
         status: status(&r.get::<String, _>(13)),
         left_on: r.get::<Option<String>, _>(14).map(|d| parse_date(&d)).transpose()?,
-        mfa_enrolled: bool_col(&r, 15),
-        has_password: bool_col(&r, 16),
+        mfa_enrolled: crate::bool_col(&r, 15),
+        has_password: crate::bool_col(&r, 16),
         version: r.get(17),
     })
-}
-
-/// An `IS NOT NULL` result: a boolean on PostgreSQL, an integer on SQLite.
-fn bool_col(r: &AnyRow, i: usize) -> bool {
-    r.try_get::<bool, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|v| v != 0)).unwrap_or(false)
 }
 
 /// A person reading someone's staff record: the read is audited.

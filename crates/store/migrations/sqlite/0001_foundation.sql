@@ -95,7 +95,7 @@ CREATE UNIQUE INDEX local_authorities_name ON local_authorities (name);
 CREATE TABLE sessions (
     id_hash TEXT PRIMARY KEY,
     staff_id TEXT NOT NULL REFERENCES staff (id),
-    mfa_verified BOOLEAN NOT NULL DEFAULT FALSE,
+    mfa_verified INTEGER NOT NULL DEFAULT 0, -- 0 or 1: the Any driver cannot read SQLite booleans
     pending_totp_secret TEXT,
     created_at TEXT NOT NULL,
     last_seen_at TEXT NOT NULL
@@ -106,7 +106,7 @@ CREATE INDEX sessions_staff ON sessions (staff_id);
 CREATE TABLE sign_in_attempts (
     id TEXT PRIMARY KEY,
     account_key TEXT NOT NULL,
-    succeeded BOOLEAN NOT NULL,
+    succeeded INTEGER NOT NULL, -- 0 or 1, as above
     at TEXT NOT NULL
 );
 CREATE INDEX sign_in_attempts_account ON sign_in_attempts (account_key, at);
