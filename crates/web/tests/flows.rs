@@ -1,0 +1,262 @@
+//! Sign-in, sessions, the API and stale edits through the real router on real databases.
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, Response, StatusCode};
+use hearth_domain::auth::{TotpSecret, step_at};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::text::EmailAddress;
+use hearth_store::{AuditContext, PageRequest, Store, audit, auth, org, testing};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const PASSWORD: &str = "a perfectly long passphrase";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+struct App {
+    router: axum::Router,
+    store: Store,
+}
+
+impl App {
+    async fn new(store: &Store) -> Self {
+        let state = hearth_web::AppState::new(store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+        Self { router: hearth_web::router(state), store: store.clone() }
+    }
+
+    async fn send(&self, method: Method, path: &str, session: Option<&str>, form: Option<&str>) -> Response<Body> {
+        let mut cookie = format!("hearth_csrf={CSRF}");
+        if let Some(s) = session {
+            cookie.push_str(&format!("; hearth_session={s}"));
+        }
+        let mut req = Request::builder().method(method).uri(path).header("cookie", cookie);
+        let body = match form {
+            Some(f) => {
+                req = req.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(format!("csrf_token={CSRF}&{f}"))
+            }
+            None => Body::empty(),
+        };
+        self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap()
+    }
+
+    async fn bearer(&self, path: &str, token: &str) -> Response<Body> {
+        let req = Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+}
+
+fn session_cookie(res: &Response<Body>) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("hearth_session=").map(|v| v.split(';').next().unwrap().to_string()))
+        .filter(|v| !v.is_empty())
+}
+
+fn location(res: &Response<Body>) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+async fn body(res: Response<Body>) -> String {
+    String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap()
+}
+
+/// A member of staff with a password and an enrolled authenticator.
+async fn account(store: &Store, email: &str, roles: &[Role]) -> Uuid {
+    org::ensure_reference_data(store).await.unwrap();
+    let staff = NewStaff {
+        name: format!("Person {email}"),
+        email: EmailAddress::parse("email", email).unwrap(),
+        roles: roles.to_vec(),
+        team_id: None,
+        line_manager_id: None,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    let id = org::create_staff(store, &AuditContext::system(), &staff).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    auth::set_password_hash(&mut tx, id, &hearth_domain::auth::hash_password(PASSWORD)).await.unwrap();
+    auth::set_totp_secret(&mut tx, id, SECRET).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+fn code() -> String {
+    TotpSecret::from_base32(SECRET).unwrap().code_at_step(step_at(time::OffsetDateTime::now_utc()))
+}
+
+/// Password then MFA: returns the full session's cookie value.
+async fn sign_in(app: &App, email: &str) -> String {
+    let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email={email}&password={}", PASSWORD.replace(' ', "+")))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), "/mfa");
+    let partial = session_cookie(&res).expect("a session after the password");
+    let res = app.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={}", code()))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
+    let full = session_cookie(&res).expect("a new session after MFA");
+    assert_ne!(partial, full, "the session id changes when MFA completes");
+    full
+}
+
+#[tokio::test]
+async fn sign_in_needs_password_and_an_unused_code() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        account(&store, "worker@hearth.example", &[Role::Practitioner]).await;
+
+        // Password alone reaches only the MFA pages.
+        let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email=worker@hearth.example&password={}", PASSWORD.replace(' ', "+")))).await;
+        let partial = session_cookie(&res).unwrap();
+        assert_eq!(location(&app.send(Method::GET, "/", Some(&partial), None).await), "/mfa");
+        assert_eq!(app.send(Method::GET, "/api/v1/me", Some(&partial), None).await.status(), StatusCode::UNAUTHORIZED);
+
+        let res = app.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={}", code()))).await;
+        let full = session_cookie(&res).unwrap();
+        assert_eq!(app.send(Method::GET, "/", Some(&full), None).await.status(), StatusCode::OK);
+        assert_eq!(location(&app.send(Method::GET, "/", Some(&partial), None).await), "/sign-in", "the pre-MFA session is gone");
+
+        // The same code again, in a new sign-in, is refused.
+        let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email=worker@hearth.example&password={}", PASSWORD.replace(' ', "+")))).await;
+        let again = session_cookie(&res).unwrap();
+        let res = app.send(Method::POST, "/mfa", Some(&again), Some(&format!("code={}", code()))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("already been used"));
+
+        // Sign out ends the session on the server.
+        assert_eq!(app.send(Method::POST, "/sign-out", Some(&full), Some("")).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&app.send(Method::GET, "/", Some(&full), None).await), "/sign-in");
+    }
+}
+
+#[tokio::test]
+async fn the_eleventh_attempt_is_refused_and_says_nothing_about_the_account() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        account(&store, "target@hearth.example", &[Role::Practitioner]).await;
+        for email in ["target@hearth.example", "nobody@hearth.example"] {
+            for _ in 0..10 {
+                let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email={email}&password=wrong+password+here"))).await;
+                assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+                assert!(body(res).await.contains("Enter a correct email address and password"));
+            }
+            let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email={email}&password={}", PASSWORD.replace(' ', "+")))).await;
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{email}: even the right password is refused now");
+            assert!(body(res).await.contains("too many attempts"), "{email}: the same message whether or not the account exists");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_takes_bearer_tokens_pages_and_names_bad_fields() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        let id = account(&store, "api.user@hearth.example", &[Role::Hr]).await;
+        for i in 0..4 {
+            account(&store, &format!("colleague{i}@hearth.example"), &[Role::Practitioner]).await;
+        }
+        let token = auth::create_api_token(&store, &AuditContext::system(), id, "test", time::Duration::days(1)).await.unwrap();
+
+        let res = app.bearer("/api/v1/me", &token).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let me: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!(me["id"], id.to_string());
+        assert_eq!(me["roles"][0], "hr");
+
+        let res = app.bearer("/api/v1/staff?per_page=2&page=2", &token).await;
+        let page: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!((page["total"].as_i64(), page["page"].as_i64(), page["per_page"].as_i64()), (Some(5), Some(2), Some(2)));
+        assert_eq!(page["items"].as_array().unwrap().len(), 2);
+        assert!(page["items"][0]["id"].is_string());
+
+        let res = app.bearer("/api/v1/staff?per_page=0", &token).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let problem: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!(problem["errors"][0]["field"], "per_page");
+
+        let res = app.bearer("/api/v1/staff?page=abc", &token).await;
+        assert!(res.status().is_client_error(), "a non-number page is a 4xx, not a 500: {}", res.status());
+
+        let res = app.bearer("/api/v1/me", "hearth_not-a-real-token").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+
+        let spec: serde_json::Value = serde_json::from_str(&body(app.send(Method::GET, "/api/v1/openapi.json", None, None).await).await).unwrap();
+        assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+        for route in hearth_web::routes::all().iter().filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json") {
+            assert!(spec["paths"][route.path].is_object(), "{} is missing from the OpenAPI document", route.path);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_and_reads_and_refusals_are_audited() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        let admin = account(&store, "admin@hearth.example", &[Role::SystemAdmin]).await;
+        let worker = account(&store, "worker@hearth.example", &[Role::Practitioner]).await;
+        let other = account(&store, "other@hearth.example", &[Role::Practitioner]).await;
+        let admin_session = sign_in(&app, "admin@hearth.example").await;
+
+        let path = format!("/admin/staff/{worker}/roles");
+        let first = app.send(Method::POST, &path, Some(&admin_session), Some("version=1&roles=team_manager")).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER);
+        let stale = app.send(Method::POST, &path, Some(&admin_session), Some("version=1&roles=hr")).await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+        assert!(body(stale).await.contains("Someone else changed this record"));
+        assert_eq!(org::staff_record(&store, worker).await.unwrap().roles, [Role::TeamManager]);
+
+        // An HTML form with bad input gets an error summary, not a 500.
+        let res = app.send(Method::POST, "/admin/staff/new", Some(&admin_session), Some("name=&email=not-an-email&fte=9")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let html = body(res).await;
+        assert!(html.contains("govuk-error-summary") && html.contains("href=\"#email\""));
+
+        // Reading a record is audited; so is being refused one.
+        assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&admin_session), None).await.status(), StatusCode::OK);
+        let viewed = audit::search(&store, &audit::AuditQuery { subject_id: Some(worker.to_string()), action_prefix: Some("staff.viewed".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(viewed.items[0].actor_id, Some(admin.to_string()));
+
+        let other_session = sign_in_other(&app, &store, other).await;
+        assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&other_session), None).await.status(), StatusCode::FORBIDDEN);
+        let refused = audit::search(&store, &audit::AuditQuery { actor_id: Some(other.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(refused.total, 1);
+        assert_eq!(refused.items[0].outcome, "denied");
+
+        // Recording a leaver ends their sessions at once.
+        let res = app.send(Method::POST, &format!("/admin/staff/{other}/leaver"), Some(&admin_session), Some("version=1&confirm=yes&left_on=2026-11-20")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&app.send(Method::GET, "/", Some(&other_session), None).await), "/sign-in");
+        assert_eq!(audit::verify(&store).await.unwrap().map(|n| n > 10), Ok(true));
+    }
+}
+
+/// A full session without going through TOTP again (the shared test secret's code is spent).
+async fn sign_in_other(_app: &App, store: &Store, id: Uuid) -> String {
+    let mut tx = store.begin().await.unwrap();
+    let token = auth::create_session(&mut tx, id, true).await.unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+#[tokio::test]
+async fn operators_get_health_readiness_and_metrics() {
+    let store = testing::fresh(hearth_store::Engine::Sqlite).await;
+    let app = App::new(&store).await;
+    assert_eq!(app.send(Method::GET, "/healthz", None, None).await.status(), StatusCode::OK);
+    assert_eq!(app.send(Method::GET, "/readyz", None, None).await.status(), StatusCode::OK);
+    let metrics = body(app.send(Method::GET, "/metrics", None, None).await).await;
+    assert!(metrics.contains("hearth_http_requests_total{method=\"GET\",status=\"2xx\"} 2"), "{metrics}");
+    let page = app.send(Method::GET, "/sign-in", None, None).await;
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"));
+    let html = body(page).await;
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "scripts carry this response's nonce");
+    assert!(!html.contains("<script>"), "no inline script");
+}

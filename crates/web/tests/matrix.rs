@@ -1,0 +1,201 @@
+//! The authorisation matrix: every route × role × relationship to the record, through the real
+//! router on a real database, must answer 403 exactly when the permission table says no.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use hearth_domain::access::{Relationships, Scope, permits, permits_somewhere};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::text::EmailAddress;
+use hearth_domain::cases::{ApplicationKind, LawType, NewCase};
+use hearth_store::{AuditContext, Store, cases, new_id, org, testing};
+use hearth_web::routes::{self, Access, Target};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+async fn person(store: &Store, n: &mut u32, roles: &[Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
+    *n += 1;
+    let staff = NewStaff {
+        name: format!("Person {n}"),
+        email: EmailAddress::parse("email", &format!("person{n}@hearth.example")).unwrap(),
+        roles: roles.to_vec(),
+        team_id: Some(team),
+        line_manager_id: manager,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    org::create_staff(store, &AuditContext::system(), &staff).await.unwrap()
+}
+
+async fn session(store: &Store, staff: Uuid) -> String {
+    let mut tx = store.begin().await.unwrap();
+    let token = hearth_store::auth::create_session(&mut tx, staff, true).await.unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+fn only(scope: Scope) -> Relationships {
+    let mut r = Relationships::default();
+    match scope {
+        // Being the record's own person also means the same team and area.
+        Scope::Own => (r.own, r.team, r.area) = (true, true, true),
+        Scope::LineChain => r.line_chain = true,
+        Scope::Team => (r.team, r.area) = (true, true),
+        Scope::Area => r.area = true,
+        Scope::National => {}
+    }
+    r
+}
+
+async fn call(app: &axum::Router, method: &Method, path: &str, token: &str) -> StatusCode {
+    let mut req = Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header("cookie", format!("hearth_session={token}; hearth_csrf={CSRF}"));
+    let body = if *method == Method::POST {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+        Body::from(format!("csrf_token={CSRF}"))
+    } else {
+        Body::empty()
+    };
+    app.clone().oneshot(req.body(body).unwrap()).await.unwrap().status()
+}
+
+/// Fills any placeholder other than `{id}` (a note, a check, a task) with an id that names nothing:
+/// the permission on the case is decided before the sub-record is looked up.
+fn other_ids(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map(|e| start + e + 1).unwrap_or(rest.len());
+        out.push_str(&Uuid::now_v7().to_string());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// An open case in the subject's team, allocated to the subject, so the actor stands to the case
+/// as they stand to the subject.
+async fn case_of(store: &Store, subject: Uuid) -> Uuid {
+    let court = org::courts(store).await.unwrap()[0].id;
+    let team = org::placement(store, subject).await.unwrap().team_id.unwrap();
+    let case = NewCase {
+        court_case_number: "MX26P00001".into(),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: court,
+        local_authority_id: None,
+        team_id: team,
+        received_on: time::macros::date!(2026 - 11 - 02),
+        urgent: false,
+        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
+        issued_on: None,
+        flags: vec![],
+    };
+    let (id, _) = cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap();
+    let version = cases::case_record(store, id).await.unwrap().version;
+    cases::allocate(store, &AuditContext::system(), id, Some((subject, "Subject")), version).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn every_route_role_and_relationship_follows_the_permission_table() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let (t1, t2, t3) = (new_id(), new_id(), new_id());
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, t1, "Team one", areas[0].id, None).await.unwrap();
+        org::insert_team(&mut tx, t2, "Team two", areas[0].id, None).await.unwrap();
+        org::insert_team(&mut tx, t3, "Team three", areas[1].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let state = hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+        let app = hearth_web::router(state);
+        let routes = routes::all();
+        let mut n = 0;
+        let mut checked = 0;
+        for role in Role::ALL {
+            for scope in Scope::ALL {
+                let (actor, subject) = match scope {
+                    Scope::Own => {
+                        let a = person(&store, &mut n, &[*role], t1, None).await;
+                        (a, a)
+                    }
+                    Scope::LineChain => {
+                        let a = person(&store, &mut n, &[*role], t3, None).await;
+                        (a, person(&store, &mut n, &[Role::Practitioner], t1, Some(a)).await)
+                    }
+                    Scope::Team => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t1, None).await),
+                    Scope::Area => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t2, None).await),
+                    Scope::National => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t3, None).await),
+                };
+                let case = case_of(&store, subject).await;
+                for route in &routes {
+                    let forbidden = match route.access {
+                        Access::Permission(p, Target::Staff | Target::Case) => !permits(&[*role], p, &only(*scope)),
+                        Access::Permission(p, Target::Collection) => {
+                            // Scope does not apply to a collection: check it once per role.
+                            if *scope != Scope::National {
+                                continue;
+                            }
+                            !permits_somewhere(&[*role], p)
+                        }
+                        Access::Public | Access::PasswordOnly | Access::SignedIn => false,
+                    };
+                    let id = if matches!(route.access, Access::Permission(_, Target::Case)) { case } else { subject };
+                    let path = other_ids(&route.path.replace("{id}", &id.to_string()));
+                    let token = session(&store, actor).await;
+                    let status = call(&app, &route.method, &path, &token).await;
+                    assert_eq!(
+                        status == StatusCode::FORBIDDEN,
+                        forbidden,
+                        "{} {} as {role:?} at {scope:?} on {:?}: got {status}",
+                        route.method,
+                        route.path,
+                        store.engine()
+                    );
+                    assert!(!status.is_server_error(), "{} {} as {role:?}: {status}", route.method, route.path);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked} combinations checked");
+    }
+}
+
+#[tokio::test]
+async fn nothing_but_public_routes_answers_a_stranger() {
+    let store = testing::fresh(hearth_store::Engine::Sqlite).await;
+    let state = hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+    let app = hearth_web::router(state);
+    for route in routes::all() {
+        let path = other_ids(route.path);
+        let status = call(&app, &route.method, &path, "no-such-session").await;
+        match route.access {
+            Access::Public => assert!(!status.is_server_error(), "{path}: {status}"),
+            _ if path.starts_with("/api/") => assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}"),
+            _ => assert_eq!(status, StatusCode::SEE_OTHER, "{} {path} should send a stranger to sign in", route.method),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused() {
+    let store = testing::fresh(hearth_store::Engine::Sqlite).await;
+    let state = hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+    let app = hearth_web::router(state);
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header("cookie", format!("hearth_csrf={CSRF}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("email=a%40b.org&password=x&csrf_token=wrong"))
+        .unwrap();
+    assert_eq!(app.oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
+}
