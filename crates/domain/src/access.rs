@@ -26,6 +26,14 @@ pub enum Permission {
     ManageOrg,
     /// Read the audit trail.
     ViewAudit,
+    /// Read a case record: its people, hearings, checks, chronology and tasks. Every read is audited.
+    ViewCase,
+    /// Add to or change a case record: notes, people, hearings, checks, stage, tasks.
+    EditCase,
+    /// Open a new case for a team.
+    CreateCase,
+    /// Allocate a case to a worker, or take it back to the allocation hub; close a case.
+    AllocateCase,
 }
 
 impl Permission {
@@ -37,6 +45,10 @@ impl Permission {
         Permission::ResetMfa,
         Permission::ManageOrg,
         Permission::ViewAudit,
+        Permission::ViewCase,
+        Permission::EditCase,
+        Permission::CreateCase,
+        Permission::AllocateCase,
     ];
 }
 
@@ -96,6 +108,32 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::ResetMfa, &[(R::SystemAdmin, &[S::National])]),
     (P::ManageOrg, &[(R::SystemAdmin, &[S::National])]),
     (P::ViewAudit, &[(R::SystemAdmin, &[S::National])]),
+    // Case records. "Own" is the allocated worker; "line chain" the managers above them; "team"
+    // and "area" the case's team and its service area. HR, national leadership and system
+    // administrators see figures, never case records.
+    (
+        P::ViewCase,
+        &[
+            (R::Practitioner, &[S::Own, S::Team]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Area]),
+        ],
+    ),
+    (
+        P::EditCase,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Area]),
+        ],
+    ),
+    (
+        P::CreateCase,
+        &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Area])],
+    ),
+    (P::AllocateCase, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.
@@ -130,6 +168,41 @@ impl Relationships {
     }
 }
 
+/// The facts about a case that access decisions need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CasePlacement {
+    pub allocated_to: Option<uuid::Uuid>,
+    /// The line managers above the allocated worker, nearest first.
+    pub allocated_managers: Vec<uuid::Uuid>,
+    pub team_id: uuid::Uuid,
+    pub service_area_id: uuid::Uuid,
+    /// A restricted case (a colleague's family, a public figure) is closed to the wider team:
+    /// only the allocated worker, their managers and the service area's managers see it.
+    pub restricted: bool,
+}
+
+impl Relationships {
+    /// The relationships between a member of staff and a case.
+    pub fn to_case(actor: &StaffPlacement, case: &CasePlacement) -> Self {
+        Self {
+            own: case.allocated_to == Some(actor.id),
+            line_chain: case.allocated_managers.contains(&actor.id),
+            team: !case.restricted && actor.team_id == Some(case.team_id),
+            area: actor.service_area_id == Some(case.service_area_id),
+        }
+    }
+
+    /// The relationships between a member of staff and a team, for opening a case in it.
+    pub fn to_team(actor: &StaffPlacement, team_id: uuid::Uuid, service_area_id: uuid::Uuid) -> Self {
+        Self {
+            own: false,
+            line_chain: false,
+            team: actor.team_id == Some(team_id),
+            area: actor.service_area_id == Some(service_area_id),
+        }
+    }
+}
+
 /// May someone holding `roles` do `permission` to a record they stand in `rel` to?
 pub fn permits(roles: &[Role], permission: Permission, rel: &Relationships) -> bool {
     grants(permission).any(|(role, scopes)| roles.contains(&role) && scopes.iter().any(|s| rel.holds(*s)))
@@ -144,6 +217,13 @@ pub fn permits_somewhere(roles: &[Role], permission: Permission) -> bool {
 /// Does the grant reach every record in the service, so a list needs no filtering?
 pub fn permits_nationally(roles: &[Role], permission: Permission) -> bool {
     grants(permission).any(|(role, scopes)| roles.contains(&role) && scopes.contains(&Scope::National))
+}
+
+/// Every scope at which `roles` hold `permission`, for building the filter of a list.
+pub fn scopes_for(roles: &[Role], permission: Permission) -> Vec<Scope> {
+    let mut out: Vec<Scope> = grants(permission).filter(|(role, _)| roles.contains(role)).flat_map(|(_, s)| s.iter().copied()).collect();
+    out.dedup();
+    out
 }
 
 fn grants(permission: Permission) -> impl Iterator<Item = (Role, &'static [Scope])> {
@@ -188,6 +268,21 @@ mod tests {
         assert!(permits(&tm, Permission::ViewStaffRecord, &only(Scope::Team)));
         assert!(!permits(&tm, Permission::ViewStaffRecord, &only(Scope::Area)));
         assert!(!permits(&tm, Permission::ViewStaffRecord, &only(Scope::National)));
+    }
+
+    #[test]
+    fn a_restricted_case_is_closed_to_the_team_but_not_the_allocated_worker() {
+        let worker = uuid::Uuid::from_u128(1);
+        let colleague = uuid::Uuid::from_u128(3);
+        let (team, area) = (uuid::Uuid::from_u128(10), uuid::Uuid::from_u128(20));
+        let mut case = CasePlacement { allocated_to: Some(worker), allocated_managers: vec![], team_id: team, service_area_id: area, restricted: false };
+        let at = |id| StaffPlacement { id, team_id: Some(team), service_area_id: Some(area), managers: vec![] };
+        let p = [Role::Practitioner];
+        assert!(permits(&p, Permission::ViewCase, &Relationships::to_case(&at(colleague), &case)));
+        assert!(!permits(&p, Permission::EditCase, &Relationships::to_case(&at(colleague), &case)));
+        case.restricted = true;
+        assert!(!permits(&p, Permission::ViewCase, &Relationships::to_case(&at(colleague), &case)));
+        assert!(permits(&p, Permission::EditCase, &Relationships::to_case(&at(worker), &case)));
     }
 
     #[test]

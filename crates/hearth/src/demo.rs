@@ -11,6 +11,9 @@ use rand::{Rng, RngExt, SeedableRng};
 use time::{Date, Duration, Month};
 use uuid::Uuid;
 
+#[path = "demo_cases.rs"]
+mod demo_cases;
+
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
 pub const DEMO_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
@@ -253,6 +256,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     }
 
     let mut associates = 0;
+    let mut workers: std::collections::HashMap<Uuid, Vec<Uuid>> = Default::default();
     for (ai, area) in areas.iter().enumerate() {
         let area_teams: Vec<Uuid> = teams.iter().filter(|(_, a)| *a == area.id).map(|(t, _)| *t).collect();
         let sm = if ai == 0 {
@@ -288,7 +292,9 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
             for p in 0..practitioners_per_team {
                 let manager = managers[p % managers.len()];
                 if *team == first_team && p == 0 {
-                    demo_ids.insert(ACCOUNTS[3].email, insert(&mut tx, &mut g, demo_person(&ACCOUNTS[3], Some(*team), Some(manager))).await?);
+                    let id = insert(&mut tx, &mut g, demo_person(&ACCOUNTS[3], Some(*team), Some(manager))).await?;
+                    demo_ids.insert(ACCOUNTS[3].email, id);
+                    workers.entry(*team).or_default().push(id);
                     continue;
                 }
                 // About 135 associates nationally, a bank pool of about 60 and a handful of agency staff.
@@ -304,7 +310,8 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
                     ContractType::Employed
                 };
                 let s = g.staff(&[Role::Practitioner], Some(*team), Some(manager), contract);
-                insert(&mut tx, &mut g, s).await?;
+                let id = insert(&mut tx, &mut g, s).await?;
+                workers.entry(*team).or_default().push(id);
             }
         }
     }
@@ -324,15 +331,25 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     .await?;
     tx.commit().await?;
 
+    let cases = demo_cases::generate(store, &mut g.rng, &teams, &workers, &bar, cases_per_team(scale)).await?;
+
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(
-        "Demo data ({scale:?}, seed {seed}): {} service areas, {} teams, {} offices, {staff} staff ({associates} associates) in {:.1}s.",
+        "Demo data ({scale:?}, seed {seed}): {} service areas, {} teams, {} offices, {staff} staff ({associates} associates), {cases} cases in {:.1}s.",
         areas.len(),
         teams.len(),
         offices.len(),
         started.elapsed().as_secs_f64()
     );
     print_accounts(store).await
+}
+
+/// About 30,000 open cases nationally (81 teams): some 370 a team, plus the closed ones kept.
+fn cases_per_team(scale: Scale) -> usize {
+    match scale {
+        Scale::Team => 120,
+        Scale::Region | Scale::National => 420,
+    }
 }
 
 async fn print_accounts(store: &Store) -> Result<()> {

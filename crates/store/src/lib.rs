@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod jobs;
 pub mod org;
 pub mod testing;
@@ -48,6 +49,12 @@ pub enum StoreError {
     /// A referenced record (team, manager, ...) does not exist.
     #[error("{field} does not exist")]
     MissingReference { field: &'static str },
+    /// The record is closed: kept as it was, not added to.
+    #[error("the case is closed")]
+    Closed,
+    /// A rule says this record cannot be changed this way; the message says why, for people.
+    #[error("{0}")]
+    NotEditable(&'static str),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -260,3 +267,14 @@ pub(crate) fn unique_violation(e: sqlx::Error, index: &str, field: &'static str)
 pub(crate) fn bool_col(r: &sqlx::any::AnyRow, i: usize) -> bool {
     r.try_get::<bool, _>(i).or_else(|_| r.try_get::<i64, _>(i).map(|v| v != 0)).unwrap_or(false)
 }
+
+/// The version a record is at now, to explain a refused stale edit; or not found.
+pub(crate) async fn conflict_or_missing(conn: &mut sqlx::AnyConnection, table: &'static str, id: Uuid) -> StoreError {
+    let sql = format!("SELECT version FROM {table} WHERE id = $1");
+    match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await {
+        Ok(Some(r)) => StoreError::Conflict { current: r.get(0) },
+        Ok(None) => StoreError::NotFound,
+        Err(e) => StoreError::Database(e),
+    }
+}
+

@@ -9,7 +9,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
-use crate::{Page, PageRequest, Result, Store, StoreError, date_text, new_id, now, parse_date, parse_id, ts, unique_violation};
+use crate::{Page, PageRequest, Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, ts, unique_violation};
 
 /// A record named for display: enough to link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -493,6 +493,21 @@ pub async fn placement(store: &Store, id: Uuid) -> Result<StaffPlacement> {
     })
 }
 
+/// Everyone a manager manages, directly or through others. Bounded like [`managers_of`].
+pub async fn reports_of(store: &Store, manager: Uuid) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE below (id, depth) AS (
+            SELECT id, 1 FROM staff WHERE line_manager_id = $1
+            UNION ALL
+            SELECT s.id, b.depth + 1 FROM staff s JOIN below b ON s.line_manager_id = b.id WHERE b.depth < 25
+         ) SELECT DISTINCT id FROM below",
+    )
+    .bind(manager.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+}
+
 /// The line managers above a person, nearest first. Bounded, so a cycle can never loop forever.
 async fn managers_of<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(executor: E, id: Uuid) -> Result<Vec<Uuid>> {
     let rows = sqlx::query(
@@ -627,16 +642,6 @@ async fn check_references(conn: &mut AnyConnection, team_id: Option<Uuid>, manag
         }
     }
     Ok(())
-}
-
-/// The version a record is at now, to explain a refused stale edit; or not found.
-async fn conflict_or_missing(conn: &mut AnyConnection, table: &'static str, id: Uuid) -> StoreError {
-    let sql = format!("SELECT version FROM {table} WHERE id = $1");
-    match sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(conn).await {
-        Ok(Some(r)) => StoreError::Conflict { current: r.get(0) },
-        Ok(None) => StoreError::NotFound,
-        Err(e) => StoreError::Database(e),
-    }
 }
 
 /// Bumps a staff record's version if it is still at `version`, or says why not.

@@ -83,6 +83,55 @@ impl Input {
 }
 
 #[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/textarea.html")]
+pub struct Textarea {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub value: String,
+    pub rows: u8,
+    /// Offer a microphone button where the browser can dictate (progressive enhancement).
+    pub dictation: bool,
+}
+
+impl Textarea {
+    pub fn new(field: &str, label: &str) -> Self {
+        Self { id: field.into(), name: field.into(), label: label.into(), rows: 5, ..Default::default() }
+    }
+
+    pub fn value(mut self, v: &str) -> Self {
+        self.value = v.into();
+        self
+    }
+
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+
+    pub fn rows(mut self, rows: u8) -> Self {
+        self.rows = rows;
+        self
+    }
+
+    pub fn dictation(mut self) -> Self {
+        self.dictation = true;
+        self
+    }
+
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        self
+    }
+
+    fn described_by(&self) -> Option<String> {
+        described_by(&self.id, self.hint.is_some(), self.error.is_some())
+    }
+}
+
+#[derive(Template, Debug, Clone, Default)]
 #[template(path = "components/error_summary.html")]
 pub struct ErrorSummary {
     /// (link target, message)

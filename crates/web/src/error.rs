@@ -39,6 +39,8 @@ impl From<StoreError> for AppError {
             StoreError::MissingReference { field } => {
                 AppError::Invalid(vec![FieldError::new(field, "Select an option from the list")])
             }
+            StoreError::Closed => AppError::Conflict("This case is closed, so nothing more can be added to it.".into()),
+            StoreError::NotEditable(why) => AppError::Conflict(why.into()),
             StoreError::Database(e) => AppError::Internal(e.to_string()),
         }
     }

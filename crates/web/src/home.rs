@@ -1,22 +1,39 @@
-//! The home page. It becomes My Work when workload arrives; for now it is the way in.
+//! The home page: the worker's open tasks across their cases, soonest first, and the ways in.
+//! It grows into My Work when workload arrives.
 
 use askama::Template;
+use axum::extract::State;
 use axum::response::Response;
 use hearth_domain::access::Permission;
+use hearth_store::PageRequest;
 
+use crate::cases::pages::{TaskRow, task_row};
+use crate::cases::today;
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
+use crate::{AppError, AppState};
 
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     shell: Shell,
     name: String,
+    tasks: Vec<(uuid::Uuid, String, TaskRow)>,
+    tasks_total: i64,
     links: Vec<(&'static str, &'static str, &'static str)>,
 }
 
-pub async fn home(ctx: PageCtx, me: Ctx) -> Response {
+pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
     let mut links = Vec::new();
+    if me.can(Permission::ViewCase) {
+        links.push(("/cases", "Cases", "Your cases, your team's cases, and search by reference or name."));
+    }
+    if me.can(Permission::AllocateCase) {
+        links.push(("/cases/hub", "Allocation hub", "Cases waiting for a worker, longest waiting first."));
+    }
+    if me.can(Permission::CreateCase) {
+        links.push(("/cases/new", "Open a case", "Record a new application from the court."));
+    }
     if me.can(Permission::ViewDirectory) {
         links.push(("/staff", "Find a colleague", "Search the staff directory by name or team."));
         links.push(("/org", "Organisation", "Service areas, teams, offices and courts."));
@@ -28,5 +45,8 @@ pub async fn home(ctx: PageCtx, me: Ctx) -> Response {
         links.push(("/admin/audit", "Audit trail", "Who viewed a record, and what someone did."));
     }
     links.push(("/account", "Your account", "Your details, and signing out on every device."));
-    render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), links })
+    let page = hearth_store::cases::open_tasks_for(&state.store, me.id(), PageRequest::new(Some(1), Some(10))).await?;
+    let today = today();
+    let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, links }))
 }

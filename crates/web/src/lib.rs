@@ -7,8 +7,10 @@ pub mod api;
 mod assets;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod components;
 pub mod error;
+pub mod form;
 mod home;
 pub mod metrics;
 pub mod ops;
@@ -38,6 +40,10 @@ pub struct WebConfig {
     pub sign_in_limit: SignInLimit,
     /// How long a request may take before it is answered 503.
     pub request_timeout: Duration,
+    /// National settings for computed deadlines.
+    pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
+    /// Working days: England and Wales bank holidays with any configured overrides.
+    pub calendar: hearth_domain::calendar::WorkingCalendar,
 }
 
 impl Default for WebConfig {
@@ -47,6 +53,8 @@ impl Default for WebConfig {
             session: SessionPolicy::default(),
             sign_in_limit: SignInLimit::default(),
             request_timeout: Duration::from_secs(30),
+            deadlines: Default::default(),
+            calendar: hearth_domain::calendar::WorkingCalendar::with_known_changes(),
         }
     }
 }

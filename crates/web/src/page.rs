@@ -71,6 +71,9 @@ impl PageCtx {
             Auth::Staff { principal, .. } => {
                 let can = |p| hearth_domain::access::permits_somewhere(&principal.roles, p);
                 let mut nav = vec![("/", "Home")];
+                if can(Permission::ViewCase) {
+                    nav.push(("/cases", "Cases"));
+                }
                 if can(Permission::ViewDirectory) {
                     nav.push(("/staff", "Staff"));
                     nav.push(("/org", "Organisation"));

@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::Auth;
-use crate::{AppError, AppState, api, audit, auth, home, ops, org};
+use crate::{AppError, AppState, api, audit, auth, cases, home, ops, org};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +32,8 @@ pub enum Target {
     Collection,
     /// `{id}` is a member of staff.
     Staff,
+    /// `{id}` is a case.
+    Case,
 }
 
 pub struct Route {
@@ -53,7 +55,7 @@ fn route(method: Method, path: &'static str, access: Access, handler: MethodRout
 
 use Access::{PasswordOnly, Public, SignedIn};
 use Permission as P;
-use Target::{Collection, Staff};
+use Target::{Case, Collection, Staff};
 
 fn perm(p: Permission, t: Target) -> Access {
     Access::Permission(p, t)
@@ -97,6 +99,38 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/admin/staff/{id}/leaver", perm(P::ManageStaff, Staff), post(org::admin::record_leaver)),
         route(Method::GET, "/admin/staff/{id}/mfa-reset", perm(P::ResetMfa, Staff), get(org::admin::mfa_reset_form)),
         route(Method::POST, "/admin/staff/{id}/mfa-reset", perm(P::ResetMfa, Staff), post(org::admin::reset_mfa)),
+        // Cases
+        route(Method::GET, "/cases", perm(P::ViewCase, Collection), get(cases::pages::list)),
+        route(Method::GET, "/cases/hub", perm(P::AllocateCase, Collection), get(cases::pages::hub)),
+        route(Method::GET, "/cases/new", perm(P::CreateCase, Collection), get(cases::forms::new_case_form)),
+        route(Method::POST, "/cases/new", perm(P::CreateCase, Collection), post(cases::forms::create_case)),
+        route(Method::GET, "/cases/{id}", perm(P::ViewCase, Case), get(cases::pages::show)),
+        route(Method::GET, "/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::pages::chronology)),
+        route(Method::GET, "/cases/{id}/notes/new", perm(P::EditCase, Case), get(cases::forms::new_note_form)),
+        route(Method::POST, "/cases/{id}/notes/new", perm(P::EditCase, Case), post(cases::forms::add_note)),
+        route(Method::GET, "/cases/{id}/notes/{entry}/edit", perm(P::EditCase, Case), get(cases::forms::edit_note_form)),
+        route(Method::POST, "/cases/{id}/notes/{entry}/edit", perm(P::EditCase, Case), post(cases::forms::edit_note)),
+        route(Method::GET, "/cases/{id}/notes/{entry}/addendum", perm(P::EditCase, Case), get(cases::forms::addendum_form)),
+        route(Method::POST, "/cases/{id}/notes/{entry}/addendum", perm(P::EditCase, Case), post(cases::forms::add_addendum)),
+        route(Method::GET, "/cases/{id}/people/new", perm(P::EditCase, Case), get(cases::forms::new_person_form)),
+        route(Method::POST, "/cases/{id}/people/new", perm(P::EditCase, Case), post(cases::forms::add_person)),
+        route(Method::GET, "/cases/{id}/hearings/new", perm(P::EditCase, Case), get(cases::forms::new_hearing_form)),
+        route(Method::POST, "/cases/{id}/hearings/new", perm(P::EditCase, Case), post(cases::forms::add_hearing)),
+        route(Method::GET, "/cases/{id}/filing-dates/new", perm(P::EditCase, Case), get(cases::forms::new_filing_form)),
+        route(Method::POST, "/cases/{id}/filing-dates/new", perm(P::EditCase, Case), post(cases::forms::add_filing)),
+        route(Method::GET, "/cases/{id}/checks/new", perm(P::EditCase, Case), get(cases::forms::new_checks_form)),
+        route(Method::POST, "/cases/{id}/checks/new", perm(P::EditCase, Case), post(cases::forms::add_checks)),
+        route(Method::GET, "/cases/{id}/checks/{check}", perm(P::EditCase, Case), get(cases::forms::check_form)),
+        route(Method::POST, "/cases/{id}/checks/{check}", perm(P::EditCase, Case), post(cases::forms::update_check)),
+        route(Method::GET, "/cases/{id}/tasks/new", perm(P::EditCase, Case), get(cases::forms::new_task_form)),
+        route(Method::POST, "/cases/{id}/tasks/new", perm(P::EditCase, Case), post(cases::forms::add_task)),
+        route(Method::POST, "/cases/{id}/tasks/{task}/done", perm(P::EditCase, Case), post(cases::forms::complete_task)),
+        route(Method::GET, "/cases/{id}/stage", perm(P::EditCase, Case), get(cases::forms::stage_form)),
+        route(Method::POST, "/cases/{id}/stage", perm(P::EditCase, Case), post(cases::forms::set_stage)),
+        route(Method::GET, "/cases/{id}/allocate", perm(P::AllocateCase, Case), get(cases::forms::allocate_form)),
+        route(Method::POST, "/cases/{id}/allocate", perm(P::AllocateCase, Case), post(cases::forms::allocate)),
+        route(Method::GET, "/cases/{id}/close", perm(P::AllocateCase, Case), get(cases::forms::close_form)),
+        route(Method::POST, "/cases/{id}/close", perm(P::AllocateCase, Case), post(cases::forms::close)),
         // Audit
         route(Method::GET, "/admin/audit", perm(P::ViewAudit, Collection), get(audit::search)),
         // API
@@ -104,6 +138,11 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/me", SignedIn, get(api::me)),
         route(Method::GET, "/api/v1/staff", perm(P::ViewDirectory, Collection), get(api::staff_list)),
         route(Method::GET, "/api/v1/staff/{id}", perm(P::ViewStaffRecord, Staff), get(api::staff_record)),
+        route(Method::GET, "/api/v1/cases", perm(P::ViewCase, Collection), get(cases::api::list)),
+        route(Method::POST, "/api/v1/cases", perm(P::CreateCase, Collection), post(cases::api::create)),
+        route(Method::GET, "/api/v1/cases/{id}", perm(P::ViewCase, Case), get(cases::api::record)),
+        route(Method::GET, "/api/v1/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::api::chronology)),
+        route(Method::POST, "/api/v1/cases/{id}/notes", perm(P::EditCase, Case), post(cases::api::add_note)),
     ]
 }
 

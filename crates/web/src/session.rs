@@ -178,6 +178,31 @@ impl Ctx {
         Err(AppError::Forbidden)
     }
 
+    /// May the caller do this route's permission to this case? A refusal is audited.
+    pub async fn authorize_case(&self, state: &AppState, case_id: Uuid) -> Result<(), AppError> {
+        let permission = self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))?;
+        if self.may_for_case(state, permission, case_id).await? {
+            return Ok(());
+        }
+        hearth_store::audit::record(
+            &state.store,
+            &self.audit,
+            Event::success("access.refused")
+                .about("case", case_id)
+                .outcome(Outcome::Denied)
+                .detail(serde_json::json!({ "permission": permission, "path": self.path })),
+        )
+        .await?;
+        Err(AppError::Forbidden)
+    }
+
+    /// Whether the caller may do `permission` to a case, without auditing: for links. A case that
+    /// does not exist is not found, whoever asks.
+    pub async fn may_for_case(&self, state: &AppState, permission: Permission, case_id: Uuid) -> Result<bool, AppError> {
+        let placement = hearth_store::cases::placement(&state.store, case_id).await?;
+        Ok(permits(&self.principal.roles, permission, &Relationships::to_case(&self.principal.placement, &placement)))
+    }
+
     /// Whether the caller may do `permission` to a given staff record, without auditing: for links.
     pub async fn may_for_staff(&self, state: &AppState, permission: Permission, subject: Uuid) -> bool {
         match hearth_store::org::placement(&state.store, subject).await {

@@ -23,3 +23,37 @@ document.addEventListener('htmx:load', (event) => {
     }
   })
 })
+
+// Dictation: where the browser offers speech recognition, a button beside each note field
+// appends what is said. Without it (or without JavaScript) the field is an ordinary textarea.
+const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition
+if (Recognition) {
+  for (const field of document.querySelectorAll('textarea[data-dictation]')) {
+    const button = document.createElement('button')
+    button.type = 'button'
+    button.className = 'govuk-button govuk-button--secondary hearth-dictate'
+    button.textContent = 'Dictate'
+    button.setAttribute('aria-pressed', 'false')
+    let listening = null
+    button.addEventListener('click', () => {
+      if (listening) { listening.stop(); return }
+      const r = new Recognition()
+      r.lang = 'en-GB'
+      r.continuous = true
+      r.onresult = (event) => {
+        for (let i = event.resultIndex; i < event.results.length; i++) {
+          if (event.results[i].isFinal) {
+            const words = event.results[i][0].transcript.trim()
+            field.value = field.value ? `${field.value.replace(/\s+$/, '')} ${words}` : words
+          }
+        }
+      }
+      r.onend = () => { listening = null; button.textContent = 'Dictate'; button.setAttribute('aria-pressed', 'false') }
+      r.start()
+      listening = r
+      button.textContent = 'Stop dictating'
+      button.setAttribute('aria-pressed', 'true')
+    })
+    field.insertAdjacentElement('afterend', button)
+  }
+}

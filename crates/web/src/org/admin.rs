@@ -1,10 +1,8 @@
 //! Staff administration: add staff, change roles, move teams, record leavers, reset MFA.
 //! Every change is a versioned, audited store call; a stale form is refused, never overwritten.
 
-use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::org::{ContractType, Role, Skill, StaffForm, parse_date, parse_roles};
 use hearth_domain::{FieldError, FieldErrors};
@@ -13,47 +11,11 @@ use hearth_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::components::{Choices, ErrorSummary, Input, Select};
-use crate::page::{PageCtx, Shell, render, render_with};
+use crate::components::{Choices, Input, Select};
+use crate::form::{FormPage, all_of, form_page, one_of, pairs, show, version_of};
+use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
-
-/// One page shape for every admin form: heading, pre-rendered fields, a button.
-#[derive(Template)]
-#[template(path = "admin/form.html")]
-struct FormPage {
-    shell: Shell,
-    back: String,
-    caption: Option<String>,
-    heading: String,
-    intro: Option<String>,
-    errors: Option<ErrorSummary>,
-    action: String,
-    version: Option<i64>,
-    fields: Vec<String>,
-    button: String,
-    warning: bool,
-}
-
-fn form_page(ctx: &PageCtx, heading: &str, action: String, errors: &[FieldError]) -> FormPage {
-    FormPage {
-        shell: ctx.shell(heading),
-        back: "/staff".into(),
-        caption: None,
-        heading: heading.into(),
-        intro: None,
-        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
-        action,
-        version: None,
-        fields: vec![],
-        button: "Save".into(),
-        warning: false,
-    }
-}
-
-fn show(page: &FormPage, errors: &[FieldError]) -> Response {
-    if errors.is_empty() { render(page) } else { render_with(StatusCode::BAD_REQUEST, page) }
-}
 
 fn role_options() -> Vec<(&'static str, &'static str)> {
     Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
@@ -111,20 +73,6 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Res
     Ok(show(&staff_form_page(&state, &ctx, &form, &[]).await?, &[]))
 }
 
-/// Form bodies repeat keys for checkboxes (`roles=a&roles=b`), which serde_urlencoded cannot put
-/// in a Vec directly; read the pairs and gather them.
-fn pairs(body: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(body).unwrap_or_default()
-}
-
-fn all_of(pairs: &[(String, String)], key: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
-}
-
-fn one_of(pairs: &[(String, String)], key: &str) -> String {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
-}
-
 pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
     let p = pairs(&body);
     let form = StaffForm {
@@ -164,10 +112,6 @@ fn edit_page(ctx: &PageCtx, r: &StaffRecord, heading: &str, action: &str, errors
     page.caption = Some(r.name.clone());
     page.version = Some(r.version);
     page
-}
-
-fn version_of(p: &[(String, String)]) -> Result<i64, AppError> {
-    one_of(p, "version").parse().map_err(|_| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))
 }
 
 fn roles_page(ctx: &PageCtx, r: &StaffRecord, checked: &[String], errors: &[FieldError]) -> FormPage {

@@ -1,0 +1,1273 @@
+//! The case record's tables: cases with their applications and flags, the people in them and
+//! their addresses, hearings, court-set filing dates, safeguarding checks, the chronology and tasks.
+//!
+//! Every change writes its chronology entry (where the change belongs in the case's story) and its
+//! audit event in the same transaction. Every read of a case record is audited.
+
+use hearth_domain::access::CasePlacement;
+use hearth_domain::cases::deadlines::{CaseDates, Deadline};
+use hearth_domain::cases::{
+    ApplicationKind, CaseFlag, CaseStatus, CheckKind, CheckStatus, ClosureReason, ContactChannel, EntryKind, HearingKind, LawType,
+    NewCase, NewHearing, NewNote, NewParticipant, PartyRole, PersonKind, Relationship, Stage, case_reference, note_editable,
+};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, Event};
+use crate::org::NamedRef;
+use crate::{Page, PageRequest, Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
+
+// ---- Reading ----
+
+/// A case as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub reference: String,
+    pub court_case_number: String,
+    pub law: LawType,
+    pub stage: Stage,
+    pub status: CaseStatus,
+    pub team: NamedRef,
+    pub allocated_to: Option<NamedRef>,
+    pub received_on: Date,
+    pub first_hearing_on: Option<Date>,
+    /// The children's names, for finding the right case at a glance.
+    pub children: Vec<String>,
+}
+
+/// Which cases a list shows. Every filter narrows; none set lists everything the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    pub allocated_to: Option<Uuid>,
+    pub team_id: Option<Uuid>,
+    pub service_area_id: Option<Uuid>,
+    pub status: Option<CaseStatus>,
+    pub law: Option<LawType>,
+    /// Only cases waiting for a worker: the allocation hub.
+    pub unallocated: bool,
+    /// A case reference, court case number or the name of someone in the case.
+    pub text: Option<String>,
+    /// Limits the list to what the caller may see: these teams, and these cases allocated to them
+    /// or to people they manage. `None` means no limit (a national grant).
+    pub visible: Option<Visibility>,
+}
+
+/// The cases a member of staff may see, worked out from the permission table by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct Visibility {
+    pub allocated_to_any_of: Vec<Uuid>,
+    pub team_ids: Vec<Uuid>,
+    pub service_area_ids: Vec<Uuid>,
+}
+
+const SUMMARY: &str = "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, t.id, t.name, s.id, s.name, c.received_on, c.first_hearing_on
+     FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN staff s ON s.id = c.allocated_to";
+
+/// Lists cases, newest first (the allocation hub lists the oldest first: they have waited longest).
+pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Page<CaseSummary>> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut bind = |v: String| {
+        binds.push(v);
+        format!("${}", binds.len())
+    };
+    if let Some(a) = q.allocated_to {
+        clauses.push(format!("c.allocated_to = {}", bind(a.to_string())));
+    }
+    if let Some(t) = q.team_id {
+        clauses.push(format!("c.team_id = {}", bind(t.to_string())));
+    }
+    if let Some(a) = q.service_area_id {
+        clauses.push(format!("t.service_area_id = {}", bind(a.to_string())));
+    }
+    if let Some(s) = q.status {
+        clauses.push(format!("c.status = {}", bind(s.code().into())));
+    }
+    if let Some(l) = q.law {
+        clauses.push(format!("c.law_type = {}", bind(l.code().into())));
+    }
+    if q.unallocated {
+        clauses.push("c.allocated_to IS NULL".into());
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let exact = bind(text.to_uppercase());
+        let like = bind(format!("%{}%", text.to_lowercase().replace(['%', '_'], "")));
+        clauses.push(format!(
+            "(c.reference = {exact} OR c.court_case_number = {exact} OR c.id IN
+               (SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE LOWER(p.full_name) LIKE {like}))"
+        ));
+    }
+    if let Some(v) = &q.visible {
+        let mut any: Vec<String> = Vec::new();
+        for id in &v.allocated_to_any_of {
+            any.push(format!("c.allocated_to = {}", bind(id.to_string())));
+        }
+        for id in &v.team_ids {
+            any.push(format!("(c.team_id = {} AND NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted'))", bind(id.to_string())));
+        }
+        for id in &v.service_area_ids {
+            any.push(format!("t.service_area_id = {}", bind(id.to_string())));
+        }
+        clauses.push(if any.is_empty() { "1 = 0".into() } else { format!("({})", any.join(" OR ")) });
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let order = if q.unallocated { "c.received_on, c.reference" } else { "c.received_on DESC, c.reference DESC" };
+
+    let count_sql = format!("SELECT COUNT(*) FROM cases c JOIN teams t ON t.id = c.team_id{filter}");
+    let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
+    for b in &binds {
+        count = count.bind(b.clone());
+    }
+    let total: i64 = count.fetch_one(store.pool()).await?.get(0);
+
+    let sql = format!("{SUMMARY}{filter} ORDER BY {order} LIMIT {} OFFSET {}", page.per_page, page.offset());
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in &binds {
+        query = query.bind(b.clone());
+    }
+    let rows = query.fetch_all(store.pool()).await?;
+    let mut items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
+    attach_children(store, &mut items).await?;
+    Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+fn summary(r: &AnyRow) -> Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: parse_id(&r.get::<String, _>(0))?,
+        reference: r.get(1),
+        court_case_number: r.get(2),
+        law: code(r.get::<String, _>(3), LawType::from_code)?,
+        stage: code(r.get::<String, _>(4), Stage::from_code)?,
+        status: code(r.get::<String, _>(5), CaseStatus::from_code)?,
+        team: NamedRef { id: parse_id(&r.get::<String, _>(6))?, name: r.get(7) },
+        allocated_to: match (r.get::<Option<String>, _>(8), r.get::<Option<String>, _>(9)) {
+            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
+            _ => None,
+        },
+        received_on: parse_date(&r.get::<String, _>(10))?,
+        first_hearing_on: opt_date(r.get(11))?,
+        children: vec![],
+    })
+}
+
+async fn attach_children(store: &Store, items: &mut [CaseSummary]) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let placeholders: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT cp.case_id, p.full_name FROM case_participants cp JOIN people p ON p.id = cp.person_id
+         WHERE cp.role = 'subject_child' AND cp.case_id IN ({}) ORDER BY p.date_of_birth, p.full_name",
+        placeholders.join(", ")
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for c in items.iter() {
+        q = q.bind(c.id.to_string());
+    }
+    for r in q.fetch_all(store.pool()).await? {
+        let id = parse_id(&r.get::<String, _>(0))?;
+        if let Some(c) = items.iter_mut().find(|c| c.id == id) {
+            c.children.push(r.get(1));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a stored code back into its enum; an unknown code means the data is corrupt.
+fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(&s).ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("unknown code {s:?}").into())))
+}
+
+fn opt_code<T>(s: Option<String>, parse: fn(&str) -> Option<T>) -> Result<Option<T>> {
+    s.map(|s| code(s, parse)).transpose()
+}
+
+fn opt_date(s: Option<String>) -> Result<Option<Date>> {
+    s.map(|d| parse_date(&d)).transpose()
+}
+
+fn opt_id(s: Option<String>) -> Result<Option<Uuid>> {
+    s.map(|d| parse_id(&d)).transpose()
+}
+
+/// The case's header: everything on the case itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRecord {
+    pub id: Uuid,
+    pub reference: String,
+    pub court_case_number: String,
+    pub law: LawType,
+    pub applications: Vec<ApplicationKind>,
+    pub flags: Vec<CaseFlag>,
+    pub stage: Stage,
+    pub status: CaseStatus,
+    pub urgent: bool,
+    pub court: NamedRef,
+    pub local_authority: Option<NamedRef>,
+    pub team: NamedRef,
+    pub service_area: NamedRef,
+    pub allocated_to: Option<NamedRef>,
+    pub allocated_on: Option<Date>,
+    pub received_on: Date,
+    pub first_hearing_on: Option<Date>,
+    pub issued_on: Option<Date>,
+    pub closed_on: Option<Date>,
+    pub closure_reason: Option<ClosureReason>,
+    pub closure_outcome: Option<String>,
+    pub version: i64,
+}
+
+impl CaseRecord {
+    pub fn has(&self, flag: CaseFlag) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+/// Reads a case record without auditing: for access checks and for building pages after
+/// [`view`] recorded the read.
+pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
+    let r = sqlx::query(
+        "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, c.urgent,
+                co.id, co.name, la.id, la.name, t.id, t.name, a.id, a.name, s.id, s.name, c.allocated_on,
+                c.received_on, c.first_hearing_on, c.issued_on, c.closed_on, c.closure_reason, c.closure_outcome, c.version
+         FROM cases c
+         JOIN courts co ON co.id = c.court_id
+         LEFT JOIN local_authorities la ON la.id = c.local_authority_id
+         JOIN teams t ON t.id = c.team_id
+         JOIN service_areas a ON a.id = t.service_area_id
+         LEFT JOIN staff s ON s.id = c.allocated_to
+         WHERE c.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let named = |i: usize| -> Result<Option<NamedRef>> {
+        match (r.get::<Option<String>, _>(i), r.get::<Option<String>, _>(i + 1)) {
+            (Some(id), Some(name)) => Ok(Some(NamedRef { id: parse_id(&id)?, name })),
+            _ => Ok(None),
+        }
+    };
+    let applications = sqlx::query("SELECT kind FROM case_applications WHERE case_id = $1 ORDER BY kind")
+        .bind(id.to_string())
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|r| code(r.get(0), ApplicationKind::from_code))
+        .collect::<Result<Vec<_>>>()?;
+    let mut flags = sqlx::query("SELECT flag FROM case_flags WHERE case_id = $1")
+        .bind(id.to_string())
+        .fetch_all(store.pool())
+        .await?
+        .into_iter()
+        .map(|r| code(r.get(0), CaseFlag::from_code))
+        .collect::<Result<Vec<_>>>()?;
+    flags.sort();
+    Ok(CaseRecord {
+        id,
+        reference: r.get(1),
+        court_case_number: r.get(2),
+        law: code(r.get(3), LawType::from_code)?,
+        stage: code(r.get(4), Stage::from_code)?,
+        status: code(r.get(5), CaseStatus::from_code)?,
+        urgent: r.get::<i64, _>(6) != 0,
+        court: named(7)?.ok_or(StoreError::NotFound)?,
+        local_authority: named(9)?,
+        team: named(11)?.ok_or(StoreError::NotFound)?,
+        service_area: named(13)?.ok_or(StoreError::NotFound)?,
+        allocated_to: named(15)?,
+        allocated_on: opt_date(r.get(17))?,
+        received_on: parse_date(&r.get::<String, _>(18))?,
+        first_hearing_on: opt_date(r.get(19))?,
+        issued_on: opt_date(r.get(20))?,
+        closed_on: opt_date(r.get(21))?,
+        closure_reason: opt_code(r.get(22), ClosureReason::from_code)?,
+        closure_outcome: r.get(23),
+        version: r.get(24),
+        applications,
+        flags,
+    })
+}
+
+/// Reads a case record for a person and records that they did.
+pub async fn view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<CaseRecord> {
+    let record = case_record(store, id).await?;
+    audit::record(store, ctx, Event::success("case.viewed").about("case", id)).await?;
+    Ok(record)
+}
+
+/// Where a case sits, for access decisions.
+pub async fn placement(store: &Store, id: Uuid) -> Result<CasePlacement> {
+    let r = sqlx::query(
+        "SELECT c.allocated_to, c.team_id, t.service_area_id,
+            EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')
+         FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let allocated_to = opt_id(r.get(0))?;
+    let allocated_managers = match allocated_to {
+        Some(worker) => crate::org::placement(store, worker).await?.managers,
+        None => vec![],
+    };
+    Ok(CasePlacement {
+        allocated_to,
+        allocated_managers,
+        team_id: parse_id(&r.get::<String, _>(1))?,
+        service_area_id: parse_id(&r.get::<String, _>(2))?,
+        restricted: crate::bool_col(&r, 3),
+    })
+}
+
+/// A child or adult as the case shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Participant {
+    pub person_id: Uuid,
+    pub full_name: String,
+    pub date_of_birth: Option<Date>,
+    pub kind: PersonKind,
+    pub role: PartyRole,
+    pub relationship: Option<Relationship>,
+    pub contact: Option<ContactChannel>,
+    pub no_texts: bool,
+    pub address_withheld: bool,
+    pub interpreter_language: Option<String>,
+    pub addresses: Vec<Address>,
+    /// Other open or closed cases this person is in.
+    pub other_cases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Address {
+    pub line: String,
+    pub postcode: String,
+    pub local_authority: Option<NamedRef>,
+    pub lived_from: Date,
+    pub lived_to: Option<Date>,
+}
+
+pub async fn participants(store: &Store, case_id: Uuid) -> Result<Vec<Participant>> {
+    let rows = sqlx::query(
+        "SELECT p.id, p.full_name, p.date_of_birth, p.kind, cp.role, cp.relationship, p.contact_channel, p.no_texts,
+                cp.address_withheld, p.interpreter_language
+         FROM case_participants cp JOIN people p ON p.id = cp.person_id
+         WHERE cp.case_id = $1
+         ORDER BY CASE WHEN cp.role = 'subject_child' THEN 0 ELSE 1 END, p.date_of_birth, p.full_name",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let person_id = parse_id(&r.get::<String, _>(0))?;
+        out.push(Participant {
+            person_id,
+            full_name: r.get(1),
+            date_of_birth: opt_date(r.get(2))?,
+            kind: code(r.get(3), PersonKind::from_code)?,
+            role: code(r.get(4), PartyRole::from_code)?,
+            relationship: opt_code(r.get(5), Relationship::from_code)?,
+            contact: opt_code(r.get(6), ContactChannel::from_code)?,
+            no_texts: r.get::<i64, _>(7) != 0,
+            address_withheld: r.get::<i64, _>(8) != 0,
+            interpreter_language: r.get(9),
+            addresses: addresses(store, person_id).await?,
+            other_cases: sqlx::query("SELECT c.reference FROM case_participants cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = $1 AND cp.case_id <> $2 ORDER BY c.reference")
+                .bind(person_id.to_string())
+                .bind(case_id.to_string())
+                .fetch_all(store.pool())
+                .await?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+async fn addresses(store: &Store, person_id: Uuid) -> Result<Vec<Address>> {
+    let rows = sqlx::query(
+        "SELECT a.line, a.postcode, la.id, la.name, a.lived_from, a.lived_to
+         FROM addresses a LEFT JOIN local_authorities la ON la.id = a.local_authority_id
+         WHERE a.person_id = $1 ORDER BY a.lived_from DESC",
+    )
+    .bind(person_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Address {
+                line: r.get(0),
+                postcode: r.get(1),
+                local_authority: match (r.get::<Option<String>, _>(2), r.get::<Option<String>, _>(3)) {
+                    (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
+                    _ => None,
+                },
+                lived_from: parse_date(&r.get::<String, _>(4))?,
+                lived_to: opt_date(r.get(5))?,
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hearing {
+    pub id: Uuid,
+    pub kind: HearingKind,
+    pub starts_at: OffsetDateTime,
+    pub court: NamedRef,
+    pub outcome: Option<String>,
+}
+
+pub async fn hearings(store: &Store, case_id: Uuid) -> Result<Vec<Hearing>> {
+    let rows = sqlx::query(
+        "SELECT h.id, h.kind, h.starts_at, co.id, co.name, h.outcome FROM hearings h JOIN courts co ON co.id = h.court_id
+         WHERE h.case_id = $1 ORDER BY h.starts_at",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Hearing {
+                id: parse_id(&r.get::<String, _>(0))?,
+                kind: code(r.get(1), HearingKind::from_code)?,
+                starts_at: parse_ts(&r.get::<String, _>(2))?,
+                court: NamedRef { id: parse_id(&r.get::<String, _>(3))?, name: r.get(4) },
+                outcome: r.get(5),
+            })
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FilingDate {
+    pub id: Uuid,
+    pub direction: String,
+    pub due_on: Date,
+    pub filed_on: Option<Date>,
+}
+
+pub async fn filing_dates(store: &Store, case_id: Uuid) -> Result<Vec<FilingDate>> {
+    let rows = sqlx::query("SELECT id, direction, due_on, filed_on FROM filing_dates WHERE case_id = $1 ORDER BY due_on")
+        .bind(case_id.to_string())
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FilingDate {
+                id: parse_id(&r.get::<String, _>(0))?,
+                direction: r.get(1),
+                due_on: parse_date(&r.get::<String, _>(2))?,
+                filed_on: opt_date(r.get(3))?,
+            })
+        })
+        .collect()
+}
+
+/// The facts deadlines follow from.
+pub fn case_dates(case: &CaseRecord, filings: &[FilingDate]) -> CaseDates {
+    CaseDates {
+        received_on: Some(case.received_on),
+        urgent: case.urgent,
+        first_hearing_on: case.first_hearing_on,
+        issued_on: case.issued_on,
+        filing_dates: filings.iter().filter(|f| f.filed_on.is_none()).map(|f| (f.direction.clone(), f.due_on)).collect(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub id: Uuid,
+    pub kind: CheckKind,
+    pub local_authority: Option<NamedRef>,
+    pub status: CheckStatus,
+    pub requested_on: Option<Date>,
+    pub returned_on: Option<Date>,
+    pub result_summary: Option<String>,
+    pub version: i64,
+}
+
+pub async fn checks(store: &Store, case_id: Uuid) -> Result<Vec<Check>> {
+    let rows = sqlx::query(
+        "SELECT k.id, k.kind, la.id, la.name, k.status, k.requested_on, k.returned_on, k.result_summary, k.version
+         FROM checks k LEFT JOIN local_authorities la ON la.id = k.local_authority_id
+         WHERE k.case_id = $1 ORDER BY CASE WHEN k.kind = 'police' THEN 0 ELSE 1 END, la.name",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Check {
+                id: parse_id(&r.get::<String, _>(0))?,
+                kind: code(r.get(1), CheckKind::from_code)?,
+                local_authority: match (r.get::<Option<String>, _>(2), r.get::<Option<String>, _>(3)) {
+                    (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
+                    _ => None,
+                },
+                status: code(r.get(4), CheckStatus::from_code)?,
+                requested_on: opt_date(r.get(5))?,
+                returned_on: opt_date(r.get(6))?,
+                result_summary: r.get(7),
+                version: r.get(8),
+            })
+        })
+        .collect()
+}
+
+/// One entry in the chronology.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: Uuid,
+    pub kind: EntryKind,
+    pub occurred_on: Date,
+    pub summary: String,
+    pub body: Option<String>,
+    pub author: Option<NamedRef>,
+    pub amends_id: Option<Uuid>,
+    pub written_at: OffsetDateTime,
+    pub edited_at: Option<OffsetDateTime>,
+    pub version: i64,
+}
+
+/// Filters for the chronology: by kind and date range.
+#[derive(Debug, Clone, Default)]
+pub struct ChronologyFilter {
+    pub kinds: Vec<EntryKind>,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+const ENTRY: &str = "SELECT e.id, e.kind, e.occurred_on, e.summary, e.body, s.id, s.name, e.amends_id, e.written_at, e.edited_at, e.version
+     FROM chronology e LEFT JOIN staff s ON s.id = e.author_id";
+
+/// The chronology, most recent first; addenda follow the note they amend.
+pub async fn chronology(store: &Store, case_id: Uuid, filter: &ChronologyFilter) -> Result<Vec<Entry>> {
+    let mut sql = format!("{ENTRY} WHERE e.case_id = $1");
+    let mut binds = vec![case_id.to_string()];
+    if !filter.kinds.is_empty() {
+        let mut ps = Vec::new();
+        for k in &filter.kinds {
+            binds.push(k.code().to_string());
+            ps.push(format!("${}", binds.len()));
+        }
+        sql.push_str(&format!(" AND e.kind IN ({})", ps.join(", ")));
+    }
+    if let Some(from) = filter.from {
+        binds.push(date_text(from));
+        sql.push_str(&format!(" AND e.occurred_on >= ${}", binds.len()));
+    }
+    if let Some(to) = filter.to {
+        binds.push(date_text(to));
+        sql.push_str(&format!(" AND e.occurred_on <= ${}", binds.len()));
+    }
+    sql.push_str(" ORDER BY e.occurred_on DESC, e.written_at DESC");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    q.fetch_all(store.pool()).await?.iter().map(entry).collect()
+}
+
+fn entry(r: &AnyRow) -> Result<Entry> {
+    Ok(Entry {
+        id: parse_id(&r.get::<String, _>(0))?,
+        kind: code(r.get(1), EntryKind::from_code)?,
+        occurred_on: parse_date(&r.get::<String, _>(2))?,
+        summary: r.get(3),
+        body: r.get(4),
+        author: match (r.get::<Option<String>, _>(5), r.get::<Option<String>, _>(6)) {
+            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
+            _ => None,
+        },
+        amends_id: opt_id(r.get(7))?,
+        written_at: parse_ts(&r.get::<String, _>(8))?,
+        edited_at: r.get::<Option<String>, _>(9).map(|t| parse_ts(&t)).transpose()?,
+        version: r.get(10),
+    })
+}
+
+pub async fn entry_of(store: &Store, case_id: Uuid, entry_id: Uuid) -> Result<Entry> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("{ENTRY} WHERE e.case_id = $1 AND e.id = $2")))
+        .bind(case_id.to_string())
+        .bind(entry_id.to_string())
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    entry(&row)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_reference: String,
+    pub title: String,
+    pub assigned_to: Option<NamedRef>,
+    pub due_on: Option<Date>,
+    pub done_at: Option<OffsetDateTime>,
+    pub version: i64,
+}
+
+const TASK: &str = "SELECT k.id, k.case_id, c.reference, k.title, s.id, s.name, k.due_on, k.done_at, k.version
+     FROM tasks k JOIN cases c ON c.id = k.case_id LEFT JOIN staff s ON s.id = k.assigned_to";
+
+fn task(r: &AnyRow) -> Result<Task> {
+    Ok(Task {
+        id: parse_id(&r.get::<String, _>(0))?,
+        case_id: parse_id(&r.get::<String, _>(1))?,
+        case_reference: r.get(2),
+        title: r.get(3),
+        assigned_to: match (r.get::<Option<String>, _>(4), r.get::<Option<String>, _>(5)) {
+            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
+            _ => None,
+        },
+        due_on: opt_date(r.get(6))?,
+        done_at: r.get::<Option<String>, _>(7).map(|t| parse_ts(&t)).transpose()?,
+        version: r.get(8),
+    })
+}
+
+/// A case's tasks: open ones by due date, then done ones.
+pub async fn case_tasks(store: &Store, case_id: Uuid) -> Result<Vec<Task>> {
+    let sql = format!("{TASK} WHERE k.case_id = $1 ORDER BY CASE WHEN k.done_at IS NULL THEN 0 ELSE 1 END, k.due_on, k.title");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id.to_string()).fetch_all(store.pool()).await?.iter().map(task).collect()
+}
+
+/// A worker's open tasks on open cases, soonest due first: the heart of their day.
+pub async fn open_tasks_for(store: &Store, staff_id: Uuid, page: PageRequest) -> Result<Page<Task>> {
+    let total: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM tasks k JOIN cases c ON c.id = k.case_id WHERE k.assigned_to = $1 AND k.done_at IS NULL AND c.status = 'open'",
+    )
+    .bind(staff_id.to_string())
+    .fetch_one(store.pool())
+    .await?
+    .get(0);
+    let sql = format!(
+        "{TASK} WHERE k.assigned_to = $1 AND k.done_at IS NULL AND c.status = 'open'
+         ORDER BY CASE WHEN k.due_on IS NULL THEN 1 ELSE 0 END, k.due_on, c.reference LIMIT {} OFFSET {}",
+        page.per_page,
+        page.offset()
+    );
+    let items = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(staff_id.to_string()).fetch_all(store.pool()).await?.iter().map(task).collect::<Result<_>>()?;
+    Ok(Page { items, total, page: page.page, per_page: page.per_page })
+}
+
+// ---- Writing ----
+
+/// Opens a case: its reference, applications, flags, first checks, the "case opened" chronology
+/// entry and a task for each deadline, all in one transaction with the audit event.
+pub async fn create(store: &Store, ctx: &AuditContext, case: &NewCase, deadlines: &[Deadline]) -> Result<(Uuid, String)> {
+    let mut tx = store.begin().await?;
+    let id = new_id();
+    let reference = insert_case(&mut tx, id, case, now()).await?;
+    entry_row(&mut tx, id, EntryKind::CaseOpened, case.received_on, &format!("Case opened: {}", case.law.label().to_lowercase()), None, ctx.actor_id).await?;
+    for d in deadlines {
+        insert_task(&mut tx, id, &d.label, None, Some(d.due), Some(&d.key)).await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("case.opened").about("case", id).detail(serde_json::json!({ "reference": reference, "law": case.law }))).await?;
+    tx.commit().await?;
+    Ok((id, reference))
+}
+
+/// Inserts a case and its applications, flags and first checks (no audit: the caller records
+/// it). Shared by [`create`] and the demo loader.
+pub async fn insert_case(conn: &mut AnyConnection, id: Uuid, case: &NewCase, at: OffsetDateTime) -> Result<String> {
+    let year = case.received_on.year();
+    let number: i64 = sqlx::query(
+        "INSERT INTO case_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await?
+    .get(0);
+    let reference = case_reference(year, number);
+    let stamp = ts(at);
+    sqlx::query(
+        "INSERT INTO cases (id, reference, court_case_number, law_type, court_id, local_authority_id, team_id, stage, status, urgent,
+                            received_on, first_hearing_on, issued_on, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $12, $13, $13)",
+    )
+    .bind(id.to_string())
+    .bind(&reference)
+    .bind(&case.court_case_number)
+    .bind(case.law.code())
+    .bind(case.court_id.to_string())
+    .bind(case.local_authority_id.map(|l| l.to_string()))
+    .bind(case.team_id.to_string())
+    .bind(case.law.first_stage().code())
+    .bind(i64::from(case.urgent))
+    .bind(date_text(case.received_on))
+    .bind(case.first_hearing_on.map(date_text))
+    .bind(case.issued_on.map(date_text))
+    .bind(&stamp)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| foreign_key(e, &["court_id", "local_authority_id", "team_id"]))?;
+    for a in &case.applications {
+        sqlx::query("INSERT INTO case_applications (case_id, kind) VALUES ($1, $2)").bind(id.to_string()).bind(a.code()).execute(&mut *conn).await?;
+    }
+    for f in &case.flags {
+        sqlx::query("INSERT INTO case_flags (case_id, flag) VALUES ($1, $2)").bind(id.to_string()).bind(f.code()).execute(&mut *conn).await?;
+    }
+    if case.law == LawType::Private {
+        sqlx::query(
+            "INSERT INTO checks (id, case_id, kind, status, version, created_at, updated_at) VALUES ($1, $2, 'police', 'not_requested', 1, $3, $3)",
+        )
+        .bind(new_id().to_string())
+        .bind(id.to_string())
+        .bind(&stamp)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(reference)
+}
+
+/// A foreign-key failure on insert names no field the person can see; say which select was wrong.
+fn foreign_key(e: sqlx::Error, fields: &[&'static str]) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.is_foreign_key_violation()
+    {
+        let msg = db.message().to_lowercase();
+        let field = fields.iter().find(|f| msg.contains(&f.to_string())).copied().unwrap_or(fields[0]);
+        return StoreError::MissingReference { field };
+    }
+    StoreError::Database(e)
+}
+
+/// Writes a chronology entry (no audit: the caller's change records it). Public for the demo loader.
+pub async fn entry_row(
+    conn: &mut AnyConnection,
+    case_id: Uuid,
+    kind: EntryKind,
+    occurred_on: Date,
+    summary: &str,
+    body: Option<&str>,
+    author: Option<Uuid>,
+) -> Result<Uuid> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO chronology (id, case_id, kind, occurred_on, summary, body, author_id, written_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
+    )
+    .bind(id.to_string())
+    .bind(case_id.to_string())
+    .bind(kind.code())
+    .bind(date_text(occurred_on))
+    .bind(summary)
+    .bind(body)
+    .bind(author.map(|a| a.to_string()))
+    .bind(ts(now()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn insert_task(conn: &mut AnyConnection, case_id: Uuid, title: &str, assigned_to: Option<Uuid>, due_on: Option<Date>, key: Option<&str>) -> Result<()> {
+    // The unique (case, deadline key) index makes a deadline's task once, however often asked.
+    sqlx::query(
+        "INSERT INTO tasks (id, case_id, title, assigned_to, due_on, deadline_key, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id().to_string())
+    .bind(case_id.to_string())
+    .bind(title)
+    .bind(assigned_to.map(|a| a.to_string()))
+    .bind(due_on.map(date_text))
+    .bind(key)
+    .bind(ts(now()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Claims the case at `version` (bumping it), or says it changed or does not exist.
+async fn claim_case(conn: &mut AnyConnection, id: Uuid, version: i64) -> Result<()> {
+    let n = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+        .bind(ts(now()))
+        .bind(id.to_string())
+        .bind(version)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(conn, "cases", id).await);
+    }
+    Ok(())
+}
+
+/// Fails unless the case is open: a closed case's record is kept, not added to.
+async fn require_open(conn: &mut AnyConnection, id: Uuid) -> Result<()> {
+    let status: Option<String> = sqlx::query("SELECT status FROM cases WHERE id = $1").bind(id.to_string()).fetch_optional(&mut *conn).await?.map(|r| r.get(0));
+    match status.as_deref() {
+        None => Err(StoreError::NotFound),
+        Some("open") => Ok(()),
+        Some(_) => Err(StoreError::Closed),
+    }
+}
+
+/// Adds a child or adult to the case (a new person record), with their first address.
+pub async fn add_participant(store: &Store, ctx: &AuditContext, case_id: Uuid, p: &NewParticipant) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let person_id = insert_participant(&mut tx, case_id, p, now()).await?;
+    entry_row(&mut tx, case_id, EntryKind::ContactLog, now().date(), &format!("{} added to the case ({})", p.full_name, p.role.label().to_lowercase()), None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.participant_added").about("case", case_id).detail(serde_json::json!({ "person_id": person_id, "role": p.role }))).await?;
+    tx.commit().await?;
+    Ok(person_id)
+}
+
+/// Inserts a new person, their first address and their place in the case (no audit). Shared by
+/// [`add_participant`] and the demo loader.
+pub async fn insert_participant(conn: &mut AnyConnection, case_id: Uuid, p: &NewParticipant, at: OffsetDateTime) -> Result<Uuid> {
+    let person_id = new_id();
+    let stamp = ts(at);
+    sqlx::query(
+        "INSERT INTO people (id, full_name, date_of_birth, kind, contact_channel, no_texts, interpreter_language, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)",
+    )
+    .bind(person_id.to_string())
+    .bind(&p.full_name)
+    .bind(p.date_of_birth.map(date_text))
+    .bind(p.kind.code())
+    .bind(p.contact.map(|c| c.code()))
+    .bind(i64::from(p.no_texts))
+    .bind(p.interpreter_language.as_deref())
+    .bind(&stamp)
+    .execute(&mut *conn)
+    .await?;
+    if let Some(a) = &p.address {
+        sqlx::query(
+            "INSERT INTO addresses (id, person_id, line, postcode, local_authority_id, lived_from, lived_to, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id().to_string())
+        .bind(person_id.to_string())
+        .bind(&a.line)
+        .bind(&a.postcode)
+        .bind(a.local_authority_id.map(|l| l.to_string()))
+        .bind(date_text(a.from))
+        .bind(a.to.map(date_text))
+        .bind(&stamp)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| foreign_key(e, &["local_authority_id"]))?;
+    }
+    sqlx::query("INSERT INTO case_participants (case_id, person_id, role, relationship, address_withheld, added_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(case_id.to_string())
+        .bind(person_id.to_string())
+        .bind(p.role.code())
+        .bind(p.relationship.map(|r| r.code()))
+        .bind(i64::from(p.address_withheld))
+        .bind(&stamp)
+        .execute(&mut *conn)
+        .await?;
+    Ok(person_id)
+}
+
+/// Lists a hearing, with its chronology entry.
+pub async fn add_hearing(store: &Store, ctx: &AuditContext, case_id: Uuid, h: &NewHearing) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let id = new_id();
+    sqlx::query("INSERT INTO hearings (id, case_id, kind, starts_at, court_id, version, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
+        .bind(id.to_string())
+        .bind(case_id.to_string())
+        .bind(h.kind.code())
+        .bind(ts(h.starts_at))
+        .bind(h.court_id.to_string())
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| foreign_key(e, &["court_id"]))?;
+    let when = format!("{} {} {} at {:02}:{:02}", h.starts_at.day(), h.starts_at.month(), h.starts_at.year(), h.starts_at.hour(), h.starts_at.minute());
+    entry_row(&mut tx, case_id, EntryKind::Hearing, now().date(), &format!("{} listed for {when}", h.kind.label()), None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.hearing_listed").about("case", case_id).detail(serde_json::json!({ "hearing_id": id, "kind": h.kind }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Records a filing date the court set, and a task for it assigned to the allocated worker.
+pub async fn add_filing_date(store: &Store, ctx: &AuditContext, case_id: Uuid, direction: &str, due_on: Date) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let id = new_id();
+    sqlx::query("INSERT INTO filing_dates (id, case_id, direction, due_on, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(case_id.to_string())
+        .bind(direction)
+        .bind(date_text(due_on))
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    let worker: Option<String> = sqlx::query("SELECT allocated_to FROM cases WHERE id = $1").bind(case_id.to_string()).fetch_one(&mut *tx).await?.get(0);
+    insert_task(&mut tx, case_id, &format!("File {direction}"), opt_id(worker)?, Some(due_on), Some(&format!("filing:{id}"))).await?;
+    entry_row(&mut tx, case_id, EntryKind::CourtAttendance, now().date(), &format!("Court directed: file {direction} by {}", date_text(due_on)), None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.filing_date_set").about("case", case_id).detail(serde_json::json!({ "filing_date_id": id, "due_on": date_text(due_on) }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a note in the chronology.
+pub async fn add_note(store: &Store, ctx: &AuditContext, case_id: Uuid, note: &NewNote) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let id = entry_row(&mut tx, case_id, note.kind, note.occurred_on, &note.summary, Some(&note.body), ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.note_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "kind": note.kind }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Edits a note in place: only its author, only within the edit window, only at the version read.
+pub async fn edit_note(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_id: Uuid, note: &NewNote, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let row = sqlx::query("SELECT kind, author_id, written_at FROM chronology WHERE id = $1 AND case_id = $2")
+        .bind(entry_id.to_string())
+        .bind(case_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let kind = code(row.get(0), EntryKind::from_code)?;
+    let author = opt_id(row.get(1))?;
+    if !kind.is_note() || author != ctx.actor_id || ctx.actor_id.is_none() {
+        return Err(StoreError::NotEditable("Only the person who wrote a note can change it."));
+    }
+    if !note_editable(parse_ts(&row.get::<String, _>(2))?, now()) {
+        return Err(StoreError::NotEditable("Notes can be changed for 24 hours. Add an addendum instead."));
+    }
+    let n = sqlx::query(
+        "UPDATE chronology SET kind = $1, occurred_on = $2, summary = $3, body = $4, edited_at = $5, version = version + 1
+         WHERE id = $6 AND version = $7",
+    )
+    .bind(note.kind.code())
+    .bind(date_text(note.occurred_on))
+    .bind(&note.summary)
+    .bind(&note.body)
+    .bind(ts(now()))
+    .bind(entry_id.to_string())
+    .bind(version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(&mut tx, "chronology", entry_id).await);
+    }
+    audit::append(&mut tx, ctx, Event::success("case.note_edited").about("case", case_id).detail(serde_json::json!({ "entry_id": entry_id }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an addendum to a note, keeping the note exactly as it was.
+pub async fn add_addendum(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_id: Uuid, text: &str) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let original = sqlx::query("SELECT kind, summary FROM chronology WHERE id = $1 AND case_id = $2")
+        .bind(entry_id.to_string())
+        .bind(case_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !code(original.get(0), EntryKind::from_code)?.is_note() {
+        return Err(StoreError::NotEditable("Only notes can have an addendum."));
+    }
+    let summary: String = original.get(1);
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO chronology (id, case_id, kind, occurred_on, summary, body, author_id, amends_id, written_at, version)
+         VALUES ($1, $2, 'addendum', $3, $4, $5, $6, $7, $8, 1)",
+    )
+    .bind(id.to_string())
+    .bind(case_id.to_string())
+    .bind(date_text(now().date()))
+    .bind(format!("Addendum to: {summary}"))
+    .bind(text)
+    .bind(ctx.actor_id.map(|a| a.to_string()))
+    .bind(entry_id.to_string())
+    .bind(ts(now()))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(&mut tx, ctx, Event::success("case.addendum_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "amends": entry_id }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves the case to a later stage. The caller has checked the move is allowed for the law type.
+pub async fn set_stage(store: &Store, ctx: &AuditContext, case_id: Uuid, from: Stage, to: Stage, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    claim_case(&mut tx, case_id, version).await?;
+    sqlx::query("UPDATE cases SET stage = $1 WHERE id = $2").bind(to.code()).bind(case_id.to_string()).execute(&mut *tx).await?;
+    entry_row(&mut tx, case_id, EntryKind::StageChange, now().date(), &format!("Stage: {} → {}", from.label(), to.label()), None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.stage_changed").about("case", case_id).detail(serde_json::json!({ "from": from, "to": to }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Allocates the case to a worker (or back to the hub with `None`). Open tasks follow the case.
+pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    if let Some((id, _)) = worker {
+        let active = sqlx::query("SELECT 1 FROM staff WHERE id = $1 AND status = 'active'").bind(id.to_string()).fetch_optional(&mut *tx).await?;
+        if active.is_none() {
+            return Err(StoreError::MissingReference { field: "worker_id" });
+        }
+    }
+    claim_case(&mut tx, case_id, version).await?;
+    let worker_id = worker.map(|(id, _)| id.to_string());
+    sqlx::query("UPDATE cases SET allocated_to = $1, allocated_on = $2 WHERE id = $3")
+        .bind(worker_id.clone())
+        .bind(worker.map(|_| date_text(now().date())))
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE tasks SET assigned_to = $1, version = version + 1 WHERE case_id = $2 AND done_at IS NULL")
+        .bind(worker_id)
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let summary = match worker {
+        Some((_, name)) => format!("Allocated to {name}"),
+        None => "Returned to the allocation hub".to_string(),
+    };
+    entry_row(&mut tx, case_id, EntryKind::Allocation, now().date(), &summary, None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.allocated").about("case", case_id).detail(serde_json::json!({ "worker_id": worker.map(|(id, _)| id) }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes the case with its reason and outcome, and makes a goodbye-letter task for each child.
+pub async fn close(store: &Store, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    claim_case(&mut tx, case_id, version).await?;
+    let today = now().date();
+    sqlx::query("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $1, closure_reason = $2, closure_outcome = $3 WHERE id = $4")
+        .bind(date_text(today))
+        .bind(reason.code())
+        .bind(outcome)
+        .bind(case_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let worker: Option<String> = sqlx::query("SELECT allocated_to FROM cases WHERE id = $1").bind(case_id.to_string()).fetch_one(&mut *tx).await?.get(0);
+    let children = sqlx::query(
+        "SELECT p.id, p.full_name FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE cp.case_id = $1 AND cp.role = 'subject_child' ORDER BY p.date_of_birth",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    for c in &children {
+        let (pid, name): (String, String) = (c.get(0), c.get(1));
+        insert_task(&mut tx, case_id, &format!("Goodbye letter to {name}"), opt_id(worker.clone())?, Some(today + time::Duration::days(14)), Some(&format!("goodbye:{pid}"))).await?;
+    }
+    entry_row(&mut tx, case_id, EntryKind::Closure, today, &format!("Case closed: {}", reason.label()), Some(outcome), ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.closed").about("case", case_id).detail(serde_json::json!({ "reason": reason }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records progress on a safeguarding check.
+pub async fn update_check(
+    store: &Store,
+    ctx: &AuditContext,
+    case_id: Uuid,
+    check_id: Uuid,
+    status: CheckStatus,
+    requested_on: Option<Date>,
+    returned_on: Option<Date>,
+    summary: Option<&str>,
+    version: i64,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let n = sqlx::query(
+        "UPDATE checks SET status = $1, requested_on = $2, returned_on = $3, result_summary = $4, version = version + 1, updated_at = $5
+         WHERE id = $6 AND case_id = $7 AND version = $8",
+    )
+    .bind(status.code())
+    .bind(requested_on.map(date_text))
+    .bind(returned_on.map(date_text))
+    .bind(summary)
+    .bind(ts(now()))
+    .bind(check_id.to_string())
+    .bind(case_id.to_string())
+    .bind(version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(&mut tx, "checks", check_id).await);
+    }
+    let row = sqlx::query("SELECT k.kind, la.name FROM checks k LEFT JOIN local_authorities la ON la.id = k.local_authority_id WHERE k.id = $1")
+        .bind(check_id.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+    let kind = code(row.get(0), CheckKind::from_code)?;
+    let what = match row.get::<Option<String>, _>(1) {
+        Some(la) => format!("{} ({la})", kind.label()),
+        None => kind.label().to_string(),
+    };
+    entry_row(&mut tx, case_id, EntryKind::Check, now().date(), &format!("{what}: {}", status.label().to_lowercase()), summary, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.check_updated").about("case", case_id).detail(serde_json::json!({ "check_id": check_id, "status": status }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Asks for a local-authority check with one more authority (one per authority a child or party
+/// has lived in since each child's birth).
+pub async fn add_la_check(store: &Store, ctx: &AuditContext, case_id: Uuid, local_authority_id: Uuid) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    let exists = sqlx::query("SELECT 1 FROM checks WHERE case_id = $1 AND local_authority_id = $2")
+        .bind(case_id.to_string())
+        .bind(local_authority_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_some() {
+        return Err(StoreError::Duplicate { field: "local_authority_id" });
+    }
+    let id = new_id();
+    let stamp = ts(now());
+    sqlx::query(
+        "INSERT INTO checks (id, case_id, kind, local_authority_id, status, version, created_at, updated_at) VALUES ($1, $2, 'local_authority', $3, 'not_requested', 1, $4, $4)",
+    )
+    .bind(id.to_string())
+    .bind(case_id.to_string())
+    .bind(local_authority_id.to_string())
+    .bind(&stamp)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| foreign_key(e, &["local_authority_id"]))?;
+    audit::append(&mut tx, ctx, Event::success("case.check_added").about("case", case_id).detail(serde_json::json!({ "check_id": id }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The local authorities a case needs checks from: every authority of every address, since the
+/// eldest child's birth, of the children and the parties, that has no check yet.
+pub async fn missing_la_checks(store: &Store, case_id: Uuid) -> Result<Vec<NamedRef>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT la.id, la.name
+         FROM case_participants cp
+         JOIN addresses a ON a.person_id = cp.person_id
+         JOIN local_authorities la ON la.id = a.local_authority_id
+         WHERE cp.case_id = $1 AND cp.role <> 'other_adult'
+           AND (a.lived_to IS NULL OR a.lived_to >= (
+                SELECT MIN(p.date_of_birth) FROM case_participants c2 JOIN people p ON p.id = c2.person_id
+                WHERE c2.case_id = $1 AND c2.role = 'subject_child'))
+           AND NOT EXISTS (SELECT 1 FROM checks k WHERE k.case_id = $1 AND k.local_authority_id = la.id)
+         ORDER BY la.name",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok(NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) })).collect()
+}
+
+/// Marks a task done (once: a second click on a done task is a conflict, not a second completion).
+pub async fn complete_task(store: &Store, ctx: &AuditContext, case_id: Uuid, task_id: Uuid, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let n = sqlx::query("UPDATE tasks SET done_at = $1, done_by = $2, version = version + 1 WHERE id = $3 AND case_id = $4 AND version = $5 AND done_at IS NULL")
+        .bind(ts(now()))
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(task_id.to_string())
+        .bind(case_id.to_string())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(&mut tx, "tasks", task_id).await);
+    }
+    audit::append(&mut tx, ctx, Event::success("case.task_done").about("case", case_id).detail(serde_json::json!({ "task_id": task_id }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a task by hand.
+pub async fn add_task(store: &Store, ctx: &AuditContext, case_id: Uuid, title: &str, assigned_to: Option<Uuid>, due_on: Option<Date>) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    insert_task(&mut tx, case_id, title, assigned_to, due_on, None).await?;
+    audit::append(&mut tx, ctx, Event::success("case.task_added").about("case", case_id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Workers a case can be allocated to in a team: active practitioners, by name.
+pub async fn team_workers(store: &Store, team_id: Uuid) -> Result<Vec<NamedRef>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.name FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'practitioner'
+         WHERE s.team_id = $1 AND s.status = 'active' ORDER BY s.name",
+    )
+    .bind(team_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok(NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) })).collect()
+}
+
+// ---- Loading synthetic demo cases (no audit: `hearth demo` records one event for the load) ----
+
+/// Where a demo case has got to: its worker, stage, and closure if it closed.
+pub struct DemoProgress {
+    pub worker: Option<Uuid>,
+    pub allocated_on: Date,
+    pub stage: Stage,
+    pub closed_on: Option<Date>,
+}
+
+/// Sets a demo case's allocation, stage or closure in place.
+pub async fn settle_demo_case(conn: &mut AnyConnection, id: Uuid, p: &DemoProgress) -> Result<()> {
+    sqlx::query(
+        "UPDATE cases SET allocated_to = $1, allocated_on = $2, stage = $3, status = $4, closed_on = $5,
+            closure_reason = CASE WHEN $5 IS NULL THEN NULL ELSE 'final_order' END,
+            closure_outcome = CASE WHEN $5 IS NULL THEN NULL ELSE 'Final order made by consent.' END
+         WHERE id = $6",
+    )
+    .bind(p.worker.map(|w| w.to_string()))
+    .bind(p.worker.map(|_| date_text(p.allocated_on)))
+    .bind(if p.closed_on.is_some() { Stage::Closed.code() } else { p.stage.code() })
+    .bind(if p.closed_on.is_some() { "closed" } else { "open" })
+    .bind(p.closed_on.map(date_text))
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Lists a hearing on a demo case.
+pub async fn insert_hearing(conn: &mut AnyConnection, case_id: Uuid, kind: HearingKind, starts_at: OffsetDateTime, court_id: Uuid) -> Result<()> {
+    sqlx::query("INSERT INTO hearings (id, case_id, kind, starts_at, court_id, version, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
+        .bind(new_id().to_string())
+        .bind(case_id.to_string())
+        .bind(kind.code())
+        .bind(ts(starts_at))
+        .bind(court_id.to_string())
+        .bind(ts(now()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks a demo case's deadline task done.
+pub async fn mark_deadline_done(conn: &mut AnyConnection, case_id: Uuid, key: &str, by: Option<Uuid>, at: OffsetDateTime) -> Result<()> {
+    sqlx::query("UPDATE tasks SET done_at = $1, done_by = $2 WHERE case_id = $3 AND deadline_key = $4")
+        .bind(ts(at))
+        .bind(by.map(|w| w.to_string()))
+        .bind(case_id.to_string())
+        .bind(key)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many cases are open: for the demo's summary and national figures.
+pub async fn open_count(store: &Store) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM cases WHERE status = 'open'").fetch_one(store.pool()).await?.get(0))
+}

@@ -1,0 +1,318 @@
+//! The case record's JSON API: list, open, read, the chronology and notes. Permissions are the
+//! same as the pages', from the same table; bad input is answered 422 naming the field.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use hearth_domain::FieldError;
+use hearth_domain::cases::deadlines::Basis;
+use hearth_domain::cases::{CaseForm, CaseStatus, LawType, NoteForm};
+use hearth_store::PageRequest;
+use hearth_store::cases::{self, CaseQuery, ChronologyFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{case_deadlines, open, today, visibility};
+use crate::error::{ApiError, Problem};
+use crate::session::Ctx;
+use crate::{AppError, AppState};
+
+#[derive(Deserialize, IntoParams)]
+pub struct CaseListParams {
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Items per page, 1 to 100 (default 25).
+    pub per_page: Option<i64>,
+    /// A case reference, court case number or part of a person's name.
+    pub q: Option<String>,
+    /// `open` (default), `closed` or `any`.
+    pub status: Option<String>,
+    /// `private` or `public`.
+    pub law: Option<String>,
+    /// Only cases allocated to this member of staff.
+    pub allocated_to: Option<Uuid>,
+    /// Only cases of this team.
+    pub team_id: Option<Uuid>,
+    /// Only unallocated cases (the allocation hub).
+    pub unallocated: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub reference: String,
+    pub court_case_number: String,
+    /// `private` or `public`.
+    pub law: String,
+    pub stage: String,
+    pub status: String,
+    pub team_id: Uuid,
+    pub allocated_to: Option<Uuid>,
+    pub received_on: String,
+    pub first_hearing_on: Option<String>,
+    pub children: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CasePage {
+    pub items: Vec<CaseSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+fn invalid(field: &'static str, message: &str) -> ApiError {
+    ApiError(AppError::Invalid(vec![FieldError::new(field, message)]))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", params(CaseListParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseListParams>) -> Result<Json<CasePage>, ApiError> {
+    let status = match p.status.as_deref() {
+        None | Some("") | Some("open") => Some(CaseStatus::Open),
+        Some("closed") => Some(CaseStatus::Closed),
+        Some("any") => None,
+        Some(_) => return Err(invalid("status", "Use open, closed or any")),
+    };
+    let law = match p.law.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(LawType::from_code(code).ok_or_else(|| invalid("law", "Use private or public"))?),
+    };
+    let query = CaseQuery {
+        allocated_to: p.allocated_to,
+        team_id: p.team_id,
+        status,
+        law,
+        unallocated: p.unallocated.unwrap_or(false),
+        text: p.q,
+        visible: visibility(&state, &me).await?,
+        ..Default::default()
+    };
+    let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    Ok(Json(CasePage {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| CaseSummary {
+                id: c.id,
+                reference: c.reference,
+                court_case_number: c.court_case_number,
+                law: c.law.code().into(),
+                stage: c.stage.code().into(),
+                status: c.status.code().into(),
+                team_id: c.team.id,
+                allocated_to: c.allocated_to.map(|a| a.id),
+                received_on: hearth_store::date_text(c.received_on),
+                first_hearing_on: c.first_hearing_on.map(hearth_store::date_text),
+                children: c.children,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// A case to open. Dates are ISO `YYYY-MM-DD`.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewCaseBody {
+    pub court_case_number: String,
+    /// `private` or `public`.
+    pub law: String,
+    /// Application codes, such as `child_arrangements` or `care_order`.
+    pub applications: Vec<String>,
+    pub court_id: String,
+    pub local_authority_id: String,
+    pub team_id: String,
+    pub received_on: String,
+    pub urgent: bool,
+    pub first_hearing_on: String,
+    pub issued_on: String,
+    /// Flag codes, such as `domestic_abuse`.
+    pub flags: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: Uuid,
+    pub reference: String,
+}
+
+/// Reads a JSON body, answering a malformed one as invalid input rather than a bare 400.
+fn json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|e| invalid("body", &format!("The body must be JSON of the documented shape: {e}")))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseBody, responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn create(State(state): State<AppState>, me: Ctx, body: String) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let b: NewCaseBody = json(&body)?;
+    let f = CaseForm {
+        court_case_number: b.court_case_number,
+        law: b.law,
+        applications: b.applications,
+        court_id: b.court_id,
+        local_authority_id: b.local_authority_id,
+        team_id: b.team_id,
+        received_on: b.received_on,
+        urgent: if b.urgent { "yes".into() } else { String::new() },
+        first_hearing_on: b.first_hearing_on,
+        issued_on: b.issued_on,
+        flags: b.flags,
+    };
+    match super::forms::open_new_case(&state, &me, &f).await? {
+        Ok((id, reference)) => Ok((StatusCode::CREATED, Json(Created { id, reference }))),
+        Err(errors) => Err(ApiError(AppError::Invalid(errors))),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Deadline {
+    pub key: String,
+    pub label: String,
+    pub due: String,
+    /// `court_set` or `computed`.
+    pub basis: String,
+    /// How a computed deadline was reached, such as "3 working days after the case was received".
+    pub rule: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Person {
+    pub person_id: Uuid,
+    pub full_name: String,
+    pub date_of_birth: Option<String>,
+    pub role: String,
+    pub relationship: Option<String>,
+    pub contact: Option<String>,
+    pub no_texts: bool,
+    pub address_withheld: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDetail {
+    pub id: Uuid,
+    pub reference: String,
+    pub court_case_number: String,
+    pub law: String,
+    pub applications: Vec<String>,
+    pub flags: Vec<String>,
+    pub stage: String,
+    pub status: String,
+    pub urgent: bool,
+    pub court_id: Uuid,
+    pub local_authority_id: Option<Uuid>,
+    pub team_id: Uuid,
+    pub allocated_to: Option<Uuid>,
+    pub received_on: String,
+    pub first_hearing_on: Option<String>,
+    pub issued_on: Option<String>,
+    pub people: Vec<Person>,
+    pub deadlines: Vec<Deadline>,
+    pub version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = CaseDetail), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<CaseDetail>, ApiError> {
+    let c = open(&state, &me, id).await?;
+    let people = cases::participants(&state.store, id).await?;
+    let deadlines = if c.status == CaseStatus::Open { case_deadlines(&state, &c).await? } else { vec![] };
+    Ok(Json(CaseDetail {
+        id: c.id,
+        reference: c.reference,
+        court_case_number: c.court_case_number,
+        law: c.law.code().into(),
+        applications: c.applications.iter().map(|a| a.code().to_string()).collect(),
+        flags: c.flags.iter().map(|f| f.code().to_string()).collect(),
+        stage: c.stage.code().into(),
+        status: c.status.code().into(),
+        urgent: c.urgent,
+        court_id: c.court.id,
+        local_authority_id: c.local_authority.map(|l| l.id),
+        team_id: c.team.id,
+        allocated_to: c.allocated_to.map(|a| a.id),
+        received_on: hearth_store::date_text(c.received_on),
+        first_hearing_on: c.first_hearing_on.map(hearth_store::date_text),
+        issued_on: c.issued_on.map(hearth_store::date_text),
+        people: people
+            .into_iter()
+            .map(|p| Person {
+                person_id: p.person_id,
+                full_name: p.full_name,
+                date_of_birth: p.date_of_birth.map(hearth_store::date_text),
+                role: p.role.code().into(),
+                relationship: p.relationship.map(|r| r.code().to_string()),
+                contact: p.contact.map(|r| r.code().to_string()),
+                no_texts: p.no_texts,
+                address_withheld: p.address_withheld,
+            })
+            .collect(),
+        deadlines: deadlines
+            .into_iter()
+            .map(|d| {
+                let (basis, rule) = match d.basis {
+                    Basis::CourtSet => ("court_set", None),
+                    Basis::Computed { rule } => ("computed", Some(rule)),
+                };
+                Deadline { key: d.key, label: d.label, due: hearth_store::date_text(d.due), basis: basis.into(), rule }
+            })
+            .collect(),
+        version: c.version,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Entry {
+    pub id: Uuid,
+    pub kind: String,
+    pub occurred_on: String,
+    pub summary: String,
+    pub body: Option<String>,
+    pub author_id: Option<Uuid>,
+    pub amends_id: Option<Uuid>,
+    pub written_at: String,
+    pub version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/chronology", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Entry>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<Vec<Entry>>, ApiError> {
+    open(&state, &me, id).await?;
+    let entries = cases::chronology(&state.store, id, &ChronologyFilter::default()).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| Entry {
+                id: e.id,
+                kind: e.kind.code().into(),
+                occurred_on: hearth_store::date_text(e.occurred_on),
+                summary: e.summary,
+                body: e.body,
+                author_id: e.author.map(|a| a.id),
+                amends_id: e.amends_id,
+                written_at: hearth_store::ts(e.written_at),
+                version: e.version,
+            })
+            .collect(),
+    ))
+}
+
+/// A note for the chronology.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NoteBody {
+    /// A note kind, such as `visit` or `phone_call`.
+    pub kind: String,
+    pub occurred_on: String,
+    pub summary: String,
+    pub body: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", params(("id" = Uuid, Path)), request_body = NoteBody, responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn add_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<(StatusCode, Json<Created>), ApiError> {
+    me.authorize_case(&state, id).await?;
+    let case = cases::case_record(&state.store, id).await?;
+    let b: NoteBody = json(&body)?;
+    let note = NoteForm { kind: b.kind, occurred_on: b.occurred_on, summary: b.summary, body: b.body }.validate(today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let entry = cases::add_note(&state.store, &me.audit, id, &note).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: entry, reference: case.reference })))
+}

@@ -1,0 +1,73 @@
+//! The case record's screens and API: lists and the allocation hub, the case page, the chronology,
+//! and the forms that add to a case. Every handler checks the caller's grant on the case itself
+//! (allocated worker, line chain, team, area) through [`Ctx::authorize_case`] before it reads.
+
+pub mod api;
+pub mod forms;
+pub mod pages;
+
+use hearth_domain::access::{Permission, Scope, scopes_for};
+use hearth_domain::cases::deadlines::{Deadline, deadlines};
+use hearth_store::cases::{self, CaseRecord, Visibility};
+use time::Date;
+use uuid::Uuid;
+
+use crate::session::Ctx;
+use crate::{AppError, AppState};
+
+/// Which cases the caller may see in lists, from the permission table: `None` means all.
+pub async fn visibility(state: &AppState, me: &Ctx) -> Result<Option<Visibility>, AppError> {
+    let scopes = scopes_for(&me.principal.roles, Permission::ViewCase);
+    if scopes.contains(&Scope::National) {
+        return Ok(None);
+    }
+    let p = &me.principal.placement;
+    let mut v = Visibility::default();
+    for scope in scopes {
+        match scope {
+            Scope::Own => v.allocated_to_any_of.push(me.id()),
+            Scope::LineChain => v.allocated_to_any_of.extend(hearth_store::org::reports_of(&state.store, me.id()).await?),
+            Scope::Team => v.team_ids.extend(p.team_id),
+            Scope::Area => v.service_area_ids.extend(p.service_area_id),
+            Scope::National => {}
+        }
+    }
+    Ok(Some(v))
+}
+
+/// Checks the route's permission on the case, then reads it (recording the read).
+pub async fn open(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
+    me.authorize_case(state, id).await?;
+    Ok(cases::view(&state.store, &me.audit, id).await?)
+}
+
+/// Checks the route's permission on the case and reads it without recording a view: for writes,
+/// whose own audit event says what was done.
+pub async fn for_change(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
+    me.authorize_case(state, id).await?;
+    Ok(cases::case_record(&state.store, id).await?)
+}
+
+/// The case's deadlines today, from its dates and the court's filing dates.
+pub async fn case_deadlines(state: &AppState, case: &CaseRecord) -> Result<Vec<Deadline>, AppError> {
+    let filings = cases::filing_dates(&state.store, case.id).await?;
+    Ok(deadlines(case.law, &cases::case_dates(case, &filings), &state.config.deadlines, &state.config.calendar))
+}
+
+/// Today in the service's time zone. Courts sit in England and Wales; Hearth keeps UTC and
+/// reads "today" as the UTC date, which differs only in the first hour of a summer day.
+pub fn today() -> Date {
+    hearth_store::now().date()
+}
+
+/// "2 November 2026".
+pub fn long_date(d: Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}
+
+/// "Mon 2 Nov 2026", for dense tables.
+pub fn short_date(d: Date) -> String {
+    let month = d.month().to_string();
+    let weekday = d.weekday().to_string();
+    format!("{} {} {} {}", &weekday[..3], d.day(), &month[..3], d.year())
+}

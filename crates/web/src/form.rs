@@ -1,0 +1,68 @@
+//! The one shape of a form page (heading, fields, a button, the GOV.UK error summary) and the
+//! helpers for reading submitted form bodies.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::Response;
+use hearth_domain::FieldError;
+
+use crate::AppError;
+use crate::components::ErrorSummary;
+use crate::page::{PageCtx, Shell, render, render_with};
+
+/// One page shape for every simple form: heading, pre-rendered fields, a button.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub shell: Shell,
+    pub back: String,
+    pub caption: Option<String>,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub errors: Option<ErrorSummary>,
+    pub action: String,
+    pub version: Option<i64>,
+    pub fields: Vec<String>,
+    pub button: String,
+    pub warning: bool,
+}
+
+pub fn form_page(ctx: &PageCtx, heading: &str, action: String, errors: &[FieldError]) -> FormPage {
+    FormPage {
+        shell: ctx.shell(heading),
+        back: "/staff".into(),
+        caption: None,
+        heading: heading.into(),
+        intro: None,
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        action,
+        version: None,
+        fields: vec![],
+        button: "Save".into(),
+        warning: false,
+    }
+}
+
+pub fn show(page: &FormPage, errors: &[FieldError]) -> Response {
+    if errors.is_empty() { render(page) } else { render_with(StatusCode::BAD_REQUEST, page) }
+}
+
+/// Form bodies repeat keys for checkboxes (`roles=a&roles=b`), which serde_urlencoded cannot put
+/// in a Vec directly; read the pairs and gather them.
+pub fn pairs(body: &str) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(body).unwrap_or_default()
+}
+
+pub fn all_of(pairs: &[(String, String)], key: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+}
+
+pub fn one_of(pairs: &[(String, String)], key: &str) -> String {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// The version a form was read at, for the stale-edit check.
+pub fn version_of(p: &[(String, String)]) -> Result<i64, AppError> {
+    one_of(p, "version").parse().map_err(|_| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))
+}
+

@@ -1,0 +1,182 @@
+// The case record in Chromium: a practitioner's tasks and cases, the case page and chronology,
+// writing a note (with a mistake first); a team manager opening a case, adding a child, listing a
+// hearing and allocating it; and the case page on a 320px screen. axe-core checks every page.
+
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import {
+  ACCOUNTS,
+  assertServerUp,
+  clickAndWait,
+  expectNoAxeViolations,
+  expectNoHorizontalScroll,
+  launch,
+  newPage,
+  pathOf,
+  screenshot,
+  signIn,
+} from './lib.mjs'
+
+let browser
+
+before(async () => {
+  await assertServerUp()
+  browser = await launch()
+}, { timeout: 120_000 })
+
+after(async () => {
+  await browser?.close()
+})
+
+async function submit(page, text) {
+  return clickAndWait(page, page.getByRole('button', { name: text, exact: true }))
+}
+
+test('a practitioner finds their tasks and cases, and writes a note', { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.practitioner)
+  await page.goto('/')
+  assert.ok(await page.getByRole('heading', { name: 'Your tasks' }).count(), 'the home page lists the worker\'s tasks')
+  await expectNoAxeViolations(page, 'home with tasks')
+
+  let res = await page.goto('/cases')
+  assert.equal(res.status(), 200)
+  await expectNoAxeViolations(page, 'my cases')
+  const first = page.locator('table a[href^="/cases/"]').first()
+  assert.ok(await first.count(), 'the practitioner has cases allocated in the demo data')
+  res = await clickAndWait(page, first)
+  assert.equal(res.status(), 200)
+  const caseUrl = pathOf(page)
+  for (const heading of ['Deadlines', 'Children and adults', 'Safeguarding checks', 'Hearings', 'Tasks', 'Chronology']) {
+    assert.ok(await page.getByRole('heading', { name: heading, exact: true }).count(), `case page has ${heading}`)
+  }
+  await expectNoAxeViolations(page, 'case page')
+  await screenshot(page, 'case-page')
+
+  // A note with nothing in it is refused with the error summary; nothing is saved.
+  await clickAndWait(page, page.getByRole('button', { name: 'Add a note' }).or(page.getByRole('link', { name: 'Add a note' })).first())
+  await page.fill('#occurred_on', '')
+  res = await submit(page, 'Save note')
+  assert.equal(res.status(), 400)
+  const summary = page.locator('.govuk-error-summary')
+  assert.ok(await summary.count(), 'an error summary is shown')
+  const messages = await summary.innerText()
+  for (const m of ['Select the type of note', 'Enter the date it happened', 'Enter a short summary', 'Enter the note']) {
+    assert.ok(messages.includes(m), `error summary says "${m}"`)
+  }
+  await expectNoAxeViolations(page, 'note form with errors')
+
+  const summaryText = `Phone call with the school ${Date.now()}`
+  await page.check('input[name="kind"][value="phone_call"]')
+  await page.fill('#occurred_on', new Date().toISOString().slice(0, 10))
+  await page.fill('#summary', summaryText)
+  await page.fill('#body', 'The class teacher says attendance has improved since half term.')
+  res = await submit(page, 'Save note')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(page), caseUrl)
+  assert.ok(await page.getByText(summaryText).count(), 'the note is in the chronology')
+
+  // The chronology filters by type.
+  res = await page.goto(`${caseUrl}/chronology?kind=phone_call`)
+  assert.equal(res.status(), 200)
+  assert.ok(await page.getByText(summaryText).count(), 'the filtered chronology shows the note')
+  await expectNoAxeViolations(page, 'chronology')
+  res = await page.goto(`${caseUrl}/chronology?kind=visit&from=2000-01-01`)
+  assert.equal(await page.getByText(summaryText).count(), 0, 'a phone call is not listed among visits')
+
+  // A note can be edited on the day it was written.
+  await page.goto(`${caseUrl}/chronology`)
+  await clickAndWait(page, page.getByRole('link', { name: `Edit note: ${summaryText}` }))
+  await page.fill('#summary', `${summaryText} (edited)`)
+  res = await submit(page, 'Save')
+  assert.equal(res.status(), 200)
+  assert.ok(await page.getByText(`${summaryText} (edited)`).count(), 'the edit is saved')
+
+  // On a phone.
+  await page.setViewportSize({ width: 320, height: 800 })
+  await page.goto(caseUrl)
+  await expectNoHorizontalScroll(page, 'case page at 320px')
+  await screenshot(page, 'case-page-320')
+  await context.close()
+})
+
+test('a team manager opens a case, adds a child, lists a hearing and allocates it', { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.teamManager)
+  let res = await page.goto('/cases/new')
+  assert.equal(res.status(), 200)
+  await expectNoAxeViolations(page, 'open a case')
+
+  // Public law without its local authority or issue date, and a bad case number.
+  await page.fill('#court_case_number', 'bad number!')
+  await page.check('input[name="law"][value="public"]')
+  await page.check('input[name="applications"][value="child_arrangements"]')
+  res = await submit(page, 'Open the case')
+  assert.equal(res.status(), 400)
+  const messages = await page.locator('.govuk-error-summary').innerText()
+  for (const m of ['Court case number must only include letters', 'Select the court', 'Select only public law applications']) {
+    assert.ok(messages.includes(m), `error summary says "${m}": ${messages}`)
+  }
+  await expectNoAxeViolations(page, 'open a case with errors')
+  await screenshot(page, 'open-case-errors')
+
+  await page.fill('#court_case_number', 'BS26P09999')
+  await page.check('input[name="law"][value="private"]')
+  await page.selectOption('#court_id', { index: 1 })
+  const fhdra = new Date(Date.now() + 35 * 86400_000).toISOString().slice(0, 10)
+  await page.fill('#first_hearing_on', fhdra)
+  await page.check('input[name="flags"][value="domestic_abuse"]')
+  res = await submit(page, 'Open the case')
+  assert.equal(res.status(), 200)
+  assert.match(pathOf(page), /^\/cases\/[0-9a-f-]{36}$/)
+  const caseUrl = pathOf(page)
+  assert.ok(await page.getByText('Safeguarding letter to court').count(), 'deadlines follow from the dates')
+  assert.ok(await page.getByText('Not allocated').count())
+
+  // A child.
+  await clickAndWait(page, page.getByRole('link', { name: 'Add a person' }))
+  await page.fill('#full_name', 'Poppy Testcase')
+  await page.check('input[name="role"][value="subject_child"]')
+  res = await submit(page, 'Add to the case')
+  assert.equal(res.status(), 400, 'a child needs a date of birth')
+  await page.fill('#date_of_birth', '2019-05-04')
+  res = await submit(page, 'Add to the case')
+  assert.equal(res.status(), 200)
+  assert.equal(await page.locator('h1').innerText(), 'Poppy Testcase')
+
+  // A hearing at a time the court does not sit is refused; a good one is listed.
+  await clickAndWait(page, page.getByRole('link', { name: 'List a hearing' }))
+  await page.check('input[name="kind"][value="fhdra"]')
+  await page.fill('#date', fhdra)
+  await page.fill('#time', '21:00')
+  res = await submit(page, 'List the hearing')
+  assert.equal(res.status(), 400)
+  await page.fill('#time', '10:30')
+  res = await submit(page, 'List the hearing')
+  assert.equal(res.status(), 200)
+
+  // Allocate to the first practitioner offered.
+  await clickAndWait(page, page.getByRole('link', { name: 'Allocate', exact: true }))
+  await expectNoAxeViolations(page, 'allocate')
+  await page.selectOption('#worker_id', { index: 1 })
+  res = await submit(page, 'Allocate')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(page), caseUrl)
+  assert.equal(await page.getByText('Not allocated').count(), 0)
+  assert.ok(await page.getByText(/^Allocated to /).count(), 'the allocation is in the chronology')
+  await screenshot(page, 'case-opened-by-manager')
+
+  // The allocation hub.
+  res = await page.goto('/cases/hub')
+  assert.equal(res.status(), 200)
+  await expectNoAxeViolations(page, 'allocation hub')
+  await context.close()
+})
+
+test('HR sees no case records', { timeout: 60_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.hr, { axe: false })
+  const res = await page.goto('/cases')
+  assert.equal(res.status(), 403)
+  await context.close()
+})
