@@ -1,0 +1,226 @@
+//! The case record on both engines: opening, references, people and LA checks, the chronology's
+//! edit window and addenda, stale saves, allocation moving tasks, closure, visibility and audit.
+
+mod common;
+
+use hearth_domain::cases::deadlines::{CaseDates, DeadlineSettings, deadlines};
+use hearth_domain::cases::{
+    ApplicationKind, CaseFlag, ClosureReason, EntryKind, LawType, NewAddress, NewCase, NewNote, NewParticipant, PartyRole, PersonKind, Relationship,
+    Stage,
+};
+use hearth_domain::calendar::WorkingCalendar;
+use hearth_domain::org::Role;
+use hearth_store::cases::{self, CaseQuery, ChronologyFilter, Visibility};
+use hearth_store::{AuditContext, PageRequest, Store, StoreError, audit, org, testing};
+use time::macros::date;
+use uuid::Uuid;
+
+fn private_case(team: Uuid, court: Uuid) -> NewCase {
+    NewCase {
+        court_case_number: "LV26P01234".into(),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: court,
+        local_authority_id: None,
+        team_id: team,
+        received_on: date!(2026 - 12 - 21),
+        urgent: false,
+        first_hearing_on: Some(date!(2027 - 01 - 27)),
+        issued_on: None,
+        flags: vec![CaseFlag::DomesticAbuse],
+    }
+}
+
+async fn open(store: &Store, team: Uuid, actor: Option<Uuid>) -> Uuid {
+    let court = org::courts(store).await.unwrap()[0].id;
+    let case = private_case(team, court);
+    let d = deadlines(
+        case.law,
+        &CaseDates { received_on: Some(case.received_on), first_hearing_on: case.first_hearing_on, ..Default::default() },
+        &DeadlineSettings::default(),
+        &WorkingCalendar::england_and_wales(),
+    );
+    let ctx = actor.map(|a| AuditContext::actor(a, None)).unwrap_or_default();
+    cases::create(store, &ctx, &case, &d).await.unwrap().0
+}
+
+fn person(name: &str, role: PartyRole, la: Option<Uuid>, from: time::Date) -> NewParticipant {
+    let child = role == PartyRole::SubjectChild;
+    NewParticipant {
+        full_name: name.into(),
+        date_of_birth: Some(if child { date!(2019 - 05 - 04) } else { date!(1990 - 01 - 01) }),
+        kind: if child { PersonKind::Child } else { PersonKind::Adult },
+        role,
+        relationship: (!child).then_some(Relationship::Mother),
+        contact: None,
+        no_texts: false,
+        address_withheld: false,
+        interpreter_language: None,
+        address: Some(NewAddress { line: "1 High Street".into(), postcode: "LS1 4AP".into(), local_authority_id: la, from, to: None }),
+    }
+}
+
+#[tokio::test]
+async fn opening_a_case_numbers_it_and_makes_its_deadline_tasks_and_first_check() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let a = open(&store, o.team, None).await;
+        let b = open(&store, o.team, None).await;
+        let (ra, rb) = (cases::case_record(&store, a).await.unwrap(), cases::case_record(&store, b).await.unwrap());
+        assert_eq!((ra.reference.as_str(), rb.reference.as_str()), ("HRT-2026-000001", "HRT-2026-000002"));
+        assert_eq!(ra.stage, Stage::IntakeScreening);
+        assert_eq!(ra.flags, [CaseFlag::DomesticAbuse]);
+        let tasks = cases::case_tasks(&store, a).await.unwrap();
+        let police = tasks.iter().find(|t| t.title == "Police checks back").unwrap();
+        assert_eq!(police.due_on, Some(date!(2026 - 12 - 30)), "working day 5 skips Christmas and the Boxing Day substitute");
+        let checks = cases::checks(&store, a).await.unwrap();
+        assert_eq!(checks.len(), 1, "a private case starts with its police check");
+        let entries = cases::chronology(&store, a, &ChronologyFilter::default()).await.unwrap();
+        assert_eq!(entries[0].kind, EntryKind::CaseOpened);
+    }
+}
+
+#[tokio::test]
+async fn a_case_for_a_team_that_does_not_exist_is_refused_whole() {
+    for store in testing::stores().await {
+        common::small_org(&store).await;
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let bad = cases::create(&store, &AuditContext::system(), &private_case(Uuid::now_v7(), court), &[]).await;
+        assert!(matches!(bad, Err(StoreError::MissingReference { .. })), "{bad:?}");
+        let all = cases::list(&store, &CaseQuery::default(), PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(all.total, 0, "nothing half-written");
+    }
+}
+
+#[tokio::test]
+async fn local_authority_checks_are_needed_for_every_address_since_the_eldest_childs_birth() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let las = org::local_authorities(&store).await.unwrap();
+        let case = open(&store, o.team, None).await;
+        let ctx = AuditContext::system();
+        cases::add_participant(&store, &ctx, case, &person("Amy Child", PartyRole::SubjectChild, Some(las[0].id), date!(2019 - 05 - 04))).await.unwrap();
+        cases::add_participant(&store, &ctx, case, &person("Jo Parent", PartyRole::Applicant, Some(las[1].id), date!(2015 - 01 - 01))).await.unwrap();
+        let missing: Vec<Uuid> = cases::missing_la_checks(&store, case).await.unwrap().into_iter().map(|l| l.id).collect();
+        assert_eq!(missing.len(), 2);
+        assert!(missing.contains(&las[0].id) && missing.contains(&las[1].id));
+        cases::add_la_check(&store, &ctx, case, las[0].id).await.unwrap();
+        let again = cases::add_la_check(&store, &ctx, case, las[0].id).await;
+        assert!(matches!(again, Err(StoreError::Duplicate { .. })));
+        assert_eq!(cases::missing_la_checks(&store, case).await.unwrap().len(), 1);
+        let people = cases::participants(&store, case).await.unwrap();
+        assert_eq!(people[0].role, PartyRole::SubjectChild, "children first");
+    }
+}
+
+#[tokio::test]
+async fn a_note_is_edited_only_by_its_author_at_its_version_and_an_addendum_keeps_it() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Wren Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let other = common::add(&store, "Oak Other", &[Role::Practitioner], Some(o.team), None).await;
+        let case = open(&store, o.team, None).await;
+        let me = AuditContext::actor(worker, None);
+        let note = NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Home visit".into(), body: "All well.".into() };
+        let id = cases::add_note(&store, &me, case, &note).await.unwrap();
+
+        let changed = NewNote { summary: "Home visit (after school)".into(), ..note.clone() };
+        let by_other = cases::edit_note(&store, &AuditContext::actor(other, None), case, id, &changed, 1).await;
+        assert!(matches!(by_other, Err(StoreError::NotEditable(_))), "{by_other:?}");
+        cases::edit_note(&store, &me, case, id, &changed, 1).await.unwrap();
+        let stale = cases::edit_note(&store, &me, case, id, &note, 1).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })), "{stale:?}");
+        assert_eq!(cases::entry_of(&store, case, id).await.unwrap().summary, "Home visit (after school)", "the first save stands");
+
+        let add = cases::add_addendum(&store, &AuditContext::actor(other, None), case, id, "Mother called to add that the school run has changed.").await.unwrap();
+        let addendum = cases::entry_of(&store, case, add).await.unwrap();
+        assert_eq!((addendum.kind, addendum.amends_id), (EntryKind::Addendum, Some(id)));
+        assert_eq!(cases::entry_of(&store, case, id).await.unwrap().body.as_deref(), Some("All well."), "the original is kept");
+
+        let visits = cases::chronology(&store, case, &ChronologyFilter { kinds: vec![EntryKind::Visit], ..Default::default() }).await.unwrap();
+        assert_eq!(visits.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn allocation_moves_open_tasks_and_a_stale_allocation_is_refused() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let a = common::add(&store, "Ash Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let b = common::add(&store, "Birch Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let case = open(&store, o.team, None).await;
+        let ctx = AuditContext::system();
+        cases::allocate(&store, &ctx, case, Some((a, "Ash Worker")), 1).await.unwrap();
+        let stale = cases::allocate(&store, &ctx, case, Some((b, "Birch Worker")), 1).await;
+        assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })));
+        let tasks = cases::open_tasks_for(&store, a, PageRequest::new(None, None)).await.unwrap();
+        assert!(tasks.total >= 4, "the deadline tasks follow the case to its worker");
+        assert!(tasks.items.windows(2).all(|w| w[0].due_on <= w[1].due_on), "soonest first");
+        let t = &tasks.items[0];
+        cases::complete_task(&store, &ctx, case, t.id, t.version).await.unwrap();
+        let twice = cases::complete_task(&store, &ctx, case, t.id, t.version).await;
+        assert!(matches!(twice, Err(StoreError::Conflict { .. })), "a task is done once");
+        assert_eq!(cases::open_tasks_for(&store, a, PageRequest::new(None, None)).await.unwrap().total, tasks.total - 1);
+    }
+}
+
+#[tokio::test]
+async fn a_closed_case_makes_goodbye_letters_and_takes_no_more_notes() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let case = open(&store, o.team, None).await;
+        let ctx = AuditContext::system();
+        cases::add_participant(&store, &ctx, case, &person("Amy Child", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
+        cases::set_stage(&store, &ctx, case, Stage::IntakeScreening, Stage::WorkToFirstHearing, 1).await.unwrap();
+        cases::close(&store, &ctx, case, ClosureReason::FinalOrder, "Child arrangements order by consent.", 2).await.unwrap();
+        let r = cases::case_record(&store, case).await.unwrap();
+        assert_eq!((r.stage, r.closure_reason), (Stage::Closed, Some(ClosureReason::FinalOrder)));
+        assert!(cases::case_tasks(&store, case).await.unwrap().iter().any(|t| t.title == "Goodbye letter to Amy Child"));
+        let note = NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Late".into(), body: "x".into() };
+        assert!(matches!(cases::add_note(&store, &ctx, case, &note).await, Err(StoreError::Closed)));
+    }
+}
+
+#[tokio::test]
+async fn lists_show_only_what_visibility_allows_and_restricted_cases_leave_the_team_view() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let mine = open(&store, o.team, None).await;
+        cases::allocate(&store, &AuditContext::system(), mine, Some((worker, "Elm Worker")), 1).await.unwrap();
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let mut restricted = private_case(o.team, court);
+        restricted.flags.push(CaseFlag::Restricted);
+        cases::create(&store, &AuditContext::system(), &restricted, &[]).await.unwrap();
+        open(&store, o.other_team, None).await;
+
+        let team_view = Visibility { team_ids: vec![o.team], ..Default::default() };
+        let page = cases::list(&store, &CaseQuery { visible: Some(team_view), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(page.total, 1, "the team sees its unrestricted case only");
+        let own = Visibility { allocated_to_any_of: vec![worker], ..Default::default() };
+        let page = cases::list(&store, &CaseQuery { visible: Some(own), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(page.items.iter().map(|c| c.id).collect::<Vec<_>>(), [mine]);
+        let area = Visibility { service_area_ids: vec![o.area], ..Default::default() };
+        let page = cases::list(&store, &CaseQuery { visible: Some(area), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(page.total, 2, "the area sees restricted cases in it");
+        let none = cases::list(&store, &CaseQuery { visible: Some(Visibility::default()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(none.total, 0, "no grant, no cases");
+        let found = cases::list(&store, &CaseQuery { text: Some("hrt-2026-000001".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(found.total, 1, "a reference finds its case whatever its case");
+    }
+}
+
+#[tokio::test]
+async fn reading_a_case_is_audited() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Fir Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let case = open(&store, o.team, Some(worker)).await;
+        cases::view(&store, &AuditContext::actor(worker, None), case).await.unwrap();
+        let q = audit::AuditQuery { subject_id: Some(case.to_string()), ..Default::default() };
+        let events = audit::search(&store, &q, PageRequest::new(None, None)).await.unwrap();
+        let actions: Vec<_> = events.items.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"case.opened") && actions.contains(&"case.viewed"), "{actions:?}");
+        assert!(audit::verify(&store).await.unwrap().is_ok(), "the chain holds");
+    }
+}
