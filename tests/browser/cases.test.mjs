@@ -28,6 +28,11 @@ after(async () => {
   await browser?.close()
 })
 
+// The case page's actions are links styled as buttons (role="button"), so they work without JavaScript.
+async function action(page, text) {
+  return clickAndWait(page, page.getByRole('button', { name: text, exact: true }))
+}
+
 async function submit(page, text) {
   return clickAndWait(page, page.getByRole('button', { name: text, exact: true }))
 }
@@ -54,7 +59,7 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
   await screenshot(page, 'case-page')
 
   // A note with nothing in it is refused with the error summary; nothing is saved.
-  await clickAndWait(page, page.getByRole('button', { name: 'Add a note' }).or(page.getByRole('link', { name: 'Add a note' })).first())
+  await action(page, 'Add a note')
   await page.fill('#occurred_on', '')
   res = await submit(page, 'Save note')
   assert.equal(res.status(), 400)
@@ -134,7 +139,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.ok(await page.getByText('Not allocated').count())
 
   // A child.
-  await clickAndWait(page, page.getByRole('link', { name: 'Add a person' }))
+  await action(page, 'Add a person')
   await page.fill('#full_name', 'Poppy Testcase')
   await page.check('input[name="role"][value="subject_child"]')
   res = await submit(page, 'Add to the case')
@@ -145,7 +150,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.equal(await page.locator('h1').innerText(), 'Poppy Testcase')
 
   // A hearing at a time the court does not sit is refused; a good one is listed.
-  await clickAndWait(page, page.getByRole('link', { name: 'List a hearing' }))
+  await action(page, 'List a hearing')
   await page.check('input[name="kind"][value="fhdra"]')
   await page.fill('#date', fhdra)
   await page.fill('#time', '21:00')
@@ -156,7 +161,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.equal(res.status(), 200)
 
   // Allocate to the first practitioner offered.
-  await clickAndWait(page, page.getByRole('link', { name: 'Allocate', exact: true }))
+  await action(page, 'Allocate')
   await expectNoAxeViolations(page, 'allocate')
   await page.selectOption('#worker_id', { index: 1 })
   res = await submit(page, 'Allocate')
