@@ -17,7 +17,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
-use crate::org::NamedRef;
+use crate::org::{NamedRef, named};
 use crate::{Page, PageRequest, Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
 
 // ---- Reading ----
@@ -144,10 +144,7 @@ fn summary(r: &AnyRow) -> Result<CaseSummary> {
         stage: code(r.get::<String, _>(4), Stage::from_code)?,
         status: code(r.get::<String, _>(5), CaseStatus::from_code)?,
         team: NamedRef { id: parse_id(&r.get::<String, _>(6))?, name: r.get(7) },
-        allocated_to: match (r.get::<Option<String>, _>(8), r.get::<Option<String>, _>(9)) {
-            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
-            _ => None,
-        },
+        allocated_to: named(r.get(8), r.get(9))?,
         received_on: parse_date(&r.get::<String, _>(10))?,
         first_hearing_on: opt_date(r.get(11))?,
         children: vec![],
@@ -405,10 +402,7 @@ async fn addresses(store: &Store, person_id: Uuid) -> Result<Vec<Address>> {
             Ok(Address {
                 line: r.get(0),
                 postcode: r.get(1),
-                local_authority: match (r.get::<Option<String>, _>(2), r.get::<Option<String>, _>(3)) {
-                    (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
-                    _ => None,
-                },
+                local_authority: named(r.get(2), r.get(3))?,
                 lived_from: parse_date(&r.get::<String, _>(4))?,
                 lived_to: opt_date(r.get(5))?,
             })
@@ -508,10 +502,7 @@ pub async fn checks(store: &Store, case_id: Uuid) -> Result<Vec<Check>> {
             Ok(Check {
                 id: parse_id(&r.get::<String, _>(0))?,
                 kind: code(r.get(1), CheckKind::from_code)?,
-                local_authority: match (r.get::<Option<String>, _>(2), r.get::<Option<String>, _>(3)) {
-                    (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
-                    _ => None,
-                },
+                local_authority: named(r.get(2), r.get(3))?,
                 status: code(r.get(4), CheckStatus::from_code)?,
                 requested_on: opt_date(r.get(5))?,
                 returned_on: opt_date(r.get(6))?,
@@ -583,10 +574,7 @@ fn entry(r: &AnyRow) -> Result<Entry> {
         occurred_on: parse_date(&r.get::<String, _>(2))?,
         summary: r.get(3),
         body: r.get(4),
-        author: match (r.get::<Option<String>, _>(5), r.get::<Option<String>, _>(6)) {
-            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
-            _ => None,
-        },
+        author: named(r.get(5), r.get(6))?,
         amends_id: opt_id(r.get(7))?,
         written_at: parse_ts(&r.get::<String, _>(8))?,
         edited_at: r.get::<Option<String>, _>(9).map(|t| parse_ts(&t)).transpose()?,
@@ -625,10 +613,7 @@ fn task(r: &AnyRow) -> Result<Task> {
         case_id: parse_id(&r.get::<String, _>(1))?,
         case_reference: r.get(2),
         title: r.get(3),
-        assigned_to: match (r.get::<Option<String>, _>(4), r.get::<Option<String>, _>(5)) {
-            (Some(id), Some(name)) => Some(NamedRef { id: parse_id(&id)?, name }),
-            _ => None,
-        },
+        assigned_to: named(r.get(4), r.get(5))?,
         due_on: opt_date(r.get(6))?,
         done_at: r.get::<Option<String>, _>(7).map(|t| parse_ts(&t)).transpose()?,
         version: r.get(8),

@@ -18,7 +18,7 @@ pub struct NamedRef {
     pub name: String,
 }
 
-fn named(id: Option<String>, name: Option<String>) -> Result<Option<NamedRef>> {
+pub(crate) fn named(id: Option<String>, name: Option<String>) -> Result<Option<NamedRef>> {
     match (id, name) {
         (Some(id), Some(name)) => Ok(Some(NamedRef { id: parse_id(&id)?, name })),
         _ => Ok(None),
