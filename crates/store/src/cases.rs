@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
 use crate::org::{NamedRef, named};
-use crate::{Page, PageRequest, Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
+use crate::{Page, PageRequest, Result, Store, StoreError, claim_version, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
 
 // ---- Reading ----
 
@@ -772,21 +772,6 @@ pub async fn insert_task(conn: &mut AnyConnection, case_id: Uuid, title: &str, a
     Ok(())
 }
 
-/// Claims the case at `version` (bumping it), or says it changed or does not exist.
-async fn claim_case(conn: &mut AnyConnection, id: Uuid, version: i64) -> Result<()> {
-    let n = sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-        .bind(ts(now()))
-        .bind(id.to_string())
-        .bind(version)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(conflict_or_missing(conn, "cases", id).await);
-    }
-    Ok(())
-}
-
 /// Fails unless the case is open: a closed case's record is kept, not added to.
 async fn require_open(conn: &mut AnyConnection, id: Uuid) -> Result<()> {
     let status: Option<String> = sqlx::query("SELECT status FROM cases WHERE id = $1").bind(id.to_string()).fetch_optional(&mut *conn).await?.map(|r| r.get(0));
@@ -986,7 +971,7 @@ pub async fn add_addendum(store: &Store, ctx: &AuditContext, case_id: Uuid, entr
 pub async fn set_stage(store: &Store, ctx: &AuditContext, case_id: Uuid, from: Stage, to: Stage, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
-    claim_case(&mut tx, case_id, version).await?;
+    claim_version(&mut tx, "cases", case_id, version).await?;
     sqlx::query("UPDATE cases SET stage = $1 WHERE id = $2").bind(to.code()).bind(case_id.to_string()).execute(&mut *tx).await?;
     entry_row(&mut tx, case_id, EntryKind::StageChange, now().date(), &format!("Stage: {} → {}", from.label(), to.label()), None, ctx.actor_id).await?;
     audit::append(&mut tx, ctx, Event::success("case.stage_changed").about("case", case_id).detail(serde_json::json!({ "from": from, "to": to }))).await?;
@@ -1004,7 +989,7 @@ pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: 
             return Err(StoreError::MissingReference { field: "worker_id" });
         }
     }
-    claim_case(&mut tx, case_id, version).await?;
+    claim_version(&mut tx, "cases", case_id, version).await?;
     let worker_id = worker.map(|(id, _)| id.to_string());
     sqlx::query("UPDATE cases SET allocated_to = $1, allocated_on = $2 WHERE id = $3")
         .bind(worker_id.clone())
@@ -1031,7 +1016,7 @@ pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: 
 pub async fn close(store: &Store, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
-    claim_case(&mut tx, case_id, version).await?;
+    claim_version(&mut tx, "cases", case_id, version).await?;
     let today = now().date();
     sqlx::query("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $1, closure_reason = $2, closure_outcome = $3 WHERE id = $4")
         .bind(date_text(today))

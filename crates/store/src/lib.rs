@@ -278,3 +278,14 @@ pub(crate) async fn conflict_or_missing(conn: &mut sqlx::AnyConnection, table: &
     }
 }
 
+
+/// Bumps a record's version if it is still at `version` (a save from a form read at that version),
+/// or says why not: changed since (conflict) or gone.
+pub(crate) async fn claim_version(conn: &mut sqlx::AnyConnection, table: &'static str, id: Uuid, version: i64) -> Result<()> {
+    let sql = format!("UPDATE {table} SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3");
+    let n = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ts(now())).bind(id.to_string()).bind(version).execute(&mut *conn).await?.rows_affected();
+    if n == 0 {
+        return Err(conflict_or_missing(conn, table, id).await);
+    }
+    Ok(())
+}

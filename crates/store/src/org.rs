@@ -9,7 +9,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
-use crate::{Page, PageRequest, Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, ts, unique_violation};
+use crate::{Page, PageRequest, Result, Store, StoreError, claim_version, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, ts, unique_violation};
 
 /// A record named for display: enough to link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -644,25 +644,10 @@ async fn check_references(conn: &mut AnyConnection, team_id: Option<Uuid>, manag
     Ok(())
 }
 
-/// Bumps a staff record's version if it is still at `version`, or says why not.
-async fn claim_version(conn: &mut AnyConnection, id: Uuid, version: i64) -> Result<()> {
-    let n = sqlx::query("UPDATE staff SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-        .bind(ts(now()))
-        .bind(id.to_string())
-        .bind(version)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(conflict_or_missing(conn, "staff", id).await);
-    }
-    Ok(())
-}
-
 /// Replaces a person's roles.
 pub async fn set_roles(store: &Store, ctx: &AuditContext, id: Uuid, roles: &[Role], version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    claim_version(&mut tx, id, version).await?;
+    claim_version(&mut tx, "staff", id, version).await?;
     let before: Vec<String> = sqlx::query("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
         .bind(id.to_string())
         .fetch_all(&mut *tx)
@@ -704,7 +689,7 @@ pub async fn move_staff(
     {
         return Err(StoreError::MissingReference { field: MANAGER_CYCLE });
     }
-    claim_version(&mut tx, id, version).await?;
+    claim_version(&mut tx, "staff", id, version).await?;
     sqlx::query("UPDATE staff SET team_id = $1, line_manager_id = $2 WHERE id = $3")
         .bind(team_id.map(|t| t.to_string()))
         .bind(line_manager_id.map(|m| m.to_string()))
@@ -726,7 +711,7 @@ pub async fn move_staff(
 /// Records a leaver: they can no longer sign in, and every session and API token of theirs ends now.
 pub async fn record_leaver(store: &Store, ctx: &AuditContext, id: Uuid, left_on: Date, version: i64) -> Result<u64> {
     let mut tx = store.begin().await?;
-    claim_version(&mut tx, id, version).await?;
+    claim_version(&mut tx, "staff", id, version).await?;
     sqlx::query("UPDATE staff SET status = 'left', left_on = $1 WHERE id = $2")
         .bind(date_text(left_on))
         .bind(id.to_string())
@@ -753,7 +738,7 @@ pub async fn record_leaver(store: &Store, ctx: &AuditContext, id: Uuid, left_on:
 /// Clears a person's MFA so they enrol again at their next sign-in, and ends their sessions.
 pub async fn reset_mfa(store: &Store, ctx: &AuditContext, id: Uuid, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    claim_version(&mut tx, id, version).await?;
+    claim_version(&mut tx, "staff", id, version).await?;
     sqlx::query("UPDATE staff SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
         .bind(id.to_string())
         .execute(&mut *tx)

@@ -178,11 +178,14 @@ impl Ctx {
         Err(AppError::Forbidden)
     }
 
-    /// May the caller do this route's permission to this case? A refusal is audited.
-    pub async fn authorize_case(&self, state: &AppState, case_id: Uuid) -> Result<(), AppError> {
+    /// May the caller do this route's permission to this case? A refusal is audited. Returns how
+    /// the caller stands to the case, so the page can decide its links without asking again.
+    pub async fn authorize_case(&self, state: &AppState, case_id: Uuid) -> Result<Relationships, AppError> {
         let permission = self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))?;
-        if self.may_for_case(state, permission, case_id).await? {
-            return Ok(());
+        let placement = hearth_store::cases::placement(&state.store, case_id).await?;
+        let rel = Relationships::to_case(&self.principal.placement, &placement);
+        if self.may(permission, &rel) {
+            return Ok(rel);
         }
         hearth_store::audit::record(
             &state.store,
@@ -196,11 +199,9 @@ impl Ctx {
         Err(AppError::Forbidden)
     }
 
-    /// Whether the caller may do `permission` to a case, without auditing: for links. A case that
-    /// does not exist is not found, whoever asks.
-    pub async fn may_for_case(&self, state: &AppState, permission: Permission, case_id: Uuid) -> Result<bool, AppError> {
-        let placement = hearth_store::cases::placement(&state.store, case_id).await?;
-        Ok(permits(&self.principal.roles, permission, &Relationships::to_case(&self.principal.placement, &placement)))
+    /// May the caller do `permission` to a record they stand in `rel` to? For links; not audited.
+    pub fn may(&self, permission: Permission, rel: &Relationships) -> bool {
+        permits(&self.principal.roles, permission, rel)
     }
 
     /// Whether the caller may do `permission` to a given staff record, without auditing: for links.

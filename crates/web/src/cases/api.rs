@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use hearth_domain::FieldError;
+use hearth_domain::access::Permission;
 use hearth_domain::cases::deadlines::Basis;
 use hearth_domain::cases::{CaseForm, CaseStatus, LawType, NoteForm};
 use hearth_store::PageRequest;
@@ -85,7 +86,7 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseLi
         law,
         unallocated: p.unallocated.unwrap_or(false),
         text: p.q,
-        visible: visibility(&state, &me).await?,
+        visible: visibility(&state, &me, Permission::ViewCase).await?,
         ..Default::default()
     };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
@@ -214,7 +215,7 @@ pub struct CaseDetail {
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = CaseDetail), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<CaseDetail>, ApiError> {
-    let c = open(&state, &me, id).await?;
+    let (c, _) = open(&state, &me, id).await?;
     let people = cases::participants(&state.store, id).await?;
     let deadlines = if c.status == CaseStatus::Open { case_deadlines(&state, &c).await? } else { vec![] };
     Ok(Json(CaseDetail {

@@ -6,7 +6,7 @@ pub mod api;
 pub mod forms;
 pub mod pages;
 
-use hearth_domain::access::{Permission, Scope, scopes_for};
+use hearth_domain::access::{Permission, Relationships, Scope, scopes_for};
 use hearth_domain::cases::deadlines::{Deadline, deadlines};
 use hearth_store::cases::{self, CaseRecord, Visibility};
 use time::Date;
@@ -15,9 +15,10 @@ use uuid::Uuid;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
-/// Which cases the caller may see in lists, from the permission table: `None` means all.
-pub async fn visibility(state: &AppState, me: &Ctx) -> Result<Option<Visibility>, AppError> {
-    let scopes = scopes_for(&me.principal.roles, Permission::ViewCase);
+/// Which cases a list shows the caller for `permission` (seeing, or allocating in the hub), from
+/// the permission table: `None` means all.
+pub async fn visibility(state: &AppState, me: &Ctx, permission: Permission) -> Result<Option<Visibility>, AppError> {
+    let scopes = scopes_for(&me.principal.roles, permission);
     if scopes.contains(&Scope::National) {
         return Ok(None);
     }
@@ -35,10 +36,11 @@ pub async fn visibility(state: &AppState, me: &Ctx) -> Result<Option<Visibility>
     Ok(Some(v))
 }
 
-/// Checks the route's permission on the case, then reads it (recording the read).
-pub async fn open(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
-    me.authorize_case(state, id).await?;
-    Ok(cases::view(&state.store, &me.audit, id).await?)
+/// Checks the route's permission on the case, then reads it (recording the read). Also returns
+/// how the caller stands to the case, for the page's links.
+pub async fn open(state: &AppState, me: &Ctx, id: Uuid) -> Result<(CaseRecord, Relationships), AppError> {
+    let rel = me.authorize_case(state, id).await?;
+    Ok((cases::view(&state.store, &me.audit, id).await?, rel))
 }
 
 /// Checks the route's permission on the case and reads it without recording a view: for writes,

@@ -63,7 +63,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         status,
         law,
         text: p.q.clone(),
-        visible: visibility(&state, &me).await?,
+        visible: visibility(&state, &me, Permission::ViewCase).await?,
         ..Default::default()
     };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await?;
@@ -140,17 +140,7 @@ struct HubPage {
 /// The allocation hub: unallocated open cases the caller may allocate, longest waiting first,
 /// each with its allocation target.
 pub async fn hub(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p): Query<ListParams>) -> Result<Response, AppError> {
-    let scopes = hearth_domain::access::scopes_for(&me.principal.roles, Permission::AllocateCase);
-    let place = &me.principal.placement;
-    let visible = if scopes.contains(&hearth_domain::access::Scope::National) {
-        None
-    } else {
-        Some(cases::Visibility {
-            allocated_to_any_of: vec![],
-            team_ids: if scopes.contains(&hearth_domain::access::Scope::Team) { place.team_id.into_iter().collect() } else { vec![] },
-            service_area_ids: if scopes.contains(&hearth_domain::access::Scope::Area) { place.service_area_id.into_iter().collect() } else { vec![] },
-        })
-    };
+    let visible = visibility(&state, &me, Permission::AllocateCase).await?;
     let query = CaseQuery { unallocated: true, status: Some(CaseStatus::Open), visible, ..Default::default() };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await?;
     let mut table = case_table(&page.items, true);
@@ -276,9 +266,9 @@ pub struct TaskRow {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let case = open(&state, &me, id).await?;
-    let can_edit = case.status == CaseStatus::Open && me.may_for_case(&state, Permission::EditCase, id).await?;
-    let can_allocate = case.status == CaseStatus::Open && me.may_for_case(&state, Permission::AllocateCase, id).await?;
+    let (case, rel) = open(&state, &me, id).await?;
+    let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
+    let can_allocate = case.status == CaseStatus::Open && me.may(Permission::AllocateCase, &rel);
     let people = cases::participants(&state.store, id).await?;
     let today = today();
     let cal = &state.config.calendar;
@@ -517,8 +507,8 @@ struct ChronologyPage {
 }
 
 pub async fn chronology(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Query(p): Query<ChronologyParams>) -> Result<Response, AppError> {
-    let case = open(&state, &me, id).await?;
-    let can_edit = case.status == CaseStatus::Open && me.may_for_case(&state, Permission::EditCase, id).await?;
+    let (case, rel) = open(&state, &me, id).await?;
+    let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
     let mut errors = Vec::new();
     let kind = p.kind.as_deref().filter(|k| !k.is_empty()).and_then(EntryKind::from_code);
     let from = hearth_domain::cases::optional_date("from", "the from date", p.from.as_deref().unwrap_or("")).map_err(|e| errors.push(e)).ok().flatten();
