@@ -13,6 +13,9 @@ pub enum AppError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// Not allowed by any standing grant, but the caller may open this case by break-glass.
+    #[error("forbidden, break-glass offered")]
+    BreakGlassOffered(uuid::Uuid),
     #[error("not signed in")]
     Unauthenticated,
     #[error("MFA required")]
@@ -50,7 +53,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::BreakGlassOffered(_) | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::Unauthenticated | AppError::MfaRequired => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -71,6 +74,8 @@ pub struct ErrorPage {
     pub detail: Option<String>,
     /// The refusal was a missing or stale CSRF token, not a permission.
     pub expired_form: bool,
+    /// The case the caller may open by break-glass, if that is on offer.
+    pub break_glass: Option<uuid::Uuid>,
 }
 
 impl IntoResponse for AppError {
@@ -80,12 +85,16 @@ impl IntoResponse for AppError {
         }
         let status = self.status();
         let expired_form = matches!(self, AppError::CsrfRejected);
+        let break_glass = match self {
+            AppError::BreakGlassOffered(case) => Some(case),
+            _ => None,
+        };
         let detail = match self {
             AppError::Conflict(m) => Some(m),
             _ => None,
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(ErrorPage { status, detail, expired_form });
+        res.extensions_mut().insert(ErrorPage { status, detail, expired_form, break_glass });
         res
     }
 }
@@ -125,6 +134,11 @@ impl IntoResponse for ApiError {
         let (title, detail, errors) = match self.0 {
             AppError::NotFound => ("Not found", None, vec![]),
             AppError::Forbidden => ("Forbidden", Some("You do not have permission to do this.".to_string()), vec![]),
+            AppError::BreakGlassOffered(case) => (
+                "Forbidden",
+                Some(format!("You are not allocated to this case. To open it for a stated reason, use break-glass at /cases/{case}/break-glass; it is audited and the case's manager is alerted.")),
+                vec![],
+            ),
             AppError::Unauthenticated | AppError::MfaRequired => {
                 ("Unauthorised", Some("Sign in with MFA, or send a valid bearer token.".to_string()), vec![])
             }

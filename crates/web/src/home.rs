@@ -20,6 +20,7 @@ struct HomePage {
     name: String,
     tasks: Vec<(uuid::Uuid, String, TaskRow)>,
     tasks_total: i64,
+    alerts: Vec<hearth_store::cases::Alert>,
     links: Vec<(&'static str, &'static str, &'static str)>,
 }
 
@@ -48,5 +49,6 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     let page = hearth_store::cases::open_tasks_for(&state.store, me.id(), PageRequest::new(Some(1), Some(10))).await?;
     let today = today();
     let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, links }))
+    let alerts = hearth_store::cases::alerts_for(&state.store, me.id()).await?;
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links }))
 }

@@ -129,6 +129,7 @@ struct ErrorTemplate {
     heading: &'static str,
     message: String,
     status: u16,
+    break_glass: Option<uuid::Uuid>,
 }
 
 /// Draws the error page for any HTML response that carries an [`ErrorPage`].
@@ -148,6 +149,10 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
             "Your form has expired",
             "For your security, forms expire. Go back, reload the page and try again.".to_string(),
         ),
+        StatusCode::FORBIDDEN if page.break_glass.is_some() => (
+            "You are not working on this case",
+            "You can open it if you need to, for example to cover an urgent hearing. You will be asked why. Your access is recorded and the case's manager is told.".to_string(),
+        ),
         StatusCode::FORBIDDEN => (
             "You do not have permission to view this page",
             "If you need access, ask your line manager. Attempts to see records you are not allowed to see are recorded.".to_string(),
@@ -166,8 +171,7 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
             "Try again later. If the problem continues, contact the service desk and give them the time it happened.".to_string(),
         ),
     };
-    let template =
-        ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16() };
+    let template = ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16(), break_glass: page.break_glass };
     render_with(page.status, &template)
 }
 

@@ -105,6 +105,10 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/cases/new", perm(P::CreateCase, Collection), get(cases::forms::new_case_form)),
         route(Method::POST, "/cases/new", perm(P::CreateCase, Collection), post(cases::forms::create_case)),
         route(Method::GET, "/cases/{id}", perm(P::ViewCase, Case), get(cases::pages::show)),
+        // Break-glass names a case but needs no standing grant on it: the handler checks who may.
+        route(Method::GET, "/cases/{id}/break-glass", perm(P::ViewCase, Collection), get(cases::forms::break_glass_form)),
+        route(Method::POST, "/cases/{id}/break-glass", perm(P::ViewCase, Collection), post(cases::forms::break_glass)),
+        route(Method::POST, "/alerts/{id}/dismiss", SignedIn, post(cases::forms::dismiss_alert)),
         route(Method::GET, "/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::pages::chronology)),
         route(Method::GET, "/cases/{id}/notes/new", perm(P::EditCase, Case), get(cases::forms::new_note_form)),
         route(Method::POST, "/cases/{id}/notes/new", perm(P::EditCase, Case), post(cases::forms::add_note)),

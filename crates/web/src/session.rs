@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use hearth_domain::access::{Permission, Relationships, permits};
+use hearth_domain::access::{Permission, Relationships, may_break_glass, permits};
 use hearth_domain::audit::Outcome;
 use hearth_store::audit::{AuditContext, Event};
 use hearth_store::auth::Session;
@@ -187,6 +187,11 @@ impl Ctx {
         if self.may(permission, &rel) {
             return Ok(rel);
         }
+        let glass = may_break_glass(&self.principal.roles, permission, placement.restricted);
+        if glass && hearth_store::cases::has_break_glass(&state.store, case_id, self.id()).await? {
+            // Reading under a live break-glass grant: no standing relationship, so nothing more.
+            return Ok(Relationships::default());
+        }
         hearth_store::audit::record(
             &state.store,
             &self.audit,
@@ -196,7 +201,7 @@ impl Ctx {
                 .detail(serde_json::json!({ "permission": permission, "path": self.path })),
         )
         .await?;
-        Err(AppError::Forbidden)
+        Err(if glass { AppError::BreakGlassOffered(case_id) } else { AppError::Forbidden })
     }
 
     /// May the caller do `permission` to a record they stand in `rel` to? For links; not audited.

@@ -1,5 +1,9 @@
 //! Sign-in, sessions, the API and stale edits through the real router on real databases.
 
+mod common;
+
+use common::{App, body, location, session_cookie};
+
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, Response, StatusCode};
 use hearth_domain::auth::{TotpSecret, step_at};
@@ -9,59 +13,8 @@ use hearth_store::{AuditContext, PageRequest, Store, audit, auth, org, testing};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const PASSWORD: &str = "a perfectly long passphrase";
 const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-struct App {
-    router: axum::Router,
-    store: Store,
-}
-
-impl App {
-    async fn new(store: &Store) -> Self {
-        let state = hearth_web::AppState::new(store.clone(), hearth_web::WebConfig::default()).await.unwrap();
-        Self { router: hearth_web::router(state), store: store.clone() }
-    }
-
-    async fn send(&self, method: Method, path: &str, session: Option<&str>, form: Option<&str>) -> Response<Body> {
-        let mut cookie = format!("hearth_csrf={CSRF}");
-        if let Some(s) = session {
-            cookie.push_str(&format!("; hearth_session={s}"));
-        }
-        let mut req = Request::builder().method(method).uri(path).header("cookie", cookie);
-        let body = match form {
-            Some(f) => {
-                req = req.header("content-type", "application/x-www-form-urlencoded");
-                Body::from(format!("csrf_token={CSRF}&{f}"))
-            }
-            None => Body::empty(),
-        };
-        self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap()
-    }
-
-    async fn bearer(&self, path: &str, token: &str) -> Response<Body> {
-        let req = Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
-        self.router.clone().oneshot(req).await.unwrap()
-    }
-}
-
-fn session_cookie(res: &Response<Body>) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("hearth_session=").map(|v| v.split(';').next().unwrap().to_string()))
-        .filter(|v| !v.is_empty())
-}
-
-fn location(res: &Response<Body>) -> String {
-    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
-async fn body(res: Response<Body>) -> String {
-    String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap()
-}
 
 /// A member of staff with a password and an enrolled authenticator.
 async fn account(store: &Store, email: &str, roles: &[Role]) -> Uuid {

@@ -157,3 +157,26 @@ CREATE TABLE tasks (
 CREATE INDEX tasks_assignee ON tasks (assigned_to, done_at, due_on);
 CREATE INDEX tasks_case ON tasks (case_id, due_on);
 CREATE UNIQUE INDEX tasks_case_deadline ON tasks (case_id, deadline_key);
+
+-- Break-glass: a member of staff with no standing grant opens a case for a stated reason, for a
+-- limited time. Every grant is audited and alerts the allocated worker's manager.
+CREATE TABLE case_access_grants (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    staff_id TEXT NOT NULL REFERENCES staff (id),
+    reason TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX case_access_grants_lookup ON case_access_grants (case_id, staff_id, expires_at);
+
+-- Alerts for a person, shown on their home page until they dismiss them.
+CREATE TABLE alerts (
+    id TEXT PRIMARY KEY,
+    recipient_id TEXT NOT NULL REFERENCES staff (id),
+    case_id TEXT REFERENCES cases (id),
+    message TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    read_at TEXT
+);
+CREATE INDEX alerts_recipient ON alerts (recipient_id, read_at, created_at);

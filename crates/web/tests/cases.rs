@@ -1,0 +1,188 @@
+//! The case record through the real router on real databases: break-glass and its alert, reading
+//! only under it, restricted cases, the API's answers to bad input, and stale saves.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{App, body, location, session};
+use hearth_domain::cases::{ApplicationKind, CaseFlag, LawType, NewCase};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::text::EmailAddress;
+use hearth_store::{AuditContext, PageRequest, Store, audit, cases, new_id, org, testing};
+use uuid::Uuid;
+
+struct World {
+    app: App,
+    worker: Uuid,
+    manager: Uuid,
+    outsider: Uuid,
+    case: Uuid,
+    restricted: Uuid,
+    team: Uuid,
+}
+
+async fn staff(store: &Store, name: &str, roles: &[Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
+    let s = NewStaff {
+        name: name.into(),
+        email: EmailAddress::parse("email", &format!("{}@hearth.example", name.to_lowercase().replace(' ', "."))).unwrap(),
+        roles: roles.to_vec(),
+        team_id: Some(team),
+        line_manager_id: manager,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    org::create_staff(store, &AuditContext::system(), &s).await.unwrap()
+}
+
+async fn case_in(store: &Store, team: Uuid, worker: Uuid, flags: Vec<CaseFlag>) -> Uuid {
+    let c = NewCase {
+        court_case_number: "BS26P00042".into(),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: org::courts(store).await.unwrap()[0].id,
+        local_authority_id: None,
+        team_id: team,
+        received_on: time::macros::date!(2026 - 11 - 02),
+        urgent: false,
+        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
+        issued_on: None,
+        flags,
+    };
+    let (id, _) = cases::create(store, &AuditContext::system(), &c, &[]).await.unwrap();
+    cases::allocate(store, &AuditContext::system(), id, Some((worker, "Worker")), 1).await.unwrap();
+    id
+}
+
+async fn world(store: &Store) -> World {
+    org::ensure_reference_data(store).await.unwrap();
+    let areas = org::area_refs(store).await.unwrap();
+    let (team, other) = (new_id(), new_id());
+    let mut tx = store.begin().await.unwrap();
+    org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
+    org::insert_team(&mut tx, other, "Far team", areas[1].id, None).await.unwrap();
+    tx.commit().await.unwrap();
+    let manager = staff(store, "Mara Manager", &[Role::TeamManager], team, None).await;
+    let worker = staff(store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
+    let outsider = staff(store, "Otto Outsider", &[Role::Practitioner], other, None).await;
+    let case = case_in(store, team, worker, vec![]).await;
+    let restricted = case_in(store, team, worker, vec![CaseFlag::Restricted]).await;
+    World { app: App::new(store).await, worker, manager, outsider, case, restricted, team }
+}
+
+#[tokio::test]
+async fn break_glass_opens_a_case_for_reading_only_audits_it_and_alerts_the_manager() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let app = &w.app;
+        let o = session(&store, w.outsider).await;
+        let path = format!("/cases/{}", w.case);
+
+        let res = app.send(Method::GET, &path, Some(&o), None).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(body(res).await.contains(&format!("/cases/{}/break-glass", w.case)), "break-glass is offered");
+
+        let res = app.send(Method::POST, &format!("{path}/break-glass"), Some(&o), Some("reason=because")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("at least 10 characters"));
+        assert!(!cases::has_break_glass(&store, w.case, w.outsider).await.unwrap(), "a refused reason grants nothing");
+
+        let res = app.send(Method::POST, &format!("{path}/break-glass"), Some(&o), Some("reason=Covering+the+FHDRA+today+for+a+colleague+off+sick")).await;
+        assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, path.clone()));
+        assert_eq!(app.send(Method::GET, &path, Some(&o), None).await.status(), StatusCode::OK);
+        let note = "kind=visit&occurred_on=2026-11-20&summary=Visit&body=Seen";
+        assert_eq!(app.send(Method::POST, &format!("{path}/notes/new"), Some(&o), Some(note)).await.status(), StatusCode::FORBIDDEN, "reading only");
+
+        let m = session(&store, w.manager).await;
+        let home = body(app.send(Method::GET, "/", Some(&m), None).await).await;
+        assert!(home.contains("Otto Outsider used break-glass to open HRT-2026-000001"), "the worker's manager is alerted");
+        let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(w.case.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
+        for a in ["access.refused", "case.break_glass", "case.viewed"] {
+            assert!(actions.contains(&a), "{a} in {actions:?}");
+        }
+        let alert = cases::alerts_for(&store, w.manager).await.unwrap()[0].id;
+        let res = app.send(Method::POST, &format!("/alerts/{alert}/dismiss"), Some(&m), Some("")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(cases::alerts_for(&store, w.manager).await.unwrap().is_empty());
+        let res = app.send(Method::POST, &format!("/alerts/{alert}/dismiss"), Some(&o), Some("")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "nobody dismisses another person's alert");
+    }
+}
+
+#[tokio::test]
+async fn a_restricted_case_offers_no_break_glass_and_is_hidden_from_the_team_list() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let o = session(&store, w.outsider).await;
+        let res = w.app.send(Method::GET, &format!("/cases/{}", w.restricted), Some(&o), None).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(!body(res).await.contains("break-glass"));
+        let res = w.app.send(Method::POST, &format!("/cases/{}/break-glass", w.restricted), Some(&o), Some("reason=I+would+like+to+see+it+please")).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+        let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], w.team, Some(w.manager)).await;
+        let c = session(&store, colleague).await;
+        let list = body(w.app.send(Method::GET, "/cases?show=team", Some(&c), None).await).await;
+        assert!(list.contains("HRT-2026-000001") && !list.contains("HRT-2026-000002"), "the restricted case is not listed to the team");
+        let api = body(w.app.send(Method::GET, "/api/v1/cases?q=HRT-2026-000002", Some(&c), None).await).await;
+        assert!(api.contains("\"total\":0"), "nor found by search: {api}");
+        let mine = session(&store, w.worker).await;
+        assert_eq!(w.app.send(Method::GET, &format!("/cases/{}", w.restricted), Some(&mine), None).await.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn the_api_names_what_was_wrong_and_saves_nothing() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let res = w.app.json(Method::POST, "/api/v1/cases", &m, "{not json").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert!(body(res).await.contains("\"field\":\"body\""));
+
+        let res = w.app.json(Method::POST, "/api/v1/cases", &m, r#"{"law":"private","applications":["care_order"]}"#).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = body(res).await;
+        for field in ["court_case_number", "court_id", "team_id", "received_on", "applications"] {
+            assert!(text.contains(&format!("\"field\":\"{field}\"")), "{field} named in {text}");
+        }
+        let all = cases::list(&store, &Default::default(), PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(all.total, 2, "nothing was added");
+
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let good = format!(r#"{{"court_case_number":"BS26P07777","law":"private","applications":["child_arrangements"],"court_id":"{court}","team_id":"{}","received_on":"2026-11-20","first_hearing_on":"2026-12-21"}}"#, w.team);
+        let res = w.app.json(Method::POST, "/api/v1/cases", &m, &good).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let created: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        let id = created["id"].as_str().unwrap();
+        let detail: serde_json::Value = serde_json::from_str(&body(w.app.send(Method::GET, &format!("/api/v1/cases/{id}"), Some(&m), None).await).await).unwrap();
+        assert_eq!(detail["law"], "private");
+        // 21 December 2026 less 3 working days is Wednesday 16 December.
+        let letter = detail["deadlines"].as_array().unwrap().iter().find(|d| d["key"] == "safeguarding_letter").unwrap();
+        assert_eq!(letter["due"], "2026-12-16");
+
+        let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"dream","summary":""}"#).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"kind\""));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_allocation_is_refused_and_the_first_stands() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let version = cases::case_record(&store, w.case).await.unwrap().version;
+        let path = format!("/cases/{}/allocate", w.case);
+        let first = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id=&version={version}"))).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER);
+        let second = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&version={version}", w.worker))).await;
+        assert_eq!(second.status(), StatusCode::CONFLICT);
+        assert!(body(second).await.contains("Nothing you entered was saved"));
+        assert!(cases::case_record(&store, w.case).await.unwrap().allocated_to.is_none(), "the first save stands");
+    }
+}

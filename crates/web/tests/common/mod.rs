@@ -1,0 +1,82 @@
+//! Shared helpers for the web integration tests: the real router on a real store.
+#![allow(dead_code)]
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Method, Request, Response};
+use hearth_store::Store;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// A full (MFA-complete) session for a member of staff, without going through the sign-in pages.
+pub async fn session(store: &Store, staff: Uuid) -> String {
+    let mut tx = store.begin().await.unwrap();
+    let token = hearth_store::auth::create_session(&mut tx, staff, true).await.unwrap();
+    tx.commit().await.unwrap();
+    token
+}
+
+pub const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+pub struct App {
+    pub router: axum::Router,
+    pub store: Store,
+}
+
+impl App {
+    pub async fn new(store: &Store) -> Self {
+        let state = hearth_web::AppState::new(store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+        Self { router: hearth_web::router(state), store: store.clone() }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, session: Option<&str>, form: Option<&str>) -> Response<Body> {
+        let mut cookie = format!("hearth_csrf={CSRF}");
+        if let Some(s) = session {
+            cookie.push_str(&format!("; hearth_session={s}"));
+        }
+        let mut req = Request::builder().method(method).uri(path).header("cookie", cookie);
+        let body = match form {
+            Some(f) => {
+                req = req.header("content-type", "application/x-www-form-urlencoded");
+                Body::from(format!("csrf_token={CSRF}&{f}"))
+            }
+            None => Body::empty(),
+        };
+        self.router.clone().oneshot(req.body(body).unwrap()).await.unwrap()
+    }
+
+    /// Sends JSON to the API as a signed-in session (bearer-less calls need the CSRF pair too).
+    pub async fn json(&self, method: Method, path: &str, session: &str, json: &str) -> Response<Body> {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("cookie", format!("hearth_csrf={CSRF}; hearth_session={session}"))
+            .header("x-csrf-token", CSRF)
+            .header("content-type", "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    pub async fn bearer(&self, path: &str, token: &str) -> Response<Body> {
+        let req = Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+}
+
+pub fn session_cookie(res: &Response<Body>) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("hearth_session=").map(|v| v.split(';').next().unwrap().to_string()))
+        .filter(|v| !v.is_empty())
+}
+
+pub fn location(res: &Response<Body>) -> String {
+    res.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}
+
+pub async fn body(res: Response<Body>) -> String {
+    String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap()
+}
+
