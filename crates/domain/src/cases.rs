@@ -695,6 +695,110 @@ coded_enum!(
     }
 );
 
+// ---- Search ----
+
+/// What a search box's text can mean: a case reference or court number, names (matched by the
+/// start of a name or by how it sounds, so small misspellings still find the person), a date of
+/// birth, and words in notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerms {
+    /// The whole text upper-cased, for references and court numbers.
+    pub exact: String,
+    /// Name words: (lower-case prefix, sound key).
+    pub names: Vec<(String, String)>,
+    pub date_of_birth: Option<Date>,
+    /// Words for the notes index, letters and digits only.
+    pub words: Vec<String>,
+}
+
+impl SearchTerms {
+    /// `None` when there is nothing to search for.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.is_empty() || text.chars().count() > 200 {
+            return None;
+        }
+        let date_of_birth = parse_any_date(text);
+        let words: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .take(8)
+            .collect();
+        let names = if date_of_birth.is_some() {
+            vec![]
+        } else {
+            words.iter().filter(|w| w.chars().all(char::is_alphabetic) && w.chars().count() >= 2).map(|w| (w.clone(), sound_key(w))).collect()
+        };
+        Some(Self { exact: text.to_uppercase(), names, date_of_birth, words })
+    }
+}
+
+/// A date typed as `2019-05-04` or `4/5/2019` (day first, as in England).
+fn parse_any_date(s: &str) -> Option<Date> {
+    if let Ok(d) = Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")) {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split(['/', '.']).collect();
+    if let [d, m, y] = parts[..] {
+        let (d, m, y): (u8, u8, i32) = (d.parse().ok()?, m.parse().ok()?, y.parse().ok()?);
+        return Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok();
+    }
+    None
+}
+
+/// The keys a person's name is found by: each word of it, lower-cased, and its sound key.
+pub fn name_keys(full_name: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for w in full_name.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 2) {
+        let w = w.to_lowercase();
+        let sound = sound_key(&w);
+        for k in [w, sound] {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys
+}
+
+/// American Soundex, marked with `~` so it never equals a real word: "Johnson" and "Jonson" are
+/// both `~j525`. Crude, but predictable and cheap to index.
+pub fn sound_key(word: &str) -> String {
+    fn digit(c: char) -> Option<char> {
+        match c {
+            'b' | 'f' | 'p' | 'v' => Some('1'),
+            'c' | 'g' | 'j' | 'k' | 'q' | 's' | 'x' | 'z' => Some('2'),
+            'd' | 't' => Some('3'),
+            'l' => Some('4'),
+            'm' | 'n' => Some('5'),
+            'r' => Some('6'),
+            _ => None,
+        }
+    }
+    let letters: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
+    let Some(&first) = letters.first() else { return String::from("~") };
+    let mut out = format!("~{first}");
+    let mut last = digit(first);
+    for &c in &letters[1..] {
+        let d = digit(c);
+        if d.is_some() && d != last {
+            out.push(d.unwrap_or('0'));
+            if out.len() == 5 {
+                break;
+            }
+        }
+        // 'h' and 'w' do not separate letters with the same code; vowels do.
+        if !matches!(c, 'h' | 'w') {
+            last = d;
+        }
+    }
+    while out.len() < 5 {
+        out.push('0');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,6 +910,23 @@ mod tests {
     fn ages_count_whole_years() {
         assert_eq!(age_on(date!(2018 - 11 - 23), date!(2026 - 11 - 22)), 7);
         assert_eq!(age_on(date!(2018 - 11 - 22), date!(2026 - 11 - 22)), 8);
+    }
+
+    #[test]
+    fn names_are_found_by_their_start_and_their_sound() {
+        assert_eq!(sound_key("Robert"), "~r163");
+        assert_eq!(sound_key("Rupert"), "~r163");
+        assert_eq!(sound_key("Ashcraft"), "~a261");
+        assert_eq!(sound_key("Johnson"), sound_key("Jonson"));
+        assert_eq!(sound_key("Mahmood"), sound_key("Mahmud"));
+        assert_eq!(name_keys("Isabella O'Brien"), ["isabella", "~i214", "brien", "~b650"]);
+        let t = SearchTerms::parse("  isabel mahmud ").unwrap();
+        assert_eq!(t.names, [("isabel".to_string(), "~i214".to_string()), ("mahmud".to_string(), "~m530".to_string())]);
+        assert_eq!(t.exact, "ISABEL MAHMUD");
+        assert_eq!(SearchTerms::parse("4/5/2019").unwrap().date_of_birth, Some(date!(2019 - 05 - 04)));
+        assert_eq!(SearchTerms::parse("2019-05-04").unwrap().names, vec![]);
+        assert_eq!(SearchTerms::parse("   "), None);
+        assert_eq!(SearchTerms::parse("\"x\" OR NEAR(").unwrap().words, ["x", "or", "near"], "search syntax is only words");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use hearth_domain::access::CasePlacement;
 use hearth_domain::cases::deadlines::{CaseDates, Deadline};
 use hearth_domain::cases::{
     ApplicationKind, CaseFlag, CaseStatus, CheckKind, CheckStatus, ClosureReason, ContactChannel, EntryKind, HearingKind, LawType,
-    NewCase, NewHearing, NewNote, NewParticipant, PartyRole, PersonKind, Relationship, Stage, case_reference, note_editable,
+    NewCase, NewHearing, NewNote, NewParticipant, PartyRole, PersonKind, Relationship, SearchTerms, Stage, case_reference, name_keys, note_editable,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
 use crate::org::{NamedRef, named};
-use crate::{Page, PageRequest, Result, Store, StoreError, claim_version, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
+use crate::{Engine, Page, PageRequest, Result, Store, StoreError, claim_version, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
 
 // ---- Reading ----
 
@@ -93,13 +93,32 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
     if q.unallocated {
         clauses.push("c.allocated_to IS NULL".into());
     }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let exact = bind(text.to_uppercase());
-        let like = bind(format!("%{}%", text.to_lowercase().replace(['%', '_'], "")));
-        clauses.push(format!(
-            "(c.reference = {exact} OR c.court_case_number = {exact} OR c.id IN
-               (SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE LOWER(p.full_name) LIKE {like}))"
-        ));
+    if let Some(terms) = q.text.as_deref().and_then(SearchTerms::parse) {
+        let mut any = vec![{
+            let exact = bind(terms.exact.clone());
+            format!("c.reference = {exact} OR c.court_case_number = {exact}")
+        }];
+        if !terms.names.is_empty() {
+            // Every word must match one of the person's names, by its start or its sound.
+            let all: Vec<String> = terms
+                .names
+                .iter()
+                .map(|(word, sound)| {
+                    let (lo, hi, sx) = (bind(word.clone()), bind(prefix_end(word)), bind(sound.clone()));
+                    format!("cp.person_id IN (SELECT person_id FROM person_name_keys WHERE (key >= {lo} AND key < {hi}) OR key = {sx})")
+                })
+                .collect();
+            any.push(format!("c.id IN (SELECT cp.case_id FROM case_participants cp WHERE {})", all.join(" AND ")));
+        }
+        if let Some(d) = terms.date_of_birth {
+            let d = bind(date_text(d));
+            any.push(format!("c.id IN (SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE p.date_of_birth = {d})"));
+        }
+        if !terms.words.is_empty() {
+            let query = bind(notes_query(store.engine(), &terms.words));
+            any.push(format!("c.id IN ({})", notes_match(store.engine(), &query)));
+        }
+        clauses.push(format!("({})", any.join(" OR ")));
     }
     if let Some(v) = &q.visible {
         let mut any: Vec<String> = Vec::new();
@@ -171,6 +190,45 @@ async fn attach_children(store: &Store, items: &mut [CaseSummary]) -> Result<()>
             c.children.push(r.get(1));
         }
     }
+    Ok(())
+}
+
+/// The first string after every string that starts with `prefix`, for an indexed prefix range.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    if let Some(last) = chars.pop() {
+        chars.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
+    }
+    chars.into_iter().collect()
+}
+
+// ---- Dialect: full-text search of notes (FTS5 on SQLite, tsvector on PostgreSQL) ----
+
+/// The case ids whose notes contain every word; `param` is the bound query from [`notes_query`].
+fn notes_match(engine: Engine, param: &str) -> String {
+    match engine {
+        Engine::Sqlite => format!("SELECT case_id FROM chronology_fts WHERE chronology_fts MATCH {param}"),
+        Engine::Postgres => format!("SELECT case_id FROM chronology_fts WHERE tsv @@ plainto_tsquery('english', {param})"),
+    }
+}
+
+/// The words as each engine's query: FTS5 gets each word quoted, so nothing typed is syntax.
+fn notes_query(engine: Engine, words: &[String]) -> String {
+    match engine {
+        Engine::Sqlite => words.iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(" "),
+        Engine::Postgres => words.join(" "),
+    }
+}
+
+/// Indexes a chronology entry's words (same SQL on both engines).
+async fn index_entry(conn: &mut AnyConnection, entry_id: Uuid, case_id: Uuid, summary: &str, body: Option<&str>) -> Result<()> {
+    sqlx::query("DELETE FROM chronology_fts WHERE entry_id = $1").bind(entry_id.to_string()).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO chronology_fts (entry_id, case_id, text) VALUES ($1, $2, $3)")
+        .bind(entry_id.to_string())
+        .bind(case_id.to_string())
+        .bind(format!("{summary}\n{}", body.unwrap_or_default()))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -751,6 +809,7 @@ pub async fn entry_row(
     .bind(ts(now()))
     .execute(&mut *conn)
     .await?;
+    index_entry(conn, id, case_id, summary, body).await?;
     Ok(id)
 }
 
@@ -827,6 +886,9 @@ pub async fn insert_participant(conn: &mut AnyConnection, case_id: Uuid, p: &New
         .execute(&mut *conn)
         .await
         .map_err(|e| foreign_key(e, &["local_authority_id"]))?;
+    }
+    for key in name_keys(&p.full_name) {
+        sqlx::query("INSERT INTO person_name_keys (person_id, key) VALUES ($1, $2)").bind(person_id.to_string()).bind(key).execute(&mut *conn).await?;
     }
     sqlx::query("INSERT INTO case_participants (case_id, person_id, role, relationship, address_withheld, added_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case_id.to_string())
@@ -928,6 +990,7 @@ pub async fn edit_note(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_i
     if n == 0 {
         return Err(conflict_or_missing(&mut tx, "chronology", entry_id).await);
     }
+    index_entry(&mut tx, entry_id, case_id, &note.summary, Some(&note.body)).await?;
     audit::append(&mut tx, ctx, Event::success("case.note_edited").about("case", case_id).detail(serde_json::json!({ "entry_id": entry_id }))).await?;
     tx.commit().await?;
     Ok(())
@@ -962,6 +1025,7 @@ pub async fn add_addendum(store: &Store, ctx: &AuditContext, case_id: Uuid, entr
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
+    index_entry(&mut tx, id, case_id, &summary, Some(text)).await?;
     audit::append(&mut tx, ctx, Event::success("case.addendum_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "amends": entry_id }))).await?;
     tx.commit().await?;
     Ok(id)

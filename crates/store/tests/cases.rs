@@ -224,3 +224,37 @@ async fn reading_a_case_is_audited() {
         assert!(audit::verify(&store).await.unwrap().is_ok(), "the chain holds");
     }
 }
+
+#[tokio::test]
+async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_within_visibility() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let ctx = AuditContext::system();
+        let a = open(&store, o.team, None).await;
+        cases::add_participant(&store, &ctx, a, &person("Isabella Mahmood", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
+        let note = NewNote { kind: EntryKind::PhoneCall, occurred_on: date!(2026 - 11 - 20), summary: "Call with the headteacher".into(), body: "Attendance has improved since half term.".into() };
+        cases::add_note(&store, &ctx, a, &note).await.unwrap();
+        let b = open(&store, o.other_team, None).await;
+        cases::add_participant(&store, &ctx, b, &person("Jack Thompson", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
+
+        let find = |text: &str, visible: Option<Visibility>| {
+            let store = store.store.clone();
+            let q = CaseQuery { text: Some(text.into()), visible, ..Default::default() };
+            async move { cases::list(&store, &q, PageRequest::new(None, None)).await.unwrap().items.into_iter().map(|c| c.id).collect::<Vec<_>>() }
+        };
+        assert_eq!(find("isabel mahmud", None).await, [a], "a prefix and a misspelling");
+        assert_eq!(find("Tompson", None).await, [b], "by sound");
+        assert_eq!(find("jack mahmood", None).await, Vec::<Uuid>::new(), "every word must match one person");
+        let mut both = find("04/05/2019", None).await;
+        both.sort();
+        let mut expected = vec![a, b];
+        expected.sort();
+        assert_eq!(both, expected, "by date of birth");
+        assert_eq!(find("attendance improving", None).await, [a], "words in notes, stemmed");
+        assert_eq!(find("half term", None).await, [a]);
+        assert_eq!(find("\"half\" OR NEAR(", None).await, Vec::<Uuid>::new(), "search syntax typed in is taken as words, never an error");
+        assert_eq!(find("LV26P01234", None).await.len(), 2, "by court case number");
+        let team_only = Some(Visibility { team_ids: vec![o.other_team], ..Default::default() });
+        assert_eq!(find("Isabella", team_only).await, Vec::<Uuid>::new(), "the permission filter is inside the search");
+    }
+}

@@ -143,6 +143,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/staff", perm(P::ViewDirectory, Collection), get(api::staff_list)),
         route(Method::GET, "/api/v1/staff/{id}", perm(P::ViewStaffRecord, Staff), get(api::staff_record)),
         route(Method::GET, "/api/v1/cases", perm(P::ViewCase, Collection), get(cases::api::list)),
+        route(Method::GET, "/api/v1/search", perm(P::ViewCase, Collection), get(cases::api::search)),
         route(Method::POST, "/api/v1/cases", perm(P::CreateCase, Collection), post(cases::api::create)),
         route(Method::GET, "/api/v1/cases/{id}", perm(P::ViewCase, Case), get(cases::api::record)),
         route(Method::GET, "/api/v1/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::api::chronology)),

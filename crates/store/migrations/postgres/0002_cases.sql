@@ -180,3 +180,22 @@ CREATE TABLE alerts (
     read_at TEXT
 );
 CREATE INDEX alerts_recipient ON alerts (recipient_id, read_at, created_at);
+
+-- Search. Names are found by each word and its sound key (see domain `name_keys`).
+CREATE TABLE person_name_keys (
+    person_id TEXT NOT NULL REFERENCES people (id),
+    key TEXT NOT NULL,
+    PRIMARY KEY (person_id, key)
+);
+CREATE INDEX person_name_keys_key ON person_name_keys (key);
+
+-- Words in notes: a tsvector column here, FTS5 in SQLite. The one deliberate schema difference
+-- between the engines; tests/schema.rs knows it.
+CREATE TABLE chronology_fts (
+    entry_id TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector('english', text)) STORED
+);
+CREATE INDEX chronology_fts_tsv ON chronology_fts USING GIN (tsv);
+CREATE INDEX chronology_fts_entry ON chronology_fts (entry_id);

@@ -180,3 +180,15 @@ CREATE TABLE alerts (
     read_at TEXT
 );
 CREATE INDEX alerts_recipient ON alerts (recipient_id, read_at, created_at);
+
+-- Search. Names are found by each word and its sound key (see domain `name_keys`).
+CREATE TABLE person_name_keys (
+    person_id TEXT NOT NULL REFERENCES people (id),
+    key TEXT NOT NULL,
+    PRIMARY KEY (person_id, key)
+);
+CREATE INDEX person_name_keys_key ON person_name_keys (key);
+
+-- Words in notes: FTS5 here, a tsvector column in PostgreSQL. The one deliberate schema
+-- difference between the engines; tests/schema.rs knows it.
+CREATE VIRTUAL TABLE chronology_fts USING fts5 (entry_id UNINDEXED, case_id UNINDEXED, text, tokenize = 'porter unicode61');

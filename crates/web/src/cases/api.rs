@@ -39,6 +39,50 @@ pub struct CaseListParams {
     pub unallocated: Option<bool>,
 }
 
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// A case reference or court case number, a person's name (small misspellings are found), a date
+    /// of birth (`2019-05-04` or `4/5/2019`), or words in notes.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Searches every case, open or closed, that the caller may open. Nothing outside their grants is
+/// counted or returned.
+#[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
+    let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;
+    let query = CaseQuery { text: Some(q), visible: visibility(&state, &me, Permission::ViewCase).await?, ..Default::default() };
+    let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    Ok(Json(case_page(page)))
+}
+
+fn case_page(page: hearth_store::Page<cases::CaseSummary>) -> CasePage {
+    CasePage {
+        items: page
+            .items
+            .into_iter()
+            .map(|c| CaseSummary {
+                id: c.id,
+                reference: c.reference,
+                court_case_number: c.court_case_number,
+                law: c.law.code().into(),
+                stage: c.stage.code().into(),
+                status: c.status.code().into(),
+                team_id: c.team.id,
+                allocated_to: c.allocated_to.map(|a| a.id),
+                received_on: hearth_store::date_text(c.received_on),
+                first_hearing_on: c.first_hearing_on.map(hearth_store::date_text),
+                children: c.children,
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct CaseSummary {
     pub id: Uuid,
@@ -90,28 +134,7 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseLi
         ..Default::default()
     };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
-    Ok(Json(CasePage {
-        items: page
-            .items
-            .into_iter()
-            .map(|c| CaseSummary {
-                id: c.id,
-                reference: c.reference,
-                court_case_number: c.court_case_number,
-                law: c.law.code().into(),
-                stage: c.stage.code().into(),
-                status: c.status.code().into(),
-                team_id: c.team.id,
-                allocated_to: c.allocated_to.map(|a| a.id),
-                received_on: hearth_store::date_text(c.received_on),
-                first_hearing_on: c.first_hearing_on.map(hearth_store::date_text),
-                children: c.children,
-            })
-            .collect(),
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(case_page(page)))
 }
 
 /// A case to open. Dates are ISO `YYYY-MM-DD`.

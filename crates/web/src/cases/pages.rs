@@ -86,7 +86,10 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         heading: "Cases".into(),
         tabs,
         show: show.into(),
-        search: Input::text("q", "Case reference, court case number or a person's name").value(p.q.as_deref().unwrap_or("")).no_spellcheck(),
+        search: Input::text("q", "Search")
+            .hint("A case reference or court case number, a name, a date of birth, or words in notes.")
+            .value(p.q.as_deref().unwrap_or(""))
+            .no_spellcheck(),
         law: Select::new("law", "Law type", Some("Private and public law"), &laws, law.map(|l| l.code()).unwrap_or("")),
         status: Select::new("status", "Status", None, &statuses, status.map(|s| s.code()).unwrap_or("any")),
         total: page.total,
