@@ -116,9 +116,14 @@ impl WorkingCalendar {
 
     /// The rule plus the real one-off changes since 2020, so recent history counts correctly.
     pub fn with_known_changes() -> Self {
+        Self::new(Self::known_changes())
+    }
+
+    /// The real one-off changes since 2020, for adding configured overrides to.
+    pub fn known_changes() -> Vec<HolidayOverride> {
         let d = |y, m, day| calendar_date(y, m, day);
         let add = |date, name: &str| HolidayOverride::Add { date, name: name.to_string() };
-        Self::new(vec![
+        vec![
             // VE Day 75th anniversary: early May moved from Monday 4 to Friday 8 May.
             HolidayOverride::Remove { date: d(2020, Month::May, 4) },
             add(d(2020, Month::May, 8), "Early May bank holiday (VE day)"),
@@ -128,7 +133,7 @@ impl WorkingCalendar {
             add(d(2022, Month::June, 3), "Platinum Jubilee bank holiday"),
             add(d(2022, Month::September, 19), "Bank Holiday for the State Funeral of Queen Elizabeth II"),
             add(d(2023, Month::May, 8), "Bank holiday for the coronation of King Charles III"),
-        ])
+        ]
     }
 
     /// The name of the holiday on `date`, if it is one (whatever the day of the week).

@@ -32,6 +32,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod documents;
 pub mod org;
 pub mod text;
 

@@ -20,6 +20,12 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// `json` for JSON logs, anything else for human-readable ones.
     pub log_format: String,
+    /// The largest document or photo accepted, in megabytes.
+    pub max_upload_mb: u64,
+    /// National deadline settings (`[deadlines]` in hearth.toml); see `DeadlineSettings`.
+    pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
+    /// Extra or moved bank holidays: `"2027-06-07 Extra holiday"` adds, `"-2020-05-04"` removes.
+    pub holiday_overrides: Vec<String>,
 }
 
 impl Default for Config {
@@ -32,6 +38,9 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             log_format: "text".into(),
+            max_upload_mb: 20,
+            deadlines: Default::default(),
+            holiday_overrides: vec![],
         }
     }
 }
@@ -48,7 +57,7 @@ impl Config {
 pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     let mut figment = Figment::from(Serialized::defaults(Config::default()))
         .merge(Toml::file("hearth.toml"))
-        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "session_idle_minutes", "session_absolute_hours", "log_format"]));
+        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "session_idle_minutes", "session_absolute_hours", "log_format", "max_upload_mb"]));
     if let Some(dir) = data_dir_flag {
         figment = figment.merge(Serialized::default("data_dir", dir));
     }
@@ -56,7 +65,23 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     if config.session_idle_minutes < 1 || config.session_absolute_hours < 1 {
         anyhow::bail!("session timeouts must be positive");
     }
+    if !(1..=200).contains(&config.max_upload_mb) {
+        anyhow::bail!("max_upload_mb must be between 1 and 200");
+    }
+    config.calendar()?;
     Ok(config)
+}
+
+impl Config {
+    /// The working-day calendar: the rules, the known historical moves, and configured overrides.
+    pub fn calendar(&self) -> Result<hearth_domain::calendar::WorkingCalendar> {
+        use hearth_domain::calendar::{WorkingCalendar, parse_override};
+        let mut overrides = WorkingCalendar::known_changes();
+        for o in &self.holiday_overrides {
+            overrides.push(parse_override(o).map_err(|e| anyhow::anyhow!("holiday_overrides: {e}"))?);
+        }
+        Ok(WorkingCalendar::new(overrides))
+    }
 }
 
 pub fn init_logging(config: &Config) {

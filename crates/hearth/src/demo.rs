@@ -344,11 +344,11 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     print_accounts(store).await
 }
 
-/// About 30,000 open cases nationally (81 teams): some 370 a team, plus the closed ones kept.
+/// About 30,000 open cases nationally (81 teams): some 360 open a team, plus the closed ones kept.
 fn cases_per_team(scale: Scale) -> usize {
     match scale {
         Scale::Team => 120,
-        Scale::Region | Scale::National => 420,
+        Scale::Region | Scale::National => 380,
     }
 }
 

@@ -164,15 +164,15 @@ pub async fn generate(
             }
 
             // The story so far.
-            cases::entry_row(&mut tx, id, EntryKind::CaseOpened, received_on, &format!("Case opened: {}", law.label().to_lowercase()), None, None).await?;
+            cases::insert_entry(&mut tx, id, EntryKind::CaseOpened, received_on, &format!("Case opened: {}", law.label().to_lowercase()), None, None).await?;
             let notes = (age / 30).clamp(1, 4) as usize;
             for n in 0..notes {
                 let (kind, summary, body) = NOTES[(i + n) % NOTES.len()];
                 let day = (received_on + Duration::days(((n as i64 + 1) * age) / (notes as i64 + 1))).min(today);
-                cases::entry_row(&mut tx, id, kind, day, summary, Some(body), worker).await?;
+                cases::insert_entry(&mut tx, id, kind, day, summary, Some(body), worker).await?;
             }
             if worker.is_some() {
-                cases::entry_row(&mut tx, id, EntryKind::Allocation, received_on + Duration::days(rng.random_range(0..5)), "Allocated", None, None).await?;
+                cases::insert_entry(&mut tx, id, EntryKind::Allocation, received_on + Duration::days(rng.random_range(0..5)), "Allocated", None, None).await?;
             }
             if let Some(fhdra) = case.first_hearing_on {
                 cases::insert_hearing(&mut tx, id, HearingKind::Fhdra, OffsetDateTime::new_utc(fhdra, time::Time::from_hms(10, 0, 0)?), court_id).await?;
@@ -194,6 +194,8 @@ pub async fn generate(
         }
         tx.commit().await?;
     }
+    bar.set_message("Search index");
+    cases::rebuild_search_index(store).await?;
     let open = cases::open_count(store).await?;
     bar.finish_and_clear();
     println!("Cases: {made} ({open} open).");

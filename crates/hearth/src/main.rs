@@ -201,6 +201,10 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
             idle: time::Duration::minutes(config.session_idle_minutes),
             absolute: time::Duration::hours(config.session_absolute_hours),
         },
+        deadlines: config.deadlines.clone(),
+        calendar: config.calendar()?,
+        files: hearth_store::documents::local_files(&config.data_dir.join("files"))?,
+        max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         ..Default::default()
     };
     let policy = web.session;

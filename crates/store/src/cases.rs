@@ -220,20 +220,41 @@ fn notes_query(engine: Engine, words: &[String]) -> String {
     }
 }
 
-/// Indexes a chronology entry's words (same SQL on both engines).
+/// Indexes a new chronology entry's words. SQLite's FTS5 row takes the entry's own rowid, so it
+/// can be found again without scanning (FTS5 cannot index `entry_id`); PostgreSQL indexes
+/// `entry_id` plainly.
 async fn index_entry(conn: &mut AnyConnection, entry_id: Uuid, case_id: Uuid, summary: &str, body: Option<&str>) -> Result<()> {
-    sqlx::query("DELETE FROM chronology_fts WHERE entry_id = $1").bind(entry_id.to_string()).execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO chronology_fts (entry_id, case_id, text) VALUES ($1, $2, $3)")
+    let sql = if is_sqlite(conn) {
+        "INSERT INTO chronology_fts (rowid, entry_id, case_id, text) VALUES ((SELECT rowid FROM chronology WHERE id = $1), $1, $2, $3)"
+    } else {
+        "INSERT INTO chronology_fts (entry_id, case_id, text) VALUES ($1, $2, $3)"
+    };
+    sqlx::query(sql)
         .bind(entry_id.to_string())
         .bind(case_id.to_string())
-        .bind(format!("{summary}\n{}", body.unwrap_or_default()))
+        .bind(format!("{summary} {}", body.unwrap_or_default()))
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
+/// Replaces an edited entry's words in the index.
+async fn reindex_entry(conn: &mut AnyConnection, entry_id: Uuid, case_id: Uuid, summary: &str, body: Option<&str>) -> Result<()> {
+    let sql = if is_sqlite(conn) {
+        "DELETE FROM chronology_fts WHERE rowid = (SELECT rowid FROM chronology WHERE id = $1)"
+    } else {
+        "DELETE FROM chronology_fts WHERE entry_id = $1"
+    };
+    sqlx::query(sql).bind(entry_id.to_string()).execute(&mut *conn).await?;
+    index_entry(conn, entry_id, case_id, summary, body).await
+}
+
+fn is_sqlite(conn: &AnyConnection) -> bool {
+    conn.backend_name().eq_ignore_ascii_case("sqlite")
+}
+
 /// Reads a stored code back into its enum; an unknown code means the data is corrupt.
-fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn code<T>(s: String, parse: fn(&str) -> Option<T>) -> Result<T> {
     parse(&s).ok_or_else(|| StoreError::Database(sqlx::Error::Decode(format!("unknown code {s:?}").into())))
 }
 
@@ -785,8 +806,24 @@ fn foreign_key(e: sqlx::Error, fields: &[&'static str]) -> StoreError {
     StoreError::Database(e)
 }
 
-/// Writes a chronology entry (no audit: the caller's change records it). Public for the demo loader.
-pub async fn entry_row(
+/// Writes a chronology entry and indexes its words (no audit: the caller's change records it).
+pub(crate) async fn entry_row(
+    conn: &mut AnyConnection,
+    case_id: Uuid,
+    kind: EntryKind,
+    occurred_on: Date,
+    summary: &str,
+    body: Option<&str>,
+    author: Option<Uuid>,
+) -> Result<Uuid> {
+    let id = insert_entry(conn, case_id, kind, occurred_on, summary, body, author).await?;
+    index_entry(conn, id, case_id, summary, body).await?;
+    Ok(id)
+}
+
+/// Writes a chronology entry without indexing it: the demo loader writes hundreds of thousands,
+/// then indexes them all at once with [`rebuild_search_index`].
+pub async fn insert_entry(
     conn: &mut AnyConnection,
     case_id: Uuid,
     kind: EntryKind,
@@ -809,8 +846,22 @@ pub async fn entry_row(
     .bind(ts(now()))
     .execute(&mut *conn)
     .await?;
-    index_entry(conn, id, case_id, summary, body).await?;
     Ok(id)
+}
+
+/// Rebuilds the notes index from the chronology in one statement.
+pub async fn rebuild_search_index(store: &Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM chronology_fts").execute(&mut *tx).await?;
+    // Dialect: SQLite's FTS5 rows take the entry's rowid (see `index_entry`).
+    let sql = match store.engine() {
+        Engine::Sqlite => "INSERT INTO chronology_fts (rowid, entry_id, case_id, text) SELECT rowid, id, case_id, summary || ' ' || COALESCE(body, '') FROM chronology",
+        Engine::Postgres => "INSERT INTO chronology_fts (entry_id, case_id, text) SELECT id, case_id, summary || ' ' || COALESCE(body, '') FROM chronology",
+    };
+    sqlx::query(sql).execute(&mut *tx).await?;
+    audit::append(&mut tx, &AuditContext::system(), Event::success("search.index_rebuilt")).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn insert_task(conn: &mut AnyConnection, case_id: Uuid, title: &str, assigned_to: Option<Uuid>, due_on: Option<Date>, key: Option<&str>) -> Result<()> {
@@ -832,7 +883,7 @@ pub async fn insert_task(conn: &mut AnyConnection, case_id: Uuid, title: &str, a
 }
 
 /// Fails unless the case is open: a closed case's record is kept, not added to.
-async fn require_open(conn: &mut AnyConnection, id: Uuid) -> Result<()> {
+pub(crate) async fn require_open(conn: &mut AnyConnection, id: Uuid) -> Result<()> {
     let status: Option<String> = sqlx::query("SELECT status FROM cases WHERE id = $1").bind(id.to_string()).fetch_optional(&mut *conn).await?.map(|r| r.get(0));
     match status.as_deref() {
         None => Err(StoreError::NotFound),
@@ -887,8 +938,16 @@ pub async fn insert_participant(conn: &mut AnyConnection, case_id: Uuid, p: &New
         .await
         .map_err(|e| foreign_key(e, &["local_authority_id"]))?;
     }
-    for key in name_keys(&p.full_name) {
-        sqlx::query("INSERT INTO person_name_keys (person_id, key) VALUES ($1, $2)").bind(person_id.to_string()).bind(key).execute(&mut *conn).await?;
+    let keys = name_keys(&p.full_name);
+    if !keys.is_empty() {
+        // One statement for all of a person's keys: the demo loads hundreds of thousands.
+        let values: Vec<String> = (0..keys.len()).map(|i| format!("($1, ${})", i + 2)).collect();
+        let sql = format!("INSERT INTO person_name_keys (person_id, key) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id.to_string());
+        for k in keys {
+            q = q.bind(k);
+        }
+        q.execute(&mut *conn).await?;
     }
     sqlx::query("INSERT INTO case_participants (case_id, person_id, role, relationship, address_withheld, added_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case_id.to_string())
@@ -990,7 +1049,7 @@ pub async fn edit_note(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_i
     if n == 0 {
         return Err(conflict_or_missing(&mut tx, "chronology", entry_id).await);
     }
-    index_entry(&mut tx, entry_id, case_id, &note.summary, Some(&note.body)).await?;
+    reindex_entry(&mut tx, entry_id, case_id, &note.summary, Some(&note.body)).await?;
     audit::append(&mut tx, ctx, Event::success("case.note_edited").about("case", case_id).detail(serde_json::json!({ "entry_id": entry_id }))).await?;
     tx.commit().await?;
     Ok(())

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod documents;
 pub mod jobs;
 pub mod org;
 pub mod testing;
@@ -52,6 +53,9 @@ pub enum StoreError {
     /// The record is closed: kept as it was, not added to.
     #[error("the case is closed")]
     Closed,
+    /// The object store holding document bytes failed.
+    #[error("files: {0}")]
+    Files(String),
     /// A rule says this record cannot be changed this way; the message says why, for people.
     #[error("{0}")]
     NotEditable(&'static str),

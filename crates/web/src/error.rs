@@ -27,6 +27,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("the form had expired")]
     CsrfRejected,
+    /// The body was larger than the route accepts.
+    #[error("too large")]
+    TooLarge,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -44,6 +47,7 @@ impl From<StoreError> for AppError {
             }
             StoreError::Closed => AppError::Conflict("This case is closed, so nothing more can be added to it.".into()),
             StoreError::NotEditable(why) => AppError::Conflict(why.into()),
+            StoreError::Files(e) => AppError::Internal(e),
             StoreError::Database(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -57,6 +61,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::MfaRequired => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -144,6 +149,7 @@ impl IntoResponse for ApiError {
             }
             AppError::Conflict(m) => ("Conflict", Some(m), vec![]),
             AppError::CsrfRejected => ("Forbidden", Some("Missing or wrong CSRF token.".to_string()), vec![]),
+            AppError::TooLarge => ("Payload too large", Some("The request body is larger than this endpoint accepts.".to_string()), vec![]),
             AppError::Invalid(errors) => (
                 "Invalid input",
                 Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),

@@ -32,7 +32,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 pub use error::AppError;
 
 /// Settings the web layer needs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebConfig {
     /// Set when Hearth is reached over TLS: cookies then carry `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
@@ -44,6 +44,10 @@ pub struct WebConfig {
     pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
     /// Working days: England and Wales bank holidays with any configured overrides.
     pub calendar: hearth_domain::calendar::WorkingCalendar,
+    /// Where document bytes are kept (in memory unless the binary gives it a directory).
+    pub files: hearth_store::documents::Files,
+    /// The largest document or photo accepted.
+    pub max_upload_bytes: u64,
 }
 
 impl Default for WebConfig {
@@ -55,6 +59,8 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             deadlines: Default::default(),
             calendar: hearth_domain::calendar::WorkingCalendar::with_known_changes(),
+            files: hearth_store::documents::memory_files(),
+            max_upload_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -99,7 +105,6 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn_with_state(state.clone(), session::load))
         .layer(from_fn(security::headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             state.config.request_timeout,

@@ -136,7 +136,11 @@ struct ErrorTemplate {
 pub async fn render_error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let ctx = PageCtx::from_parts(req.extensions(), &path, state.demo);
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    // The body-size limit answers before any handler, with a bare 413: give it Hearth's own answer.
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ErrorPage>().is_none() {
+        res = AppError::TooLarge.into_response_for(&path);
+    }
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;
     };

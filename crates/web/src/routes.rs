@@ -41,16 +41,32 @@ pub struct Route {
     pub path: &'static str,
     pub access: Access,
     handler: MethodRouter<AppState>,
+    /// Uploads take files; everything else is a form or JSON and is kept small.
+    uploads: bool,
 }
+
+/// The largest body a route that takes no files accepts.
+pub const FORM_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 impl Route {
     pub(crate) fn into_method_router(self, state: &AppState) -> MethodRouter<AppState> {
-        self.handler.route_layer(from_fn_with_state((state.clone(), self.access), enforce))
+        // Uploads get room for the largest file plus the form around it, so a file just over the
+        // limit is answered on the form ("must be 20 MB or smaller") rather than cut off.
+        let limit = if self.uploads { state.config.max_upload_bytes as usize + 2 * 1024 * 1024 } else { FORM_BODY_LIMIT };
+        self.handler
+            .route_layer(from_fn_with_state((state.clone(), self.access), enforce))
+            .layer::<_, std::convert::Infallible>(tower_http::limit::RequestBodyLimitLayer::new(limit))
+            .layer(axum::extract::DefaultBodyLimit::disable())
+    }
+
+    fn uploads(mut self) -> Self {
+        self.uploads = true;
+        self
     }
 }
 
 fn route(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Route {
-    Route { method, path, access, handler }
+    Route { method, path, access, handler, uploads: false }
 }
 
 use Access::{PasswordOnly, Public, SignedIn};
@@ -126,6 +142,10 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/cases/{id}/checks/new", perm(P::EditCase, Case), post(cases::forms::add_checks)),
         route(Method::GET, "/cases/{id}/checks/{check}", perm(P::EditCase, Case), get(cases::forms::check_form)),
         route(Method::POST, "/cases/{id}/checks/{check}", perm(P::EditCase, Case), post(cases::forms::update_check)),
+        route(Method::GET, "/cases/{id}/documents/new", perm(P::EditCase, Case), get(cases::documents::upload_form)),
+        route(Method::POST, "/cases/{id}/documents/new", perm(P::EditCase, Case), post(cases::documents::upload)).uploads(),
+        route(Method::GET, "/cases/{id}/documents/{document}", perm(P::ViewCase, Case), get(cases::documents::download)),
+        route(Method::GET, "/cases/{id}/documents/{document}/thumbnail", perm(P::ViewCase, Case), get(cases::documents::thumbnail)),
         route(Method::GET, "/cases/{id}/tasks/new", perm(P::EditCase, Case), get(cases::forms::new_task_form)),
         route(Method::POST, "/cases/{id}/tasks/new", perm(P::EditCase, Case), post(cases::forms::add_task)),
         route(Method::POST, "/cases/{id}/tasks/{task}/done", perm(P::EditCase, Case), post(cases::forms::complete_task)),
@@ -148,6 +168,8 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/cases/{id}", perm(P::ViewCase, Case), get(cases::api::record)),
         route(Method::GET, "/api/v1/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::api::chronology)),
         route(Method::POST, "/api/v1/cases/{id}/notes", perm(P::EditCase, Case), post(cases::api::add_note)),
+        route(Method::GET, "/api/v1/cases/{id}/documents", perm(P::ViewCase, Case), get(cases::documents::api_list)),
+        route(Method::POST, "/api/v1/cases/{id}/documents", perm(P::EditCase, Case), post(cases::documents::api_upload)).uploads(),
     ]
 }
 

@@ -110,12 +110,17 @@ async fn checked(req: Request, expected: Option<&str>) -> Result<Request, String
     if let Some(sent) = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(sent, &expected) { Ok(req) } else { Err(path) };
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    // A file upload without JavaScript cannot set a header, and its token would only be found by
+    // reading the whole (large) body; its form carries the token in its action's query instead.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = req.uri().query().and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()).and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v));
+        return match sent {
+            Some(sent) if constant_time_eq(&sent, &expected) => Ok(req),
+            _ => Err(path),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(path);
     }
     let (parts, body) = req.into_parts();

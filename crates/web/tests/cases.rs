@@ -186,3 +186,135 @@ async fn a_stale_allocation_is_refused_and_the_first_stands() {
         assert!(cases::case_record(&store, w.case).await.unwrap().allocated_to.is_none(), "the first save stands");
     }
 }
+
+/// A multipart body with text fields and one file field.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "hearth-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &App, path: &str, session: &str, csrf_in_query: bool, fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> axum::http::Response<axum::body::Body> {
+    use tower::ServiceExt;
+    let (content_type, body) = multipart(fields, file);
+    let uri = if csrf_in_query { format!("{path}?csrf_token={}", common::CSRF) } else { path.to_string() };
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header("cookie", format!("hearth_csrf={}; hearth_session={session}", common::CSRF))
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.router.clone().oneshot(req).await.unwrap()
+}
+
+async fn upload_sized(app: &App, path: &str, session: &str, declare_length: bool, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> axum::http::Response<axum::body::Body> {
+    use tower::ServiceExt;
+    let (content_type, body) = multipart(fields, Some(file));
+    let mut req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(format!("{path}?csrf_token={}", common::CSRF))
+        .header("cookie", format!("hearth_csrf={}; hearth_session={session}", common::CSRF))
+        .header("content-type", content_type);
+    if declare_length {
+        req = req.header("content-length", body.len());
+    }
+    app.router.clone().oneshot(req.body(axum::body::Body::from(body)).unwrap()).await.unwrap()
+}
+
+/// A JPEG photo carrying an EXIF block with a GPS position in it.
+fn photo_with_gps() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(400, 300, |x, y| image::Rgb([(x % 200) as u8, (y % 200) as u8, 60]));
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90).encode_image(&img).unwrap();
+    let marker = b"Exif\0\0GPSLatitude 51.4545 N";
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&((marker.len() + 2) as u16).to_be_bytes());
+    app1.extend_from_slice(marker);
+    [&plain[..2], &app1[..], &plain[2..]].concat()
+}
+
+#[tokio::test]
+async fn a_photographed_document_loses_its_location_and_downloads_safely_and_audited() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = session(&store, w.worker).await;
+        let path = format!("/cases/{}/documents/new", w.case);
+        let res = upload(&w.app, &path, &s, true, &[("kind", "court_order")], Some(("photo", "IMG_2041.jpg", &photo_with_gps()))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
+        let doc = &hearth_store::documents::list(&store, w.case).await.unwrap()[0];
+        assert_eq!(doc.title, "IMG_2041");
+        let res = w.app.send(Method::GET, &format!("/cases/{}/documents/{}", w.case, doc.id), Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "image/jpeg");
+        assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg");
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
+        assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "the location is not kept");
+        assert_eq!(hearth_domain::documents::sha256_hex(&bytes), doc.sha256, "the recorded SHA-256 is of what is kept");
+        let thumb = w.app.send(Method::GET, &format!("/cases/{}/documents/{}/thumbnail", w.case, doc.id), Some(&s), None).await;
+        assert_eq!((thumb.status(), thumb.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/jpeg"));
+        let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(w.case.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        let uploaded = events.items.iter().find(|e| e.action == "document.uploaded").expect("the upload is audited");
+        assert!(uploaded.detail.as_deref().unwrap_or_default().contains(&doc.sha256), "with its SHA-256");
+        assert!(events.items.iter().any(|e| e.action == "document.downloaded"));
+        let page = body(w.app.send(Method::GET, &format!("/cases/{}", w.case), Some(&s), None).await).await;
+        assert!(page.contains("IMG_2041") && page.contains("/thumbnail"), "the case page lists it with its thumbnail");
+
+        // Someone with no grant on the case cannot download it.
+        let o = session(&store, w.outsider).await;
+        assert_eq!(w.app.send(Method::GET, &format!("/cases/{}/documents/{}", w.case, doc.id), Some(&o), None).await.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_clearly_and_nothing_is_kept() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = session(&store, w.worker).await;
+        let path = format!("/cases/{}/documents/new", w.case);
+
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00 This program cannot be run in DOS mode.".to_vec();
+        let res = upload(&w.app, &path, &s, true, &[("kind", "report")], Some(("file", "report.pdf", &exe))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The file must be a PDF"), "an EXE renamed .pdf is refused by its content");
+
+        let big = vec![b'%'; 21 * 1024 * 1024];
+        let mut big_pdf = b"%PDF-1.7\n".to_vec();
+        big_pdf.extend_from_slice(&big);
+        let res = upload(&w.app, &path, &s, true, &[("kind", "report")], Some(("file", "big.pdf", &big_pdf))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The file must be 20 MB or smaller"));
+
+        // Far over the limit: refused as too large, whether the length is declared up front (as
+        // browsers do) or only found while reading.
+        let huge = vec![b'%'; 30 * 1024 * 1024];
+        for declared in [true, false] {
+            let res = upload_sized(&w.app, &path, &s, declared, &[("kind", "report")], ("file", "huge.pdf", &huge)).await;
+            assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "declared length: {declared}");
+            assert!(body(res).await.contains("The file or form was too large"));
+        }
+
+        let res = upload(&w.app, &path, &s, false, &[("kind", "report")], Some(("file", "order.pdf", b"%PDF-1.4 order"))).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "an upload without its CSRF token is refused");
+
+        let api = format!("/api/v1/cases/{}/documents", w.case);
+        let res = upload(&w.app, &api, &s, true, &[("kind", "report"), ("withheld_from", &Uuid::now_v7().to_string())], Some(("file", "order.pdf", b"%PDF-1.4 order"))).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"withheld_from\""));
+
+        assert!(hearth_store::documents::list(&store, w.case).await.unwrap().is_empty(), "nothing was kept");
+        let res = upload(&w.app, &api, &s, true, &[("kind", "court_order"), ("title", "Order of 7 December")], Some(("file", "x.bin", b"%PDF-1.4 order"))).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let list = body(w.app.send(Method::GET, &api, Some(&s), None).await).await;
+        assert!(list.contains("\"file_type\":\"pdf\"") && list.contains("Order of 7 December"));
+    }
+}

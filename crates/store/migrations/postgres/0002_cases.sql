@@ -63,6 +63,7 @@ CREATE TABLE people (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX people_name_dob ON people (full_name, date_of_birth);
+CREATE INDEX people_date_of_birth ON people (date_of_birth);
 
 CREATE TABLE addresses (
     id TEXT PRIMARY KEY,
@@ -199,3 +200,23 @@ CREATE TABLE chronology_fts (
 );
 CREATE INDEX chronology_fts_tsv ON chronology_fts USING GIN (tsv);
 CREATE INDEX chronology_fts_entry ON chronology_fts (entry_id);
+
+-- Documents and photos. The bytes live in the object store under a content address
+-- (documents/<sha256>); this row says what they are. A photo's stored bytes are already stripped
+-- of metadata, so the SHA-256 is of what is kept.
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    kind TEXT NOT NULL CHECK (kind IN ('court_order', 'application', 'report', 'letter', 'photo', 'other')),
+    title TEXT NOT NULL,
+    file_type TEXT NOT NULL CHECK (file_type IN ('pdf', 'jpeg', 'png', 'docx', 'odt')),
+    size_bytes BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    storage_key TEXT NOT NULL,
+    thumbnail_key TEXT,
+    withheld_from TEXT REFERENCES people (id),
+    uploaded_by TEXT REFERENCES staff (id),
+    uploaded_at TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1
+);
+CREATE INDEX documents_case ON documents (case_id, uploaded_at);

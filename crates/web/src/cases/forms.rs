@@ -40,7 +40,7 @@ fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action: &str, erro
 }
 
 /// An open case the caller may change, or the reason not.
-async fn open_case(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
+pub(super) async fn open_case(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
     let case = for_change(state, me, id).await?;
     if case.status == CaseStatus::Closed {
         return Err(StoreError::Closed.into());

@@ -3,6 +3,7 @@
 //! (allocated worker, line chain, team, area) through [`Ctx::authorize_case`] before it reads.
 
 pub mod api;
+pub mod documents;
 pub mod forms;
 pub mod pages;
 

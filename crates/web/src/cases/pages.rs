@@ -245,6 +245,7 @@ struct CasePage {
     entries: Vec<EntryView>,
     can_edit: bool,
     can_allocate: bool,
+    documents: Vec<super::documents::DocumentRow>,
     restricted: bool,
     worker_risk: bool,
 }
@@ -463,6 +464,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         entries,
         can_edit,
         can_allocate,
+        documents: super::documents::rows(&hearth_store::documents::list(&state.store, id).await?),
         restricted: case.has(CaseFlag::Restricted),
         worker_risk: case.has(CaseFlag::WorkerRisk),
     }))
