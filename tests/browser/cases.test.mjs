@@ -185,3 +185,101 @@ test('HR sees no case records', { timeout: 60_000 }, async () => {
   assert.equal(res.status(), 403)
   await context.close()
 })
+
+test('the whole flow: allocated from the hub, opened on a phone, a note and a photographed document, a deadline across Christmas', { timeout: 180_000 }, async () => {
+  // Who the demo practitioner is, by name, for the allocation list.
+  const worker = await newPage(browser, { viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true })
+  await signIn(worker.page, ACCOUNTS.practitioner, { axe: false })
+  const workerName = (await worker.page.locator('.hearth-header__name').innerText()).trim()
+
+  // A manager opens a case whose first hearing is on 30 December 2026: three working days before
+  // it, skipping Christmas Day and the Boxing Day substitute, is Wednesday 23 December.
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.teamManager, { axe: false })
+  await page.goto('/cases/new')
+  const number = `BS26P${String(Date.now()).slice(-5)}`
+  await page.fill('#court_case_number', number)
+  await page.check('input[name="law"][value="private"]')
+  await page.check('input[name="applications"][value="child_arrangements"]')
+  await page.selectOption('#court_id', { index: 1 })
+  await page.fill('#received_on', '2026-11-20')
+  await page.fill('#first_hearing_on', '2026-12-30')
+  let res = await submit(page, 'Open the case')
+  assert.equal(res.status(), 200)
+  const caseUrl = pathOf(page)
+  const reference = (await page.locator('.govuk-caption-l').innerText()).trim()
+
+  // It waits in the hub; the manager allocates it from there.
+  await page.goto('/cases/hub?page=1')
+  let link = page.getByRole('link', { name: new RegExp(reference) })
+  for (let p = 2; !(await link.count()) && p < 200; p++) {
+    res = await page.goto(`/cases/hub?page=${p}`)
+    link = page.getByRole('link', { name: new RegExp(reference) })
+  }
+  assert.ok(await link.count(), `${reference} is in the allocation hub`)
+  await expectNoAxeViolations(page, 'allocation hub')
+  await clickAndWait(page, link)
+  await action(page, 'Allocate')
+  await page.selectOption('#worker_id', { label: workerName })
+  res = await submit(page, 'Allocate')
+  assert.equal(res.status(), 200)
+  await context.close()
+
+  // The worker, on a 360px phone, finds it in their cases.
+  const w = worker.page
+  res = await w.goto(`/cases?show=mine&q=${encodeURIComponent(reference)}`)
+  assert.equal(res.status(), 200)
+  await clickAndWait(w, w.getByRole('link', { name: new RegExp(reference) }))
+  assert.equal(pathOf(w), caseUrl)
+  await expectNoHorizontalScroll(w, 'case page at 360px', 360)
+  await expectNoAxeViolations(w, 'case page on a phone')
+  const letter = w.getByRole('region', { name: 'Deadlines' }).locator('tr', { hasText: 'Safeguarding letter to court' })
+  assert.match(await letter.innerText(), /Wed 23 Dec 2026/, 'the deadline skips Christmas Day and the Boxing Day substitute')
+  assert.match(await letter.innerText(), /3 working days before the first hearing/)
+
+  // A typed note.
+  await action(w, 'Add a note')
+  await w.check('input[name="kind"][value="phone_call"]')
+  await w.fill('#summary', 'Screening call with the applicant')
+  await w.fill('#body', 'Safety only discussed. Agreed text reminders.')
+  res = await submit(w, 'Save note')
+  assert.equal(res.status(), 200)
+
+  // A photographed document: the phone's camera gives a JPEG (made here by the browser's canvas).
+  await action(w, 'Add a document or photo')
+  await expectNoAxeViolations(w, 'upload form')
+  const jpeg = await w.evaluate(async () => {
+    const c = document.createElement('canvas')
+    c.width = 800
+    c.height = 600
+    const g = c.getContext('2d')
+    g.fillStyle = '#fff'
+    g.fillRect(0, 0, 800, 600)
+    g.fillStyle = '#000'
+    g.font = '40px sans-serif'
+    g.fillText('ORDER OF THE COURT', 120, 300)
+    const blob = await new Promise((resolve) => c.toBlob(resolve, 'image/jpeg', 0.9))
+    return Array.from(new Uint8Array(await blob.arrayBuffer()))
+  })
+  await w.check('input[name="kind"][value="court_order"]')
+  await w.setInputFiles('#photo', { name: 'IMG_0042.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg) })
+  await w.fill('#title', 'Order from the first hearing')
+  res = await submit(w, 'Add to the case')
+  assert.equal(res.status(), 200)
+  assert.ok(await w.getByRole('link', { name: /Order from the first hearing/ }).count(), 'the document is listed on the case')
+  const thumb = w.locator('img.hearth-document__thumb').first()
+  await thumb.waitFor()
+  assert.ok(await thumb.evaluate((img) => img.complete && img.naturalWidth > 0), 'its thumbnail shows')
+  await expectNoHorizontalScroll(w, 'case page with a document at 360px', 360)
+  await screenshot(w, 'case-on-a-phone-with-document')
+
+  // A Windows program renamed to .pdf is refused with the error summary.
+  await action(w, 'Add a document or photo')
+  await w.check('input[name="kind"][value="report"]')
+  await w.setInputFiles('#file', { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 This program cannot be run in DOS mode.') })
+  res = await submit(w, 'Add to the case')
+  assert.equal(res.status(), 400)
+  assert.match(await w.locator('.govuk-error-summary').innerText(), /The file must be a PDF/)
+  await expectNoAxeViolations(w, 'upload form with an error')
+  await worker.context.close()
+})

@@ -183,8 +183,9 @@ pub struct CaseForm {
 }
 
 impl CaseForm {
-    /// Validates every field, collecting all the errors so the form shows them together.
-    pub fn validate(&self) -> Result<NewCase, FieldErrors> {
+    /// Validates every field, collecting all the errors so the form shows them together. `today`
+    /// bounds the date received: a case cannot arrive in the future.
+    pub fn validate(&self, today: Date) -> Result<NewCase, FieldErrors> {
         let mut errors = Collect::default();
         let number = errors.keep(court_case_number(&self.court_case_number));
         let law = errors.keep(LawType::from_code(self.law.trim()).ok_or_else(|| FieldError::new("law", "Select private law or public law")));
@@ -212,6 +213,11 @@ impl CaseForm {
             if law == LawType::Public && issued_on == Some(None) {
                 errors.push(FieldError::new("issued_on", "Enter the date the application was issued"));
             }
+        }
+        if let Some(received) = received_on
+            && received > today
+        {
+            errors.push(FieldError::new("received_on", "The date received must be today or in the past"));
         }
         if let (Some(Some(hearing)), Some(received)) = (first_hearing_on, received_on)
             && hearing < received
@@ -820,7 +826,7 @@ mod tests {
 
     #[test]
     fn a_good_private_case_validates() {
-        let c = good_private().validate().unwrap();
+        let c = good_private().validate(date!(2026 - 11 - 22)).unwrap();
         assert_eq!(c.court_case_number, "LV26P01234");
         assert_eq!(c.flags, [CaseFlag::DomesticAbuse]);
         assert_eq!(c.first_hearing_on, Some(date!(2026 - 12 - 07)));
@@ -829,19 +835,22 @@ mod tests {
 
     #[test]
     fn a_case_form_reports_every_bad_field() {
-        let errors = CaseForm { received_on: "2026-02-30".into(), ..Default::default() }.validate().unwrap_err();
+        let errors = CaseForm { received_on: "2026-02-30".into(), ..Default::default() }.validate(date!(2026 - 11 - 22)).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["court_case_number", "law", "court_id", "team_id", "received_on"]);
+        let mut future = good_private();
+        future.received_on = "2026-11-23".into();
+        assert_eq!(future.validate(date!(2026 - 11 - 22)).unwrap_err()[0].field, "received_on");
     }
 
     #[test]
     fn applications_must_match_the_law_type() {
         let mut f = good_private();
         f.applications = vec!["care_order".into()];
-        let errors = f.validate().unwrap_err();
+        let errors = f.validate(date!(2026 - 11 - 22)).unwrap_err();
         assert_eq!(errors[0].field, "applications");
         f.applications = vec![];
-        assert_eq!(f.validate().unwrap_err()[0].message, "Select what the court was asked for");
+        assert_eq!(f.validate(date!(2026 - 11 - 22)).unwrap_err()[0].message, "Select what the court was asked for");
     }
 
     #[test]
@@ -849,7 +858,7 @@ mod tests {
         let mut f = good_private();
         f.law = "public".into();
         f.applications = vec!["care_order".into()];
-        let fields: Vec<_> = f.validate().unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<_> = f.validate(date!(2026 - 11 - 22)).unwrap_err().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["local_authority_id", "issued_on"]);
     }
 

@@ -127,7 +127,7 @@ fn case_form_from(body: &str) -> CaseForm {
 
 /// Validates and opens a case for a team the caller may open cases in. Shared with the API.
 pub async fn open_new_case(state: &AppState, me: &Ctx, f: &CaseForm) -> Result<Result<(Uuid, String), FieldErrors>, AppError> {
-    let case = match f.validate() {
+    let case = match f.validate(today()) {
         Ok(c) => c,
         Err(errors) => return Ok(Err(errors)),
     };
