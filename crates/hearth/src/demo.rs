@@ -143,7 +143,7 @@ const ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { role: "System administrator", email: "demo.admin@hearth.example", name: "Alex Morgan", roles: &[Role::SystemAdmin] },
 ];
 
-pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
+pub async fn generate(store: &Store, files: &hearth_store::documents::Files, scale: Scale, seed: u64) -> Result<()> {
     let existing = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?;
     if existing.total > 0 {
         if store.is_demo().await? {
@@ -331,7 +331,7 @@ pub async fn generate(store: &Store, scale: Scale, seed: u64) -> Result<()> {
     .await?;
     tx.commit().await?;
 
-    let cases = demo_cases::generate(store, &mut g.rng, &teams, &workers, &bar, cases_per_team(scale)).await?;
+    let cases = demo_cases::generate(store, files, &mut g.rng, &teams, &workers, &bar, cases_per_team(scale)).await?;
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(

@@ -11,6 +11,8 @@ use hearth_domain::cases::{
     ApplicationKind, CaseFlag, ContactChannel, EntryKind, HearingKind, LawType, NewAddress, NewCase, NewParticipant, PartyRole, PersonKind, Relationship, Stage,
 };
 use hearth_store::cases::DemoProgress;
+use hearth_store::documents::{Files, NewDocument};
+use hearth_domain::documents::{DocumentKind, FileType};
 use hearth_store::{Store, cases, org};
 use indicatif::ProgressBar;
 use rand::rngs::StdRng;
@@ -45,6 +47,7 @@ const NOTES: &[(EntryKind, &str, &str)] = &[
 /// Makes about `per_team` cases in each team, allocated among its practitioners. Returns how many.
 pub async fn generate(
     store: &Store,
+    files: &Files,
     rng: &mut StdRng,
     teams: &[(Uuid, Uuid)],
     workers: &HashMap<Uuid, Vec<Uuid>>,
@@ -70,6 +73,8 @@ pub async fn generate(
         let team_las: Vec<Uuid> = las.iter().filter(|l| l.service_area == name).map(|l| l.id).collect();
         let (Some(_), Some(_)) = (team_courts.first(), team_las.first()) else { continue };
         let team_workers = workers.get(team).cloned().unwrap_or_default();
+        // Documents are added after the team's transaction commits: each is its own write.
+        let mut orders: Vec<(Uuid, NewDocument)> = Vec::new();
         let mut tx = store.begin().await?;
         for i in 0..per_team {
             let public = rng.random_bool(0.33);
@@ -174,6 +179,12 @@ pub async fn generate(
             if worker.is_some() {
                 cases::insert_entry(&mut tx, id, EntryKind::Allocation, received_on + Duration::days(rng.random_range(0..5)), "Allocated", None, None).await?;
             }
+            // A sample of cases carry the court's order from their first hearing as a small PDF.
+            if let Some(fhdra) = case.first_hearing_on.filter(|d| *d < today && i % 20 == 0 && !closed) {
+                let court_name = courts.iter().find(|c| c.id == court_id).map(|c| c.name.as_str()).unwrap_or("the Family Court");
+                let bytes = order_pdf(&case.court_case_number, court_name, fhdra);
+                orders.push((id, NewDocument { kind: DocumentKind::CourtOrder, title: format!("Order from the FHDRA on {fhdra}"), file_type: FileType::Pdf, bytes, thumbnail: None, withheld_from: None }));
+            }
             if let Some(fhdra) = case.first_hearing_on {
                 cases::insert_hearing(&mut tx, id, HearingKind::Fhdra, OffsetDateTime::new_utc(fhdra, time::Time::from_hms(10, 0, 0)?), court_id).await?;
             }
@@ -193,6 +204,9 @@ pub async fn generate(
             bar.inc(1);
         }
         tx.commit().await?;
+        for (case_id, doc) in &orders {
+            hearth_store::documents::add(store, files, &hearth_store::AuditContext::system(), *case_id, doc).await?;
+        }
     }
     bar.set_message("Search index");
     cases::rebuild_search_index(store).await?;
@@ -221,4 +235,43 @@ fn address(rng: &mut StdRng, la: Uuid, from: Date) -> NewAddress {
         from,
         to: None,
     }
+}
+
+/// A one-page PDF of a court order, written by hand: header, objects and cross-reference table.
+fn order_pdf(case_number: &str, court: &str, on: Date) -> Vec<u8> {
+    let text = |s: &str| s.replace('\\', "").replace('(', "").replace(')', "");
+    let lines = [
+        format!("IN THE FAMILY COURT AT {}", text(&court.to_uppercase())),
+        format!("Case number {}", text(case_number)),
+        "ORDER".to_string(),
+        format!("Made at the first hearing dispute resolution appointment on {on}."),
+        "1. The matter is listed for a dispute resolution appointment.".to_string(),
+        "2. A section 7 welfare report is to be filed by the date the court directs.".to_string(),
+        "Synthetic demo document: not a real order.".to_string(),
+    ];
+    let mut content = String::from("BT /F1 12 Tf 72 760 Td 16 TL\n");
+    for l in &lines {
+        content.push_str(&format!("({l}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes());
+    pdf
 }

@@ -132,7 +132,8 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
         }
         Command::Demo { scale, seed } => {
             let store = open(&config).await?;
-            demo::generate(&store, scale, seed).await?;
+            let files = hearth_store::documents::local_files(&config.data_dir.join("files"))?;
+            demo::generate(&store, &files, scale, seed).await?;
         }
         Command::Token { command: TokenCommand::Create { email, ttl } } => {
             if !(1..=366).contains(&ttl) {
