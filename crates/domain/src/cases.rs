@@ -252,8 +252,24 @@ impl CaseForm {
     }
 }
 
+/// Changes to a case's own details, validated; `None` leaves a detail as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseEdit {
+    pub court_case_number: Option<String>,
+    pub urgent: Option<bool>,
+    /// `Some(None)` clears the date.
+    pub first_hearing_on: Option<Option<Date>>,
+    pub flags: Option<Vec<CaseFlag>>,
+}
+
+impl CaseEdit {
+    pub fn is_empty(&self) -> bool {
+        *self == CaseEdit::default()
+    }
+}
+
 /// Court case numbers are short codes like `LV24P01234` or `ZW25C00071`: letters, digits, `/` and `-`.
-fn court_case_number(value: &str) -> Result<String, FieldError> {
+pub fn court_case_number(value: &str) -> Result<String, FieldError> {
     let v = text::required("court_case_number", "the court case number", value, 30)?.to_uppercase();
     if !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '-') {
         return Err(FieldError::new("court_case_number", "Court case number must only include letters, numbers, / and -"));

@@ -7,7 +7,7 @@
 use hearth_domain::access::CasePlacement;
 use hearth_domain::cases::deadlines::{CaseDates, Deadline};
 use hearth_domain::cases::{
-    ApplicationKind, CaseFlag, CaseStatus, CheckKind, CheckStatus, ClosureReason, ContactChannel, EntryKind, HearingKind, LawType,
+    ApplicationKind, CaseEdit, CaseFlag, CaseStatus, CheckKind, CheckStatus, ClosureReason, ContactChannel, EntryKind, HearingKind, LawType,
     NewCase, NewHearing, NewNote, NewParticipant, PartyRole, PersonKind, Relationship, SearchTerms, Stage, case_reference, name_keys, note_editable,
 };
 use serde::Serialize;
@@ -1098,6 +1098,37 @@ pub async fn set_stage(store: &Store, ctx: &AuditContext, case_id: Uuid, from: S
     sqlx::query("UPDATE cases SET stage = $1 WHERE id = $2").bind(to.code()).bind(case_id.to_string()).execute(&mut *tx).await?;
     entry_row(&mut tx, case_id, EntryKind::StageChange, now().date(), &format!("Stage: {} → {}", from.label(), to.label()), None, ctx.actor_id).await?;
     audit::append(&mut tx, ctx, Event::success("case.stage_changed").about("case", case_id).detail(serde_json::json!({ "from": from, "to": to }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a case's own details at the version read. The chronology and the audit say which.
+pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &CaseEdit, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    require_open(&mut tx, case_id).await?;
+    claim_version(&mut tx, "cases", case_id, version).await?;
+    let mut changed: Vec<&str> = Vec::new();
+    if let Some(n) = &edit.court_case_number {
+        sqlx::query("UPDATE cases SET court_case_number = $1 WHERE id = $2").bind(n).bind(case_id.to_string()).execute(&mut *tx).await?;
+        changed.push("court case number");
+    }
+    if let Some(u) = edit.urgent {
+        sqlx::query("UPDATE cases SET urgent = $1 WHERE id = $2").bind(i64::from(u)).bind(case_id.to_string()).execute(&mut *tx).await?;
+        changed.push("urgency");
+    }
+    if let Some(d) = edit.first_hearing_on {
+        sqlx::query("UPDATE cases SET first_hearing_on = $1 WHERE id = $2").bind(d.map(date_text)).bind(case_id.to_string()).execute(&mut *tx).await?;
+        changed.push("first hearing date");
+    }
+    if let Some(flags) = &edit.flags {
+        sqlx::query("DELETE FROM case_flags WHERE case_id = $1").bind(case_id.to_string()).execute(&mut *tx).await?;
+        for f in flags {
+            sqlx::query("INSERT INTO case_flags (case_id, flag) VALUES ($1, $2)").bind(case_id.to_string()).bind(f.code()).execute(&mut *tx).await?;
+        }
+        changed.push("flags");
+    }
+    entry_row(&mut tx, case_id, EntryKind::StageChange, now().date(), &format!("Case details changed: {}", changed.join(", ")), None, ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.edited").about("case", case_id).detail(serde_json::json!({ "changed": changed }))).await?;
     tx.commit().await?;
     Ok(())
 }

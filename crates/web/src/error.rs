@@ -27,6 +27,12 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("the form had expired")]
     CsrfRejected,
+    /// An API edit sent no `If-Match` version.
+    #[error("precondition required")]
+    PreconditionRequired,
+    /// An API edit's `If-Match` version is not the record's version now.
+    #[error("precondition failed: now at version {0}")]
+    PreconditionFailed(i64),
     /// The body was larger than the route accepts.
     #[error("too large")]
     TooLarge,
@@ -62,6 +68,8 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -149,6 +157,12 @@ impl IntoResponse for ApiError {
             }
             AppError::Conflict(m) => ("Conflict", Some(m), vec![]),
             AppError::CsrfRejected => ("Forbidden", Some("Missing or wrong CSRF token.".to_string()), vec![]),
+            AppError::PreconditionRequired => ("Precondition required", Some("Send If-Match with the version you read (the ETag of GET).".to_string()), vec![]),
+            AppError::PreconditionFailed(now) => (
+                "Precondition failed",
+                Some(format!("The record changed since you read it; it is now at version {now}. Nothing was saved. Read it again and re-apply your change.")),
+                vec![],
+            ),
             AppError::TooLarge => ("Payload too large", Some("The request body is larger than this endpoint accepts.".to_string()), vec![]),
             AppError::Invalid(errors) => (
                 "Invalid input",

@@ -5,7 +5,7 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::Auth;
@@ -166,7 +166,10 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/search", perm(P::ViewCase, Collection), get(cases::api::search)),
         route(Method::POST, "/api/v1/cases", perm(P::CreateCase, Collection), post(cases::api::create)),
         route(Method::GET, "/api/v1/cases/{id}", perm(P::ViewCase, Case), get(cases::api::record)),
+        route(Method::PATCH, "/api/v1/cases/{id}", perm(P::EditCase, Case), patch(cases::api::edit)),
+        route(Method::GET, "/api/v1/cases/{id}/deadlines", perm(P::ViewCase, Case), get(cases::api::deadlines)),
         route(Method::GET, "/api/v1/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::api::chronology)),
+        route(Method::POST, "/api/v1/cases/{id}/chronology", perm(P::EditCase, Case), post(cases::api::add_note)),
         route(Method::POST, "/api/v1/cases/{id}/notes", perm(P::EditCase, Case), post(cases::api::add_note)),
         route(Method::GET, "/api/v1/cases/{id}/documents", perm(P::ViewCase, Case), get(cases::documents::api_list)),
         route(Method::POST, "/api/v1/cases/{id}/documents", perm(P::EditCase, Case), post(cases::documents::api_upload)).uploads(),

@@ -318,3 +318,42 @@ async fn bad_uploads_are_refused_clearly_and_nothing_is_kept() {
         assert!(list.contains("\"file_type\":\"pdf\"") && list.contains("Order of 7 December"));
     }
 }
+
+#[tokio::test]
+async fn patch_needs_the_version_read_and_a_stale_one_changes_nothing() {
+    use tower::ServiceExt;
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let path = format!("/api/v1/cases/{}", w.case);
+        let res = w.app.send(Method::GET, &path, Some(&m), None).await;
+        let etag = res.headers()["etag"].to_str().unwrap().to_string();
+        let patch = |if_match: Option<String>, json: &'static str| {
+            let mut req = axum::http::Request::builder()
+                .method(Method::PATCH)
+                .uri(&path)
+                .header("cookie", format!("hearth_csrf={}; hearth_session={m}", common::CSRF))
+                .header("x-csrf-token", common::CSRF)
+                .header("content-type", "application/json");
+            if let Some(v) = if_match {
+                req = req.header("if-match", v);
+            }
+            w.app.router.clone().oneshot(req.body(axum::body::Body::from(json)).unwrap())
+        };
+        let res = patch(None, r#"{"urgent":true}"#).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PRECONDITION_REQUIRED);
+        let res = patch(Some(etag.clone()), r#"{"urgent":"yes","colour":"blue"}"#).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = body(res).await;
+        assert!(text.contains("\"field\":\"urgent\"") && text.contains("colour cannot be changed here"), "{text}");
+        let res = patch(Some(etag.clone()), r#"{"urgent":true,"first_hearing_on":"2026-12-14","flags":["domestic_abuse"]}"#).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let after: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!((after["urgent"].as_bool(), after["flags"][0].as_str()), (Some(true), Some("domestic_abuse")));
+        let res = patch(Some(etag), r#"{"urgent":false}"#).await.unwrap();
+        assert_eq!(res.status(), StatusCode::PRECONDITION_FAILED, "a stale If-Match is refused");
+        assert!(cases::case_record(&store, w.case).await.unwrap().urgent, "and the first save stands");
+        let deadlines = body(w.app.send(Method::GET, &format!("{path}/deadlines"), Some(&m), None).await).await;
+        assert!(deadlines.contains("\"key\":\"fhdra\"") && deadlines.contains("2026-12-14"), "deadlines follow the new date: {deadlines}");
+    }
+}

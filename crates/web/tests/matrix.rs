@@ -56,6 +56,9 @@ async fn call(app: &axum::Router, method: &Method, path: &str, token: &str) -> S
         .method(method.clone())
         .uri(path)
         .header("cookie", format!("hearth_session={token}; hearth_csrf={CSRF}"));
+    if *method != Method::GET && *method != Method::POST {
+        req = req.header("x-csrf-token", CSRF);
+    }
     let body = if *method == Method::POST {
         req = req.header("content-type", "application/x-www-form-urlencoded");
         Body::from(format!("csrf_token={CSRF}"))

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
 use hearth_domain::cases::deadlines::Basis;
-use hearth_domain::cases::{CaseForm, CaseStatus, LawType, NoteForm};
+use axum::response::{IntoResponse, Response};
+use hearth_domain::cases::{CaseEdit, CaseFlag, CaseForm, CaseStatus, LawType, NoteForm, court_case_number, parse_codes};
 use hearth_store::PageRequest;
 use hearth_store::cases::{self, CaseQuery, ChronologyFilter};
 use serde::{Deserialize, Serialize};
@@ -237,11 +238,12 @@ pub struct CaseDetail {
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = CaseDetail), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<CaseDetail>, ApiError> {
+pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<([(axum::http::HeaderName, String); 1], Json<CaseDetail>), ApiError> {
     let (c, _) = open(&state, &me, id).await?;
     let people = cases::participants(&state.store, id).await?;
     let deadlines = if c.status == CaseStatus::Open { case_deadlines(&state, &c).await? } else { vec![] };
-    Ok(Json(CaseDetail {
+    let etag = format!("\"{}\"", c.version);
+    Ok(([(axum::http::header::ETAG, etag)], Json(CaseDetail {
         id: c.id,
         reference: c.reference,
         court_case_number: c.court_case_number,
@@ -271,18 +273,9 @@ pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>
                 address_withheld: p.address_withheld,
             })
             .collect(),
-        deadlines: deadlines
-            .into_iter()
-            .map(|d| {
-                let (basis, rule) = match d.basis {
-                    Basis::CourtSet => ("court_set", None),
-                    Basis::Computed { rule } => ("computed", Some(rule)),
-                };
-                Deadline { key: d.key, label: d.label, due: hearth_store::date_text(d.due), basis: basis.into(), rule }
-            })
-            .collect(),
+        deadlines: deadlines.into_iter().map(deadline_json).collect(),
         version: c.version,
-    }))
+    })))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -339,4 +332,91 @@ pub async fn add_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uui
     let note = NoteForm { kind: b.kind, occurred_on: b.occurred_on, summary: b.summary, body: b.body }.validate(today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let entry = cases::add_note(&state.store, &me.audit, id, &note).await?;
     Ok((StatusCode::CREATED, Json(Created { id: entry, reference: case.reference })))
+}
+
+/// Reads `If-Match`: the version from an ETag (`"3"`, `W/"3"` or `3`).
+fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, ApiError> {
+    let raw = headers.get(axum::http::header::IF_MATCH).ok_or(ApiError(AppError::PreconditionRequired))?;
+    raw.to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| invalid("If-Match", "Send the version you read, as the ETag of GET /api/v1/cases/{id}"))
+}
+
+/// Parses a PATCH body into a validated edit, naming every field that is wrong.
+fn case_edit(body: &str) -> Result<CaseEdit, ApiError> {
+    let value: serde_json::Value = json(body)?;
+    let obj = value.as_object().ok_or_else(|| invalid("body", "Send a JSON object of the fields to change"))?;
+    let mut errors = hearth_domain::Collect::default();
+    let mut edit = CaseEdit::default();
+    for (key, v) in obj {
+        match key.as_str() {
+            "court_case_number" => match v.as_str() {
+                Some(s) => edit.court_case_number = errors.keep(court_case_number(s)),
+                None => errors.push(FieldError::new("court_case_number", "Send the court case number as text")),
+            },
+            "urgent" => match v.as_bool() {
+                Some(b) => edit.urgent = Some(b),
+                None => errors.push(FieldError::new("urgent", "Send true or false")),
+            },
+            "first_hearing_on" => match v {
+                serde_json::Value::Null => edit.first_hearing_on = Some(None),
+                serde_json::Value::String(s) => edit.first_hearing_on = errors.keep(hearth_domain::org::parse_date("first_hearing_on", "the first hearing date", s).map(|d| Some(Some(d)))).flatten(),
+                _ => errors.push(FieldError::new("first_hearing_on", "Send a date like 2026-12-07, or null")),
+            },
+            "flags" => match v.as_array() {
+                Some(items) => {
+                    let codes: Vec<String> = items.iter().map(|i| i.as_str().unwrap_or("?").to_string()).collect();
+                    edit.flags = errors.keep(parse_codes("flags", "flags", &codes, CaseFlag::from_code));
+                }
+                None => errors.push(FieldError::new("flags", "Send a list of flag codes")),
+            },
+            _ => errors.push(FieldError::new("body", format!("{key} cannot be changed here"))),
+        }
+    }
+    if errors.is_empty() && edit.is_empty() {
+        errors.push(FieldError::new("body", "Send at least one field to change"));
+    }
+    if errors.is_empty() { Ok(edit) } else { Err(ApiError(AppError::Invalid(errors.0))) }
+}
+
+#[utoipa::path(patch, path = "/api/v1/cases/{id}", params(("id" = Uuid, Path), ("If-Match" = String, Header, description = "The version read, as the ETag of GET")), request_body = CaseEditBody, responses((status = 200, body = CaseDetail), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 412, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json"), (status = 428, body = Problem, content_type = "application/problem+json")))]
+pub async fn edit(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, headers: axum::http::HeaderMap, body: String) -> Result<Response, ApiError> {
+    me.authorize_case(&state, id).await?;
+    let version = if_match(&headers)?;
+    let edit = case_edit(&body)?;
+    match cases::edit_case(&state.store, &me.audit, id, &edit, version).await {
+        Ok(()) => {}
+        Err(hearth_store::StoreError::Conflict { current }) => return Err(ApiError(AppError::PreconditionFailed(current))),
+        Err(e) => return Err(e.into()),
+    }
+    Ok(record(State(state), me, Path(id)).await?.into_response())
+}
+
+/// The fields PATCH accepts; any left out stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct CaseEditBody {
+    pub court_case_number: Option<String>,
+    pub urgent: Option<bool>,
+    /// A date, or null to clear it.
+    pub first_hearing_on: Option<String>,
+    /// Flag codes: the whole new set.
+    pub flags: Option<Vec<String>>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/deadlines", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Deadline>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn deadlines(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<Vec<Deadline>>, ApiError> {
+    let (c, _) = open(&state, &me, id).await?;
+    let list = if c.status == CaseStatus::Open { case_deadlines(&state, &c).await? } else { vec![] };
+    Ok(Json(list.into_iter().map(deadline_json).collect()))
+}
+
+fn deadline_json(d: hearth_domain::cases::deadlines::Deadline) -> Deadline {
+    let (basis, rule) = match d.basis {
+        Basis::CourtSet => ("court_set", None),
+        Basis::Computed { rule } => ("computed", Some(rule)),
+    };
+    Deadline { key: d.key, label: d.label, due: hearth_store::date_text(d.due), basis: basis.into(), rule }
 }

@@ -151,9 +151,17 @@ pub async fn upload_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
     Ok(render(&upload_page(&state, &ctx, &case, &Sent::default(), &[]).await?))
 }
 
-pub async fn upload(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, multipart: Multipart) -> Result<Response, AppError> {
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    me: Ctx,
+    Path(id): Path<Uuid>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    // The case's permission first: a refusal must not depend on how the body was sent.
     let case = open_case(&state, &me, id).await?;
-    let (sent, errors) = match read_upload(multipart).await {
+    let multipart = multipart.map_err(|_| AppError::Invalid(vec![FieldError::new("file", "Send the form as a file upload")]));
+    let (sent, errors) = match async { read_upload(multipart?).await }.await {
         Ok(sent) => match prepare(&sent, state.config.max_upload_bytes).await {
             Ok(doc) => match save(&state, &me, id, &doc).await? {
                 Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}#documents")).into_response()),
