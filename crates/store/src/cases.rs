@@ -64,7 +64,9 @@ pub struct Visibility {
     pub service_area_ids: Vec<Uuid>,
 }
 
-const SUMMARY: &str = "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, t.id, t.name, s.id, s.name, c.received_on, c.first_hearing_on
+/// A case summary with, last, the number of cases the whole filter matches.
+const SUMMARY_COUNTED: &str = "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, t.id, t.name, s.id, s.name, c.received_on, c.first_hearing_on,
+        COUNT(*) OVER ()
      FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN staff s ON s.id = c.allocated_to";
 
 /// Lists cases, newest first (the allocation hub lists the oldest first: they have waited longest).
@@ -136,19 +138,22 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
     let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
     let order = if q.unallocated { "c.received_on, c.reference" } else { "c.received_on DESC, c.reference DESC" };
 
-    let count_sql = format!("SELECT COUNT(*) FROM cases c JOIN teams t ON t.id = c.team_id{filter}");
-    let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql));
-    for b in &binds {
-        count = count.bind(b.clone());
-    }
-    let total: i64 = count.fetch_one(store.pool()).await?.get(0);
-
-    let sql = format!("{SUMMARY}{filter} ORDER BY {order} LIMIT {} OFFSET {}", page.per_page, page.offset());
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in &binds {
-        query = query.bind(b.clone());
-    }
-    let rows = query.fetch_all(store.pool()).await?;
+    // One pass: the window count gives the total with the page, so a search runs once, not twice.
+    let run = |sql: String| {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b.clone());
+        }
+        q
+    };
+    let sql = format!("{SUMMARY_COUNTED}{filter} ORDER BY {order} LIMIT {} OFFSET {}", page.per_page, page.offset());
+    let rows = run(sql).fetch_all(store.pool()).await?;
+    let total: i64 = match rows.first() {
+        Some(r) => r.get(12),
+        // Past the last page the window has no rows to count on; ask separately.
+        None if page.page > 1 => run(format!("SELECT COUNT(*) FROM cases c JOIN teams t ON t.id = c.team_id{filter}")).fetch_one(store.pool()).await?.get(0),
+        None => 0,
+    };
     let mut items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
     attach_children(store, &mut items).await?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
