@@ -1138,8 +1138,9 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
     Ok(())
 }
 
-/// Allocates the case to a worker (or back to the hub with `None`). Open tasks follow the case.
-pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, version: i64) -> Result<()> {
+/// Allocates the case to a worker (or back to the hub with `None`), with the manager's reason.
+/// Open tasks follow the case.
+pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
     if let Some((id, _)) = worker {
@@ -1165,8 +1166,8 @@ pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: 
         Some((_, name)) => format!("Allocated to {name}"),
         None => "Returned to the allocation hub".to_string(),
     };
-    entry_row(&mut tx, case_id, EntryKind::Allocation, now().date(), &summary, None, ctx.actor_id).await?;
-    audit::append(&mut tx, ctx, Event::success("case.allocated").about("case", case_id).detail(serde_json::json!({ "worker_id": worker.map(|(id, _)| id) }))).await?;
+    entry_row(&mut tx, case_id, EntryKind::Allocation, now().date(), &summary, Some(reason), ctx.actor_id).await?;
+    audit::append(&mut tx, ctx, Event::success("case.allocated").about("case", case_id).detail(serde_json::json!({ "worker_id": worker.map(|(id, _)| id), "reason": reason }))).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -150,8 +150,8 @@ async fn allocation_moves_open_tasks_and_a_stale_allocation_is_refused() {
         let b = common::add(&store, "Birch Worker", &[Role::Practitioner], Some(o.team), None).await;
         let case = open(&store, o.team, None).await;
         let ctx = AuditContext::system();
-        cases::allocate(&store, &ctx, case, Some((a, "Ash Worker")), 1).await.unwrap();
-        let stale = cases::allocate(&store, &ctx, case, Some((b, "Birch Worker")), 1).await;
+        cases::allocate(&store, &ctx, case, Some((a, "Ash Worker")), "Has capacity and knows the family", 1).await.unwrap();
+        let stale = cases::allocate(&store, &ctx, case, Some((b, "Birch Worker")), "Has capacity and knows the family", 1).await;
         assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })));
         let tasks = cases::open_tasks_for(&store, a, PageRequest::new(None, None)).await.unwrap();
         assert!(tasks.total >= 4, "the deadline tasks follow the case to its worker");
@@ -187,7 +187,7 @@ async fn lists_show_only_what_visibility_allows_and_restricted_cases_leave_the_t
         let o = common::small_org(&store).await;
         let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
         let mine = open(&store, o.team, None).await;
-        cases::allocate(&store, &AuditContext::system(), mine, Some((worker, "Elm Worker")), 1).await.unwrap();
+        cases::allocate(&store, &AuditContext::system(), mine, Some((worker, "Elm Worker")), "Has capacity and knows the family", 1).await.unwrap();
         let court = org::courts(&store).await.unwrap()[0].id;
         let mut restricted = private_case(o.team, court);
         restricted.flags.push(CaseFlag::Restricted);

@@ -52,7 +52,7 @@ async fn case_in(store: &Store, team: Uuid, worker: Uuid, flags: Vec<CaseFlag>) 
         flags,
     };
     let (id, _) = cases::create(store, &AuditContext::system(), &c, &[]).await.unwrap();
-    cases::allocate(store, &AuditContext::system(), id, Some((worker, "Worker")), 1).await.unwrap();
+    cases::allocate(store, &AuditContext::system(), id, Some((worker, "Worker")), "Has capacity and knows the family", 1).await.unwrap();
     id
 }
 
@@ -178,9 +178,9 @@ async fn a_stale_allocation_is_refused_and_the_first_stands() {
         let m = session(&store, w.manager).await;
         let version = cases::case_record(&store, w.case).await.unwrap().version;
         let path = format!("/cases/{}/allocate", w.case);
-        let first = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id=&version={version}"))).await;
+        let first = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id=&reason=Back+to+the+hub&version={version}"))).await;
         assert_eq!(first.status(), StatusCode::SEE_OTHER);
-        let second = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&version={version}", w.worker))).await;
+        let second = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&reason=Continuity&version={version}", w.worker))).await;
         assert_eq!(second.status(), StatusCode::CONFLICT);
         assert!(body(second).await.contains("Nothing you entered was saved"));
         assert!(cases::case_record(&store, w.case).await.unwrap().allocated_to.is_none(), "the first save stands");
