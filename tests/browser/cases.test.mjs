@@ -250,6 +250,22 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   res = await submit(w, 'Save note')
   assert.equal(res.status(), 200)
 
+  // No signal in the court corridor: the note is held on the device and sent when the signal returns.
+  await action(w, 'Add a note')
+  await w.check('input[name="kind"][value="court_attendance"]')
+  await w.fill('#summary', 'Spoke to both parents outside court')
+  await w.fill('#body', 'Both agreed to the interim arrangements. Written with no signal.')
+  await worker.context.setOffline(true)
+  await w.getByRole('button', { name: 'Save note', exact: true }).click()
+  await w.getByText('There is no signal. Your note is kept on this device').waitFor()
+  assert.match(pathOf(w), /\/notes\/new$/, 'still on the form, nothing lost')
+  await expectNoAxeViolations(w, 'note held offline')
+  const sent = w.waitForURL((url) => !url.pathname.endsWith('/notes/new'))
+  await worker.context.setOffline(false)
+  await sent
+  assert.equal(pathOf(w), caseUrl)
+  assert.ok(await w.getByText('Spoke to both parents outside court').count(), 'the held note arrived when the signal came back')
+
   // A photographed document: the phone's camera gives a JPEG (made here by the browser's canvas).
   await action(w, 'Add a document or photo')
   await expectNoAxeViolations(w, 'upload form')

@@ -25,6 +25,8 @@ pub struct FormPage {
     pub fields: Vec<String>,
     pub button: String,
     pub warning: bool,
+    /// Keeps what is typed in this browser tab until it is sent, so a lost signal loses nothing.
+    pub draft_key: Option<String>,
 }
 
 pub fn form_page(ctx: &PageCtx, heading: &str, action: String, errors: &[FieldError]) -> FormPage {
@@ -40,6 +42,7 @@ pub fn form_page(ctx: &PageCtx, heading: &str, action: String, errors: &[FieldEr
         fields: vec![],
         button: "Save".into(),
         warning: false,
+        draft_key: None,
     }
 }
 

@@ -57,3 +57,41 @@ if (Recognition) {
     field.insertAdjacentElement('afterend', button)
   }
 }
+
+// Court-corridor drafts: a form marked data-draft-key keeps what is typed in this tab
+// (sessionStorage, so it is gone when the tab closes). With no signal, sending is held and the
+// person is told; the form is sent by itself when the connection comes back.
+for (const form of document.querySelectorAll('form[data-draft-key]')) {
+  const key = `hearth-draft:${form.dataset.draftKey}`
+  const status = form.querySelector('.hearth-draft-status')
+  const fields = () => [...form.elements].filter((el) => el.name && el.name !== 'csrf_token' && el.type !== 'hidden' && el.type !== 'file')
+  const save = () => {
+    const values = {}
+    for (const el of fields()) {
+      if (el.type === 'radio' || el.type === 'checkbox') { if (el.checked) values[el.name] = el.value } else values[el.name] = el.value
+    }
+    sessionStorage.setItem(key, JSON.stringify(values))
+  }
+  const saved = sessionStorage.getItem(key)
+  const hasErrors = document.querySelector('.govuk-error-summary')
+  if (saved && !hasErrors) {
+    const values = JSON.parse(saved)
+    for (const el of fields()) {
+      if (!(el.name in values)) continue
+      if (el.type === 'radio' || el.type === 'checkbox') el.checked = el.value === values[el.name]
+      else el.value = values[el.name]
+    }
+    if (status) status.innerHTML = '<p class="govuk-body govuk-!-font-weight-bold">Your unsent draft has been put back.</p>'
+  }
+  form.addEventListener('input', save)
+  form.addEventListener('change', save)
+  form.addEventListener('submit', (event) => {
+    if (navigator.onLine) { sessionStorage.removeItem(key); return }
+    event.preventDefault()
+    save()
+    if (status) {
+      status.innerHTML = '<div class="govuk-inset-text">There is no signal. Your note is kept on this device and will be sent as soon as you are back online. Keep this page open.</div>'
+    }
+    window.addEventListener('online', () => form.requestSubmit(), { once: true })
+  })
+}

@@ -183,6 +183,7 @@ pub async fn new_note_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
     let case = open_case(&state, &me, id).await?;
     let f = NoteForm { occurred_on: hearth_store::date_text(today()), ..Default::default() };
     let mut page = case_form(&ctx, &case, "Add a note", "notes/new", &[]);
+    page.draft_key = Some(format!("note:{id}"));
     page.fields = note_fields(&f, &[]);
     page.button = "Save note".into();
     Ok(show(&page, &[]))
@@ -198,6 +199,7 @@ pub async fn add_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
         Err(errors) => errors,
     };
     let mut page = case_form(&ctx, &case, "Add a note", "notes/new", &errors);
+    page.draft_key = Some(format!("note:{id}"));
     page.fields = note_fields(&f, &errors);
     page.button = "Save note".into();
     Ok(show(&page, &errors))
