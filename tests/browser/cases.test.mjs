@@ -175,10 +175,13 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.ok(await page.getByText(/^Allocated to /).count(), 'the allocation is in the chronology')
   await screenshot(page, 'case-opened-by-manager')
 
-  // The allocation hub.
+  // The allocation hub, and possible duplicate people.
   res = await page.goto('/cases/hub')
   assert.equal(res.status(), 200)
   await expectNoAxeViolations(page, 'allocation hub')
+  res = await page.goto('/people/duplicates')
+  assert.equal(res.status(), 200)
+  await expectNoAxeViolations(page, 'possible duplicate people')
   await context.close()
 })
 

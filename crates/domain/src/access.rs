@@ -34,6 +34,8 @@ pub enum Permission {
     CreateCase,
     /// Allocate a case to a worker, or take it back to the allocation hub; close a case.
     AllocateCase,
+    /// See likely duplicate person records in cases one can see, and merge them.
+    MergePeople,
 }
 
 impl Permission {
@@ -49,6 +51,7 @@ impl Permission {
         Permission::EditCase,
         Permission::CreateCase,
         Permission::AllocateCase,
+        Permission::MergePeople,
     ];
 }
 
@@ -134,6 +137,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
         &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Area])],
     ),
     (P::AllocateCase, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
+    (P::MergePeople, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

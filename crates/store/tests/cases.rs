@@ -258,3 +258,33 @@ async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_with
         assert_eq!(find("Isabella", team_only).await, Vec::<Uuid>::new(), "the permission filter is inside the search");
     }
 }
+
+#[tokio::test]
+async fn likely_duplicates_merge_into_one_record_and_only_like_with_like() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let ctx = AuditContext::system();
+        let (a, b) = (open(&store, o.team, None).await, open(&store, o.team, None).await);
+        let first = cases::add_participant(&store, &ctx, a, &person("Jo Parent", PartyRole::Applicant, None, date!(2015 - 01 - 01))).await.unwrap();
+        let second = cases::add_participant(&store, &ctx, b, &person("Jo Parent", PartyRole::Respondent, None, date!(2018 - 01 - 01))).await.unwrap();
+        let other = cases::add_participant(&store, &ctx, b, &person("Sam Other", PartyRole::Applicant, None, date!(2018 - 01 - 01))).await.unwrap();
+
+        let team = Some(Visibility { team_ids: vec![o.team], ..Default::default() });
+        let found = cases::likely_duplicates(&store, &team, 10).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].first.cases.len(), found[0].second.cases.len()), (1, 1));
+        let elsewhere = Some(Visibility { team_ids: vec![o.other_team], ..Default::default() });
+        assert!(cases::likely_duplicates(&store, &elsewhere, 10).await.unwrap().is_empty(), "only within the manager's grant");
+
+        assert!(matches!(cases::merge_people(&store, &ctx, first, other).await, Err(StoreError::NotEditable(_))), "different people do not merge");
+        let moved = cases::merge_people(&store, &ctx, first, second).await.unwrap();
+        assert_eq!(moved, [b]);
+        let in_b: Vec<Uuid> = cases::participants(&store, b).await.unwrap().into_iter().map(|p| p.person_id).collect();
+        assert!(in_b.contains(&first) && !in_b.contains(&second), "the kept record is in both cases now");
+        assert_eq!(cases::participants(&store, b).await.unwrap().iter().find(|p| p.person_id == first).unwrap().addresses.len(), 2, "with both addresses");
+        assert!(cases::likely_duplicates(&store, &team, 10).await.unwrap().is_empty());
+        assert!(matches!(cases::merge_people(&store, &ctx, first, second).await, Err(StoreError::NotEditable(_))), "a merged record does not merge again");
+        let found = cases::list(&store, &CaseQuery { text: Some("Jo Parent".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(found.total, 2, "search still finds both cases by the name");
+    }
+}

@@ -32,6 +32,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::AllocateCase) {
         links.push(("/cases/hub", "Allocation hub", "Cases waiting for a worker, longest waiting first."));
     }
+    if me.can(Permission::MergePeople) {
+        links.push(("/people/duplicates", "Possible duplicate people", "Records with the same name and date of birth, to check and merge."));
+    }
     if me.can(Permission::CreateCase) {
         links.push(("/cases/new", "Open a case", "Record a new application from the court."));
     }

@@ -155,6 +155,9 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/cases/{id}/allocate", perm(P::AllocateCase, Case), post(cases::forms::allocate)),
         route(Method::GET, "/cases/{id}/close", perm(P::AllocateCase, Case), get(cases::forms::close_form)),
         route(Method::POST, "/cases/{id}/close", perm(P::AllocateCase, Case), post(cases::forms::close)),
+        // People in cases
+        route(Method::GET, "/people/duplicates", perm(P::MergePeople, Collection), get(cases::people::duplicates)),
+        route(Method::POST, "/people/merge", perm(P::MergePeople, Collection), post(cases::people::merge)),
         // Audit
         route(Method::GET, "/admin/audit", perm(P::ViewAudit, Collection), get(audit::search)),
         // API

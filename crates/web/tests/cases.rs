@@ -357,3 +357,41 @@ async fn patch_needs_the_version_read_and_a_stale_one_changes_nothing() {
         assert!(deadlines.contains("\"key\":\"fhdra\"") && deadlines.contains("2026-12-14"), "deadlines follow the new date: {deadlines}");
     }
 }
+
+#[tokio::test]
+async fn a_manager_merges_duplicates_in_their_team_and_nobody_merges_beyond_their_grant() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let ctx = AuditContext::system();
+        let adult = |name: &str| hearth_domain::cases::NewParticipant {
+            full_name: name.into(),
+            date_of_birth: Some(time::macros::date!(1990 - 02 - 03)),
+            kind: hearth_domain::cases::PersonKind::Adult,
+            role: hearth_domain::cases::PartyRole::Applicant,
+            relationship: Some(hearth_domain::cases::Relationship::Mother),
+            contact: None,
+            no_texts: false,
+            address_withheld: false,
+            interpreter_language: None,
+            address: None,
+        };
+        let a = cases::add_participant(&store, &ctx, w.case, &adult("Kim Duplicate")).await.unwrap();
+        let second_case = case_in(&store, w.team, w.worker, vec![]).await;
+        let b = cases::add_participant(&store, &ctx, second_case, &adult("Kim Duplicate")).await.unwrap();
+        // A namesake in a restricted case is not offered: the team grant does not reach it.
+        cases::add_participant(&store, &ctx, w.restricted, &adult("Kim Duplicate")).await.unwrap();
+
+        let m = session(&store, w.manager).await;
+        let page = body(w.app.send(Method::GET, "/people/duplicates", Some(&m), None).await).await;
+        assert_eq!(page.matches("Kim Duplicate, born 3 February 1990").count(), 1, "one pair, not the restricted namesake: {page}");
+        let o = session(&store, w.outsider).await;
+        assert_eq!(w.app.send(Method::GET, "/people/duplicates", Some(&o), None).await.status(), StatusCode::FORBIDDEN, "practitioners do not merge");
+
+        let res = w.app.send(Method::POST, "/people/merge", Some(&m), Some(&format!("pair={a},{b}"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "which to keep must be chosen");
+        let res = w.app.send(Method::POST, "/people/merge", Some(&m), Some(&format!("pair={a},{b}&keep={a}"))).await;
+        assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/people/duplicates"));
+        let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(a.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert!(events.items.iter().any(|e| e.action == "person.merged"));
+    }
+}

@@ -6,6 +6,7 @@ pub mod api;
 pub mod documents;
 pub mod forms;
 pub mod pages;
+pub mod people;
 
 use hearth_domain::access::{Permission, Relationships, Scope, scopes_for};
 use hearth_domain::cases::deadlines::{Deadline, deadlines};
