@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use crate::{Page, PageRequest, Result, Store, new_id, now, ts};
+use crate::{Page, PageRequest, Result, Store, StoreError, new_id, now, ts};
 
 /// Who is acting and in which request: carried into every audited write.
 #[derive(Debug, Clone, Default)]
@@ -100,13 +100,74 @@ pub async fn append(conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'
     Ok(record.seq)
 }
 
-/// Appends an event in a transaction of its own: for reads, refusals and sign-in attempts, which
-/// change nothing else.
+/// Appends an event that belongs to no other change: reads, refusals and sign-in attempts. It is
+/// durable when this returns. Events arriving together share one transaction and one disk sync
+/// (group commit), so many people reading at once do not queue behind one sync each.
 pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
-    let mut tx = store.begin().await?;
-    let seq = append(&mut tx, ctx, event).await?;
-    tx.commit().await?;
-    Ok(seq)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let queued = QueuedEvent {
+        ctx: ctx.clone(),
+        action: event.action.to_string(),
+        subject_type: event.subject_type.map(str::to_string),
+        subject_id: event.subject_id,
+        outcome: event.outcome,
+        detail: event.detail,
+        reply,
+    };
+    store.audit_queue().send(queued).map_err(|_| StoreError::Files("the audit writer has stopped".into()))?;
+    answer.await.map_err(|_| StoreError::Files("the audit writer has stopped".into()))?
+}
+
+/// An event waiting for the audit writer, with where to send its sequence number.
+pub(crate) struct QueuedEvent {
+    ctx: AuditContext,
+    action: String,
+    subject_type: Option<String>,
+    subject_id: Option<String>,
+    outcome: Outcome,
+    detail: Option<serde_json::Value>,
+    reply: tokio::sync::oneshot::Sender<Result<i64>>,
+}
+
+/// The most events one commit takes.
+const BATCH: usize = 256;
+
+/// Writes queued events: everything waiting goes into one transaction; each caller hears once it
+/// has committed. Ends when every `Store` handle is gone.
+pub(crate) async fn writer(store: Store, mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedEvent>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(e) => batch.push(e),
+                Err(_) => break,
+            }
+        }
+        let written = async {
+            let mut tx = store.begin().await?;
+            let mut seqs = Vec::with_capacity(batch.len());
+            for e in &batch {
+                let event = Event { action: &e.action, subject_type: e.subject_type.as_deref(), subject_id: e.subject_id.clone(), outcome: e.outcome, detail: e.detail.clone() };
+                seqs.push(append(&mut tx, &e.ctx, event).await?);
+            }
+            tx.commit().await?;
+            Ok::<_, StoreError>(seqs)
+        }
+        .await;
+        match written {
+            Ok(seqs) => {
+                for (e, seq) in batch.into_iter().zip(seqs) {
+                    let _ = e.reply.send(Ok(seq));
+                }
+            }
+            Err(err) => {
+                let message = err.to_string();
+                for e in batch {
+                    let _ = e.reply.send(Err(StoreError::Files(format!("audit: {message}"))));
+                }
+            }
+        }
+    }
 }
 
 /// Checks the whole chain in order, a batch at a time. Returns how many events were checked.

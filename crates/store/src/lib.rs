@@ -70,6 +70,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// Standalone audit events go to one writer task, which commits them in groups.
+    audit_queue: tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent>,
 }
 
 impl Store {
@@ -112,7 +114,16 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Self { pool, engine })
+        let (audit_queue, queued) = tokio::sync::mpsc::unbounded_channel();
+        let store = Self { pool, engine, audit_queue };
+        // The writer holds the pool, not the queue's sender: when every handle is dropped the queue
+        // closes and the writer ends.
+        tokio::spawn(audit::writer(Self { audit_queue: closed_queue(), ..store.clone() }, queued));
+        Ok(store)
+    }
+
+    pub(crate) fn audit_queue(&self) -> &tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent> {
+        &self.audit_queue
     }
 
     /// The SQLite URL for a data directory: `<data-dir>/hearth.db`.
@@ -170,6 +181,11 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A sender whose receiver is already gone: the writer's own handle never feeds its own queue.
+fn closed_queue() -> tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent> {
+    tokio::sync::mpsc::unbounded_channel().0
 }
 
 /// The stored form of a time: fixed-width RFC 3339 in UTC, microsecond precision.

@@ -123,3 +123,23 @@ async fn the_trail_answers_who_viewed_a_record_and_what_someone_did() {
         assert_eq!(audit::verify(&store).await.unwrap().map(|n| n > 0), Ok(true));
     }
 }
+
+#[tokio::test]
+async fn events_recorded_at_once_are_each_durable_in_order_and_the_chain_holds() {
+    for store in testing::stores().await {
+        let tasks: Vec<_> = (0..200)
+            .map(|i| {
+                let store = store.store.clone();
+                tokio::spawn(async move { audit::record(&store, &AuditContext::system(), audit::Event::success("case.viewed").about("case", i)).await.unwrap() })
+            })
+            .collect();
+        let mut seqs = Vec::new();
+        for t in tasks {
+            seqs.push(t.await.unwrap());
+        }
+        seqs.sort();
+        seqs.dedup();
+        assert_eq!(seqs.len(), 200, "every event has its own place in the chain");
+        assert!(audit::verify(&store).await.unwrap().is_ok());
+    }
+}
