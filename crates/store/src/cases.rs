@@ -451,9 +451,8 @@ pub async fn participants(store: &Store, case_id: Uuid) -> Result<Vec<Participan
     .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let person_id = parse_id(&r.get::<String, _>(0))?;
         out.push(Participant {
-            person_id,
+            person_id: parse_id(&r.get::<String, _>(0))?,
             full_name: r.get(1),
             date_of_birth: opt_date(r.get(2))?,
             kind: code(r.get(3), PersonKind::from_code)?,
@@ -463,40 +462,47 @@ pub async fn participants(store: &Store, case_id: Uuid) -> Result<Vec<Participan
             no_texts: r.get::<i64, _>(7) != 0,
             address_withheld: r.get::<i64, _>(8) != 0,
             interpreter_language: r.get(9),
-            addresses: addresses(store, person_id).await?,
-            other_cases: sqlx::query("SELECT c.reference FROM case_participants cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = $1 AND cp.case_id <> $2 ORDER BY c.reference")
-                .bind(person_id.to_string())
-                .bind(case_id.to_string())
-                .fetch_all(store.pool())
-                .await?
-                .into_iter()
-                .map(|r| r.get(0))
-                .collect(),
+            addresses: vec![],
+            other_cases: vec![],
         });
     }
-    Ok(out)
-}
-
-async fn addresses(store: &Store, person_id: Uuid) -> Result<Vec<Address>> {
-    let rows = sqlx::query(
-        "SELECT a.line, a.postcode, la.id, la.name, a.lived_from, a.lived_to
-         FROM addresses a LEFT JOIN local_authorities la ON la.id = a.local_authority_id
-         WHERE a.person_id = $1 ORDER BY a.lived_from DESC",
+    // Everyone's addresses and other cases in one query each, not one per person.
+    let addresses = sqlx::query(
+        "SELECT a.person_id, a.line, a.postcode, la.id, la.name, a.lived_from, a.lived_to
+         FROM case_participants cp JOIN addresses a ON a.person_id = cp.person_id LEFT JOIN local_authorities la ON la.id = a.local_authority_id
+         WHERE cp.case_id = $1 ORDER BY a.lived_from DESC",
     )
-    .bind(person_id.to_string())
+    .bind(case_id.to_string())
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Address {
-                line: r.get(0),
-                postcode: r.get(1),
-                local_authority: named(r.get(2), r.get(3))?,
-                lived_from: parse_date(&r.get::<String, _>(4))?,
-                lived_to: opt_date(r.get(5))?,
-            })
-        })
-        .collect()
+    for r in &addresses {
+        let person = parse_id(&r.get::<String, _>(0))?;
+        if let Some(p) = out.iter_mut().find(|p| p.person_id == person) {
+            p.addresses.push(Address {
+                line: r.get(1),
+                postcode: r.get(2),
+                local_authority: named(r.get(3), r.get(4))?,
+                lived_from: parse_date(&r.get::<String, _>(5))?,
+                lived_to: opt_date(r.get(6))?,
+            });
+        }
+    }
+    let others = sqlx::query(
+        "SELECT mine.person_id, c.reference FROM case_participants mine
+         JOIN case_participants other ON other.person_id = mine.person_id AND other.case_id <> mine.case_id
+         JOIN cases c ON c.id = other.case_id
+         WHERE mine.case_id = $1 ORDER BY c.reference",
+    )
+    .bind(case_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    for r in &others {
+        let person = parse_id(&r.get::<String, _>(0))?;
+        if let Some(p) = out.iter_mut().find(|p| p.person_id == person) {
+            p.other_cases.push(r.get(1));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Serialize)]
