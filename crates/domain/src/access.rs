@@ -36,6 +36,9 @@ pub enum Permission {
     AllocateCase,
     /// See likely duplicate person records in cases one can see, and merge them.
     MergePeople,
+    /// Put a member of staff on their team's duty desk, or take them off it. Duty workers see the
+    /// team's cases, to answer for colleagues who are away.
+    ManageDuty,
 }
 
 impl Permission {
@@ -52,6 +55,7 @@ impl Permission {
         Permission::CreateCase,
         Permission::AllocateCase,
         Permission::MergePeople,
+        Permission::ManageDuty,
     ];
 }
 
@@ -63,6 +67,8 @@ pub enum Scope {
     Own,
     /// The actor is somewhere above the record's person in the line-management chain.
     LineChain,
+    /// On duty for the record's team (case records only: duty never reaches a staff record).
+    Duty,
     /// Same team.
     Team,
     /// Same service area.
@@ -72,7 +78,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: &'static [Scope] = &[Scope::Own, Scope::LineChain, Scope::Team, Scope::Area, Scope::National];
+    pub const ALL: &'static [Scope] = &[Scope::Own, Scope::LineChain, Scope::Duty, Scope::Team, Scope::Area, Scope::National];
 }
 
 use Permission as P;
@@ -111,22 +117,24 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::ResetMfa, &[(R::SystemAdmin, &[S::National])]),
     (P::ManageOrg, &[(R::SystemAdmin, &[S::National])]),
     (P::ViewAudit, &[(R::SystemAdmin, &[S::National])]),
-    // Case records. "Own" is the allocated worker; "line chain" the managers above them; "team"
-    // and "area" the case's team and its service area. HR, national leadership and system
+    // Case records. "Own" is the allocated worker (and, on a restricted case, its named staff);
+    // "line chain" the managers above them; "duty" the team's duty workers; "team" and "area" the
+    // case's team and its service area. National leaders read any case; HR and system
     // administrators see figures, never case records.
     (
         P::ViewCase,
         &[
-            (R::Practitioner, &[S::Own, S::Team]),
+            (R::Practitioner, &[S::Own, S::Duty]),
             (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Area]),
+            (R::NationalLeadership, &[S::National]),
         ],
     ),
     (
         P::EditCase,
         &[
-            (R::Practitioner, &[S::Own]),
+            (R::Practitioner, &[S::Own, S::Duty]),
             (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Area]),
@@ -138,6 +146,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     ),
     (P::AllocateCase, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
     (P::MergePeople, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
+    (P::ManageDuty, &[(R::TeamManager, &[S::LineChain, S::Team]), (R::ServiceManager, &[S::Area])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.
@@ -145,15 +154,20 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
 pub struct Relationships {
     pub own: bool,
     pub line_chain: bool,
+    pub duty: bool,
     pub team: bool,
     pub area: bool,
+    /// A restricted case the actor is not named on: no scope holds, not even a national one.
+    pub shut_out: bool,
 }
 
 impl Relationships {
     pub fn holds(&self, scope: Scope) -> bool {
         match scope {
+            _ if self.shut_out => false,
             Scope::Own => self.own,
             Scope::LineChain => self.line_chain,
+            Scope::Duty => self.duty,
             Scope::Team => self.team,
             Scope::Area => self.area,
             Scope::National => true,
@@ -166,8 +180,10 @@ impl Relationships {
         Self {
             own: actor.id == subject.id,
             line_chain: subject.managers.contains(&actor.id),
+            duty: false,
             team: same(actor.team_id, subject.team_id),
             area: same(actor.service_area_id, subject.service_area_id),
+            shut_out: false,
         }
     }
 }
@@ -180,19 +196,25 @@ pub struct CasePlacement {
     pub allocated_managers: Vec<uuid::Uuid>,
     pub team_id: uuid::Uuid,
     pub service_area_id: uuid::Uuid,
-    /// A restricted case (a colleague's family, a public figure) is closed to the wider team:
-    /// only the allocated worker, their managers and the service area's managers see it.
+    /// A restricted case (a colleague's family, a public figure) is seen only by its allocated
+    /// worker and the staff named on it.
     pub restricted: bool,
+    /// The staff named on a restricted case.
+    pub named_staff: Vec<uuid::Uuid>,
 }
 
 impl Relationships {
     /// The relationships between a member of staff and a case.
     pub fn to_case(actor: &StaffPlacement, case: &CasePlacement) -> Self {
+        let named = case.allocated_to == Some(actor.id) || (case.restricted && case.named_staff.contains(&actor.id));
+        let team = actor.team_id == Some(case.team_id);
         Self {
-            own: case.allocated_to == Some(actor.id),
+            own: named,
             line_chain: case.allocated_managers.contains(&actor.id),
-            team: !case.restricted && actor.team_id == Some(case.team_id),
+            duty: team && actor.on_duty,
+            team,
             area: actor.service_area_id == Some(case.service_area_id),
+            shut_out: case.restricted && !named,
         }
     }
 
@@ -201,8 +223,10 @@ impl Relationships {
         Self {
             own: false,
             line_chain: false,
+            duty: false,
             team: actor.team_id == Some(team_id),
             area: actor.service_area_id == Some(service_area_id),
+            shut_out: false,
         }
     }
 }
@@ -253,6 +277,7 @@ mod tests {
         match scope {
             Scope::Own => r.own = true,
             Scope::LineChain => r.line_chain = true,
+            Scope::Duty => r.duty = true,
             Scope::Team => r.team = true,
             Scope::Area => r.area = true,
             Scope::National => {}
@@ -285,18 +310,30 @@ mod tests {
     }
 
     #[test]
-    fn a_restricted_case_is_closed_to_the_team_but_not_the_allocated_worker() {
-        let worker = uuid::Uuid::from_u128(1);
-        let colleague = uuid::Uuid::from_u128(3);
+    fn team_cases_are_seen_by_duty_workers_and_restricted_ones_only_by_named_staff() {
+        let (worker, manager, colleague, named) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2), uuid::Uuid::from_u128(3), uuid::Uuid::from_u128(4));
         let (team, area) = (uuid::Uuid::from_u128(10), uuid::Uuid::from_u128(20));
-        let mut case = CasePlacement { allocated_to: Some(worker), allocated_managers: vec![], team_id: team, service_area_id: area, restricted: false };
-        let at = |id| StaffPlacement { id, team_id: Some(team), service_area_id: Some(area), managers: vec![] };
-        let p = [Role::Practitioner];
-        assert!(permits(&p, Permission::ViewCase, &Relationships::to_case(&at(colleague), &case)));
-        assert!(!permits(&p, Permission::EditCase, &Relationships::to_case(&at(colleague), &case)));
+        let mut case = CasePlacement {
+            allocated_to: Some(worker),
+            allocated_managers: vec![manager],
+            team_id: team,
+            service_area_id: area,
+            restricted: false,
+            named_staff: vec![named],
+        };
+        let at = |id, on_duty| StaffPlacement { id, team_id: Some(team), service_area_id: Some(area), managers: vec![], on_duty };
+        let (p, tm, leader) = ([Role::Practitioner], [Role::TeamManager], [Role::NationalLeadership]);
+        let sees = |roles: &[Role], who: &StaffPlacement, case: &CasePlacement| permits(roles, Permission::ViewCase, &Relationships::to_case(who, case));
+        assert!(!sees(&p, &at(colleague, false), &case), "a colleague off duty does not see the team's cases");
+        assert!(sees(&p, &at(colleague, true), &case), "the duty worker does");
+        assert!(!sees(&p, &at(named, false), &case), "naming matters only on a restricted case");
+        assert!(sees(&tm, &at(manager, false), &case) && sees(&leader, &at(colleague, false), &case));
         case.restricted = true;
-        assert!(!permits(&p, Permission::ViewCase, &Relationships::to_case(&at(colleague), &case)));
-        assert!(permits(&p, Permission::EditCase, &Relationships::to_case(&at(worker), &case)));
+        assert!(!sees(&p, &at(colleague, true), &case));
+        assert!(!sees(&tm, &at(manager, false), &case), "not even the worker's manager, unless named");
+        assert!(!sees(&leader, &at(colleague, false), &case), "nor a national role");
+        assert!(sees(&p, &at(named, false), &case));
+        assert!(permits(&p, Permission::EditCase, &Relationships::to_case(&at(worker, false), &case)));
     }
 
     #[test]
@@ -321,12 +358,12 @@ mod tests {
         let m = uuid::Uuid::from_u128(2);
         let t = Some(uuid::Uuid::from_u128(10));
         let area = Some(uuid::Uuid::from_u128(20));
-        let actor = StaffPlacement { id: m, team_id: t, service_area_id: area, managers: vec![] };
-        let subject = StaffPlacement { id: a, team_id: t, service_area_id: area, managers: vec![m] };
+        let actor = StaffPlacement { id: m, team_id: t, service_area_id: area, managers: vec![], on_duty: true };
+        let subject = StaffPlacement { id: a, team_id: t, service_area_id: area, managers: vec![m], on_duty: false };
         let r = Relationships::between(&actor, &subject);
-        assert!(!r.own && r.line_chain && r.team && r.area);
-        let unplaced = StaffPlacement { id: a, team_id: None, service_area_id: None, managers: vec![] };
-        let none = StaffPlacement { id: m, team_id: None, service_area_id: None, managers: vec![] };
+        assert!(!r.own && r.line_chain && r.team && r.area && !r.duty, "duty never reaches a staff record");
+        let unplaced = StaffPlacement { id: a, team_id: None, service_area_id: None, managers: vec![], on_duty: false };
+        let none = StaffPlacement { id: m, team_id: None, service_area_id: None, managers: vec![], on_duty: false };
         assert_eq!(Relationships::between(&none, &unplaced), Relationships::default(), "no team is not the same team");
     }
 }

@@ -234,6 +234,8 @@ pub struct StaffPlacement {
     pub service_area_id: Option<uuid::Uuid>,
     /// The line managers above this person, nearest first.
     pub managers: Vec<uuid::Uuid>,
+    /// On their team's duty desk: answering for the team's cases while colleagues are away.
+    pub on_duty: bool,
 }
 
 #[cfg(test)]

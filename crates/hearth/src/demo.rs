@@ -257,6 +257,7 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
 
     let mut associates = 0;
     let mut workers: std::collections::HashMap<Uuid, Vec<Uuid>> = Default::default();
+    let mut first_managers: std::collections::HashMap<Uuid, Uuid> = Default::default();
     for (ai, area) in areas.iter().enumerate() {
         let area_teams: Vec<Uuid> = teams.iter().filter(|(_, a)| *a == area.id).map(|(t, _)| *t).collect();
         let sm = if ai == 0 {
@@ -281,6 +282,7 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
                 };
                 managers.push(id);
             }
+            first_managers.insert(*team, managers[0]);
             if ti % 2 == 0 || matches!(scale, Scale::Team) {
                 if *team == first_team {
                     demo_ids.insert(ACCOUNTS[4].email, insert(&mut tx, &mut g, demo_person(&ACCOUNTS[4], Some(*team), Some(managers[0]))).await?);
@@ -331,7 +333,14 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     .await?;
     tx.commit().await?;
 
-    let cases = demo_cases::generate(store, files, &mut g.rng, &teams, &workers, &bar, cases_per_team(scale)).await?;
+    // The second practitioner of each team is on its duty desk (the demo practitioner is not, so
+    // they see only their own cases).
+    for (team, manager) in &first_managers {
+        if let Some(duty) = workers.get(team).and_then(|w| w.get(1)) {
+            org::set_duty(store, &AuditContext::actor(*manager, None), *duty, true).await?;
+        }
+    }
+    let cases = demo_cases::generate(store, files, &mut g.rng, &teams, &workers, &first_managers, &bar, cases_per_team(scale)).await?;
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(

@@ -45,12 +45,14 @@ const NOTES: &[(EntryKind, &str, &str)] = &[
 ];
 
 /// Makes about `per_team` cases in each team, allocated among its practitioners. Returns how many.
+#[allow(clippy::too_many_arguments)]
 pub async fn generate(
     store: &Store,
     files: &Files,
     rng: &mut StdRng,
     teams: &[(Uuid, Uuid)],
     workers: &HashMap<Uuid, Vec<Uuid>>,
+    managers: &HashMap<Uuid, Uuid>,
     bar: &ProgressBar,
     per_team: usize,
 ) -> Result<usize> {
@@ -110,6 +112,10 @@ pub async fn generate(
             };
             let id = demo_id(rng);
             cases::insert_case(&mut tx, id, &case, at).await?;
+            if let (true, Some(m)) = (case.flags.contains(&CaseFlag::Restricted), managers.get(team)) {
+                // A restricted case is named to its team manager, who names anyone else it needs.
+                cases::named::insert_named(&mut tx, id, *m, Some(*m)).await?;
+            }
 
             // Where the case is now: older cases are further along; one in ten has closed.
             let age = (today - received_on).whole_days();

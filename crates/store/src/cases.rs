@@ -18,6 +18,11 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
 use crate::org::{NamedRef, named};
+
+pub mod named;
+pub mod transfers;
+
+pub use named::{name_staff, named_staff, unname_staff};
 use crate::{Engine, Page, PageRequest, Result, Store, StoreError, claim_version, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
 
 // ---- Reading ----
@@ -56,12 +61,27 @@ pub struct CaseQuery {
     pub visible: Option<Visibility>,
 }
 
-/// The cases a member of staff may see, worked out from the permission table by the caller.
-#[derive(Debug, Clone, Default)]
+/// The cases a member of staff may see, worked out from the permission table by the caller. It
+/// mirrors `Relationships::to_case`: a restricted case shows only to its allocated worker and the
+/// staff named on it, whatever else they hold.
+#[derive(Debug, Clone)]
 pub struct Visibility {
+    /// The person asking.
+    pub staff_id: Uuid,
+    /// Their own cases: allocated to them, or restricted and naming them.
+    pub own: bool,
+    /// Every case not closed to them (a national grant).
+    pub everywhere: bool,
     pub allocated_to_any_of: Vec<Uuid>,
     pub team_ids: Vec<Uuid>,
     pub service_area_ids: Vec<Uuid>,
+}
+
+impl Visibility {
+    /// Sees nothing until a scope is added.
+    pub fn none(staff_id: Uuid) -> Self {
+        Self { staff_id, own: false, everywhere: false, allocated_to_any_of: vec![], team_ids: vec![], service_area_ids: vec![] }
+    }
 }
 
 /// A case summary with, last, the number of cases the whole filter matches.
@@ -190,15 +210,28 @@ async fn attach_children(store: &Store, items: &mut [CaseSummary]) -> Result<()>
 
 /// The SQL condition, on `c` (cases) and `t` (its team), that a case is within `v`.
 fn visible_clause(v: &Visibility, bind: &mut impl FnMut(String) -> String) -> String {
-    let mut any: Vec<String> = Vec::new();
+    let me = bind(v.staff_id.to_string());
+    let restricted = "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')";
+    let named = format!("EXISTS (SELECT 1 FROM case_named_staff n WHERE n.case_id = c.id AND n.staff_id = {me})");
+    let mut wide: Vec<String> = Vec::new();
+    if v.everywhere {
+        wide.push("1 = 1".into());
+    }
     for id in &v.allocated_to_any_of {
-        any.push(format!("c.allocated_to = {}", bind(id.to_string())));
+        wide.push(format!("c.allocated_to = {}", bind(id.to_string())));
     }
     for id in &v.team_ids {
-        any.push(format!("(c.team_id = {} AND NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted'))", bind(id.to_string())));
+        wide.push(format!("c.team_id = {}", bind(id.to_string())));
     }
     for id in &v.service_area_ids {
-        any.push(format!("t.service_area_id = {}", bind(id.to_string())));
+        wide.push(format!("t.service_area_id = {}", bind(id.to_string())));
+    }
+    let mut any: Vec<String> = Vec::new();
+    if v.own {
+        any.push(format!("c.allocated_to = {me} OR ({restricted} AND {named})"));
+    }
+    if !wide.is_empty() {
+        any.push(format!("((NOT {restricted} OR {named} OR c.allocated_to = {me}) AND ({}))", wide.join(" OR ")));
     }
     if any.is_empty() { "1 = 0".into() } else { format!("({})", any.join(" OR ")) }
 }
@@ -398,6 +431,7 @@ pub async fn placement(store: &Store, id: Uuid) -> Result<CasePlacement> {
     .await?
     .ok_or(StoreError::NotFound)?;
     let allocated_to = opt_id(r.get(0))?;
+    let restricted = crate::bool_col(&r, 3);
     let allocated_managers = match allocated_to {
         Some(worker) => crate::org::placement(store, worker).await?.managers,
         None => vec![],
@@ -407,7 +441,8 @@ pub async fn placement(store: &Store, id: Uuid) -> Result<CasePlacement> {
         allocated_managers,
         team_id: parse_id(&r.get::<String, _>(1))?,
         service_area_id: parse_id(&r.get::<String, _>(2))?,
-        restricted: crate::bool_col(&r, 3),
+        restricted,
+        named_staff: if restricted { named_staff(store, id).await?.into_iter().map(|n| n.id).collect() } else { vec![] },
     })
 }
 
@@ -748,6 +783,10 @@ pub async fn create(store: &Store, ctx: &AuditContext, case: &NewCase, deadlines
     let mut tx = store.begin().await?;
     let id = new_id();
     let reference = insert_case(&mut tx, id, case, now()).await?;
+    if let (true, Some(actor)) = (case.flags.contains(&CaseFlag::Restricted), ctx.actor_id) {
+        // Whoever restricts a case is named on it, so they do not lock themselves out.
+        named::insert_named(&mut tx, id, actor, Some(actor)).await?;
+    }
     entry_row(&mut tx, id, EntryKind::CaseOpened, case.received_on, &format!("Case opened: {}", case.law.label().to_lowercase()), None, ctx.actor_id).await?;
     for d in deadlines {
         insert_task(&mut tx, id, &d.label, None, Some(d.due), Some(&d.key)).await?;
@@ -1141,6 +1180,9 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
         for f in flags {
             sqlx::query("INSERT INTO case_flags (case_id, flag) VALUES ($1, $2)").bind(case_id.to_string()).bind(f.code()).execute(&mut *tx).await?;
         }
+        if let (true, Some(actor)) = (flags.contains(&CaseFlag::Restricted), ctx.actor_id) {
+            named::insert_named(&mut tx, case_id, actor, Some(actor)).await?;
+        }
         changed.push("flags");
     }
     entry_row(&mut tx, case_id, EntryKind::StageChange, now().date(), &format!("Case details changed: {}", changed.join(", ")), None, ctx.actor_id).await?;
@@ -1415,6 +1457,30 @@ pub async fn open_count(store: &Store) -> Result<i64> {
 
 // ---- Break-glass access and alerts ----
 
+/// The active team managers of a team: whom a case's alerts go to when it has no worker.
+pub(crate) async fn team_managers(conn: &mut AnyConnection, team_id: &str) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'team_manager' WHERE s.team_id = $1 AND s.status = 'active'")
+        .bind(team_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Alerts each recipient about a case, on their home page until they dismiss it.
+pub(crate) async fn insert_alerts(conn: &mut AnyConnection, recipients: &[String], case_id: Uuid, message: &str, at: OffsetDateTime) -> Result<()> {
+    for r in recipients {
+        sqlx::query("INSERT INTO alerts (id, recipient_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(new_id().to_string())
+            .bind(r)
+            .bind(case_id.to_string())
+            .bind(message)
+            .bind(ts(at))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Opens a case to someone with no standing grant, for `hours`, with their reason. The grant, an
 /// alert to whoever manages the case (the allocated worker's line manager, or the team's managers
 /// when nobody is allocated) and the audit event commit together.
@@ -1442,25 +1508,10 @@ pub async fn break_glass(store: &Store, ctx: &AuditContext, case_id: Uuid, staff
         .await?;
     let recipients: Vec<String> = match manager {
         Some(m) => vec![m],
-        None => sqlx::query("SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'team_manager' WHERE s.team_id = $1 AND s.status = 'active'")
-            .bind(&team_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.get(0))
-            .collect(),
+        None => team_managers(&mut tx, &team_id).await?,
     };
     let message = format!("{who} used break-glass to open {reference}. Their reason: {reason}");
-    for r in &recipients {
-        sqlx::query("INSERT INTO alerts (id, recipient_id, case_id, message, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(new_id().to_string())
-            .bind(r)
-            .bind(case_id.to_string())
-            .bind(&message)
-            .bind(ts(at))
-            .execute(&mut *tx)
-            .await?;
-    }
+    insert_alerts(&mut tx, &recipients, case_id, &message, at).await?;
     audit::append(
         &mut tx,
         ctx,

@@ -480,7 +480,10 @@ pub async fn view_staff_record(store: &Store, ctx: &AuditContext, id: Uuid) -> R
 
 /// Where a person sits: team, service area and line-management chain, for access decisions.
 pub async fn placement(store: &Store, id: Uuid) -> Result<StaffPlacement> {
-    let r = sqlx::query("SELECT s.team_id, t.service_area_id FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = $1")
+    let r = sqlx::query(
+        "SELECT s.team_id, t.service_area_id, EXISTS (SELECT 1 FROM duty_desk d WHERE d.staff_id = s.id AND d.team_id = s.team_id)
+         FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = $1",
+    )
         .bind(id.to_string())
         .fetch_optional(store.pool())
         .await?
@@ -490,7 +493,50 @@ pub async fn placement(store: &Store, id: Uuid) -> Result<StaffPlacement> {
         team_id: r.get::<Option<String>, _>(0).map(|t| parse_id(&t)).transpose()?,
         service_area_id: r.get::<Option<String>, _>(1).map(|a| parse_id(&a)).transpose()?,
         managers: managers_of(store.pool(), id).await?,
+        on_duty: crate::bool_col(&r, 2),
     })
+}
+
+// ---- The duty desk ----
+
+/// A team's members and whether each is on its duty desk, by name.
+pub async fn duty_rota(store: &Store, team_id: Uuid) -> Result<Vec<(NamedRef, bool)>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.name, EXISTS (SELECT 1 FROM duty_desk d WHERE d.staff_id = s.id AND d.team_id = s.team_id)
+         FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'practitioner'
+         WHERE s.team_id = $1 AND s.status = 'active' ORDER BY s.name",
+    )
+    .bind(team_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) }, crate::bool_col(r, 2)))).collect()
+}
+
+/// Puts a member of staff on their team's duty desk, or takes them off. They see the team's cases
+/// from their next request, and stop seeing them the same way.
+pub async fn set_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, on_duty: bool) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let team: Option<String> = sqlx::query("SELECT team_id FROM staff WHERE id = $1 AND status = 'active'")
+        .bind(staff_id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .get(0);
+    let team = team.ok_or(StoreError::NotEditable("Only someone in a team can be on its duty desk."))?;
+    sqlx::query("DELETE FROM duty_desk WHERE staff_id = $1").bind(staff_id.to_string()).execute(&mut *tx).await?;
+    if on_duty {
+        sqlx::query("INSERT INTO duty_desk (staff_id, team_id, since, put_on_by) VALUES ($1, $2, $3, $4)")
+            .bind(staff_id.to_string())
+            .bind(&team)
+            .bind(ts(now()))
+            .bind(ctx.actor_id.unwrap_or(staff_id).to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let action = if on_duty { "staff.duty_started" } else { "staff.duty_ended" };
+    audit::append(&mut tx, ctx, Event::success(action).about("staff", staff_id).detail(serde_json::json!({ "team_id": team }))).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Everyone a manager manages, directly or through others. Bounded like [`managers_of`].

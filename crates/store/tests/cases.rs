@@ -182,29 +182,43 @@ async fn a_closed_case_makes_goodbye_letters_and_takes_no_more_notes() {
 }
 
 #[tokio::test]
-async fn lists_show_only_what_visibility_allows_and_restricted_cases_leave_the_team_view() {
+async fn lists_show_only_what_visibility_allows_and_restricted_cases_only_their_named_staff() {
     for store in testing::stores().await {
         let o = common::small_org(&store).await;
         let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let colleague = common::add(&store, "Oak Worker", &[Role::Practitioner], Some(o.team), None).await;
         let mine = open(&store, o.team, None).await;
         cases::allocate(&store, &AuditContext::system(), mine, Some((worker, "Elm Worker")), "Has capacity and knows the family", 1).await.unwrap();
         let court = org::courts(&store).await.unwrap()[0].id;
         let mut restricted = private_case(o.team, court);
         restricted.flags.push(CaseFlag::Restricted);
-        cases::create(&store, &AuditContext::system(), &restricted, &[]).await.unwrap();
+        let (restricted, _) = cases::create(&store, &AuditContext::system(), &restricted, &[]).await.unwrap();
         open(&store, o.other_team, None).await;
 
-        let team_view = Visibility { team_ids: vec![o.team], ..Default::default() };
-        let page = cases::list(&store, &CaseQuery { visible: Some(team_view), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
-        assert_eq!(page.total, 1, "the team sees its unrestricted case only");
-        let own = Visibility { allocated_to_any_of: vec![worker], ..Default::default() };
-        let page = cases::list(&store, &CaseQuery { visible: Some(own), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
-        assert_eq!(page.items.iter().map(|c| c.id).collect::<Vec<_>>(), [mine]);
-        let area = Visibility { service_area_ids: vec![o.area], ..Default::default() };
-        let page = cases::list(&store, &CaseQuery { visible: Some(area), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
-        assert_eq!(page.total, 2, "the area sees restricted cases in it");
-        let none = cases::list(&store, &CaseQuery { visible: Some(Visibility::default()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
-        assert_eq!(none.total, 0, "no grant, no cases");
+        let list = |v: Visibility| {
+            let store = store.store.clone();
+            async move {
+                let mut ids: Vec<Uuid> = cases::list(&store, &CaseQuery { visible: Some(v), ..Default::default() }, PageRequest::new(None, None)).await.unwrap().items.into_iter().map(|c| c.id).collect();
+                ids.sort();
+                ids
+            }
+        };
+        let stranger = Uuid::from_u128(7);
+        assert_eq!(list(Visibility { team_ids: vec![o.team], ..Visibility::none(stranger) }).await, [mine], "the team sees its unrestricted case only");
+        assert_eq!(list(Visibility { own: true, ..Visibility::none(worker) }).await, [mine]);
+        assert_eq!(list(Visibility { allocated_to_any_of: vec![worker], ..Visibility::none(stranger) }).await, [mine], "the worker's managers");
+        assert_eq!(list(Visibility { service_area_ids: vec![o.area], ..Visibility::none(stranger) }).await.len(), 1, "the area does not see the restricted case");
+        assert_eq!(list(Visibility { everywhere: true, ..Visibility::none(stranger) }).await.len(), 2, "nor does a national role");
+        assert!(list(Visibility::none(worker)).await.is_empty(), "no grant, no cases");
+
+        cases::name_staff(&store, &AuditContext::system(), restricted, colleague).await.unwrap();
+        let mut expected = vec![restricted];
+        assert_eq!(list(Visibility { own: true, ..Visibility::none(colleague) }).await, expected, "named staff see it");
+        expected.push(mine);
+        expected.sort();
+        assert_eq!(list(Visibility { own: true, team_ids: vec![o.team], ..Visibility::none(colleague) }).await, expected);
+        cases::unname_staff(&store, &AuditContext::system(), restricted, colleague).await.unwrap();
+        assert!(list(Visibility { own: true, ..Visibility::none(colleague) }).await.is_empty(), "and lose it when the name is taken off");
         let found = cases::list(&store, &CaseQuery { text: Some("hrt-2026-000001".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         assert_eq!(found.total, 1, "a reference finds its case whatever its case");
     }
@@ -254,7 +268,7 @@ async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_with
         assert_eq!(find("half term", None).await, [a]);
         assert_eq!(find("\"half\" OR NEAR(", None).await, Vec::<Uuid>::new(), "search syntax typed in is taken as words, never an error");
         assert_eq!(find("LV26P01234", None).await.len(), 2, "by court case number");
-        let team_only = Some(Visibility { team_ids: vec![o.other_team], ..Default::default() });
+        let team_only = Some(Visibility { team_ids: vec![o.other_team], ..Visibility::none(Uuid::from_u128(7)) });
         assert_eq!(find("Isabella", team_only).await, Vec::<Uuid>::new(), "the permission filter is inside the search");
     }
 }
@@ -269,11 +283,11 @@ async fn likely_duplicates_merge_into_one_record_and_only_like_with_like() {
         let second = cases::add_participant(&store, &ctx, b, &person("Jo Parent", PartyRole::Respondent, None, date!(2018 - 01 - 01))).await.unwrap();
         let other = cases::add_participant(&store, &ctx, b, &person("Sam Other", PartyRole::Applicant, None, date!(2018 - 01 - 01))).await.unwrap();
 
-        let team = Some(Visibility { team_ids: vec![o.team], ..Default::default() });
+        let team = Some(Visibility { team_ids: vec![o.team], ..Visibility::none(Uuid::from_u128(7)) });
         let found = cases::likely_duplicates(&store, &team, 10).await.unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].first.cases.len(), found[0].second.cases.len()), (1, 1));
-        let elsewhere = Some(Visibility { team_ids: vec![o.other_team], ..Default::default() });
+        let elsewhere = Some(Visibility { team_ids: vec![o.other_team], ..Visibility::none(Uuid::from_u128(7)) });
         assert!(cases::likely_duplicates(&store, &elsewhere, 10).await.unwrap().is_empty(), "only within the manager's grant");
 
         assert!(matches!(cases::merge_people(&store, &ctx, first, other).await, Err(StoreError::NotEditable(_))), "different people do not merge");
@@ -286,5 +300,70 @@ async fn likely_duplicates_merge_into_one_record_and_only_like_with_like() {
         assert!(matches!(cases::merge_people(&store, &ctx, first, second).await, Err(StoreError::NotEditable(_))), "a merged record does not merge again");
         let found = cases::list(&store, &CaseQuery { text: Some("Jo Parent".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         assert_eq!(found.total, 2, "search still finds both cases by the name");
+    }
+}
+
+#[tokio::test]
+async fn a_transfer_moves_the_case_only_when_the_receiving_team_accepts() {
+    use hearth_store::cases::transfers::{self, Decision};
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let receiver = common::add(&store, "Ash Manager", &[Role::TeamManager], Some(o.other_team), None).await;
+        let sender = AuditContext::actor(common::add(&store, "Fir Manager", &[Role::TeamManager], Some(o.team), None).await, None);
+        let id = open(&store, o.team, None).await;
+        cases::allocate(&store, &AuditContext::system(), id, Some((worker, "Elm Worker")), "Has capacity", 1).await.unwrap();
+        let version = cases::case_record(&store, id).await.unwrap().version;
+
+        let same = transfers::offer(&store, &sender, id, o.team, "Moving", version).await.unwrap_err();
+        assert!(matches!(same, StoreError::NotEditable(_)), "{same:?}");
+        let stale = transfers::offer(&store, &sender, id, o.other_team, "Moving", version - 1).await.unwrap_err();
+        assert!(matches!(stale, StoreError::Conflict { .. }), "{stale:?}");
+        let first = transfers::offer(&store, &sender, id, o.other_team, "The family moved to Beta's area", version).await.unwrap();
+        let again = transfers::offer(&store, &sender, id, o.other_team, "Again", version + 1).await.unwrap_err();
+        assert!(matches!(again, StoreError::Duplicate { field: "to_team_id" }), "one open offer per case: {again:?}");
+        assert_eq!(transfers::incoming(&store, &[o.other_team]).await.unwrap().len(), 1);
+        assert_eq!(cases::alerts_for(&store, receiver).await.unwrap().len(), 1, "the receiving manager is told");
+
+        let by_receiver = AuditContext::actor(receiver, None);
+        transfers::decide(&store, &by_receiver, first, Decision::Rejected, Some("Not our area yet")).await.unwrap();
+        let case = cases::case_record(&store, id).await.unwrap();
+        assert_eq!((case.team.id, case.allocated_to.map(|w| w.id)), (o.team, Some(worker)), "a rejected case stays as it was");
+        let twice = transfers::decide(&store, &by_receiver, first, Decision::Accepted, None).await.unwrap_err();
+        assert!(matches!(twice, StoreError::NotFound), "an offer is decided once: {twice:?}");
+
+        let second = transfers::offer(&store, &sender, id, o.other_team, "The family has now moved", case.version).await.unwrap();
+        transfers::decide(&store, &by_receiver, second, Decision::Accepted, None).await.unwrap();
+        let case = cases::case_record(&store, id).await.unwrap();
+        assert_eq!((case.team.id, case.allocated_to), (o.other_team, None), "accepted: in the new team's hub");
+        assert!(cases::case_tasks(&store, id).await.unwrap().iter().filter(|t| t.done_at.is_none()).all(|t| t.assigned_to.is_none()), "open tasks wait for the new worker");
+        let story: Vec<String> = cases::chronology(&store, id, &ChronologyFilter::default()).await.unwrap().into_iter().map(|e| e.summary).collect();
+        assert!(story.iter().any(|s| s == "Transferred to Beta team, awaiting allocation"), "{story:?}");
+        assert!(story.iter().any(|s| s == "Beta team did not accept the transfer"), "{story:?}");
+        assert!(transfers::incoming(&store, &[o.other_team]).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn the_duty_desk_counts_only_while_its_worker_stays_in_the_team() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
+        assert!(!org::placement(&store, worker).await.unwrap().on_duty);
+        org::set_duty(&store, &AuditContext::system(), worker, true).await.unwrap();
+        assert!(org::placement(&store, worker).await.unwrap().on_duty);
+        assert_eq!(org::duty_rota(&store, o.team).await.unwrap().into_iter().filter(|(_, on)| *on).count(), 1);
+        sqlx::query("UPDATE staff SET team_id = $1 WHERE id = $2").bind(o.other_team.to_string()).bind(worker.to_string()).execute(store.pool()).await.unwrap();
+        assert!(!org::placement(&store, worker).await.unwrap().on_duty, "moving team ends the old duty");
+        org::set_duty(&store, &AuditContext::system(), worker, false).await.unwrap();
+        let actions: Vec<String> = sqlx::query("SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq")
+            .bind(worker.to_string())
+            .fetch_all(store.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| sqlx::Row::get(r, 0))
+            .collect();
+        assert!(actions.ends_with(&["staff.duty_started".to_string(), "staff.duty_ended".to_string()]), "{actions:?}");
     }
 }

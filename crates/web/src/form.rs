@@ -69,3 +69,60 @@ pub fn version_of(p: &[(String, String)]) -> Result<i64, AppError> {
     one_of(p, "version").parse().map_err(|_| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))
 }
 
+
+/// One field of a record as saved now and as the person's refused save had it.
+pub struct ConflictRow {
+    pub label: String,
+    pub saved: String,
+    pub yours: String,
+}
+
+impl ConflictRow {
+    pub fn new(label: &str, saved: impl Into<String>, yours: impl Into<String>) -> Self {
+        Self { label: label.into(), saved: saved.into(), yours: yours.into() }
+    }
+
+    pub fn differs(&self) -> bool {
+        self.saved.trim() != self.yours.trim()
+    }
+}
+
+/// A save refused because someone changed the record after the form was read. Never a silent
+/// overwrite: both versions side by side, and the person chooses. "Keep the saved version" goes
+/// back; "Save my version" sends theirs again at the version now saved, so a third change in
+/// between is caught the same way.
+#[derive(Template)]
+#[template(path = "conflict.html")]
+pub struct ConflictPage {
+    pub shell: Shell,
+    pub caption: Option<String>,
+    pub heading: String,
+    pub changed_by: String,
+    pub rows: Vec<ConflictRow>,
+    pub action: String,
+    /// The person's submitted values, sent again if they keep theirs.
+    pub resubmit: Vec<(String, String)>,
+    pub version: i64,
+    pub back: String,
+}
+
+impl ConflictPage {
+    pub fn new(ctx: &PageCtx, what: &str, action: String, back: String, version: i64) -> Self {
+        Self {
+            shell: ctx.shell("Changed since you opened it"),
+            caption: None,
+            heading: format!("This {what} changed since you opened it"),
+            changed_by: String::new(),
+            rows: vec![],
+            action,
+            resubmit: vec![],
+            version,
+            back,
+        }
+    }
+}
+
+/// The conflict page, with 409.
+pub fn show_conflict(page: &ConflictPage) -> Response {
+    render_with(StatusCode::CONFLICT, page)
+}

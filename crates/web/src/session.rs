@@ -160,28 +160,46 @@ impl Ctx {
 
     /// May the caller do this route's permission to this member of staff's record? A refusal is audited.
     pub async fn authorize_staff(&self, state: &AppState, subject: Uuid) -> Result<(), AppError> {
-        let permission = self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))?;
+        let permission = self.route_permission()?;
         let placement = hearth_store::org::placement(&state.store, subject).await?;
-        let rel = Relationships::between(&self.principal.placement, &placement);
-        if permits(&self.principal.roles, permission, &rel) {
+        if permits(&self.principal.roles, permission, &Relationships::between(&self.principal.placement, &placement)) {
             return Ok(());
         }
+        Err(self.refuse(state, "staff", subject).await?)
+    }
+
+    /// May the caller do this route's permission within a team (deciding a transfer into it, say)?
+    /// A refusal is audited.
+    pub async fn authorize_team(&self, state: &AppState, team_id: Uuid, service_area_id: Uuid) -> Result<(), AppError> {
+        let permission = self.route_permission()?;
+        if permits(&self.principal.roles, permission, &Relationships::to_team(&self.principal.placement, team_id, service_area_id)) {
+            return Ok(());
+        }
+        Err(self.refuse(state, "team", team_id).await?)
+    }
+
+    fn route_permission(&self) -> Result<Permission, AppError> {
+        self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))
+    }
+
+    /// Records a refusal of this route's permission on a record, and gives the 403 to return.
+    async fn refuse(&self, state: &AppState, subject_type: &'static str, subject: Uuid) -> Result<AppError, AppError> {
         hearth_store::audit::record(
             &state.store,
             &self.audit,
             Event::success("access.refused")
-                .about("staff", subject)
+                .about(subject_type, subject)
                 .outcome(Outcome::Denied)
-                .detail(serde_json::json!({ "permission": permission, "path": self.path })),
+                .detail(serde_json::json!({ "permission": self.permission, "path": self.path })),
         )
         .await?;
-        Err(AppError::Forbidden)
+        Ok(AppError::Forbidden)
     }
 
     /// May the caller do this route's permission to this case? A refusal is audited. Returns how
     /// the caller stands to the case, so the page can decide its links without asking again.
     pub async fn authorize_case(&self, state: &AppState, case_id: Uuid) -> Result<Relationships, AppError> {
-        let permission = self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))?;
+        let permission = self.route_permission()?;
         let placement = hearth_store::cases::placement(&state.store, case_id).await?;
         let rel = Relationships::to_case(&self.principal.placement, &placement);
         if self.may(permission, &rel) {
@@ -192,16 +210,8 @@ impl Ctx {
             // Reading under a live break-glass grant: no standing relationship, so nothing more.
             return Ok(Relationships::default());
         }
-        hearth_store::audit::record(
-            &state.store,
-            &self.audit,
-            Event::success("access.refused")
-                .about("case", case_id)
-                .outcome(Outcome::Denied)
-                .detail(serde_json::json!({ "permission": permission, "path": self.path })),
-        )
-        .await?;
-        Err(if glass { AppError::BreakGlassOffered(case_id) } else { AppError::Forbidden })
+        let refused = self.refuse(state, "case", case_id).await?;
+        Err(if glass { AppError::BreakGlassOffered(case_id) } else { refused })
     }
 
     /// May the caller do `permission` to a record they stand in `rel` to? For links; not audited.

@@ -126,7 +126,10 @@ async fn a_restricted_case_offers_no_break_glass_and_is_hidden_from_the_team_lis
         let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], w.team, Some(w.manager)).await;
         let c = session(&store, colleague).await;
         let list = body(w.app.send(Method::GET, "/cases?show=team", Some(&c), None).await).await;
-        assert!(list.contains("HRT-2026-000001") && !list.contains("HRT-2026-000002"), "the restricted case is not listed to the team");
+        assert!(!list.contains("HRT-2026-000001"), "a colleague off duty does not see the team's cases");
+        org::set_duty(&store, &AuditContext::system(), colleague, true).await.unwrap();
+        let list = body(w.app.send(Method::GET, "/cases?show=team", Some(&c), None).await).await;
+        assert!(list.contains("HRT-2026-000001") && !list.contains("HRT-2026-000002"), "on duty: the team's cases, but not the restricted one");
         let api = body(w.app.send(Method::GET, "/api/v1/cases?q=HRT-2026-000002", Some(&c), None).await).await;
         assert!(api.contains("\"total\":0"), "nor found by search: {api}");
         let mine = session(&store, w.worker).await;
@@ -182,8 +185,41 @@ async fn a_stale_allocation_is_refused_and_the_first_stands() {
         assert_eq!(first.status(), StatusCode::SEE_OTHER);
         let second = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&reason=Continuity&version={version}", w.worker))).await;
         assert_eq!(second.status(), StatusCode::CONFLICT);
-        assert!(body(second).await.contains("Nothing you entered was saved"));
+        let page = body(second).await;
+        assert!(page.contains("This case changed since you opened it"), "{page}");
+        assert!(page.contains("Nobody (the allocation hub)") && page.contains("Wil Worker"), "both versions side by side");
         assert!(cases::case_record(&store, w.case).await.unwrap().allocated_to.is_none(), "the first save stands");
+        // Choosing "Save my version" sends the manager's choice again at the version now saved.
+        let now = cases::case_record(&store, w.case).await.unwrap().version;
+        assert!(page.contains(&format!("name=\"version\" value=\"{now}\"")) && page.contains(&format!("name=\"worker_id\" value=\"{}\"", w.worker)));
+        let mine = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&reason=Continuity&version={now}", w.worker))).await;
+        assert_eq!(mine.status(), StatusCode::SEE_OTHER);
+        assert_eq!(cases::case_record(&store, w.case).await.unwrap().allocated_to.map(|a| a.id), Some(w.worker));
+    }
+}
+
+#[tokio::test]
+async fn a_stale_note_edit_shows_both_versions_and_loses_nothing() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = session(&store, w.worker).await;
+        let note = hearth_domain::cases::NewNote {
+            kind: hearth_domain::cases::EntryKind::Visit,
+            occurred_on: time::macros::date!(2026 - 11 - 20),
+            summary: "Home visit".into(),
+            body: "Children relaxed.".into(),
+        };
+        let ctx = AuditContext::actor(w.worker, None);
+        let entry = cases::add_note(&store, &ctx, w.case, &note).await.unwrap();
+        let path = format!("/cases/{}/notes/{entry}/edit", w.case);
+        let first = w.app.send(Method::POST, &path, Some(&s), Some("kind=visit&occurred_on=2026-11-20&summary=Home+visit&body=Children+relaxed+and+fed.&version=1")).await;
+        assert_eq!(first.status(), StatusCode::SEE_OTHER);
+        let second = w.app.send(Method::POST, &path, Some(&s), Some("kind=visit&occurred_on=2026-11-20&summary=Home+visit&body=Mother+tearful.&version=1")).await;
+        assert_eq!(second.status(), StatusCode::CONFLICT);
+        let page = body(second).await;
+        assert!(page.contains("Children relaxed and fed.") && page.contains("Mother tearful."), "both versions: {page}");
+        assert!(page.contains("Different"), "the differing field is marked");
+        assert_eq!(cases::entry_of(&store, w.case, entry).await.unwrap().body.as_deref(), Some("Children relaxed and fed."), "nothing overwritten");
     }
 }
 
@@ -393,5 +429,93 @@ async fn a_manager_merges_duplicates_in_their_team_and_nobody_merges_beyond_thei
         assert_eq!((res.status(), location(&res).as_str()), (StatusCode::SEE_OTHER, "/people/duplicates"));
         let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(a.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         assert!(events.items.iter().any(|e| e.action == "person.merged"));
+    }
+}
+
+#[tokio::test]
+async fn only_named_staff_see_a_restricted_case_and_names_come_and_go_from_the_case_page() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let (m, path) = (session(&store, w.manager).await, format!("/cases/{}", w.restricted));
+        assert_eq!(w.app.send(Method::GET, &path, Some(&m), None).await.status(), StatusCode::FORBIDDEN, "not even the worker's manager, unnamed");
+        cases::name_staff(&store, &AuditContext::system(), w.restricted, w.manager).await.unwrap();
+        let page = body(w.app.send(Method::GET, &path, Some(&m), None).await).await;
+        assert!(page.contains("Mara Manager") && page.contains("Name someone on the case"), "named: the manager sees it and who else can");
+
+        let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], w.team, Some(w.manager)).await;
+        let c = session(&store, colleague).await;
+        let res = w.app.send(Method::POST, &format!("{path}/named"), Some(&m), Some("staff_id=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Choose who to name on the case"));
+        let res = w.app.send(Method::POST, &format!("{path}/named"), Some(&m), Some(&format!("staff_id={}", new_id()))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a stranger's id is a field error, not a 500");
+        let res = w.app.send(Method::POST, &format!("{path}/named"), Some(&m), Some(&format!("staff_id={colleague}"))).await;
+        assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, path.clone()));
+        assert_eq!(w.app.send(Method::GET, &path, Some(&c), None).await.status(), StatusCode::OK, "named: they see it at once");
+        let res = w.app.send(Method::POST, &format!("{path}/named/{colleague}/remove"), Some(&m), Some("")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(w.app.send(Method::GET, &path, Some(&c), None).await.status(), StatusCode::FORBIDDEN, "and lose it at once");
+        let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(w.restricted.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        let actions: Vec<&str> = events.items.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"case.staff_named") && actions.contains(&"case.staff_unnamed"), "{actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_case_moves_team_when_the_receiving_manager_accepts_from_their_hub() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let far = org::teams(&store, None).await.unwrap().into_iter().find(|t| t.name == "Far team").unwrap().id;
+        let receiver = staff(&store, "Rae Receiver", &[Role::TeamManager], far, None).await;
+        let (m, r) = (session(&store, w.manager).await, session(&store, receiver).await);
+        let path = format!("/cases/{}", w.case);
+        let version = cases::case_record(&store, w.case).await.unwrap().version;
+
+        let res = w.app.send(Method::POST, &format!("{path}/transfer"), Some(&m), Some(&format!("to_team_id={}&reason=&version={version}", w.team))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let page = body(res).await;
+        assert!(page.contains("already in that team") && page.contains("Enter the reason for the transfer"), "both fields named");
+        let offer = format!("to_team_id={far}&reason=The+family+moved+to+the+far+area&version={version}");
+        let res = w.app.send(Method::POST, &format!("{path}/transfer"), Some(&m), Some(&offer)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert!(body(w.app.send(Method::GET, &path, Some(&m), None).await).await.contains("Offered to Far team"));
+        let o = session(&store, w.outsider).await;
+        let transfer = cases::transfers::open_for_case(&store, w.case).await.unwrap().unwrap().id;
+        let decide = format!("/transfers/{transfer}");
+        assert_eq!(w.app.send(Method::GET, &decide, Some(&o), None).await.status(), StatusCode::FORBIDDEN, "a practitioner decides nothing");
+        assert_eq!(w.app.send(Method::GET, &decide, Some(&m), None).await.status(), StatusCode::FORBIDDEN, "nor does the sending manager");
+
+        let hub = body(w.app.send(Method::GET, "/cases/hub", Some(&r), None).await).await;
+        assert!(hub.contains(&decide) && hub.contains("The family moved to the far area"));
+        let res = w.app.send(Method::POST, &decide, Some(&r), Some("decision=reject&reason=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Enter why your team cannot take the case"));
+        let res = w.app.send(Method::POST, &decide, Some(&r), Some("decision=accept&reason=")).await;
+        assert_eq!((res.status(), location(&res)), (StatusCode::SEE_OTHER, "/cases/hub".to_string()));
+        let case = cases::case_record(&store, w.case).await.unwrap();
+        assert_eq!((case.team.id, case.allocated_to), (far, None));
+        assert_eq!(w.app.send(Method::GET, &path, Some(&r), None).await.status(), StatusCode::OK, "the receiving manager has it now");
+        let w_session = session(&store, w.worker).await;
+        assert_eq!(w.app.send(Method::GET, &path, Some(&w_session), None).await.status(), StatusCode::FORBIDDEN, "the old worker loses it at once");
+        assert_eq!(w.app.send(Method::POST, &decide, Some(&r), Some("decision=accept")).await.status(), StatusCode::NOT_FOUND, "decided once");
+    }
+}
+
+#[tokio::test]
+async fn a_manager_puts_a_practitioner_on_duty_from_the_hub() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let (m, o) = (session(&store, w.manager).await, session(&store, w.outsider).await);
+        let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], w.team, Some(w.manager)).await;
+        let c = session(&store, colleague).await;
+        let path = format!("/cases/{}", w.case);
+        assert!(w.app.send(Method::GET, &path, Some(&c), None).await.status() == StatusCode::FORBIDDEN);
+        assert!(body(w.app.send(Method::GET, "/cases/hub", Some(&m), None).await).await.contains("Duty desk: Home team"));
+        assert_eq!(w.app.send(Method::POST, &format!("/staff/{colleague}/duty"), Some(&o), Some("on_duty=yes")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(w.app.send(Method::POST, &format!("/staff/{colleague}/duty"), Some(&m), Some("on_duty=maybe")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(w.app.send(Method::POST, &format!("/staff/{colleague}/duty"), Some(&m), Some("on_duty=yes")).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(w.app.send(Method::GET, &path, Some(&c), None).await.status(), StatusCode::OK, "on duty: the team's case opens");
+        assert_eq!(w.app.send(Method::POST, &format!("/staff/{colleague}/duty"), Some(&m), Some("on_duty=no")).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(w.app.send(Method::GET, &path, Some(&c), None).await.status(), StatusCode::FORBIDDEN, "off duty: gone on the next request");
     }
 }

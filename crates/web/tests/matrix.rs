@@ -44,6 +44,8 @@ fn only(scope: Scope) -> Relationships {
         // Being the record's own person also means the same team and area.
         Scope::Own => (r.own, r.team, r.area) = (true, true, true),
         Scope::LineChain => r.line_chain = true,
+        // On duty for the record's team, and so also in it.
+        Scope::Duty => (r.duty, r.team, r.area) = (true, true, true),
         Scope::Team => (r.team, r.area) = (true, true),
         Scope::Area => r.area = true,
         Scope::National => {}
@@ -134,6 +136,11 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
                         let a = person(&store, &mut n, &[*role], t3, None).await;
                         (a, person(&store, &mut n, &[Role::Practitioner], t1, Some(a)).await)
                     }
+                    Scope::Duty => {
+                        let a = person(&store, &mut n, &[*role], t1, None).await;
+                        org::set_duty(&store, &AuditContext::system(), a, true).await.unwrap();
+                        (a, person(&store, &mut n, &[Role::Practitioner], t1, None).await)
+                    }
                     Scope::Team => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t1, None).await),
                     Scope::Area => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t2, None).await),
                     Scope::National => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t3, None).await),
@@ -141,6 +148,8 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
                 let case = case_of(&store, subject).await;
                 for route in &routes {
                     let forbidden = match route.access {
+                        // Duty reaches case records only: to a staff record, a duty worker is a teammate.
+                        Access::Permission(p, Target::Staff) if *scope == Scope::Duty => !permits(&[*role], p, &only(Scope::Team)),
                         Access::Permission(p, Target::Staff | Target::Case) => !permits(&[*role], p, &only(*scope)),
                         Access::Permission(p, Target::Collection) => {
                             // Scope does not apply to a collection: check it once per role.

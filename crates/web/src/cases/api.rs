@@ -54,7 +54,7 @@ pub struct SearchParams {
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
     let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;
-    let query = CaseQuery { text: Some(q), visible: visibility(&state, &me, Permission::ViewCase).await?, ..Default::default() };
+    let query = CaseQuery { text: Some(q), visible: Some(visibility(&state, &me, Permission::ViewCase).await?), ..Default::default() };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
     Ok(Json(case_page(page)))
 }
@@ -131,7 +131,7 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseLi
         law,
         unallocated: p.unallocated.unwrap_or(false),
         text: p.q,
-        visible: visibility(&state, &me, Permission::ViewCase).await?,
+        visible: Some(visibility(&state, &me, Permission::ViewCase).await?),
         ..Default::default()
     };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::{for_change, long_date, today};
 use crate::components::{Choices, Input, Select, Textarea};
-use crate::form::{FormPage, all_of, form_page, one_of, pairs, show, version_of};
+use crate::form::{ConflictPage, ConflictRow, FormPage, all_of, form_page, one_of, pairs, show, show_conflict, version_of};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -27,12 +27,12 @@ fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'stat
     all.iter().map(|x| (code(*x), label(*x))).collect()
 }
 
-fn to_case(id: Uuid) -> Response {
+pub(super) fn to_case(id: Uuid) -> Response {
     Redirect::to(&format!("/cases/{id}")).into_response()
 }
 
 /// A form page about one case: back to it, its reference as the caption.
-fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action: &str, errors: &[FieldError]) -> FormPage {
+pub(super) fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action: &str, errors: &[FieldError]) -> FormPage {
     let mut page = form_page(ctx, heading, format!("/cases/{}/{action}", case.id), errors);
     page.back = format!("/cases/{}", case.id);
     page.caption = Some(case.reference.clone());
@@ -49,7 +49,7 @@ pub(super) async fn open_case(state: &AppState, me: &Ctx, id: Uuid) -> Result<Ca
 }
 
 /// A store refusal a person can fix becomes a field error on the form.
-fn field_error(e: StoreError, field: &'static str, message: &str) -> Result<FieldErrors, AppError> {
+pub(super) fn field_error(e: StoreError, field: &'static str, message: &str) -> Result<FieldErrors, AppError> {
     match e {
         StoreError::MissingReference { .. } | StoreError::Duplicate { .. } => Ok(vec![FieldError::new(field, message)]),
         other => Err(other.into()),
@@ -228,8 +228,11 @@ pub async fn edit_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     let errors = match f.note.validate(today()) {
         Ok(note) => {
             let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
-            cases::edit_note(&state.store, &me.audit, id, entry_id, &note, version).await?;
-            return Ok(Redirect::to(&format!("/cases/{id}/chronology")).into_response());
+            return match cases::edit_note(&state.store, &me.audit, id, entry_id, &note, version).await {
+                Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/chronology")).into_response()),
+                Err(StoreError::Conflict { .. }) => note_conflict(&state, &ctx, &case, entry_id, &f.note).await,
+                Err(e) => Err(e.into()),
+            };
         }
         Err(errors) => errors,
     };
@@ -237,6 +240,28 @@ pub async fn edit_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     page.version = f.version;
     page.fields = note_fields(&f.note, &errors);
     Ok(show(&page, &errors))
+}
+
+/// The note as saved now beside the person's refused edit.
+async fn note_conflict(state: &AppState, ctx: &PageCtx, case: &CaseRecord, entry_id: Uuid, yours: &NoteForm) -> Result<Response, AppError> {
+    let saved = cases::entry_of(&state.store, case.id, entry_id).await?;
+    let mut page = ConflictPage::new(ctx, "note", format!("/cases/{}/notes/{entry_id}/edit", case.id), format!("/cases/{}/chronology", case.id), saved.version);
+    page.caption = Some(case.reference.clone());
+    page.changed_by = saved.author.as_ref().map(|a| a.name.clone()).unwrap_or_default();
+    let yours_kind = EntryKind::from_code(&yours.kind).map(|k| k.label().to_string()).unwrap_or_default();
+    page.rows = vec![
+        ConflictRow::new("Type", saved.kind.label(), yours_kind),
+        ConflictRow::new("Date", long_date(saved.occurred_on), optional_date("occurred_on", "", &yours.occurred_on).ok().flatten().map(long_date).unwrap_or_default()),
+        ConflictRow::new("Summary", saved.summary, yours.summary.clone()),
+        ConflictRow::new("Note", saved.body.unwrap_or_default(), yours.body.clone()),
+    ];
+    page.resubmit = vec![
+        ("kind".into(), yours.kind.clone()),
+        ("occurred_on".into(), yours.occurred_on.clone()),
+        ("summary".into(), yours.summary.clone()),
+        ("body".into(), yours.body.clone()),
+    ];
+    Ok(show_conflict(&page))
 }
 
 #[derive(Deserialize, Default)]
@@ -456,6 +481,20 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     let errors = match (worker, reason) {
         (Ok(worker), Ok(reason)) => match cases::allocate(&state.store, &me.audit, id, worker, &reason, version_of(&p)?).await {
             Ok(()) => return Ok(to_case(id)),
+            Err(StoreError::Conflict { .. }) => {
+                // Read again: the case as saved now, beside the allocation the manager chose.
+                let saved = cases::case_record(&state.store, id).await?;
+                let name = |w: Option<&str>| w.map(str::to_string).unwrap_or_else(|| "Nobody (the allocation hub)".into());
+                let mut page = ConflictPage::new(&ctx, "case", format!("/cases/{id}/allocate"), format!("/cases/{id}"), saved.version);
+                page.caption = Some(case.reference.clone());
+                page.rows = vec![
+                    ConflictRow::new("Allocated to", name(saved.allocated_to.as_ref().map(|w| w.name.as_str())), name(worker.map(|(_, n)| n))),
+                    ConflictRow::new("Stage", saved.stage.label(), case.stage.label()),
+                    ConflictRow::new("Team", saved.team.name, case.team.name.clone()),
+                ];
+                page.resubmit = vec![("worker_id".into(), chosen.clone()), ("reason".into(), reason_text.clone())];
+                return Ok(show_conflict(&page));
+            }
             Err(e) => field_error(e, "worker_id", "Select an active practitioner")?,
         },
         (worker, reason) => [worker.err(), reason.err()].into_iter().flatten().collect(),
@@ -568,9 +607,30 @@ pub async fn update_check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
         }
         if errors.is_empty() {
             let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
-            let summary = (!summary.is_empty()).then_some(summary);
-            cases::update_check(&state.store, &me.audit, id, check_id, status, requested, returned, summary, version).await?;
-            return Ok(Redirect::to(&format!("/cases/{id}#checks")).into_response());
+            let saved_summary = (!summary.is_empty()).then_some(summary);
+            return match cases::update_check(&state.store, &me.audit, id, check_id, status, requested, returned, saved_summary, version).await {
+                Ok(()) => Ok(Redirect::to(&format!("/cases/{id}#checks")).into_response()),
+                Err(StoreError::Conflict { .. }) => {
+                    let saved = check_of(&state, id, check_id).await?;
+                    let date = |d: Option<time::Date>| d.map(long_date).unwrap_or_default();
+                    let mut page = ConflictPage::new(&ctx, "check", format!("/cases/{id}/checks/{check_id}"), format!("/cases/{id}#checks"), saved.version);
+                    page.caption = Some(case.reference.clone());
+                    page.rows = vec![
+                        ConflictRow::new("Status", saved.status.label(), status.label()),
+                        ConflictRow::new("Requested", date(saved.requested_on), date(requested)),
+                        ConflictRow::new("Returned", date(saved.returned_on), date(returned)),
+                        ConflictRow::new("Result", saved.result_summary.unwrap_or_default(), summary),
+                    ];
+                    page.resubmit = vec![
+                        ("status".into(), f.status.clone()),
+                        ("requested_on".into(), f.requested_on.clone()),
+                        ("returned_on".into(), f.returned_on.clone()),
+                        ("result_summary".into(), f.result_summary.clone()),
+                    ];
+                    Ok(show_conflict(&page))
+                }
+                Err(e) => Err(e.into()),
+            };
         }
     }
     Ok(show(&check_page(&ctx, &case, &c, &f, &errors.0), &errors.0))

@@ -2,11 +2,13 @@
 //! and the forms that add to a case. Every handler checks the caller's grant on the case itself
 //! (allocated worker, line chain, team, area) through [`Ctx::authorize_case`] before it reads.
 
+pub mod access;
 pub mod api;
 pub mod documents;
 pub mod forms;
 pub mod pages;
 pub mod people;
+pub mod transfers;
 
 use hearth_domain::access::{Permission, Relationships, Scope, scopes_for};
 use hearth_domain::cases::deadlines::{Deadline, deadlines};
@@ -18,24 +20,22 @@ use crate::session::Ctx;
 use crate::{AppError, AppState};
 
 /// Which cases a list shows the caller for `permission` (seeing, or allocating in the hub), from
-/// the permission table: `None` means all.
-pub async fn visibility(state: &AppState, me: &Ctx, permission: Permission) -> Result<Option<Visibility>, AppError> {
-    let scopes = scopes_for(&me.principal.roles, permission);
-    if scopes.contains(&Scope::National) {
-        return Ok(None);
-    }
+/// the permission table.
+pub async fn visibility(state: &AppState, me: &Ctx, permission: Permission) -> Result<Visibility, AppError> {
     let p = &me.principal.placement;
-    let mut v = Visibility::default();
-    for scope in scopes {
+    let mut v = Visibility::none(me.id());
+    for scope in scopes_for(&me.principal.roles, permission) {
         match scope {
-            Scope::Own => v.allocated_to_any_of.push(me.id()),
+            Scope::Own => v.own = true,
             Scope::LineChain => v.allocated_to_any_of.extend(hearth_store::org::reports_of(&state.store, me.id()).await?),
+            Scope::Duty if p.on_duty => v.team_ids.extend(p.team_id),
+            Scope::Duty => {}
             Scope::Team => v.team_ids.extend(p.team_id),
             Scope::Area => v.service_area_ids.extend(p.service_area_id),
-            Scope::National => {}
+            Scope::National => v.everywhere = true,
         }
     }
-    Ok(Some(v))
+    Ok(v)
 }
 
 /// Checks the route's permission on the case, then reads it (recording the read). Also returns

@@ -63,7 +63,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         status,
         law,
         text: p.q.clone(),
-        visible: visibility(&state, &me, Permission::ViewCase).await?,
+        visible: Some(visibility(&state, &me, Permission::ViewCase).await?),
         ..Default::default()
     };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await?;
@@ -138,12 +138,15 @@ struct HubPage {
     pagination: Option<Pagination>,
     target_weeks: i64,
     buffer_weeks: i64,
+    transfers: Vec<hearth_store::cases::transfers::Transfer>,
+    duty_team: Option<String>,
+    duty_rota: Vec<(hearth_store::org::NamedRef, bool)>,
 }
 
 /// The allocation hub: unallocated open cases the caller may allocate, longest waiting first,
 /// each with its allocation target.
 pub async fn hub(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p): Query<ListParams>) -> Result<Response, AppError> {
-    let visible = visibility(&state, &me, Permission::AllocateCase).await?;
+    let visible = Some(visibility(&state, &me, Permission::AllocateCase).await?);
     let query = CaseQuery { unallocated: true, status: Some(CaseStatus::Open), visible, ..Default::default() };
     let page = cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await?;
     let mut table = case_table(&page.items, true);
@@ -157,7 +160,19 @@ pub async fn hub(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p):
             None => "No target yet".into(),
         }));
     }
+    let receiving: Vec<Uuid> = super::transfers::receiving_teams(&state, &me).await?.into_iter().map(|t| t.id).collect();
+    let transfers = hearth_store::cases::transfers::incoming(&state.store, &receiving).await?;
+    // The duty desk of the caller's own team, which they manage from here.
+    let team = me.principal.placement.team_id;
+    let can_manage_duty = team.is_some() && me.can(Permission::ManageDuty);
+    let (duty_team, duty_rota) = match team {
+        Some(t) if can_manage_duty => (Some(hearth_store::org::team(&state.store, t).await?.name), hearth_store::org::duty_rota(&state.store, t).await?),
+        _ => (None, vec![]),
+    };
     Ok(render(&HubPage {
+        transfers,
+        duty_team,
+        duty_rota,
         shell: ctx.shell("Allocation hub"),
         total: page.total,
         table,
@@ -247,6 +262,10 @@ struct CasePage {
     can_allocate: bool,
     documents: Vec<super::documents::DocumentRow>,
     restricted: bool,
+    /// Who sees a restricted case besides its worker.
+    named: Vec<hearth_store::org::NamedRef>,
+    /// An offer to another team, not yet decided.
+    transfer: Option<hearth_store::cases::transfers::Transfer>,
     worker_risk: bool,
 }
 
@@ -466,6 +485,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         can_allocate,
         documents: super::documents::rows(&hearth_store::documents::list(&state.store, id).await?),
         restricted: case.has(CaseFlag::Restricted),
+        named: if case.has(CaseFlag::Restricted) { cases::named_staff(&state.store, id).await? } else { vec![] },
+        transfer: hearth_store::cases::transfers::open_for_case(&state.store, id).await?,
         worker_risk: case.has(CaseFlag::WorkerRisk),
     }))
 }

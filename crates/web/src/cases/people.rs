@@ -36,7 +36,7 @@ struct DuplicatesPage {
 }
 
 async fn page(state: &AppState, ctx: &PageCtx, me: &Ctx, errors: &[FieldError]) -> Result<DuplicatesPage, AppError> {
-    let visible = visibility(state, me, Permission::MergePeople).await?;
+    let visible = Some(visibility(state, me, Permission::MergePeople).await?);
     let found = cases::likely_duplicates(&state.store, &visible, 50).await?;
     let pairs = found
         .into_iter()
@@ -70,7 +70,7 @@ pub async fn merge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: S
             return Ok(render_with(axum::http::StatusCode::BAD_REQUEST, &page(&state, &ctx, &me, &errors).await?));
         }
     };
-    let visible = visibility(&state, &me, Permission::MergePeople).await?;
+    let visible = Some(visibility(&state, &me, Permission::MergePeople).await?);
     for person in [keep, remove] {
         if !cases::person_is_visible(&state.store, person, &visible).await? {
             return Err(AppError::Forbidden);
