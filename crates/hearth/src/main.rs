@@ -1,5 +1,6 @@
 //! The Hearth command line: serve, migrate, demo, token, audit, user.
 
+mod bench;
 mod config;
 mod demo;
 
@@ -53,6 +54,21 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Measure the case record's budgets against a running server on the same database.
+    Bench {
+        /// The running server.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// Connections kept busy at once, one request in flight on each.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Requests per scenario.
+        #[arg(long, default_value_t = 2000)]
+        requests: usize,
+        /// Whose view to measure: their visible cases are the ones read.
+        #[arg(long, default_value = "demo.team-manager@hearth.example")]
+        email: String,
     },
 }
 
@@ -146,6 +162,14 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
                 .with_context(|| format!("no active member of staff has the email {email}"))?;
             let token = hearth_store::auth::create_api_token(&store, &AuditContext::system(), creds.staff_id, "cli", time::Duration::days(ttl)).await?;
             println!("{token}");
+        }
+        Command::Bench { base_url, concurrency, requests, email } => {
+            if concurrency == 0 || requests == 0 {
+                bail!("--concurrency and --requests must be at least 1");
+            }
+            let store = open(&config).await?;
+            let secure = config.public_url.starts_with("https://");
+            bench::run(&store, secure, bench::Options { base_url, concurrency, requests, email }).await?;
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let store = open(&config).await?;

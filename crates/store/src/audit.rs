@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use crate::{Page, PageRequest, Result, Store, StoreError, new_id, now, ts};
+use crate::{Page, PageRequest, Result, Store, new_id, now, ts};
 
 /// Who is acting and in which request: carried into every audited write.
 #[derive(Debug, Clone, Default)]
@@ -60,113 +60,110 @@ impl<'a> Event<'a> {
 /// Appends an event inside the caller's transaction, so it commits with the change it records.
 /// Taking the head row's lock sequences concurrent appenders one at a time on both engines.
 pub async fn append(conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
-    let head = sqlx::query("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut *conn)
+    let mut head = ChainHead::lock(conn).await?;
+    let seq = head.append(conn, ctx, event).await?;
+    head.save(conn).await?;
+    Ok(seq)
+}
+
+/// The end of the chain, held in memory while a transaction appends several events: the
+/// group-commit writer reads it once, appends its whole batch, and writes it back once.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainHead {
+    seq: i64,
+    hash: String,
+}
+
+impl ChainHead {
+    /// Reads the head and takes its row lock until the transaction ends.
+    pub(crate) async fn lock(conn: &mut AnyConnection) -> Result<Self> {
+        let head = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *conn).await?;
+        Ok(Self { seq: head.get(0), hash: head.get(1) })
+    }
+
+    /// Writes the next event after this head and moves the head onto it.
+    pub(crate) async fn append(&mut self, conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
+        let mut record = AuditRecord {
+            seq: self.seq + 1,
+            id: new_id().to_string(),
+            at: ts(now()),
+            actor_id: ctx.actor_id.map(|a| a.to_string()),
+            action: event.action.to_string(),
+            subject_type: event.subject_type.map(str::to_string),
+            subject_id: event.subject_id,
+            outcome: event.outcome.code().to_string(),
+            request_id: ctx.request_id.clone(),
+            detail: event.detail.map(|d| d.to_string()),
+            prev_hash: self.hash.clone(),
+            hash: String::new(),
+        };
+        record.hash = record.expected_hash(&record.prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_events (seq, id, at, actor_id, action, subject_type, subject_id, outcome, request_id, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(record.seq)
+        .bind(&record.id)
+        .bind(&record.at)
+        .bind(&record.actor_id)
+        .bind(&record.action)
+        .bind(&record.subject_type)
+        .bind(&record.subject_id)
+        .bind(&record.outcome)
+        .bind(&record.request_id)
+        .bind(&record.detail)
+        .bind(&record.prev_hash)
+        .bind(&record.hash)
+        .execute(&mut *conn)
         .await?;
-    let mut record = AuditRecord {
-        seq: head.get(0),
-        id: new_id().to_string(),
-        at: ts(now()),
-        actor_id: ctx.actor_id.map(|a| a.to_string()),
-        action: event.action.to_string(),
-        subject_type: event.subject_type.map(str::to_string),
-        subject_id: event.subject_id,
-        outcome: event.outcome.code().to_string(),
-        request_id: ctx.request_id.clone(),
-        detail: event.detail.map(|d| d.to_string()),
-        prev_hash: head.get(1),
-        hash: String::new(),
-    };
-    record.hash = record.expected_hash(&record.prev_hash);
-    sqlx::query(
-        "INSERT INTO audit_events (seq, id, at, actor_id, action, subject_type, subject_id, outcome, request_id, detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(record.seq)
-    .bind(&record.id)
-    .bind(&record.at)
-    .bind(&record.actor_id)
-    .bind(&record.action)
-    .bind(&record.subject_type)
-    .bind(&record.subject_id)
-    .bind(&record.outcome)
-    .bind(&record.request_id)
-    .bind(&record.detail)
-    .bind(&record.prev_hash)
-    .bind(&record.hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1").bind(&record.hash).execute(&mut *conn).await?;
-    Ok(record.seq)
+        (self.seq, self.hash) = (record.seq, record.hash);
+        Ok(self.seq)
+    }
+
+    /// Writes the head back, in the same transaction.
+    pub(crate) async fn save(&self, conn: &mut AnyConnection) -> Result<()> {
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(self.seq).bind(&self.hash).execute(&mut *conn).await?;
+        Ok(())
+    }
 }
 
 /// Appends an event that belongs to no other change: reads, refusals and sign-in attempts. It is
 /// durable when this returns. Events arriving together share one transaction and one disk sync
 /// (group commit), so many people reading at once do not queue behind one sync each.
 pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    let queued = QueuedEvent {
-        ctx: ctx.clone(),
-        action: event.action.to_string(),
-        subject_type: event.subject_type.map(str::to_string),
-        subject_id: event.subject_id,
-        outcome: event.outcome,
-        detail: event.detail,
-        reply,
-    };
-    store.audit_queue().send(queued).map_err(|_| StoreError::Files("the audit writer has stopped".into()))?;
-    answer.await.map_err(|_| StoreError::Files("the audit writer has stopped".into()))?
+    let ctx = ctx.clone();
+    let (action, subject_type, subject_id, outcome, detail) =
+        (event.action.to_string(), event.subject_type.map(str::to_string), event.subject_id, event.outcome, event.detail);
+    crate::group_commit::submit(store, move |reply| Box::new(QueuedEvent { ctx, action, subject_type, subject_id, outcome, detail, seq: 0, reply })).await
 }
 
-/// An event waiting for the audit writer, with where to send its sequence number.
-pub(crate) struct QueuedEvent {
+/// An event waiting for the group-commit writer, with where to send its sequence number.
+struct QueuedEvent {
     ctx: AuditContext,
     action: String,
     subject_type: Option<String>,
     subject_id: Option<String>,
     outcome: Outcome,
     detail: Option<serde_json::Value>,
+    seq: i64,
     reply: tokio::sync::oneshot::Sender<Result<i64>>,
 }
 
-/// The most events one commit takes.
-const BATCH: usize = 256;
+impl crate::group_commit::GroupWrite for QueuedEvent {
+    fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut ChainHead) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let event = Event { action: &self.action, subject_type: self.subject_type.as_deref(), subject_id: self.subject_id.clone(), outcome: self.outcome, detail: self.detail.take() };
+            self.seq = head.append(conn, &self.ctx, event).await?;
+            Ok(())
+        })
+    }
 
-/// Writes queued events: everything waiting goes into one transaction; each caller hears once it
-/// has committed. Ends when every `Store` handle is gone.
-pub(crate) async fn writer(store: Store, mut queue: tokio::sync::mpsc::UnboundedReceiver<QueuedEvent>) {
-    while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < BATCH {
-            match queue.try_recv() {
-                Ok(e) => batch.push(e),
-                Err(_) => break,
-            }
-        }
-        let written = async {
-            let mut tx = store.begin().await?;
-            let mut seqs = Vec::with_capacity(batch.len());
-            for e in &batch {
-                let event = Event { action: &e.action, subject_type: e.subject_type.as_deref(), subject_id: e.subject_id.clone(), outcome: e.outcome, detail: e.detail.clone() };
-                seqs.push(append(&mut tx, &e.ctx, event).await?);
-            }
-            tx.commit().await?;
-            Ok::<_, StoreError>(seqs)
-        }
-        .await;
-        match written {
-            Ok(seqs) => {
-                for (e, seq) in batch.into_iter().zip(seqs) {
-                    let _ = e.reply.send(Ok(seq));
-                }
-            }
-            Err(err) => {
-                let message = err.to_string();
-                for e in batch {
-                    let _ = e.reply.send(Err(StoreError::Files(format!("audit: {message}"))));
-                }
-            }
-        }
+    fn finish(self: Box<Self>, outcome: Result<()>) {
+        let _ = self.reply.send(outcome.map(|()| self.seq));
+    }
+
+    fn may_be_refused(&self) -> bool {
+        false
     }
 }
 

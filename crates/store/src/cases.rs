@@ -84,10 +84,17 @@ impl Visibility {
     }
 }
 
-/// A case summary with, last, the number of cases the whole filter matches.
-const SUMMARY_COUNTED: &str = "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, t.id, t.name, s.id, s.name, c.received_on, c.first_hearing_on,
-        COUNT(*) OVER ()
-     FROM cases c JOIN teams t ON t.id = c.team_id LEFT JOIN staff s ON s.id = c.allocated_to";
+/// A page of case summaries with, last, the number of cases the whole filter matches. The filter,
+/// count and order run on `cases` alone; names are joined to the page's rows only, so a search
+/// matching thousands of cases does not join thousands of names to return twenty-five.
+fn summary_page(filter: &str, order: &str, limit: i64, offset: i64) -> String {
+    format!(
+        "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, t.id, t.name, s.id, s.name, c.received_on, c.first_hearing_on, page.total
+         FROM (SELECT c.id, COUNT(*) OVER () AS total FROM cases c JOIN teams t ON t.id = c.team_id{filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}) page
+         JOIN cases c ON c.id = page.id JOIN teams t ON t.id = c.team_id LEFT JOIN staff s ON s.id = c.allocated_to
+         ORDER BY {order}"
+    )
+}
 
 /// Lists cases, newest first (the allocation hub lists the oldest first: they have waited longest).
 pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Page<CaseSummary>> {
@@ -116,25 +123,33 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
         clauses.push("c.allocated_to IS NULL".into());
     }
     if let Some(terms) = q.text.as_deref().and_then(SearchTerms::parse) {
+        // Who drives the search: for someone who sees everything, the matches (found by index,
+        // then sorted); for everyone else, the cases they can see, each asked whether it matches,
+        // so a common name found across the country costs a team manager only their own cases.
+        let narrow = q.visible.as_ref().is_some_and(|v| !v.everywhere);
+        let matching = |cases_of: String| if narrow { format!("EXISTS ({cases_of} AND cp.case_id = c.id)") } else { format!("c.id IN ({cases_of})") };
         let mut any = vec![{
             let exact = bind(terms.exact.clone());
             format!("c.reference = {exact} OR c.court_case_number = {exact}")
         }];
         if !terms.names.is_empty() {
-            // Every word must match one of the person's names, by its start or its sound.
-            let all: Vec<String> = terms
+            // Every word must match one of the same person's names, by its start or its sound:
+            // one join to the name keys per word (joins, not IN lists, which SQLite would build
+            // again for every case asked).
+            let joins: Vec<String> = terms
                 .names
                 .iter()
-                .map(|(word, sound)| {
+                .enumerate()
+                .map(|(i, (word, sound))| {
                     let (lo, hi, sx) = (bind(word.clone()), bind(prefix_end(word)), bind(sound.clone()));
-                    format!("cp.person_id IN (SELECT person_id FROM person_name_keys WHERE (key >= {lo} AND key < {hi}) OR key = {sx})")
+                    format!("JOIN person_name_keys k{i} ON k{i}.person_id = cp.person_id AND ((k{i}.key >= {lo} AND k{i}.key < {hi}) OR k{i}.key = {sx})")
                 })
                 .collect();
-            any.push(format!("c.id IN (SELECT cp.case_id FROM case_participants cp WHERE {})", all.join(" AND ")));
+            any.push(matching(format!("SELECT cp.case_id FROM case_participants cp {} WHERE 1 = 1", joins.join(" "))));
         }
         if let Some(d) = terms.date_of_birth {
             let d = bind(date_text(d));
-            any.push(format!("c.id IN (SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE p.date_of_birth = {d})"));
+            any.push(matching(format!("SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE p.date_of_birth = {d}")));
         }
         if !terms.words.is_empty() {
             let query = bind(notes_query(store.engine(), &terms.words));
@@ -156,7 +171,7 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
         }
         q
     };
-    let sql = format!("{SUMMARY_COUNTED}{filter} ORDER BY {order} LIMIT {} OFFSET {}", page.per_page, page.offset());
+    let sql = summary_page(&filter, order, page.per_page, page.offset());
     let rows = run(sql).fetch_all(store.pool()).await?;
     let total: i64 = match rows.first() {
         Some(r) => r.get(12),
@@ -208,32 +223,32 @@ async fn attach_children(store: &Store, items: &mut [CaseSummary]) -> Result<()>
     Ok(())
 }
 
-/// The SQL condition, on `c` (cases) and `t` (its team), that a case is within `v`.
+/// The SQL condition, on `c` (cases), that a case is within `v`. Two parts: where the caller may
+/// look (every term on an indexed column of `cases`, so the database can start from just those
+/// cases), and the gate a restricted case adds (its allocated worker and named staff only).
 fn visible_clause(v: &Visibility, bind: &mut impl FnMut(String) -> String) -> String {
     let me = bind(v.staff_id.to_string());
     let restricted = "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')";
-    let named = format!("EXISTS (SELECT 1 FROM case_named_staff n WHERE n.case_id = c.id AND n.staff_id = {me})");
-    let mut wide: Vec<String> = Vec::new();
+    let named = format!("c.id IN (SELECT n.case_id FROM case_named_staff n WHERE n.staff_id = {me})");
+    let gate = format!("(c.allocated_to = {me} OR NOT {restricted} OR {named})");
     if v.everywhere {
-        wide.push("1 = 1".into());
+        return gate;
+    }
+    let mut reach: Vec<String> = Vec::new();
+    if v.own {
+        reach.push(format!("c.allocated_to = {me}"));
+        reach.push(named.clone());
     }
     for id in &v.allocated_to_any_of {
-        wide.push(format!("c.allocated_to = {}", bind(id.to_string())));
+        reach.push(format!("c.allocated_to = {}", bind(id.to_string())));
     }
     for id in &v.team_ids {
-        wide.push(format!("c.team_id = {}", bind(id.to_string())));
+        reach.push(format!("c.team_id = {}", bind(id.to_string())));
     }
     for id in &v.service_area_ids {
-        wide.push(format!("t.service_area_id = {}", bind(id.to_string())));
+        reach.push(format!("c.team_id IN (SELECT a.id FROM teams a WHERE a.service_area_id = {})", bind(id.to_string())));
     }
-    let mut any: Vec<String> = Vec::new();
-    if v.own {
-        any.push(format!("c.allocated_to = {me} OR ({restricted} AND {named})"));
-    }
-    if !wide.is_empty() {
-        any.push(format!("((NOT {restricted} OR {named} OR c.allocated_to = {me}) AND ({}))", wide.join(" OR ")));
-    }
-    if any.is_empty() { "1 = 0".into() } else { format!("({})", any.join(" OR ")) }
+    if reach.is_empty() { "1 = 0".into() } else { format!("(({}) AND {gate})", reach.join(" OR ")) }
 }
 
 /// The first string after every string that starts with `prefix`, for an indexed prefix range.
@@ -338,6 +353,8 @@ pub struct CaseRecord {
     pub closure_reason: Option<ClosureReason>,
     pub closure_outcome: Option<String>,
     pub version: i64,
+    /// Offered to another team and not yet accepted or rejected.
+    pub transfer_offered: bool,
 }
 
 impl CaseRecord {
@@ -352,7 +369,8 @@ pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
     let r = sqlx::query(
         "SELECT c.id, c.reference, c.court_case_number, c.law_type, c.stage, c.status, c.urgent,
                 co.id, co.name, la.id, la.name, t.id, t.name, a.id, a.name, s.id, s.name, c.allocated_on,
-                c.received_on, c.first_hearing_on, c.issued_on, c.closed_on, c.closure_reason, c.closure_outcome, c.version
+                c.received_on, c.first_hearing_on, c.issued_on, c.closed_on, c.closure_reason, c.closure_outcome, c.version,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM case_transfers x WHERE x.case_id = c.id AND x.decision IS NULL) THEN 1 ELSE 0 END AS BIGINT)
          FROM cases c
          JOIN courts co ON co.id = c.court_id
          LEFT JOIN local_authorities la ON la.id = c.local_authority_id
@@ -371,20 +389,15 @@ pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
             _ => Ok(None),
         }
     };
-    let applications = sqlx::query("SELECT kind FROM case_applications WHERE case_id = $1 ORDER BY kind")
+    // Applications and flags in one round trip: 'a' rows then 'f' rows.
+    let coded = sqlx::query("SELECT 'a', kind FROM case_applications WHERE case_id = $1 UNION ALL SELECT 'f', flag FROM case_flags WHERE case_id = $1")
         .bind(id.to_string())
         .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| code(r.get(0), ApplicationKind::from_code))
-        .collect::<Result<Vec<_>>>()?;
-    let mut flags = sqlx::query("SELECT flag FROM case_flags WHERE case_id = $1")
-        .bind(id.to_string())
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .map(|r| code(r.get(0), CaseFlag::from_code))
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
+    let of = |tag: &'static str| coded.iter().filter(move |r| r.get::<String, _>(0) == tag).map(|r| r.get::<String, _>(1));
+    let mut applications = of("a").map(|c| code(c, ApplicationKind::from_code)).collect::<Result<Vec<_>>>()?;
+    applications.sort();
+    let mut flags = of("f").map(|c| code(c, CaseFlag::from_code)).collect::<Result<Vec<_>>>()?;
     flags.sort();
     Ok(CaseRecord {
         id,
@@ -407,6 +420,7 @@ pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
         closure_reason: opt_code(r.get(22), ClosureReason::from_code)?,
         closure_outcome: r.get(23),
         version: r.get(24),
+        transfer_offered: r.get::<i64, _>(25) != 0,
         applications,
         flags,
     })
@@ -419,31 +433,42 @@ pub async fn view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<CaseRec
     Ok(record)
 }
 
-/// Where a case sits, for access decisions.
+/// Where a case sits, for access decisions. One round trip (every case request asks): rows are 0
+/// the case, 1 a line manager of its worker each (nearest first), 2 a member of staff named on it.
 pub async fn placement(store: &Store, id: Uuid) -> Result<CasePlacement> {
-    let r = sqlx::query(
-        "SELECT c.allocated_to, c.team_id, t.service_area_id,
-            EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')
-         FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.id = $1",
+    let rows = sqlx::query(
+        "WITH RECURSIVE chain (id, depth) AS (
+            SELECT s.line_manager_id, 1 FROM cases c JOIN staff s ON s.id = c.allocated_to WHERE c.id = $1 AND s.line_manager_id IS NOT NULL
+            UNION ALL
+            SELECT s.line_manager_id, ch.depth + 1 FROM staff s JOIN chain ch ON s.id = ch.id WHERE s.line_manager_id IS NOT NULL AND ch.depth < 25
+         )
+         SELECT CAST(0 AS BIGINT), c.allocated_to, c.team_id, t.service_area_id,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted') THEN 1 ELSE 0 END AS BIGINT)
+           FROM cases c JOIN teams t ON t.id = c.team_id WHERE c.id = $1
+         UNION ALL SELECT CAST(1 AS BIGINT), id, NULL, NULL, CAST(depth AS BIGINT) FROM chain
+         UNION ALL SELECT CAST(2 AS BIGINT), staff_id, NULL, NULL, CAST(0 AS BIGINT) FROM case_named_staff WHERE case_id = $1
+         ORDER BY 1, 5",
     )
     .bind(id.to_string())
-    .fetch_optional(store.pool())
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    let allocated_to = opt_id(r.get(0))?;
-    let restricted = crate::bool_col(&r, 3);
-    let allocated_managers = match allocated_to {
-        Some(worker) => crate::org::placement(store, worker).await?.managers,
-        None => vec![],
-    };
+    .fetch_all(store.pool())
+    .await?;
+    let case = rows.first().filter(|r| r.get::<i64, _>(0) == 0).ok_or(StoreError::NotFound)?;
+    let ids = |kind: i64| rows.iter().filter(|r| r.get::<i64, _>(0) == kind).map(|r| parse_id(&r.get::<String, _>(1))).collect::<Result<Vec<_>>>();
     Ok(CasePlacement {
-        allocated_to,
-        allocated_managers,
-        team_id: parse_id(&r.get::<String, _>(1))?,
-        service_area_id: parse_id(&r.get::<String, _>(2))?,
-        restricted,
-        named_staff: if restricted { named_staff(store, id).await?.into_iter().map(|n| n.id).collect() } else { vec![] },
+        allocated_to: opt_id(case.get(1))?,
+        allocated_managers: ids(1)?,
+        team_id: parse_id(&case.get::<String, _>(2))?,
+        service_area_id: parse_id(&case.get::<String, _>(3))?,
+        restricted: case.get::<i64, _>(4) != 0,
+        named_staff: ids(2)?,
     })
+}
+
+/// Records that a person read a case, without reading it here: for a view of one part of it
+/// (its chronology, say) after [`placement`] has found it.
+pub async fn record_view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<()> {
+    audit::record(store, ctx, Event::success("case.viewed").about("case", id)).await?;
+    Ok(())
 }
 
 /// A child or adult as the case shows them.
@@ -664,6 +689,9 @@ pub struct ChronologyFilter {
     pub kinds: Vec<EntryKind>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// The newest this many entries, after skipping `offset`; everything when `None`.
+    pub limit: Option<i64>,
+    pub offset: i64,
 }
 
 const ENTRY: &str = "SELECT e.id, e.kind, e.occurred_on, e.summary, e.body, s.id, s.name, e.amends_id, e.written_at, e.edited_at, e.version
@@ -690,6 +718,9 @@ pub async fn chronology(store: &Store, case_id: Uuid, filter: &ChronologyFilter)
         sql.push_str(&format!(" AND e.occurred_on <= ${}", binds.len()));
     }
     sql.push_str(" ORDER BY e.occurred_on DESC, e.written_at DESC");
+    if let Some(limit) = filter.limit {
+        sql.push_str(&format!(" LIMIT {} OFFSET {}", limit.max(0), filter.offset.max(0)));
+    }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     for b in binds {
         q = q.bind(b);
@@ -1061,12 +1092,39 @@ pub async fn add_filing_date(store: &Store, ctx: &AuditContext, case_id: Uuid, d
 
 /// Writes a note in the chronology.
 pub async fn add_note(store: &Store, ctx: &AuditContext, case_id: Uuid, note: &NewNote) -> Result<Uuid> {
-    let mut tx = store.begin().await?;
-    require_open(&mut tx, case_id).await?;
-    let id = entry_row(&mut tx, case_id, note.kind, note.occurred_on, &note.summary, Some(&note.body), ctx.actor_id).await?;
-    audit::append(&mut tx, ctx, Event::success("case.note_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "kind": note.kind }))).await?;
-    tx.commit().await?;
-    Ok(id)
+    let (ctx, note) = (ctx.clone(), note.clone());
+    crate::group_commit::submit(store, move |reply| Box::new(QueuedNote { ctx, case_id, note, id: None, reply })).await
+}
+
+/// A note waiting for the group-commit writer: notes written together share one commit, each in
+/// its own savepoint, so a note refused (a closed case) takes no other with it.
+struct QueuedNote {
+    ctx: AuditContext,
+    case_id: Uuid,
+    note: NewNote,
+    id: Option<Uuid>,
+    reply: tokio::sync::oneshot::Sender<Result<Uuid>>,
+}
+
+impl crate::group_commit::GroupWrite for QueuedNote {
+    fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut audit::ChainHead) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(async move {
+            let (case_id, note) = (self.case_id, &self.note);
+            require_open(conn, case_id).await?;
+            let id = entry_row(conn, case_id, note.kind, note.occurred_on, &note.summary, Some(&note.body), self.ctx.actor_id).await?;
+            head.append(conn, &self.ctx, Event::success("case.note_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "kind": note.kind }))).await?;
+            self.id = Some(id);
+            Ok(())
+        })
+    }
+
+    fn finish(self: Box<Self>, outcome: Result<()>) {
+        let _ = self.reply.send(outcome.and_then(|()| self.id.ok_or(StoreError::NotFound)));
+    }
+
+    fn may_be_refused(&self) -> bool {
+        true
+    }
 }
 
 /// Edits a note in place: only its author, only within the edit window, only at the version read.
@@ -1180,8 +1238,12 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
         for f in flags {
             sqlx::query("INSERT INTO case_flags (case_id, flag) VALUES ($1, $2)").bind(case_id.to_string()).bind(f.code()).execute(&mut *tx).await?;
         }
-        if let (true, Some(actor)) = (flags.contains(&CaseFlag::Restricted), ctx.actor_id) {
-            named::insert_named(&mut tx, case_id, actor, Some(actor)).await?;
+        match (flags.contains(&CaseFlag::Restricted), ctx.actor_id) {
+            (true, Some(actor)) => named::insert_named(&mut tx, case_id, actor, Some(actor)).await?,
+            (true, None) => {}
+            // Names matter only while a case is restricted; lifting it clears them, so no list
+            // ever shows a case by a name its page would no longer honour.
+            (false, _) => named::clear(&mut tx, case_id).await?,
         }
         changed.push("flags");
     }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod documents;
+mod group_commit;
 pub mod jobs;
 pub mod org;
 pub mod testing;
@@ -70,8 +71,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
-    /// Standalone audit events go to one writer task, which commits them in groups.
-    audit_queue: tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent>,
+    /// Standalone audit events and notes go to one writer task, which commits them in groups.
+    write_queue: group_commit::Queue,
 }
 
 impl Store {
@@ -99,12 +100,15 @@ impl Store {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         // WAL for concurrent readers, FULL sync so a commit survives power loss,
-                        // and a busy timeout so writers queue rather than fail.
+                        // and a busy timeout so writers queue rather than fail. Reads through a
+                        // memory map: every write (an audited read is one) empties the other
+                        // connections' page caches, and mapped pages come back without a copy.
                         for pragma in [
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
                             "PRAGMA synchronous = FULL",
                             "PRAGMA busy_timeout = 15000",
+                            "PRAGMA mmap_size = 4294967296",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
@@ -114,16 +118,16 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        let (audit_queue, queued) = tokio::sync::mpsc::unbounded_channel();
-        let store = Self { pool, engine, audit_queue };
+        let (write_queue, queued) = tokio::sync::mpsc::unbounded_channel();
+        let store = Self { pool, engine, write_queue };
         // The writer holds the pool, not the queue's sender: when every handle is dropped the queue
         // closes and the writer ends.
-        tokio::spawn(audit::writer(Self { audit_queue: closed_queue(), ..store.clone() }, queued));
+        tokio::spawn(group_commit::writer(Self { write_queue: closed_queue(), ..store.clone() }, queued));
         Ok(store)
     }
 
-    pub(crate) fn audit_queue(&self) -> &tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent> {
-        &self.audit_queue
+    pub(crate) fn write_queue(&self) -> &group_commit::Queue {
+        &self.write_queue
     }
 
     /// The SQLite URL for a data directory: `<data-dir>/hearth.db`.
@@ -184,7 +188,7 @@ impl Store {
 }
 
 /// A sender whose receiver is already gone: the writer's own handle never feeds its own queue.
-fn closed_queue() -> tokio::sync::mpsc::UnboundedSender<audit::QueuedEvent> {
+fn closed_queue() -> group_commit::Queue {
     tokio::sync::mpsc::unbounded_channel().0
 }
 

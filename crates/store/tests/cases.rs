@@ -367,3 +367,37 @@ async fn the_duty_desk_counts_only_while_its_worker_stays_in_the_team() {
         assert!(actions.ends_with(&["staff.duty_started".to_string(), "staff.duty_ended".to_string()]), "{actions:?}");
     }
 }
+
+#[tokio::test]
+async fn notes_written_together_commit_together_and_a_refused_one_takes_no_other_with_it() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let open_case = open(&store, o.team, None).await;
+        let closed_case = open(&store, o.team, None).await;
+        let v = cases::case_record(&store, closed_case).await.unwrap().version;
+        cases::close(&store, &AuditContext::system(), closed_case, hearth_domain::cases::ClosureReason::FinalOrder, "Final order made", v).await.unwrap();
+        let note = |i: usize| NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
+        let mut writes = tokio::task::JoinSet::new();
+        for i in 0..40 {
+            let (s, n) = (store.store.clone(), note(i));
+            let case = if i == 17 { closed_case } else { open_case };
+            writes.spawn(async move { (i, cases::add_note(&s, &AuditContext::system(), case, &n).await) });
+        }
+        let mut written = 0;
+        while let Some(done) = writes.join_next().await {
+            let (i, outcome) = done.unwrap();
+            match outcome {
+                Ok(_) => written += 1,
+                Err(StoreError::Closed) => assert_eq!(i, 17, "only the note to the closed case is refused"),
+                Err(e) => panic!("note {i}: {e:?}"),
+            }
+        }
+        assert_eq!(written, 39);
+        let notes = cases::chronology(&store, open_case, &ChronologyFilter::default()).await.unwrap().into_iter().filter(|e| e.summary.starts_with("Visit ")).count();
+        assert_eq!(notes, 39, "every note said to be written is there");
+        assert!(cases::chronology(&store, closed_case, &ChronologyFilter::default()).await.unwrap().iter().all(|e| !e.summary.starts_with("Visit ")));
+        let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(open_case.to_string()), ..Default::default() }, PageRequest::new(None, Some(100))).await.unwrap();
+        assert_eq!(events.items.iter().filter(|e| e.action == "case.note_written").count(), 39, "each with its audit event");
+        assert!(audit::verify(&store).await.unwrap().is_ok(), "and the chain unbroken");
+    }
+}

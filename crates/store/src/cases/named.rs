@@ -32,10 +32,20 @@ pub async fn insert_named(conn: &mut AnyConnection, case_id: Uuid, staff_id: Uui
     Ok(())
 }
 
-/// Names a member of staff on the case, so they may see it while it is restricted.
+/// Takes every name off a case whose restriction is lifted (no audit: the caller's edit records it).
+pub(crate) async fn clear(conn: &mut AnyConnection, case_id: Uuid) -> Result<()> {
+    sqlx::query("DELETE FROM case_named_staff WHERE case_id = $1").bind(case_id.to_string()).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Names a member of staff on a restricted case, so they may see it.
 pub async fn name_staff(store: &Store, ctx: &AuditContext, case_id: Uuid, staff_id: Uuid) -> Result<()> {
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
+    let restricted = sqlx::query("SELECT 1 FROM case_flags WHERE case_id = $1 AND flag = 'restricted'").bind(case_id.to_string()).fetch_optional(&mut *tx).await?;
+    if restricted.is_none() {
+        return Err(StoreError::NotEditable("Only a restricted case has named staff: everyone with a reason to see this case already can."));
+    }
     let name: String = sqlx::query("SELECT name FROM staff WHERE id = $1 AND status = 'active'")
         .bind(staff_id.to_string())
         .fetch_optional(&mut *tx)

@@ -291,10 +291,29 @@ pub struct Entry {
     pub version: i64,
 }
 
-#[utoipa::path(get, path = "/api/v1/cases/{id}/chronology", params(("id" = Uuid, Path)), responses((status = 200, body = Vec<Entry>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
-pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<Vec<Entry>>, ApiError> {
-    open(&state, &me, id).await?;
-    let entries = cases::chronology(&state.store, id, &ChronologyFilter::default()).await?;
+/// Which part of the chronology: the newest entries first, a page at a time.
+#[derive(Deserialize, IntoParams)]
+pub struct ChronologyParams {
+    /// 1-based page number (default 1).
+    pub page: Option<i64>,
+    /// Entries per page, 1 to 200 (default 50).
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/chronology", params(("id" = Uuid, Path), ChronologyParams), responses((status = 200, body = Vec<Entry>), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, Query(p): Query<ChronologyParams>) -> Result<Json<Vec<Entry>>, ApiError> {
+    let per_page = p.per_page.unwrap_or(50);
+    if !(1..=200).contains(&per_page) {
+        return Err(invalid("per_page", "Use a number of entries from 1 to 200"));
+    }
+    let page = p.page.unwrap_or(1);
+    if page < 1 {
+        return Err(invalid("page", "Pages start at 1"));
+    }
+    me.authorize_case(&state, id).await?;
+    cases::record_view(&state.store, &me.audit, id).await?;
+    let filter = ChronologyFilter { limit: Some(per_page), offset: (page - 1).saturating_mul(per_page), ..Default::default() };
+    let entries = cases::chronology(&state.store, id, &filter).await?;
     Ok(Json(
         entries
             .into_iter()

@@ -458,9 +458,10 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         .map(|t| task_row(&t, today, cal))
         .collect();
 
-    let entries = threaded(cases::chronology(&state.store, id, &ChronologyFilter::default()).await?)
+    // The latest few: an addendum to an older note shows on the chronology page.
+    let latest = ChronologyFilter { limit: Some(8), ..Default::default() };
+    let entries = threaded(cases::chronology(&state.store, id, &latest).await?)
         .iter()
-        .take(8)
         .map(|e| entry_view(e, &me, can_edit))
         .collect();
 
@@ -486,7 +487,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         documents: super::documents::rows(&hearth_store::documents::list(&state.store, id).await?),
         restricted: case.has(CaseFlag::Restricted),
         named: if case.has(CaseFlag::Restricted) { cases::named_staff(&state.store, id).await? } else { vec![] },
-        transfer: hearth_store::cases::transfers::open_for_case(&state.store, id).await?,
+        transfer: if case.transfer_offered { hearth_store::cases::transfers::open_for_case(&state.store, id).await? } else { None },
         worker_risk: case.has(CaseFlag::WorkerRisk),
     }))
 }
@@ -544,7 +545,7 @@ pub async fn chronology(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     {
         errors.push(hearth_domain::FieldError::new("to", "The to date must be the same as or after the from date"));
     }
-    let filter = ChronologyFilter { kinds: kind.into_iter().collect(), from, to };
+    let filter = ChronologyFilter { kinds: kind.into_iter().collect(), from, to, ..Default::default() };
     let entries = threaded(cases::chronology(&state.store, id, &filter).await?).iter().map(|e| entry_view(e, &me, can_edit)).collect();
     let today = today();
     let cal = &state.config.calendar;

@@ -1,0 +1,166 @@
+//! `hearth bench`: measures the case record's budgets against a running Hearth over real HTTP.
+//!
+//! It signs in as the demo team manager by writing an MFA-verified session and an API token
+//! straight into the database the server uses (so it needs the same configuration), then keeps
+//! `concurrency` keep-alive connections busy, one request in flight on each, for each scenario:
+//! durable note appends, the case overview page, the chronology API and search. A lean Rust
+//! client, so the load generator does not take the two cores it is measuring.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::{Method, Request};
+use hearth_store::{AuditContext, Store};
+
+/// What to measure, and how hard.
+pub struct Options {
+    pub base_url: String,
+    pub concurrency: usize,
+    pub requests: usize,
+    pub email: String,
+}
+
+struct Target {
+    host: String,
+    authority: String,
+}
+
+/// One keep-alive HTTP/1.1 connection.
+struct Connection {
+    send: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+}
+
+impl Connection {
+    async fn open(target: &Target) -> Result<Self> {
+        let stream = tokio::net::TcpStream::connect(&target.host).await.with_context(|| format!("connect to {}", target.host))?;
+        stream.set_nodelay(true)?;
+        let (send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        Ok(Self { send })
+    }
+
+    /// Sends a request and reads the whole answer: its status and body.
+    async fn call(&mut self, req: Request<Full<Bytes>>) -> Result<(u16, Bytes)> {
+        self.send.ready().await?;
+        let res = self.send.send_request(req).await?;
+        let status = res.status().as_u16();
+        Ok((status, res.into_body().collect().await?.to_bytes()))
+    }
+}
+
+/// How one request is made, from its number.
+type Make = dyn Fn(usize) -> Request<Full<Bytes>> + Send + Sync;
+
+pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> {
+    let url = o.base_url.trim_end_matches('/');
+    let authority = url.strip_prefix("http://").context("--base-url must be http://host:port")?.to_string();
+    let target = std::sync::Arc::new(Target { host: authority.clone(), authority });
+    let creds = hearth_store::auth::credentials_by_email(store, &o.email).await?.filter(|c| c.active).with_context(|| format!("no active member of staff has the email {}", o.email))?;
+    let mut tx = store.begin().await?;
+    let session = hearth_store::auth::create_session(&mut tx, creds.staff_id, true).await?;
+    tx.commit().await?;
+    let token = hearth_store::auth::create_api_token(store, &AuditContext::system(), creds.staff_id, "bench", time::Duration::days(1)).await?;
+    let cookie = format!("{}={session}", hearth_web::session::session_cookie_name(secure_cookies));
+    let bearer = format!("Bearer {token}");
+
+    let get = {
+        let (target, bearer) = (target.clone(), bearer.clone());
+        move |path: String| {
+            Request::get(path).header("host", &target.authority).header("authorization", &bearer).body(Full::new(Bytes::new())).expect("a valid request")
+        }
+    };
+    let mut first = Connection::open(&target).await?;
+    let (status, body) = first.call(get("/api/v1/cases?per_page=100".into())).await?;
+    if status != 200 {
+        bail!("listing cases answered {status}: is the server running with the same database?");
+    }
+    let list: serde_json::Value = serde_json::from_slice(&body)?;
+    let ids: Vec<String> = list["items"].as_array().map(|a| a.iter().filter_map(|c| c["id"].as_str().map(str::to_string)).collect()).unwrap_or_default();
+    if ids.is_empty() {
+        bail!("{} sees no cases: load national demo data first (hearth demo --scale national)", o.email);
+    }
+    println!("Benchmarking {url} as {} over {} connections, {} requests each scenario, {} cases.", o.email, o.concurrency, o.requests, ids.len());
+
+    let ids = std::sync::Arc::new(ids);
+    let names = ["isabella", "mahmud", "jack thompson", "oliver", "HRT-2026-000100", "04/05/2019", "attendance improved", "smith", "grace", "tompson"];
+    let today = hearth_store::date_text(hearth_store::now().date());
+    // Notes first: they also give the cases read next a realistic chronology to page through.
+    let scenarios: Vec<(&str, Box<Make>)> = vec![
+        ("POST /api/v1/cases/{id}/notes (durable)", {
+            let (ids, target, bearer) = (ids.clone(), target.clone(), bearer.clone());
+            Box::new(move |i| {
+                let body = serde_json::json!({ "kind": "contact_log", "occurred_on": today, "summary": format!("Benchmark note {i}"), "body": "Written by hearth bench." });
+                Request::builder()
+                    .method(Method::POST)
+                    .uri(format!("/api/v1/cases/{}/notes", ids[i % ids.len()]))
+                    .header("host", &target.authority)
+                    .header("authorization", &bearer)
+                    .header("content-type", "application/json")
+                    .body(Full::new(Bytes::from(body.to_string())))
+                    .expect("a valid request")
+            })
+        }),
+        ("case overview page (HTML)", {
+            let (ids, target, cookie) = (ids.clone(), target.clone(), cookie.clone());
+            Box::new(move |i| {
+                Request::get(format!("/cases/{}", ids[i % ids.len()])).header("host", &target.authority).header("cookie", &cookie).body(Full::new(Bytes::new())).expect("a valid request")
+            })
+        }),
+        ("GET /api/v1/cases/{id}/chronology", {
+            let (ids, get) = (ids.clone(), get.clone());
+            Box::new(move |i| get(format!("/api/v1/cases/{}/chronology", ids[i % ids.len()])))
+        }),
+        ("GET /api/v1/search", {
+            let get = get.clone();
+            Box::new(move |i| get(format!("/api/v1/search?q={}", names[i % names.len()].replace(' ', "%20").replace('/', "%2F"))))
+        }),
+    ];
+    for (label, make) in scenarios {
+        let make: std::sync::Arc<Make> = std::sync::Arc::from(make);
+        scenario(&target, label, o.concurrency, o.requests, make).await?;
+    }
+    let (_, body) = first.call(get(format!("/api/v1/cases/{}/chronology", ids[0]))).await?;
+    let entries = serde_json::from_slice::<serde_json::Value>(&body)?.as_array().map_or(0, Vec::len);
+    println!("(a chronology read returns {entries} entries: the API's page is 50)");
+    Ok(())
+}
+
+/// Runs one scenario: `count` requests over `concurrency` connections. Prints p50, p99 and rate.
+async fn scenario(target: &std::sync::Arc<Target>, label: &str, concurrency: usize, count: usize, make: std::sync::Arc<Make>) -> Result<()> {
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (target, next, make) = (target.clone(), next.clone(), make.clone());
+        workers.spawn(async move {
+            let mut conn = Connection::open(&target).await?;
+            let (mut times, mut failures) = (Vec::new(), 0usize);
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let t = Instant::now();
+                let (status, _) = conn.call(make(i)).await?;
+                times.push(t.elapsed());
+                if status >= 400 {
+                    failures += 1;
+                }
+            }
+            Ok::<_, anyhow::Error>((times, failures))
+        });
+    }
+    let (mut times, mut failures): (Vec<Duration>, usize) = (Vec::with_capacity(count), 0);
+    while let Some(done) = workers.join_next().await {
+        let (t, f) = done??;
+        times.extend(t);
+        failures += f;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    times.sort();
+    let p = |q: f64| times[((q * times.len() as f64) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0;
+    println!("{label:<44} n={count} p50 {:.1} ms  p99 {:.1} ms  {:.0}/s  failures {failures}", p(0.5), p(0.99), count as f64 / seconds);
+    Ok(())
+}

@@ -1,0 +1,132 @@
+// Who works on a case beyond its worker, in Chromium with axe-core on every page: a team manager
+// puts a practitioner on the duty desk; offers a case to another team, whose service manager
+// rejects it without a reason (an error), then accepts it from their hub; and two tabs allocating
+// the same case, where the second is shown both versions and chooses its own.
+
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, launch, newPage, pathOf, screenshot, signIn } from './lib.mjs'
+
+let browser
+
+before(async () => {
+  await assertServerUp()
+  browser = await launch()
+}, { timeout: 120_000 })
+
+after(async () => {
+  await browser?.close()
+})
+
+const button = (page, name) => clickAndWait(page, page.getByRole('button', { name, exact: true }))
+
+/** The cases waiting in the hub, as links. */
+async function hubCases(page) {
+  await page.goto('/cases/hub')
+  return page.locator('table a[href^="/cases/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
+}
+
+test('a team manager puts a practitioner on the duty desk and takes them off again', { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.teamManager, { axe: false })
+  await page.goto('/cases/hub')
+  assert.ok(await page.getByRole('heading', { name: /^Duty desk: / }).count())
+  const row = page.locator('#duty ~ table tbody tr').filter({ hasText: 'No' }).first()
+  const name = (await row.locator('td').first().innerText()).trim()
+  let res = await clickAndWait(page, row.getByRole('button', { name: `Put on duty: ${name}` }))
+  assert.equal(res.status(), 200)
+  const again = page.locator('#duty ~ table tbody tr').filter({ hasText: name })
+  assert.ok(await again.getByText('On duty').count(), `${name} is on duty`)
+  await expectNoAxeViolations(page, 'hub with the duty desk')
+  res = await clickAndWait(page, again.getByRole('button', { name: `Take off duty: ${name}` }))
+  assert.equal(res.status(), 200)
+  await context.close()
+})
+
+test('a case offered to another team moves only when their manager accepts it', { timeout: 180_000 }, async () => {
+  const manager = await newPage(browser)
+  await signIn(manager.page, ACCOUNTS.teamManager, { axe: false })
+  const page = manager.page
+  const [caseUrl] = await hubCases(page)
+  assert.ok(caseUrl, 'the demo hub has a case waiting')
+  await page.goto(caseUrl)
+  const team = (await page.locator('.govuk-summary-list__row', { hasText: 'Team' }).locator('dd').first().innerText()).trim()
+  const area = team.slice(team.indexOf('(') + 1, team.lastIndexOf(')'))
+  const reference = (await page.locator('.govuk-caption-l').first().innerText()).trim()
+
+  await button(page, 'Transfer to another team')
+  await expectNoAxeViolations(page, 'transfer form')
+  let res = await button(page, 'Offer the case')
+  assert.equal(res.status(), 400)
+  const errors = await page.locator('.govuk-error-summary').innerText()
+  assert.match(errors, /Choose the team to offer the case to/)
+  assert.match(errors, /Enter the reason for the transfer/)
+  await expectNoAxeViolations(page, 'transfer form with errors')
+  // Another team in the same service area, so the area's service manager can decide.
+  const options = await page.locator('#to_team_id option').evaluateAll((os) => os.map((o) => ({ value: o.value, label: o.textContent })))
+  const target = options.find((o) => o.value && o.label.endsWith(`(${area})`))
+  assert.ok(target, `another team in ${area}`)
+  await page.selectOption('#to_team_id', target.value)
+  await page.fill('#reason', 'The family has moved into that team\'s courts')
+  res = await button(page, 'Offer the case')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(page), caseUrl)
+  assert.ok(await page.getByText(`Offered to ${target.label.slice(0, target.label.lastIndexOf(' ('))}`).count(), 'the case page says where it is offered')
+  await expectNoAxeViolations(page, 'case with a transfer offered')
+
+  const receiver = await newPage(browser)
+  await signIn(receiver.page, ACCOUNTS.serviceManager, { axe: false })
+  const r = receiver.page
+  await r.goto('/cases/hub')
+  assert.ok(await r.getByRole('heading', { name: 'Offered by other teams' }).count())
+  await expectNoAxeViolations(r, 'hub with an offer')
+  await clickAndWait(r, r.getByRole('link', { name: `${reference}: accept or reject` }))
+  await expectNoAxeViolations(r, 'transfer decision')
+  await r.check('input[name="decision"][value="reject"]')
+  res = await button(r, 'Save the decision')
+  assert.equal(res.status(), 400)
+  assert.match(await r.locator('.govuk-error-summary').innerText(), /Enter why your team cannot take the case/)
+  await expectNoAxeViolations(r, 'transfer decision with an error')
+  await r.check('input[name="decision"][value="accept"]')
+  res = await button(r, 'Save the decision')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(r), '/cases/hub')
+  assert.equal(await r.getByRole('link', { name: `${reference}: accept or reject` }).count(), 0, 'decided once')
+  await r.goto(caseUrl)
+  assert.ok(await r.getByText(/^Transferred to /).count(), 'the chronology says so')
+  await screenshot(r, 'transfer-accepted')
+  await receiver.context.close()
+  await manager.context.close()
+})
+
+test('two tabs allocating one case: the second sees both versions and keeps its own', { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.teamManager, { axe: false })
+  const cases = await hubCases(page)
+  const caseUrl = cases[cases.length - 1]
+  const second = await context.newPage()
+  await page.goto(`${caseUrl}/allocate`)
+  await second.goto(`${caseUrl}/allocate`)
+
+  await page.selectOption('#worker_id', { index: 1 })
+  await page.fill('#reason', 'Capacity this month')
+  let res = await button(page, 'Allocate')
+  assert.equal(res.status(), 200)
+
+  await second.selectOption('#worker_id', { index: 2 })
+  const mine = (await second.locator('#worker_id option:checked').innerText()).trim()
+  await second.fill('#reason', 'Knows the family from before')
+  res = await button(second, 'Allocate')
+  assert.equal(res.status(), 409)
+  assert.equal(await second.locator('h1').innerText(), 'This case changed since you opened it')
+  const table = await second.locator('table').innerText()
+  assert.ok(table.includes(mine), 'my version is shown')
+  assert.ok(table.includes('Different'), 'the difference is marked')
+  await expectNoAxeViolations(second, 'conflict page')
+  await screenshot(second, 'conflict-both-versions')
+  res = await button(second, 'Save my version')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(second), caseUrl)
+  assert.ok(await second.getByText(`Allocated to ${mine}`).count(), 'my choice stands, saved over the version I was shown')
+  await context.close()
+})
