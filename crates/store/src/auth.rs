@@ -157,6 +157,37 @@ pub async fn session(store: &Store, token: &str) -> Result<Option<Session>> {
     .transpose()
 }
 
+/// A session and, in the same round trip, the person it belongs to (every signed-in request asks).
+pub async fn session_and_principal(store: &Store, token: &str) -> Result<Option<(Session, Option<crate::org::Principal>)>> {
+    let sql = crate::org::principal_sql(
+        "SELECT staff_id FROM sessions WHERE id_hash = $1",
+        "UNION ALL SELECT CAST(3 AS BIGINT), id_hash, pending_totp_secret, created_at, last_seen_at, staff_id, CAST(CASE WHEN mfa_verified THEN 1 ELSE 0 END AS BIGINT) FROM sessions WHERE id_hash = $1",
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(sha256_hex(token)).fetch_all(store.pool()).await?;
+    let Some(r) = rows.iter().find(|r| r.get::<i64, _>(0) == 3) else { return Ok(None) };
+    let session = Session {
+        id_hash: r.get(1),
+        staff_id: parse_id(&r.get::<String, _>(5))?,
+        mfa_verified: r.get::<i64, _>(6) != 0,
+        pending_totp_secret: r.get(2),
+        created_at: parse_ts(&r.get::<String, _>(3))?,
+        last_seen_at: parse_ts(&r.get::<String, _>(4))?,
+    };
+    let principal = crate::org::principal_from(&rows, session.staff_id)?;
+    Ok(Some((session, principal)))
+}
+
+/// The person an API token belongs to, in one round trip, if it is live.
+pub async fn token_principal(store: &Store, token: &str) -> Result<Option<crate::org::Principal>> {
+    let sql = crate::org::principal_sql(
+        "SELECT staff_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+        "UNION ALL SELECT CAST(3 AS BIGINT), staff_id, NULL, NULL, NULL, NULL, CAST(0 AS BIGINT) FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(sha256_hex(token)).bind(ts(now())).fetch_all(store.pool()).await?;
+    let Some(r) = rows.iter().find(|r| r.get::<i64, _>(0) == 3) else { return Ok(None) };
+    crate::org::principal_from(&rows, parse_id(&r.get::<String, _>(1))?)
+}
+
 /// Marks a session as used now. Skipped when it was marked in the last minute, to spare writes.
 pub async fn touch_session(store: &Store, session: &Session) -> Result<()> {
     let at = now();

@@ -428,8 +428,8 @@ pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
 
 /// Reads a case record for a person and records that they did.
 pub async fn view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<CaseRecord> {
-    let record = case_record(store, id).await?;
-    audit::record(store, ctx, Event::success("case.viewed").about("case", id)).await?;
+    // The read and its durable audit event at once: the record is returned only when both are done.
+    let (record, _) = tokio::try_join!(case_record(store, id), audit::record(store, ctx, Event::success("case.viewed").about("case", id)))?;
     Ok(record)
 }
 
@@ -526,40 +526,35 @@ pub async fn participants(store: &Store, case_id: Uuid) -> Result<Vec<Participan
             other_cases: vec![],
         });
     }
-    // Everyone's addresses and other cases in one query each, not one per person.
-    let addresses = sqlx::query(
-        "SELECT a.person_id, a.line, a.postcode, la.id, la.name, a.lived_from, a.lived_to
+    // Everyone's addresses ('a' rows, newest first) and other cases ('c' rows, by reference) in
+    // one round trip, not one per person.
+    let rows = sqlx::query(
+        "SELECT 'a', a.person_id, a.line, a.postcode, la.id, la.name, a.lived_from, a.lived_to
          FROM case_participants cp JOIN addresses a ON a.person_id = cp.person_id LEFT JOIN local_authorities la ON la.id = a.local_authority_id
-         WHERE cp.case_id = $1 ORDER BY a.lived_from DESC",
-    )
-    .bind(case_id.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    for r in &addresses {
-        let person = parse_id(&r.get::<String, _>(0))?;
-        if let Some(p) = out.iter_mut().find(|p| p.person_id == person) {
-            p.addresses.push(Address {
-                line: r.get(1),
-                postcode: r.get(2),
-                local_authority: named(r.get(3), r.get(4))?,
-                lived_from: parse_date(&r.get::<String, _>(5))?,
-                lived_to: opt_date(r.get(6))?,
-            });
-        }
-    }
-    let others = sqlx::query(
-        "SELECT mine.person_id, c.reference FROM case_participants mine
+         WHERE cp.case_id = $1
+         UNION ALL
+         SELECT 'c', mine.person_id, c.reference, NULL, NULL, NULL, NULL, NULL FROM case_participants mine
          JOIN case_participants other ON other.person_id = mine.person_id AND other.case_id <> mine.case_id
          JOIN cases c ON c.id = other.case_id
-         WHERE mine.case_id = $1 ORDER BY c.reference",
+         WHERE mine.case_id = $1
+         ORDER BY 1, 7 DESC, 3",
     )
     .bind(case_id.to_string())
     .fetch_all(store.pool())
     .await?;
-    for r in &others {
-        let person = parse_id(&r.get::<String, _>(0))?;
-        if let Some(p) = out.iter_mut().find(|p| p.person_id == person) {
-            p.other_cases.push(r.get(1));
+    for r in &rows {
+        let person = parse_id(&r.get::<String, _>(1))?;
+        let Some(p) = out.iter_mut().find(|p| p.person_id == person) else { continue };
+        if r.get::<String, _>(0) == "a" {
+            p.addresses.push(Address {
+                line: r.get(2),
+                postcode: r.get(3),
+                local_authority: named(r.get(4), r.get(5))?,
+                lived_from: parse_date(&r.get::<String, _>(6))?,
+                lived_to: opt_date(r.get(7))?,
+            });
+        } else {
+            p.other_cases.push(r.get(2));
         }
     }
     Ok(out)
@@ -1397,22 +1392,32 @@ pub async fn add_la_check(store: &Store, ctx: &AuditContext, case_id: Uuid, loca
 /// The local authorities a case needs checks from: every authority of every address, since the
 /// eldest child's birth, of the children and the parties, that has no check yet.
 pub async fn missing_la_checks(store: &Store, case_id: Uuid) -> Result<Vec<NamedRef>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT la.id, la.name
-         FROM case_participants cp
-         JOIN addresses a ON a.person_id = cp.person_id
-         JOIN local_authorities la ON la.id = a.local_authority_id
-         WHERE cp.case_id = $1 AND cp.role <> 'other_adult'
-           AND (a.lived_to IS NULL OR a.lived_to >= (
-                SELECT MIN(p.date_of_birth) FROM case_participants c2 JOIN people p ON p.id = c2.person_id
-                WHERE c2.case_id = $1 AND c2.role = 'subject_child'))
-           AND NOT EXISTS (SELECT 1 FROM checks k WHERE k.case_id = $1 AND k.local_authority_id = la.id)
-         ORDER BY la.name",
-    )
-    .bind(case_id.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(|r| Ok(NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) })).collect()
+    Ok(la_checks_missing(&participants(store, case_id).await?, &checks(store, case_id).await?))
+}
+
+/// The rule behind [`missing_la_checks`], on what the case page has already read: every local
+/// authority where a child or party (not an "other adult") has lived since the eldest child was
+/// born, and which has no check yet. By name.
+pub fn la_checks_missing(people: &[Participant], checks: &[Check]) -> Vec<NamedRef> {
+    let eldest = people.iter().filter(|p| p.role == PartyRole::SubjectChild).filter_map(|p| p.date_of_birth).min();
+    let mut missing: Vec<NamedRef> = Vec::new();
+    for p in people.iter().filter(|p| p.role != PartyRole::OtherAdult) {
+        for a in &p.addresses {
+            let since_birth = match (a.lived_to, eldest) {
+                (Some(to), Some(born)) => to >= born,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
+            if let Some(la) = a.local_authority.as_ref().filter(|_| since_birth) {
+                let checked = checks.iter().any(|c| c.local_authority.as_ref().is_some_and(|l| l.id == la.id));
+                if !checked && !missing.iter().any(|m| m.id == la.id) {
+                    missing.push(la.clone());
+                }
+            }
+        }
+    }
+    missing.sort_by(|a, b| a.name.cmp(&b.name));
+    missing
 }
 
 /// Marks a task done (once: a second click on a done task is a conflict, not a second completion).

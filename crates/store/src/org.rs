@@ -568,26 +568,37 @@ pub struct Principal {
 }
 
 pub async fn principal(store: &Store, id: Uuid) -> Result<Principal> {
-    // One round trip for everything a request needs to know about its caller: this runs on every
-    // signed-in request. Rows: 0 the person, 1 a role each, 2 a line manager each (nearest first).
-    let rows = sqlx::query(
-        "WITH RECURSIVE chain (id, depth) AS (
-            SELECT line_manager_id, 1 FROM staff WHERE id = $1 AND line_manager_id IS NOT NULL
+    let rows = sqlx::query(sqlx::AssertSqlSafe(principal_sql("SELECT CAST($1 AS TEXT)", ""))).bind(id.to_string()).fetch_all(store.pool()).await?;
+    principal_from(&rows, id)?.ok_or(StoreError::NotFound)
+}
+
+/// One round trip for everything a request needs to know about its caller (it runs on every
+/// signed-in request), for whoever `me` names: a select of one staff id, whose binds the caller
+/// supplies. Rows, seven columns each: 0 the person, 1 a role each, 2 a line manager each
+/// (nearest first), then whatever `extra` adds (UNION ALL rows of kind 3 and up, such as the
+/// session that named them).
+pub(crate) fn principal_sql(me: &str, extra: &str) -> String {
+    format!(
+        "WITH RECURSIVE me (staff_id) AS ({me}),
+         chain (id, depth) AS (
+            SELECT line_manager_id, 1 FROM staff WHERE id = (SELECT staff_id FROM me) AND line_manager_id IS NOT NULL
             UNION ALL
             SELECT s.line_manager_id, c.depth + 1 FROM staff s JOIN chain c ON s.id = c.id
             WHERE s.line_manager_id IS NOT NULL AND c.depth < 25
          )
          SELECT CAST(0 AS BIGINT), s.name, s.email, s.status, s.team_id, t.service_area_id,
                 CAST(CASE WHEN EXISTS (SELECT 1 FROM duty_desk d WHERE d.staff_id = s.id AND d.team_id = s.team_id) THEN 1 ELSE 0 END AS BIGINT)
-           FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = $1
-         UNION ALL SELECT CAST(1 AS BIGINT), role, NULL, NULL, NULL, NULL, CAST(0 AS BIGINT) FROM staff_roles WHERE staff_id = $1
+           FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = (SELECT staff_id FROM me)
+         UNION ALL SELECT CAST(1 AS BIGINT), role, NULL, NULL, NULL, NULL, CAST(0 AS BIGINT) FROM staff_roles WHERE staff_id = (SELECT staff_id FROM me)
          UNION ALL SELECT CAST(2 AS BIGINT), id, NULL, NULL, NULL, NULL, CAST(depth AS BIGINT) FROM chain
-         ORDER BY 1, 7",
+         {extra}
+         ORDER BY 1, 7"
     )
-    .bind(id.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    let person = rows.first().filter(|r| r.get::<i64, _>(0) == 0).ok_or(StoreError::NotFound)?;
+}
+
+/// The principal in rows from [`principal_sql`], if they hold a person.
+pub(crate) fn principal_from(rows: &[sqlx::any::AnyRow], id: Uuid) -> Result<Option<Principal>> {
+    let Some(person) = rows.iter().find(|r| r.get::<i64, _>(0) == 0) else { return Ok(None) };
     let opt = |i: usize| person.get::<Option<String>, _>(i).map(|v| parse_id(&v)).transpose();
     let placement = StaffPlacement {
         id,
@@ -599,7 +610,7 @@ pub async fn principal(store: &Store, id: Uuid) -> Result<Principal> {
     // A code this build does not know (from a newer release) is skipped, not fatal.
     let mut roles: Vec<Role> = rows.iter().filter(|r| r.get::<i64, _>(0) == 1).filter_map(|r| Role::from_code(&r.get::<String, _>(1))).collect();
     roles.sort_by_key(|r| r.code());
-    Ok(Principal { id, name: person.get(1), email: person.get(2), active: person.get::<String, _>(3) == "active", roles, placement })
+    Ok(Some(Principal { id, name: person.get(1), email: person.get(2), active: person.get::<String, _>(3) == "active", roles, placement }))
 }
 
 /// Adds a member of staff inside the caller's transaction (no audit: the caller records it).

@@ -81,15 +81,12 @@ async fn resolve(state: &AppState, headers: &HeaderMap, path: &str) -> Result<Au
     if path.starts_with("/api/")
         && let Some(token) = bearer(headers)
     {
-        return Ok(match hearth_store::auth::api_token_owner(&state.store, token).await? {
-            Some(id) => staff(state, id, None).await?,
-            None => Auth::Anonymous,
-        });
+        return Ok(staff(hearth_store::auth::token_principal(&state.store, token).await?, None));
     }
     let Some(token) = read_cookie(headers, session_cookie_name(state.config.secure_cookies)) else {
         return Ok(Auth::Anonymous);
     };
-    let Some(session) = hearth_store::auth::session(&state.store, token).await? else {
+    let Some((session, principal)) = hearth_store::auth::session_and_principal(&state.store, token).await? else {
         return Ok(Auth::Anonymous);
     };
     let now = hearth_store::now();
@@ -101,15 +98,14 @@ async fn resolve(state: &AppState, headers: &HeaderMap, path: &str) -> Result<Au
     if !session.mfa_verified {
         return Ok(Auth::MfaPending { session });
     }
-    let id = session.staff_id;
-    staff(state, id, Some(session)).await
+    Ok(staff(principal, Some(session)))
 }
 
-async fn staff(state: &AppState, id: Uuid, session: Option<Session>) -> Result<Auth, hearth_store::StoreError> {
-    match hearth_store::org::principal(&state.store, id).await {
-        Ok(p) if p.active => Ok(Auth::Staff { principal: Arc::new(p), session }),
-        Ok(_) | Err(hearth_store::StoreError::NotFound) => Ok(Auth::Anonymous),
-        Err(e) => Err(e),
+/// A signed-in member of staff, if they are still active.
+fn staff(principal: Option<Principal>, session: Option<Session>) -> Auth {
+    match principal {
+        Some(p) if p.active => Auth::Staff { principal: Arc::new(p), session },
+        _ => Auth::Anonymous,
     }
 }
 

@@ -311,9 +311,9 @@ pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<U
         return Err(invalid("page", "Pages start at 1"));
     }
     me.authorize_case(&state, id).await?;
-    cases::record_view(&state.store, &me.audit, id).await?;
     let filter = ChronologyFilter { limit: Some(per_page), offset: (page - 1).saturating_mul(per_page), ..Default::default() };
-    let entries = cases::chronology(&state.store, id, &filter).await?;
+    // The read and its durable audit event side by side; nothing is answered until both are done.
+    let (entries, ()) = tokio::try_join!(cases::chronology(&state.store, id, &filter), cases::record_view(&state.store, &me.audit, id))?;
     Ok(Json(
         entries
             .into_iter()

@@ -54,8 +54,12 @@ pub async fn for_change(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseReco
 
 /// The case's deadlines today, from its dates and the court's filing dates.
 pub async fn case_deadlines(state: &AppState, case: &CaseRecord) -> Result<Vec<Deadline>, AppError> {
-    let filings = cases::filing_dates(&state.store, case.id).await?;
-    Ok(deadlines(case.law, &cases::case_dates(case, &filings), &state.config.deadlines, &state.config.calendar))
+    Ok(deadlines_of(state, case, &cases::filing_dates(&state.store, case.id).await?))
+}
+
+/// The case's deadlines from filing dates already read.
+pub fn deadlines_of(state: &AppState, case: &CaseRecord, filings: &[cases::FilingDate]) -> Vec<Deadline> {
+    deadlines(case.law, &cases::case_dates(case, filings), &state.config.deadlines, &state.config.calendar)
 }
 
 /// Today in the service's time zone. Courts sit in England and Wales; Hearth keeps UTC and

@@ -292,7 +292,18 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     let (case, rel) = open(&state, &me, id).await?;
     let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
     let can_allocate = case.status == CaseStatus::Open && me.may(Permission::AllocateCase, &rel);
-    let people = cases::participants(&state.store, id).await?;
+    // Everything else the page shows, read side by side. The latest few notes only: an addendum
+    // to an older note shows on the chronology page.
+    let latest = ChronologyFilter { limit: Some(8), ..Default::default() };
+    let (people, filings, hearings, checks, tasks, chronology, documents) = tokio::try_join!(
+        cases::participants(&state.store, id),
+        cases::filing_dates(&state.store, id),
+        cases::hearings(&state.store, id),
+        cases::checks(&state.store, id),
+        cases::case_tasks(&state.store, id),
+        cases::chronology(&state.store, id, &latest),
+        hearth_store::documents::list(&state.store, id),
+    )?;
     let today = today();
     let cal = &state.config.calendar;
 
@@ -353,8 +364,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     }
 
     let deadlines = if case.status == CaseStatus::Open {
-        super::case_deadlines(&state, &case)
-            .await?
+        super::deadlines_of(&state, &case, &filings)
             .iter()
             .map(|d| {
                 let u = Urgency::of(d.due, today, cal);
@@ -411,7 +421,6 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .collect(),
     };
 
-    let hearings = cases::hearings(&state.store, id).await?;
     let hearings_table = Table {
         caption: None,
         head: vec![Cell::text("Hearing"), Cell::text("When"), Cell::text("Court"), Cell::text("Outcome")],
@@ -428,8 +437,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .collect(),
     };
 
-    let checks = cases::checks(&state.store, id)
-        .await?
+    let missing_checks = if can_edit { cases::la_checks_missing(&people, &checks).into_iter().map(|l| l.name).collect() } else { vec![] };
+    let checks = checks
         .into_iter()
         .map(|c| CheckRow {
             id: c.id,
@@ -450,17 +459,9 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             summary: c.result_summary.unwrap_or_default(),
         })
         .collect();
-    let missing_checks = if can_edit { cases::missing_la_checks(&state.store, id).await?.into_iter().map(|l| l.name).collect() } else { vec![] };
 
-    let tasks = cases::case_tasks(&state.store, id)
-        .await?
-        .into_iter()
-        .map(|t| task_row(&t, today, cal))
-        .collect();
-
-    // The latest few: an addendum to an older note shows on the chronology page.
-    let latest = ChronologyFilter { limit: Some(8), ..Default::default() };
-    let entries = threaded(cases::chronology(&state.store, id, &latest).await?)
+    let tasks = tasks.into_iter().map(|t| task_row(&t, today, cal)).collect();
+    let entries = threaded(chronology)
         .iter()
         .map(|e| entry_view(e, &me, can_edit))
         .collect();
@@ -484,7 +485,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         entries,
         can_edit,
         can_allocate,
-        documents: super::documents::rows(&hearth_store::documents::list(&state.store, id).await?),
+        documents: super::documents::rows(&documents),
         restricted: case.has(CaseFlag::Restricted),
         named: if case.has(CaseFlag::Restricted) { cases::named_staff(&state.store, id).await? } else { vec![] },
         transfer: if case.transfer_offered { hearth_store::cases::transfers::open_for_case(&state.store, id).await? } else { None },
