@@ -1,6 +1,7 @@
-//! Synthetic cases for the demo: private and public law in the national proportions, children and
-//! adults with addresses, checks, hearings, a short chronology and the tasks their deadlines make.
-//! Every name is invented. Written in one transaction per team so a national run stays quick.
+//! Synthetic cases for the demo: private and public law in the national proportions, open and three
+//! years closed, with children and adults and their addresses, checks, hearings, a chronology of
+//! about twenty entries and the tasks their deadlines make. Every name is invented. Written in bulk,
+//! one transaction per team, so a national run stays quick.
 
 use std::collections::HashMap;
 
@@ -8,9 +9,9 @@ use anyhow::Result;
 use hearth_domain::calendar::WorkingCalendar;
 use hearth_domain::cases::deadlines::{CaseDates, DeadlineSettings, deadlines};
 use hearth_domain::cases::{
-    ApplicationKind, CaseFlag, ContactChannel, EntryKind, HearingKind, LawType, NewAddress, NewCase, NewParticipant, PartyRole, PersonKind, Relationship, Stage,
+    ApplicationKind, CaseFlag, ContactChannel, EntryKind, HearingKind, LawType, NewAddress, NewCase, NewParticipant, PartyRole, PersonKind, Relationship, case_reference,
 };
-use hearth_store::cases::DemoProgress;
+use hearth_store::cases::bulk::{CaseBatch, Outcome};
 use hearth_store::documents::{Files, NewDocument};
 use hearth_domain::documents::{DocumentKind, FileType};
 use hearth_store::{Store, cases, org};
@@ -44,7 +45,15 @@ const NOTES: &[(EntryKind, &str, &str)] = &[
     (EntryKind::Meeting, "Professionals meeting", "School, health visitor and the local authority attended. No current child protection plan."),
 ];
 
-/// Makes about `per_team` cases in each team, allocated among its practitioners. Returns how many.
+/// How many closed cases each open one has behind it: three years of about 55,800 new cases a
+/// year nationally against about 30,000 open at once.
+const HISTORY_PER_OPEN: f64 = 5.4;
+/// The open window: cases received in the last this many days may still be open.
+const OPEN_WINDOW_DAYS: i64 = 300;
+
+/// Makes about `per_team` open cases in each team, allocated among its practitioners, and three
+/// years of closed cases behind them, each with its people, checks, hearings, a chronology of
+/// about twenty entries and its deadline tasks. Written a team at a time in bulk. Returns how many.
 #[allow(clippy::too_many_arguments)]
 pub async fn generate(
     store: &Store,
@@ -64,11 +73,14 @@ pub async fn generate(
     let settings = DeadlineSettings::default();
     let today = hearth_store::now().date();
     let at = hearth_store::now();
+    let history = (per_team as f64 * HISTORY_PER_OPEN) as usize;
 
     bar.set_message("Cases");
-    bar.set_length((teams.len() * per_team) as u64);
+    bar.set_length((teams.len() * (per_team + history)) as u64);
     bar.set_position(0);
     let mut made = 0;
+    let mut numbers: HashMap<i32, i64> = HashMap::new();
+    let mut writing: Option<tokio::task::JoinHandle<Result<()>>> = None;
     for (team, area) in teams {
         let name = area_name(*area);
         let team_courts: Vec<Uuid> = courts.iter().filter(|c| c.service_area == name).map(|c| c.id).collect();
@@ -77,11 +89,16 @@ pub async fn generate(
         let team_workers = workers.get(team).cloned().unwrap_or_default();
         // Documents are added after the team's transaction commits: each is its own write.
         let mut orders: Vec<(Uuid, NewDocument)> = Vec::new();
-        let mut tx = store.begin().await?;
-        for i in 0..per_team {
+        let mut batch = CaseBatch::new(at);
+        for i in 0..per_team + history {
+            let closed_history = i >= per_team;
             let public = rng.random_bool(0.33);
             let law = if public { LawType::Public } else { LawType::Private };
-            let received_on = today - Duration::days(rng.random_range(1..300));
+            let received_on = if closed_history {
+                today - Duration::days(rng.random_range(OPEN_WINDOW_DAYS..OPEN_WINDOW_DAYS + 3 * 365))
+            } else {
+                today - Duration::days(rng.random_range(1..OPEN_WINDOW_DAYS))
+            };
             let court_id = team_courts[rng.random_range(0..team_courts.len())];
             let la = team_las[rng.random_range(0..team_las.len())];
             let mut flags = Vec::new();
@@ -110,25 +127,29 @@ pub async fn generate(
                 issued_on: public.then(|| received_on - Duration::days(rng.random_range(0..3))),
                 flags,
             };
-            let id = demo_id(rng);
-            cases::insert_case(&mut tx, id, &case, at).await?;
-            if let (true, Some(m)) = (case.flags.contains(&CaseFlag::Restricted), managers.get(team)) {
-                // A restricted case is named to its team manager, who names anyone else it needs.
-                cases::named::insert_named(&mut tx, id, *m, Some(*m)).await?;
-            }
+            let id = demo_id(rng, made as u64);
+            let number = numbers.entry(received_on.year()).or_insert(0);
+            *number += 1;
+            let reference = case_reference(received_on.year(), *number);
 
-            // Where the case is now: older cases are further along; one in ten has closed.
+            // Where the case is now: older cases are further along; past the open window, closed.
             let age = (today - received_on).whole_days();
             let path = law.path();
             let open_stages = path.len() - 1;
-            let mut stage_index = ((age as usize * open_stages) / 300).min(open_stages - 1);
+            let mut stage_index = ((age as usize * open_stages) / OPEN_WINDOW_DAYS as usize).min(open_stages - 1);
             if rng.random_bool(0.2) && stage_index > 0 {
                 stage_index -= 1;
             }
-            let closed = age > 120 && rng.random_bool(0.1);
-            let stage = if closed { Stage::Closed } else { path[stage_index] };
-            // About one case in twenty waits in the allocation hub.
+            let closed = closed_history || (age > 120 && rng.random_bool(0.1));
+            let closed_on = closed.then(|| (received_on + Duration::days(rng.random_range(60..age.clamp(61, 400)))).min(today));
+            // About one open case in twenty waits in the allocation hub.
             let worker = if team_workers.is_empty() || rng.random_bool(0.05) && !closed { None } else { Some(team_workers[i % team_workers.len()]) };
+            let allocated_on = received_on + Duration::days(rng.random_range(0..5));
+            batch.case(id, &reference, &case, &Outcome { worker, allocated_on: Some(allocated_on), stage: path[stage_index], closed_on });
+            if let (true, Some(m)) = (case.flags.contains(&CaseFlag::Restricted), managers.get(team)) {
+                // A restricted case is named to its team manager, who names anyone else it needs.
+                batch.name(id, *m);
+            }
 
             let surname = pick(rng, SURNAMES);
             let children = match rng.random_range(0..100) {
@@ -138,7 +159,7 @@ pub async fn generate(
             };
             let mut eldest: Option<Date> = None;
             for _ in 0..children {
-                let dob = today - Duration::days(rng.random_range(180..16 * 365));
+                let dob = received_on - Duration::days(rng.random_range(180..16 * 365));
                 eldest = Some(eldest.map_or(dob, |e: Date| e.min(dob)));
                 let child = NewParticipant {
                     full_name: format!("{} {surname}", pick(rng, CHILD_NAMES)),
@@ -152,7 +173,7 @@ pub async fn generate(
                     interpreter_language: None,
                     address: Some(address(rng, la, dob)),
                 };
-                cases::insert_participant(&mut tx, id, &child, at).await?;
+                batch.participant(id, &child);
             }
             let other_surname = pick(rng, SURNAMES);
             let adults = [(Relationship::Mother, surname, PartyRole::Applicant), (Relationship::Father, other_surname, PartyRole::Respondent)];
@@ -161,7 +182,7 @@ pub async fn generate(
                 let home_la = if rng.random_bool(0.2) { team_las[rng.random_range(0..team_las.len())] } else { la };
                 let adult = NewParticipant {
                     full_name: format!("{} {family}", pick(rng, ADULT_FIRST)),
-                    date_of_birth: Some(today - Duration::days(rng.random_range(19 * 365..50 * 365))),
+                    date_of_birth: Some(received_on - Duration::days(rng.random_range(19 * 365..50 * 365))),
                     kind: PersonKind::Adult,
                     role: if public { PartyRole::Respondent } else { role },
                     relationship: Some(rel),
@@ -171,66 +192,114 @@ pub async fn generate(
                     interpreter_language: case.flags.contains(&CaseFlag::Interpreter).then(|| ["Polish", "Urdu", "Romanian", "Arabic"][rng.random_range(0..4)].to_string()),
                     address: Some(address(rng, home_la, since)),
                 };
-                cases::insert_participant(&mut tx, id, &adult, at).await?;
+                batch.participant(id, &adult);
             }
 
-            // The story so far.
-            cases::insert_entry(&mut tx, id, EntryKind::CaseOpened, received_on, &format!("Case opened: {}", law.label().to_lowercase()), None, None).await?;
-            let notes = (age / 30).clamp(1, 4) as usize;
+            // The story so far: about twenty entries for a case that has run its course.
+            let last_day = closed_on.unwrap_or(today);
+            let span = (last_day - received_on).whole_days().max(1);
+            let on = |d: i64| (received_on + Duration::days(d.clamp(0, span))).min(today);
+            batch.entry(id, EntryKind::CaseOpened, received_on, &format!("Case opened: {}", law.label().to_lowercase()), None, None);
+            if worker.is_some() {
+                batch.entry(id, EntryKind::Allocation, allocated_on.min(last_day), "Allocated", Some("Has capacity and knows the court."), None);
+            }
+            // Police and local-authority checks: asked for in the first days, back within a fortnight.
+            let police_asked = on(rng.random_range(1..4));
+            let police_back = (police_asked + Duration::days(rng.random_range(3..12))).min(today);
+            let la_asked = on(rng.random_range(1..4));
+            let la_back = (la_asked + Duration::days(rng.random_range(5..15))).min(today);
+            let police_returned = police_back < today || closed;
+            let la_returned = la_back < today || closed;
+            batch.check(id, None, Some(police_asked), police_returned.then_some(police_back), police_returned.then_some("No trace of police call-outs to the address."));
+            batch.check(id, Some(la), Some(la_asked), la_returned.then_some(la_back), la_returned.then_some("Known to children's services in 2021; closed after assessment."));
+            batch.entry(id, EntryKind::Check, police_asked, "Police check requested", None, None);
+            batch.entry(id, EntryKind::Check, la_asked, "Local-authority check requested", None, None);
+            if police_returned {
+                batch.entry(id, EntryKind::Check, police_back, "Police check returned", None, None);
+            }
+            if la_returned {
+                batch.entry(id, EntryKind::Check, la_back, "Local-authority check returned", None, None);
+            }
+            if let Some(fhdra) = case.first_hearing_on {
+                batch.hearing(id, HearingKind::Fhdra, OffsetDateTime::new_utc(fhdra, time::Time::from_hms(10, 0, 0)?), court_id);
+                batch.entry(id, EntryKind::Hearing, received_on, "First hearing (FHDRA) listed", None, None);
+                if fhdra < last_day {
+                    batch.entry(id, EntryKind::CourtAttendance, fhdra, "Attended the FHDRA", Some("Parties attended. Safeguarding letter before the court. Directions for a section 7 report."), worker);
+                }
+            }
+            let notes = if closed { 10 } else { (age / 20).clamp(1, 12) as usize };
             for n in 0..notes {
                 let (kind, summary, body) = NOTES[(i + n) % NOTES.len()];
-                let day = (received_on + Duration::days(((n as i64 + 1) * age) / (notes as i64 + 1))).min(today);
-                cases::insert_entry(&mut tx, id, kind, day, summary, Some(body), worker).await?;
+                batch.entry(id, kind, on(((n as i64 + 1) * span) / (notes as i64 + 2)), summary, Some(body), worker);
             }
-            if worker.is_some() {
-                cases::insert_entry(&mut tx, id, EntryKind::Allocation, received_on + Duration::days(rng.random_range(0..5)), "Allocated", None, None).await?;
+            if stage_index > 0 || closed {
+                batch.entry(id, EntryKind::StageChange, on(span / 3), &format!("Stage: {}", path[stage_index.max(1).min(path.len() - 2)].label()), None, None);
             }
-            // A sample of cases carry the court's order from their first hearing as a small PDF.
+            if let Some(c) = closed_on {
+                batch.entry(id, EntryKind::Closure, c, "Case closed: final order made", Some("Final order made by consent."), worker);
+            }
+            // A sample of open cases carry the court's order from their first hearing as a small PDF.
             if let Some(fhdra) = case.first_hearing_on.filter(|d| *d < today && i % 20 == 0 && !closed) {
                 let court_name = courts.iter().find(|c| c.id == court_id).map(|c| c.name.as_str()).unwrap_or("the Family Court");
                 let bytes = order_pdf(&case.court_case_number, court_name, fhdra);
                 orders.push((id, NewDocument { kind: DocumentKind::CourtOrder, title: format!("Order from the FHDRA on {fhdra}"), file_type: FileType::Pdf, bytes, thumbnail: None, withheld_from: None }));
             }
-            if let Some(fhdra) = case.first_hearing_on {
-                cases::insert_hearing(&mut tx, id, HearingKind::Fhdra, OffsetDateTime::new_utc(fhdra, time::Time::from_hms(10, 0, 0)?), court_id).await?;
-            }
-            let closed_on = closed.then(|| (received_on + Duration::days(rng.random_range(60..age.max(61)))).min(today));
-            cases::settle_demo_case(&mut tx, id, &DemoProgress { worker, allocated_on: received_on, stage, closed_on }).await?;
-            if !closed {
-                let dates = CaseDates { received_on: Some(received_on), urgent: case.urgent, first_hearing_on: case.first_hearing_on, issued_on: case.issued_on, filing_dates: vec![] };
-                for d in deadlines(law, &dates, &settings, &cal) {
-                    // Deadlines well past are done; the rest are the worker's to do.
-                    cases::insert_task(&mut tx, id, &d.label, worker, Some(d.due), Some(&d.key)).await?;
-                    if d.due < today - Duration::days(3) {
-                        cases::mark_deadline_done(&mut tx, id, &d.key, worker, at).await?;
-                    }
-                }
+            // Deadline tasks for the cases of the last year or so; older history keeps its story
+            // and checks, and its long-done tasks are not worth the load time.
+            let dates = CaseDates { received_on: Some(received_on), urgent: case.urgent, first_hearing_on: case.first_hearing_on, issued_on: case.issued_on, filing_dates: vec![] };
+            for d in deadlines(law, &dates, &settings, &cal).into_iter().filter(|_| !closed_history) {
+                // Deadlines well past (and every deadline of a closed case) are done; the rest are the worker's to do.
+                let done = (closed || d.due < today - Duration::days(3)).then(|| OffsetDateTime::new_utc(d.due.min(today), time::Time::from_hms(16, 0, 0).unwrap_or(time::Time::MIDNIGHT)));
+                batch.task(id, &d.label, worker, d.due, &d.key, done);
             }
             made += 1;
             bar.inc(1);
         }
-        tx.commit().await?;
-        for (case_id, doc) in &orders {
-            hearth_store::documents::add(store, files, &hearth_store::AuditContext::system(), *case_id, doc).await?;
+        // The database writes this team while the next is made: the two cores each do one.
+        if let Some(previous) = writing.take() {
+            previous.await??;
         }
+        writing = Some(tokio::spawn(write_team(store.clone(), files.clone(), batch, orders)));
     }
+    if let Some(last) = writing.take() {
+        last.await??;
+    }
+    let mut tx = store.begin().await?;
+    let mut last: Vec<(i32, i64)> = numbers.into_iter().collect();
+    last.sort();
+    cases::bulk::set_case_numbers(&mut tx, &last).await?;
+    tx.commit().await?;
     bar.set_message("Search index");
-    cases::rebuild_search_index(store).await?;
+    cases::bulk::index_notes(store).await?;
     let open = cases::open_count(store).await?;
     bar.finish_and_clear();
-    println!("Cases: {made} ({open} open).");
+    println!("Cases: {made} ({open} open, the rest three years of closed history).");
     Ok(made)
+}
+
+/// Writes a team's cases in one transaction, then the documents that go with them.
+async fn write_team(store: Store, files: Files, mut batch: CaseBatch, orders: Vec<(Uuid, NewDocument)>) -> Result<()> {
+    let mut tx = store.begin().await?;
+    batch.write(&mut tx).await?;
+    tx.commit().await?;
+    for (case_id, doc) in &orders {
+        hearth_store::documents::add(&store, &files, &hearth_store::AuditContext::system(), *case_id, doc).await?;
+    }
+    Ok(())
 }
 
 fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
     list[rng.random_range(0..list.len())]
 }
 
-/// Ids from the seeded generator, so a demo with the same seed is the same.
-fn demo_id(rng: &mut StdRng) -> Uuid {
-    let mut bytes = [0u8; 16];
-    rng.fill_bytes(&mut bytes);
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
+/// Ids from the seeded generator, so a demo with the same seed is the same. Ordered like the
+/// UUIDv7s Hearth makes (the `n`th case a millisecond after the one before), so each new case
+/// lands at the end of every index that starts with a case id rather than somewhere in the middle.
+fn demo_id(rng: &mut StdRng, n: u64) -> Uuid {
+    let mut random = [0u8; 10];
+    rng.fill_bytes(&mut random);
+    // 1 January 2020: before any demo case is opened.
+    uuid::Builder::from_unix_timestamp_millis(1_577_836_800_000 + n, &random).into_uuid()
 }
 
 fn address(rng: &mut StdRng, la: Uuid, from: Date) -> NewAddress {

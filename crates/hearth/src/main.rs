@@ -125,11 +125,14 @@ fn main() -> ExitCode {
 }
 
 async fn open(config: &config::Config) -> Result<Store> {
-    let url = config.database_url();
-    if url.starts_with("sqlite:") {
+    open_with(config, Store::connect(&config.database_url())).await
+}
+
+async fn open_with(config: &config::Config, connect: impl std::future::Future<Output = hearth_store::Result<Store>>) -> Result<Store> {
+    if config.database_url().starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("create data directory {}", config.data_dir.display()))?;
     }
-    let store = Store::connect(&url).await.context("open the database")?;
+    let store = connect.await.context("open the database")?;
     store.migrate().await.context("apply migrations")?;
     hearth_store::org::ensure_reference_data(&store).await.context("load reference data")?;
     Ok(store)
@@ -147,9 +150,10 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             println!("Database is up to date.");
         }
         Command::Demo { scale, seed } => {
-            let store = open(&config).await?;
+            let store = open_with(&config, Store::connect_for_loading(&config.database_url())).await?;
             let files = hearth_store::documents::local_files(&config.data_dir.join("files"))?;
             demo::generate(&store, &files, scale, seed).await?;
+            store.finish_loading().await?;
         }
         Command::Token { command: TokenCommand::Create { email, ttl } } => {
             if !(1..=366).contains(&ttl) {

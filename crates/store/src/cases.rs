@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditContext, Event};
 use crate::org::{NamedRef, named};
 
+pub mod bulk;
 pub mod named;
 pub mod transfers;
 
@@ -282,6 +283,10 @@ fn notes_query(engine: Engine, words: &[String]) -> String {
 /// can be found again without scanning (FTS5 cannot index `entry_id`); PostgreSQL indexes
 /// `entry_id` plainly.
 async fn index_entry(conn: &mut AnyConnection, entry_id: Uuid, case_id: Uuid, summary: &str, body: Option<&str>) -> Result<()> {
+    // Only entries a person wrote words in (notes, reasons) are searched: "case opened" is not.
+    if body.is_none() {
+        return Ok(());
+    }
     let sql = if is_sqlite(conn) {
         "INSERT INTO chronology_fts (rowid, entry_id, case_id, text) VALUES ((SELECT rowid FROM chronology WHERE id = $1), $1, $2, $3)"
     } else {
@@ -902,9 +907,9 @@ pub(crate) async fn entry_row(
     Ok(id)
 }
 
-/// Writes a chronology entry without indexing it: the demo loader writes hundreds of thousands,
-/// then indexes them all at once with [`rebuild_search_index`].
-pub async fn insert_entry(
+/// Writes a chronology entry without indexing it ([`entry_row`] does both; a bulk load indexes
+/// every note at the end with [`bulk::index_notes`]).
+async fn insert_entry(
     conn: &mut AnyConnection,
     case_id: Uuid,
     kind: EntryKind,
@@ -928,21 +933,6 @@ pub async fn insert_entry(
     .execute(&mut *conn)
     .await?;
     Ok(id)
-}
-
-/// Rebuilds the notes index from the chronology in one statement.
-pub async fn rebuild_search_index(store: &Store) -> Result<()> {
-    let mut tx = store.begin().await?;
-    sqlx::query("DELETE FROM chronology_fts").execute(&mut *tx).await?;
-    // Dialect: SQLite's FTS5 rows take the entry's rowid (see `index_entry`).
-    let sql = match store.engine() {
-        Engine::Sqlite => "INSERT INTO chronology_fts (rowid, entry_id, case_id, text) SELECT rowid, id, case_id, summary || ' ' || COALESCE(body, '') FROM chronology",
-        Engine::Postgres => "INSERT INTO chronology_fts (entry_id, case_id, text) SELECT id, case_id, summary || ' ' || COALESCE(body, '') FROM chronology",
-    };
-    sqlx::query(sql).execute(&mut *tx).await?;
-    audit::append(&mut tx, &AuditContext::system(), Event::success("search.index_rebuilt")).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 pub async fn insert_task(conn: &mut AnyConnection, case_id: Uuid, title: &str, assigned_to: Option<Uuid>, due_on: Option<Date>, key: Option<&str>) -> Result<()> {
@@ -1464,59 +1454,6 @@ pub async fn team_workers(store: &Store, team_id: Uuid) -> Result<Vec<NamedRef>>
 
 // ---- Loading synthetic demo cases (no audit: `hearth demo` records one event for the load) ----
 
-/// Where a demo case has got to: its worker, stage, and closure if it closed.
-pub struct DemoProgress {
-    pub worker: Option<Uuid>,
-    pub allocated_on: Date,
-    pub stage: Stage,
-    pub closed_on: Option<Date>,
-}
-
-/// Sets a demo case's allocation, stage or closure in place.
-pub async fn settle_demo_case(conn: &mut AnyConnection, id: Uuid, p: &DemoProgress) -> Result<()> {
-    sqlx::query(
-        "UPDATE cases SET allocated_to = $1, allocated_on = $2, stage = $3, status = $4, closed_on = $5,
-            closure_reason = CASE WHEN $5 IS NULL THEN NULL ELSE 'final_order' END,
-            closure_outcome = CASE WHEN $5 IS NULL THEN NULL ELSE 'Final order made by consent.' END
-         WHERE id = $6",
-    )
-    .bind(p.worker.map(|w| w.to_string()))
-    .bind(p.worker.map(|_| date_text(p.allocated_on)))
-    .bind(if p.closed_on.is_some() { Stage::Closed.code() } else { p.stage.code() })
-    .bind(if p.closed_on.is_some() { "closed" } else { "open" })
-    .bind(p.closed_on.map(date_text))
-    .bind(id.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Lists a hearing on a demo case.
-pub async fn insert_hearing(conn: &mut AnyConnection, case_id: Uuid, kind: HearingKind, starts_at: OffsetDateTime, court_id: Uuid) -> Result<()> {
-    sqlx::query("INSERT INTO hearings (id, case_id, kind, starts_at, court_id, version, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)")
-        .bind(new_id().to_string())
-        .bind(case_id.to_string())
-        .bind(kind.code())
-        .bind(ts(starts_at))
-        .bind(court_id.to_string())
-        .bind(ts(now()))
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Marks a demo case's deadline task done.
-pub async fn mark_deadline_done(conn: &mut AnyConnection, case_id: Uuid, key: &str, by: Option<Uuid>, at: OffsetDateTime) -> Result<()> {
-    sqlx::query("UPDATE tasks SET done_at = $1, done_by = $2 WHERE case_id = $3 AND deadline_key = $4")
-        .bind(ts(at))
-        .bind(by.map(|w| w.to_string()))
-        .bind(case_id.to_string())
-        .bind(key)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// How many cases are open: for the demo's summary and national figures.
 pub async fn open_count(store: &Store) -> Result<i64> {
     Ok(sqlx::query("SELECT COUNT(*) FROM cases WHERE status = 'open'").fetch_one(store.pool()).await?.get(0))
@@ -1657,8 +1594,12 @@ pub struct PersonSummary {
 
 /// People in a case within `visible`, as SQL on the person `alias`.
 fn person_visible(alias: &str, visible: &Option<Visibility>, bind: &mut impl FnMut(String) -> String) -> String {
-    let clause = visible.as_ref().map(|v| visible_clause(v, bind)).unwrap_or_else(|| "1 = 1".into());
-    format!("EXISTS (SELECT 1 FROM case_participants cp JOIN cases c ON c.id = cp.case_id JOIN teams t ON t.id = c.team_id WHERE cp.person_id = {alias}.id AND {clause})")
+    // The set of people in visible cases, found once: as a correlated EXISTS, SQLite would build
+    // the visibility clause's lists again for every person asked about.
+    match visible {
+        Some(v) => format!("{alias}.id IN (SELECT cp.person_id FROM case_participants cp JOIN cases c ON c.id = cp.case_id WHERE {})", visible_clause(v, bind)),
+        None => "1 = 1".into(),
+    }
 }
 
 /// Likely duplicates among people the caller can see in cases, most recently added first.

@@ -33,6 +33,13 @@ pub enum Engine {
     Postgres,
 }
 
+/// Whether SQLite syncs each commit to disk.
+#[derive(Debug, Clone, Copy)]
+enum Sync {
+    Full,
+    Off,
+}
+
 /// A write transaction.
 pub type Tx = sqlx::Transaction<'static, Any>;
 
@@ -78,6 +85,26 @@ pub struct Store {
 impl Store {
     /// Opens `url`: `postgres://…` for PostgreSQL, otherwise `sqlite://PATH` (created if missing).
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::open(url, Sync::Full).await
+    }
+
+    /// Opens `url` to load data that can be made again (the demo): SQLite skips its disk syncs
+    /// until [`Store::finish_loading`] makes everything durable at once.
+    pub async fn connect_for_loading(url: &str) -> Result<Self> {
+        Self::open(url, Sync::Off).await
+    }
+
+    /// Ends a load: writes the log into the database file and syncs it.
+    pub async fn finish_loading(&self) -> Result<()> {
+        if self.engine == Engine::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
+    async fn open(url: &str, sync: Sync) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Engine::Postgres
@@ -103,14 +130,26 @@ impl Store {
                         // and a busy timeout so writers queue rather than fail. Reads through a
                         // memory map: every write (an audited read is one) empties the other
                         // connections' page caches, and mapped pages come back without a copy.
+                        let synchronous = match sync {
+                            Sync::Full => "PRAGMA synchronous = FULL",
+                            Sync::Off => "PRAGMA synchronous = OFF",
+                        };
                         for pragma in [
                             "PRAGMA journal_mode = WAL",
                             "PRAGMA foreign_keys = ON",
-                            "PRAGMA synchronous = FULL",
+                            synchronous,
                             "PRAGMA busy_timeout = 15000",
                             "PRAGMA mmap_size = 4294967296",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
+                        }
+                        if let Sync::Off = sync {
+                            // A load writes a team's cases in one transaction: a page cache big
+                            // enough to hold it, and statement journals in memory, keep SQLite
+                            // from spilling pages to disk and reading them back mid-transaction.
+                            for pragma in ["PRAGMA cache_size = -1048576", "PRAGMA temp_store = MEMORY"] {
+                                sqlx::query(pragma).execute(&mut *conn).await?;
+                            }
                         }
                     }
                     Ok(())

@@ -1,0 +1,349 @@
+//! Whole cases written in bulk, for the demo loader: each table's rows are held in memory and
+//! written as multi-row INSERTs, so hundreds of thousands of cases cost a few thousand statements
+//! rather than millions. No audit and no search index here: the loader records one event and
+//! indexes every note once at the end ([`index_notes`]).
+
+use hearth_domain::cases::{CaseStatus, ClosureReason, EntryKind, HearingKind, NewCase, NewParticipant, Stage, name_keys};
+use sqlx::AnyConnection;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{Engine, Result, Store, date_text, new_id, ts};
+
+/// One value of a row.
+#[derive(Debug, Clone)]
+enum Value {
+    Text(Option<String>),
+    Int(i64),
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(Some(s))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(Some(s.to_string()))
+    }
+}
+
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Self {
+        Value::Text(s)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+
+/// Rows waiting for one table.
+struct Rows {
+    table: &'static str,
+    columns: &'static [&'static str],
+    values: Vec<Value>,
+}
+
+/// The most values one statement binds. Small on purpose: the SQLite driver finds each numbered
+/// parameter by name among all of a statement's parameters, so the cost of binding grows with the
+/// square of their number; a few hundred keeps that cheap while still saving most round trips.
+const MAX_BINDS: usize = 160;
+
+impl Rows {
+    const fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
+        Self { table, columns, values: Vec::new() }
+    }
+
+    fn push<const N: usize>(&mut self, row: [Value; N]) {
+        debug_assert_eq!(N, self.columns.len(), "{}", self.table);
+        self.values.extend(row);
+    }
+
+    async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        let width = self.columns.len();
+        let per_statement = (MAX_BINDS / width).max(1);
+        let mut values = std::mem::take(&mut self.values).into_iter();
+        let mut sql_for = std::collections::HashMap::new();
+        loop {
+            let chunk: Vec<Value> = values.by_ref().take(per_statement * width).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let rows = chunk.len() / width;
+            // Every full chunk has the same text, so the driver prepares it once.
+            let sql: &String = sql_for.entry(rows).or_insert_with(|| {
+                let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+                for r in 0..rows {
+                    let marks: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+                    sql.push_str(if r == 0 { "(" } else { ", (" });
+                    sql.push_str(&marks.join(", "));
+                    sql.push(')');
+                }
+                sql
+            });
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for v in chunk {
+                q = match v {
+                    Value::Text(t) => q.bind(t),
+                    Value::Int(i) => q.bind(i),
+                };
+            }
+            q.execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a demo case has got to.
+pub struct Outcome {
+    pub worker: Option<Uuid>,
+    pub allocated_on: Option<Date>,
+    pub stage: Stage,
+    pub closed_on: Option<Date>,
+}
+
+/// A batch of whole cases, written table by table in foreign-key order.
+pub struct CaseBatch {
+    at: String,
+    cases: Rows,
+    applications: Rows,
+    flags: Rows,
+    named: Rows,
+    people: Rows,
+    addresses: Rows,
+    keys: Rows,
+    participants: Rows,
+    chronology: Rows,
+    hearings: Rows,
+    checks: Rows,
+    tasks: Rows,
+}
+
+impl CaseBatch {
+    pub fn new(at: OffsetDateTime) -> Self {
+        Self {
+            at: ts(at),
+            cases: Rows::new(
+                "cases",
+                &[
+                    "id", "reference", "court_case_number", "law_type", "court_id", "local_authority_id", "team_id", "allocated_to", "allocated_on", "stage",
+                    "status", "urgent", "received_on", "first_hearing_on", "issued_on", "closed_on", "closure_reason", "closure_outcome", "version",
+                    "created_at", "updated_at",
+                ],
+            ),
+            applications: Rows::new("case_applications", &["case_id", "kind"]),
+            flags: Rows::new("case_flags", &["case_id", "flag"]),
+            named: Rows::new("case_named_staff", &["case_id", "staff_id", "named_by", "named_at"]),
+            people: Rows::new(
+                "people",
+                &["id", "full_name", "date_of_birth", "kind", "contact_channel", "no_texts", "interpreter_language", "version", "created_at", "updated_at"],
+            ),
+            addresses: Rows::new("addresses", &["id", "person_id", "line", "postcode", "local_authority_id", "lived_from", "lived_to", "created_at"]),
+            keys: Rows::new("person_name_keys", &["person_id", "key"]),
+            participants: Rows::new("case_participants", &["case_id", "person_id", "role", "relationship", "address_withheld", "added_at"]),
+            chronology: Rows::new("chronology", &["id", "case_id", "kind", "occurred_on", "summary", "body", "author_id", "written_at", "version"]),
+            hearings: Rows::new("hearings", &["id", "case_id", "kind", "starts_at", "court_id", "version", "created_at"]),
+            checks: Rows::new(
+                "checks",
+                &["id", "case_id", "kind", "local_authority_id", "status", "requested_on", "returned_on", "result_summary", "version", "created_at", "updated_at"],
+            ),
+            tasks: Rows::new("tasks", &["id", "case_id", "title", "assigned_to", "due_on", "deadline_key", "done_at", "done_by", "version", "created_at"]),
+        }
+    }
+
+    /// A case with its applications and flags, already where `outcome` says.
+    pub fn case(&mut self, id: Uuid, reference: &str, case: &NewCase, outcome: &Outcome) {
+        let closed = outcome.closed_on.is_some();
+        self.cases.push([
+            id.to_string().into(),
+            reference.into(),
+            case.court_case_number.clone().into(),
+            case.law.code().into(),
+            case.court_id.to_string().into(),
+            case.local_authority_id.map(|l| l.to_string()).into(),
+            case.team_id.to_string().into(),
+            outcome.worker.map(|w| w.to_string()).into(),
+            outcome.allocated_on.filter(|_| outcome.worker.is_some()).map(date_text).into(),
+            (if closed { Stage::Closed } else { outcome.stage }).code().into(),
+            (if closed { CaseStatus::Closed } else { CaseStatus::Open }).code().into(),
+            i64::from(case.urgent).into(),
+            date_text(case.received_on).into(),
+            case.first_hearing_on.map(date_text).into(),
+            case.issued_on.map(date_text).into(),
+            outcome.closed_on.map(date_text).into(),
+            closed.then(|| ClosureReason::FinalOrder.code().to_string()).into(),
+            closed.then(|| "Final order made by consent.".to_string()).into(),
+            1.into(),
+            self.at.clone().into(),
+            self.at.clone().into(),
+        ]);
+        for a in &case.applications {
+            self.applications.push([id.to_string().into(), a.code().into()]);
+        }
+        for f in &case.flags {
+            self.flags.push([id.to_string().into(), f.code().into()]);
+        }
+    }
+
+    /// Names someone on a restricted case.
+    pub fn name(&mut self, case_id: Uuid, staff_id: Uuid) {
+        self.named.push([case_id.to_string().into(), staff_id.to_string().into(), staff_id.to_string().into(), self.at.clone().into()]);
+    }
+
+    /// A child or adult in the case: the person, their address, their name keys and their part.
+    pub fn participant(&mut self, case_id: Uuid, p: &NewParticipant) -> Uuid {
+        let person = new_id();
+        self.people.push([
+            person.to_string().into(),
+            p.full_name.clone().into(),
+            p.date_of_birth.map(date_text).into(),
+            p.kind.code().into(),
+            p.contact.map(|c| c.code().to_string()).into(),
+            i64::from(p.no_texts).into(),
+            p.interpreter_language.clone().into(),
+            1.into(),
+            self.at.clone().into(),
+            self.at.clone().into(),
+        ]);
+        if let Some(a) = &p.address {
+            self.addresses.push([
+                new_id().to_string().into(),
+                person.to_string().into(),
+                a.line.clone().into(),
+                a.postcode.clone().into(),
+                a.local_authority_id.map(|l| l.to_string()).into(),
+                date_text(a.from).into(),
+                a.to.map(date_text).into(),
+                self.at.clone().into(),
+            ]);
+        }
+        for k in name_keys(&p.full_name) {
+            self.keys.push([person.to_string().into(), k.into()]);
+        }
+        self.participants.push([
+            case_id.to_string().into(),
+            person.to_string().into(),
+            p.role.code().into(),
+            p.relationship.map(|r| r.code().to_string()).into(),
+            i64::from(p.address_withheld).into(),
+            self.at.clone().into(),
+        ]);
+        person
+    }
+
+    pub fn entry(&mut self, case_id: Uuid, kind: EntryKind, on: Date, summary: &str, body: Option<&str>, author: Option<Uuid>) {
+        self.chronology.push([
+            new_id().to_string().into(),
+            case_id.to_string().into(),
+            kind.code().into(),
+            date_text(on).into(),
+            summary.into(),
+            body.map(str::to_string).into(),
+            author.map(|a| a.to_string()).into(),
+            self.at.clone().into(),
+            1.into(),
+        ]);
+    }
+
+    pub fn hearing(&mut self, case_id: Uuid, kind: HearingKind, starts_at: OffsetDateTime, court_id: Uuid) {
+        self.hearings.push([new_id().to_string().into(), case_id.to_string().into(), kind.code().into(), ts(starts_at).into(), court_id.to_string().into(), 1.into(), self.at.clone().into()]);
+    }
+
+    /// A safeguarding check: police when `local_authority` is `None`. Returned when both dates are given.
+    pub fn check(&mut self, case_id: Uuid, local_authority: Option<Uuid>, requested: Option<Date>, returned: Option<Date>, result: Option<&str>) {
+        let status = match (requested, returned) {
+            (_, Some(_)) => "returned",
+            (Some(_), None) => "requested",
+            _ => "not_requested",
+        };
+        self.checks.push([
+            new_id().to_string().into(),
+            case_id.to_string().into(),
+            (if local_authority.is_some() { "local_authority" } else { "police" }).into(),
+            local_authority.map(|l| l.to_string()).into(),
+            status.into(),
+            requested.map(date_text).into(),
+            returned.map(date_text).into(),
+            result.map(str::to_string).into(),
+            1.into(),
+            self.at.clone().into(),
+            self.at.clone().into(),
+        ]);
+    }
+
+    /// A deadline's task, done when `done_at` says.
+    pub fn task(&mut self, case_id: Uuid, title: &str, assigned_to: Option<Uuid>, due: Date, key: &str, done_at: Option<OffsetDateTime>) {
+        self.tasks.push([
+            new_id().to_string().into(),
+            case_id.to_string().into(),
+            title.into(),
+            assigned_to.map(|a| a.to_string()).into(),
+            date_text(due).into(),
+            key.into(),
+            done_at.map(ts).into(),
+            done_at.and(assigned_to).map(|a| a.to_string()).into(),
+            1.into(),
+            self.at.clone().into(),
+        ]);
+    }
+
+    /// Writes everything held, parents before children.
+    pub async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
+
+        for rows in [
+            &mut self.cases,
+            &mut self.applications,
+            &mut self.flags,
+            &mut self.named,
+            &mut self.people,
+            &mut self.addresses,
+            &mut self.keys,
+            &mut self.participants,
+            &mut self.chronology,
+            &mut self.hearings,
+            &mut self.checks,
+            &mut self.tasks,
+        ] {
+            rows.write(conn).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Sets the last case number used in each year, after a bulk load numbered its own cases.
+pub async fn set_case_numbers(conn: &mut AnyConnection, last: &[(i32, i64)]) -> Result<()> {
+    for (year, n) in last {
+        sqlx::query("INSERT INTO case_numbers (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = excluded.last")
+            .bind(i64::from(*year))
+            .bind(*n)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Indexes the words of every note, in one statement: after a bulk load, which writes its notes
+/// without indexing them one by one.
+pub async fn index_notes(store: &Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    // Dialect: SQLite's FTS5 rows take the entry's rowid (see `index_entry`), and its index, which
+    // holds no text, is emptied by command rather than by row.
+    let (empty, fill) = match store.engine() {
+        Engine::Sqlite => (
+            "INSERT INTO chronology_fts (chronology_fts) VALUES ('delete-all')",
+            "INSERT INTO chronology_fts (rowid, entry_id, case_id, text) SELECT rowid, id, case_id, summary || ' ' || body FROM chronology WHERE body IS NOT NULL",
+        ),
+        Engine::Postgres => (
+            "DELETE FROM chronology_fts",
+            "INSERT INTO chronology_fts (entry_id, case_id, text) SELECT id, case_id, summary || ' ' || body FROM chronology WHERE body IS NOT NULL",
+        ),
+    };
+    sqlx::query(empty).execute(&mut *tx).await?;
+    sqlx::query(fill).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
