@@ -368,6 +368,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .iter()
             .map(|d| {
                 let u = Urgency::of(d.due, today, cal);
+                // A deadline whose task is done is met, however long ago it fell due.
+                let met = tasks.iter().any(|t| t.title == d.label && t.done_at.is_some());
                 DeadlineRow {
                     label: d.label.clone(),
                     due: match d.within_hours {
@@ -378,7 +380,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
                         Basis::CourtSet => "Set by the court".into(),
                         Basis::Computed { rule } => rule.clone(),
                     },
-                    tag: Tag::new(u.label(), u.colour()),
+                    tag: if met { Tag::new("Done", "green") } else { Tag::new(u.label(), u.colour()) },
                 }
             })
             .collect()
