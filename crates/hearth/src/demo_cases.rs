@@ -81,6 +81,7 @@ pub async fn generate(
     let mut made = 0;
     let mut numbers: HashMap<i32, i64> = HashMap::new();
     let mut writing: Option<tokio::task::JoinHandle<Result<()>>> = None;
+    let indexes = cases::bulk::set_indexes_aside(store).await?;
     for (team, area) in teams {
         let name = area_name(*area);
         let team_courts: Vec<Uuid> = courts.iter().filter(|c| c.service_area == name).map(|c| c.id).collect();
@@ -264,6 +265,8 @@ pub async fn generate(
     if let Some(last) = writing.take() {
         last.await??;
     }
+    bar.set_message("Indexes");
+    cases::bulk::restore_indexes(store, indexes).await?;
     let mut tx = store.begin().await?;
     let mut last: Vec<(i32, i64)> = numbers.into_iter().collect();
     last.sort();

@@ -347,3 +347,42 @@ pub async fn index_notes(store: &Store) -> Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+/// The tables a bulk load of cases fills.
+const LOADED: &[&str] = &["cases", "case_applications", "case_flags", "people", "addresses", "person_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
+
+/// On SQLite, drops the secondary indexes of the tables a bulk load fills and returns the SQL that
+/// made them, for [`restore_indexes`]: building an index over millions of rows in one pass is far
+/// quicker than keeping it in order row by row. Keys and unique constraints stay. On PostgreSQL,
+/// nothing. A load that fails between the two leaves its database without those indexes: loads are
+/// for data that can be made again, in a fresh database.
+pub async fn set_indexes_aside(store: &Store) -> Result<Vec<String>> {
+    if store.engine() != Engine::Sqlite {
+        return Ok(vec![]);
+    }
+    let marks: Vec<String> = (1..=LOADED.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({})", marks.join(", "));
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for t in LOADED {
+        q = q.bind(*t);
+    }
+    let mut tx = store.begin().await?;
+    let mut made = Vec::new();
+    for r in q.fetch_all(&mut *tx).await? {
+        let (name, sql): (String, String) = (sqlx::Row::get(&r, 0), sqlx::Row::get(&r, 1));
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await?;
+        made.push(sql);
+    }
+    tx.commit().await?;
+    Ok(made)
+}
+
+/// Makes the indexes [`set_indexes_aside`] dropped, each in one pass.
+pub async fn restore_indexes(store: &Store, made: Vec<String>) -> Result<()> {
+    let mut tx = store.begin().await?;
+    for sql in made {
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
