@@ -95,7 +95,8 @@ pub async fn offer(store: &Store, ctx: &AuditContext, case_id: Uuid, to_team: Uu
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
     claim_version(&mut tx, "cases", case_id, version).await?;
-    let from_team: String = sqlx::query("SELECT team_id FROM cases WHERE id = $1").bind(case_id.to_string()).fetch_one(&mut *tx).await?.get(0);
+    let case = sqlx::query("SELECT team_id, reference FROM cases WHERE id = $1").bind(case_id.to_string()).fetch_one(&mut *tx).await?;
+    let (from_team, reference): (String, String) = (case.get(0), case.get(1));
     if from_team == to_team.to_string() {
         return Err(StoreError::NotEditable("The case is already in that team. Choose another team."));
     }
@@ -121,7 +122,6 @@ pub async fn offer(store: &Store, ctx: &AuditContext, case_id: Uuid, to_team: Uu
         .bind(ts(at))
         .execute(&mut *tx)
         .await?;
-    let reference: String = sqlx::query("SELECT reference FROM cases WHERE id = $1").bind(case_id.to_string()).fetch_one(&mut *tx).await?.get(0);
     let managers = team_managers(&mut tx, &to_team.to_string()).await?;
     insert_alerts(&mut tx, &managers, case_id, &format!("{reference} has been offered to {to_name}. Accept or reject it from the allocation hub."), at).await?;
     entry_row(&mut tx, case_id, EntryKind::Allocation, at.date(), &format!("Offered to {to_name}"), Some(reason), ctx.actor_id).await?;

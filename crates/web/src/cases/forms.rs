@@ -482,15 +482,15 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
         (Ok(worker), Ok(reason)) => match cases::allocate(&state.store, &me.audit, id, worker, &reason, version_of(&p)?).await {
             Ok(()) => return Ok(to_case(id)),
             Err(StoreError::Conflict { .. }) => {
-                // Read again: the case as saved now, beside the allocation the manager chose.
-                let saved = cases::case_record(&state.store, id).await?;
+                // `case` was read with this request: it is the case as saved now.
+                let saved = &case;
                 let name = |w: Option<&str>| w.map(str::to_string).unwrap_or_else(|| "Nobody (the allocation hub)".into());
                 let mut page = ConflictPage::new(&ctx, "case", format!("/cases/{id}/allocate"), format!("/cases/{id}"), saved.version);
                 page.caption = Some(case.reference.clone());
                 page.rows = vec![
                     ConflictRow::new("Allocated to", name(saved.allocated_to.as_ref().map(|w| w.name.as_str())), name(worker.map(|(_, n)| n))),
                     ConflictRow::new("Stage", saved.stage.label(), case.stage.label()),
-                    ConflictRow::new("Team", saved.team.name, case.team.name.clone()),
+                    ConflictRow::new("Team", saved.team.name.clone(), case.team.name.clone()),
                 ];
                 page.resubmit = vec![("worker_id".into(), chosen.clone()), ("reason".into(), reason_text.clone())];
                 return Ok(show_conflict(&page));
@@ -611,7 +611,8 @@ pub async fn update_check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
             return match cases::update_check(&state.store, &me.audit, id, check_id, status, requested, returned, saved_summary, version).await {
                 Ok(()) => Ok(Redirect::to(&format!("/cases/{id}#checks")).into_response()),
                 Err(StoreError::Conflict { .. }) => {
-                    let saved = check_of(&state, id, check_id).await?;
+                    // `c` was read with this request: it is the check as saved now.
+                    let saved = c;
                     let date = |d: Option<time::Date>| d.map(long_date).unwrap_or_default();
                     let mut page = ConflictPage::new(&ctx, "check", format!("/cases/{id}/checks/{check_id}"), format!("/cases/{id}#checks"), saved.version);
                     page.caption = Some(case.reference.clone());
