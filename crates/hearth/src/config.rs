@@ -26,6 +26,11 @@ pub struct Config {
     pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
     /// Extra or moved bank holidays: `"2027-06-07 Extra holiday"` adds, `"-2020-05-04"` removes.
     pub holiday_overrides: Vec<String>,
+    /// Keep document bytes in this S3 bucket instead of `<data_dir>/files`.
+    pub s3_bucket: Option<String>,
+    pub s3_region: Option<String>,
+    /// An S3-compatible store's address; unset means AWS itself.
+    pub s3_endpoint: Option<String>,
 }
 
 impl Default for Config {
@@ -41,6 +46,9 @@ impl Default for Config {
             max_upload_mb: 20,
             deadlines: Default::default(),
             holiday_overrides: vec![],
+            s3_bucket: None,
+            s3_region: None,
+            s3_endpoint: None,
         }
     }
 }
@@ -57,7 +65,7 @@ impl Config {
 pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     let mut figment = Figment::from(Serialized::defaults(Config::default()))
         .merge(Toml::file("hearth.toml"))
-        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "session_idle_minutes", "session_absolute_hours", "log_format", "max_upload_mb"]));
+        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "session_idle_minutes", "session_absolute_hours", "log_format", "max_upload_mb", "s3_bucket", "s3_region", "s3_endpoint"]));
     if let Some(dir) = data_dir_flag {
         figment = figment.merge(Serialized::default("data_dir", dir));
     }
@@ -69,10 +77,32 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
         anyhow::bail!("max_upload_mb must be between 1 and 200");
     }
     config.calendar()?;
+    if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {
+        anyhow::bail!("s3_region and s3_endpoint need s3_bucket");
+    }
+    if let Some(endpoint) = config.s3_endpoint.as_deref().filter(|e| !e.is_empty()) {
+        if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) {
+            anyhow::bail!("s3_endpoint must start with https:// (or http:// for a store on a private network)");
+        }
+    }
     Ok(config)
 }
 
 impl Config {
+    /// The configured S3 bucket, if document bytes are to go there.
+    pub fn s3_location(&self) -> Option<hearth_store::documents::S3Location> {
+        let present = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        Some(hearth_store::documents::S3Location { bucket: present(&self.s3_bucket)?, region: present(&self.s3_region), endpoint: present(&self.s3_endpoint) })
+    }
+
+    /// Where document bytes live: the S3 bucket when one is configured, else `<data_dir>/files`.
+    pub fn files(&self) -> Result<hearth_store::documents::Files> {
+        Ok(match self.s3_location() {
+            Some(location) => hearth_store::documents::s3_files(&location)?,
+            None => hearth_store::documents::local_files(&self.data_dir.join("files"))?,
+        })
+    }
+
     /// The working-day calendar: the rules, the known historical moves, and configured overrides.
     pub fn calendar(&self) -> Result<hearth_domain::calendar::WorkingCalendar> {
         use hearth_domain::calendar::{WorkingCalendar, parse_override};
@@ -91,5 +121,20 @@ pub fn init_logging(config: &Config) {
         builder.json().init();
     } else {
         builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn document_bytes_go_to_s3_only_when_a_bucket_is_named() {
+        assert_eq!(Config::default().s3_location(), None);
+        let blank = Config { s3_bucket: Some(String::new()), ..Default::default() };
+        assert_eq!(blank.s3_location(), None, "an empty setting (as from an empty environment variable) is unset");
+        let s3 = Config { s3_bucket: Some("hearth-docs".into()), s3_region: Some("eu-west-2".into()), ..Default::default() };
+        let location = s3.s3_location().unwrap();
+        assert_eq!((location.bucket.as_str(), location.region.as_deref(), location.endpoint), ("hearth-docs", Some("eu-west-2"), None));
     }
 }

@@ -151,7 +151,8 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
         }
         Command::Demo { scale, seed } => {
             let store = open_with(&config, Store::connect_for_loading(&config.database_url())).await?;
-            let files = hearth_store::documents::local_files(&config.data_dir.join("files"))?;
+            let files = config.files()?;
+            hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
             demo::generate(&store, &files, scale, seed).await?;
             store.finish_loading().await?;
         }
@@ -224,6 +225,8 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
 }
 
 async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> {
+    let files = config.files()?;
+    hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
     let web = hearth_web::WebConfig {
         secure_cookies: config.public_url.starts_with("https://"),
         session: hearth_domain::auth::SessionPolicy {
@@ -232,7 +235,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         },
         deadlines: config.deadlines.clone(),
         calendar: config.calendar()?,
-        files: hearth_store::documents::local_files(&config.data_dir.join("files"))?,
+        files: files.clone(),
         max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         ..Default::default()
     };

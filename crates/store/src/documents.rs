@@ -30,6 +30,40 @@ pub fn local_files(dir: &std::path::Path) -> Result<Files> {
     Ok(Arc::new(fs))
 }
 
+/// Where an S3 (or S3-compatible) bucket is. Credentials are not here: they come from the
+/// standard `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` environment
+/// variables or the machine's instance role, so no secret sits in Hearth's configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct S3Location {
+    pub bucket: String,
+    /// Unset: the AWS default for the environment (`AWS_REGION`, else `us-east-1`).
+    pub region: Option<String>,
+    /// Unset: AWS itself. Set for an S3-compatible store; `http://` is allowed only here, for a
+    /// store on the same host or private network.
+    pub endpoint: Option<String>,
+}
+
+/// Files in an S3 bucket, addressed path-style so S3-compatible stores work too.
+pub fn s3_files(location: &S3Location) -> Result<Files> {
+    let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(&location.bucket);
+    if let Some(region) = &location.region {
+        builder = builder.with_region(region);
+    }
+    if let Some(endpoint) = &location.endpoint {
+        builder = builder.with_endpoint(endpoint).with_allow_http(endpoint.starts_with("http://"));
+    }
+    let s3 = builder.build().map_err(|e| StoreError::Files(e.to_string()))?;
+    Ok(Arc::new(s3))
+}
+
+/// Checks the files can be reached, so a wrong bucket or missing credentials stop `hearth serve`
+/// at start rather than the first upload. A listing, not a read of one key: S3 answers "not
+/// found" alike for a missing key and a missing bucket, but refuses to list a missing bucket.
+pub async fn check_files(files: &Files) -> Result<()> {
+    files.list_with_delimiter(Some(&ObjectPath::from("documents"))).await.map_err(|e| StoreError::Files(e.to_string()))?;
+    Ok(())
+}
+
 /// Files held in memory: for tests and for a web layer built without a data directory.
 pub fn memory_files() -> Files {
     Arc::new(object_store::memory::InMemory::new())

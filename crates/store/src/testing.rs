@@ -3,7 +3,22 @@
 
 use std::path::PathBuf;
 
+use crate::documents::{Files, S3Location, s3_files};
 use crate::{Engine, Store};
+
+/// Files in the S3-compatible test server named by `HEARTH_TEST_S3_ENDPOINT` (its bucket by
+/// `HEARTH_TEST_S3_BUCKET`, default `hearth-test`). None when it is not set, except under CI,
+/// where a missing server is a failure rather than a quietly skipped test.
+pub fn s3_test_files() -> Option<Files> {
+    let endpoint = std::env::var("HEARTH_TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty());
+    let Some(endpoint) = endpoint else {
+        assert!(std::env::var("CI").is_err(), "CI needs HEARTH_TEST_S3_ENDPOINT: scripts/test starts an S3-compatible server when moto_server is installed");
+        eprintln!("HEARTH_TEST_S3_ENDPOINT is not set: S3 storage is not tested in this run");
+        return None;
+    };
+    let bucket = std::env::var("HEARTH_TEST_S3_BUCKET").unwrap_or_else(|_| "hearth-test".into());
+    Some(s3_files(&S3Location { bucket, region: Some("eu-west-2".into()), endpoint: Some(endpoint) }).expect("configure the S3 test bucket"))
+}
 
 /// A migrated store on a brand-new database, removed when dropped.
 pub struct TestStore {

@@ -312,6 +312,39 @@ async fn a_photographed_document_loses_its_location_and_downloads_safely_and_aud
 }
 
 #[tokio::test]
+async fn documents_are_kept_in_an_s3_bucket_when_one_is_configured() {
+    let Some(files) = testing::s3_test_files() else { return };
+    hearth_store::documents::check_files(&files).await.expect("the S3 test bucket answers");
+    for store in testing::stores().await {
+        let mut w = world(&store).await;
+        w.app = App::with_config(&store, hearth_web::WebConfig { files: files.clone(), ..Default::default() }).await;
+        let s = session(&store, w.worker).await;
+        let photo = photo_with_gps();
+        let res = upload(&w.app, &format!("/cases/{}/documents/new", w.case), &s, true, &[("kind", "court_order")], Some(("photo", "order.jpg", &photo))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
+        let doc = &hearth_store::documents::list(&store, w.case).await.unwrap()[0];
+
+        // The bytes are in the bucket under their hash, and come back through Hearth intact.
+        let key = object_store::path::Path::from(format!("documents/{}", doc.sha256));
+        let kept = object_store::ObjectStoreExt::get(files.as_ref(), &key).await.expect("the photo is in the bucket").bytes().await.unwrap();
+        assert_eq!(hearth_domain::documents::sha256_hex(&kept), doc.sha256);
+        let res = w.app.send(Method::GET, &format!("/cases/{}/documents/{}", w.case, doc.id), Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap(), kept);
+        let thumb = w.app.send(Method::GET, &format!("/cases/{}/documents/{}/thumbnail", w.case, doc.id), Some(&s), None).await;
+        assert_eq!(thumb.status(), StatusCode::OK, "the thumbnail is in the bucket too");
+    }
+    // A bucket that does not exist is found out at once, not at the first upload.
+    let missing = hearth_store::documents::s3_files(&hearth_store::documents::S3Location {
+        bucket: "no-such-hearth-bucket".into(),
+        region: Some("eu-west-2".into()),
+        endpoint: std::env::var("HEARTH_TEST_S3_ENDPOINT").ok(),
+    })
+    .unwrap();
+    assert!(hearth_store::documents::check_files(&missing).await.is_err());
+}
+
+#[tokio::test]
 async fn bad_uploads_are_refused_clearly_and_nothing_is_kept() {
     for store in testing::stores().await {
         let w = world(&store).await;

@@ -4,13 +4,11 @@ mod common;
 
 use common::{App, body, location, session_cookie};
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Method, Request, Response, StatusCode};
+use axum::http::{Method, StatusCode};
 use hearth_domain::auth::{TotpSecret, step_at};
 use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
 use hearth_domain::text::EmailAddress;
 use hearth_store::{AuditContext, PageRequest, Store, audit, auth, org, testing};
-use tower::ServiceExt;
 use uuid::Uuid;
 
 const PASSWORD: &str = "a perfectly long passphrase";

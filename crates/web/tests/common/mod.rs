@@ -24,7 +24,11 @@ pub struct App {
 
 impl App {
     pub async fn new(store: &Store) -> Self {
-        let state = hearth_web::AppState::new(store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+        Self::with_config(store, hearth_web::WebConfig::default()).await
+    }
+
+    pub async fn with_config(store: &Store, config: hearth_web::WebConfig) -> Self {
+        let state = hearth_web::AppState::new(store.clone(), config).await.unwrap();
         Self { router: hearth_web::router(state), store: store.clone() }
     }
 
