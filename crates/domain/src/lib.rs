@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod cases;
 pub mod documents;
 pub mod org;
+pub mod quality;
 pub mod text;
 
 /// A field-level validation failure: which field, and a message written for the person who typed it.
