@@ -81,6 +81,7 @@ pub async fn generate(
     let mut made = 0;
     let mut numbers: HashMap<i32, i64> = HashMap::new();
     let mut writing: Option<tokio::task::JoinHandle<Result<()>>> = None;
+    let started = std::time::Instant::now();
     let indexes = cases::bulk::set_indexes_aside(store).await?;
     for (team, area) in teams {
         let name = area_name(*area);
@@ -174,7 +175,7 @@ pub async fn generate(
                     interpreter_language: None,
                     address: Some(address(rng, la, dob)),
                 };
-                batch.participant(id, &child);
+                batch.participant(id, case.team_id, &child);
             }
             let other_surname = pick(rng, SURNAMES);
             let adults = [(Relationship::Mother, surname, PartyRole::Applicant), (Relationship::Father, other_surname, PartyRole::Respondent)];
@@ -193,7 +194,7 @@ pub async fn generate(
                     interpreter_language: case.flags.contains(&CaseFlag::Interpreter).then(|| ["Polish", "Urdu", "Romanian", "Arabic"][rng.random_range(0..4)].to_string()),
                     address: Some(address(rng, home_la, since)),
                 };
-                batch.participant(id, &adult);
+                batch.participant(id, case.team_id, &adult);
             }
 
             // The story so far: about twenty entries for a case that has run its course.
@@ -265,8 +266,10 @@ pub async fn generate(
     if let Some(last) = writing.take() {
         last.await??;
     }
+    tracing::info!(seconds = started.elapsed().as_secs_f32(), "demo cases written");
     bar.set_message("Indexes");
     cases::bulk::restore_indexes(store, indexes).await?;
+    tracing::info!(seconds = started.elapsed().as_secs_f32(), "demo indexes built");
     let mut tx = store.begin().await?;
     let mut last: Vec<(i32, i64)> = numbers.into_iter().collect();
     last.sort();
@@ -274,6 +277,7 @@ pub async fn generate(
     tx.commit().await?;
     bar.set_message("Search index");
     cases::bulk::index_notes(store).await?;
+    tracing::info!(seconds = started.elapsed().as_secs_f32(), "demo notes indexed");
     let open = cases::open_count(store).await?;
     bar.finish_and_clear();
     println!("Cases: {made} ({open} open, the rest three years of closed history).");

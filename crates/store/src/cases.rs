@@ -124,39 +124,7 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
         clauses.push("c.allocated_to IS NULL".into());
     }
     if let Some(terms) = q.text.as_deref().and_then(SearchTerms::parse) {
-        // Who drives the search: for someone who sees everything, the matches (found by index,
-        // then sorted); for everyone else, the cases they can see, each asked whether it matches,
-        // so a common name found across the country costs a team manager only their own cases.
-        let narrow = q.visible.as_ref().is_some_and(|v| !v.everywhere);
-        let matching = |cases_of: String| if narrow { format!("EXISTS ({cases_of} AND cp.case_id = c.id)") } else { format!("c.id IN ({cases_of})") };
-        let mut any = vec![{
-            let exact = bind(terms.exact.clone());
-            format!("c.reference = {exact} OR c.court_case_number = {exact}")
-        }];
-        if !terms.names.is_empty() {
-            // Every word must match one of the same person's names, by its start or its sound:
-            // one join to the name keys per word (joins, not IN lists, which SQLite would build
-            // again for every case asked).
-            let joins: Vec<String> = terms
-                .names
-                .iter()
-                .enumerate()
-                .map(|(i, (word, sound))| {
-                    let (lo, hi, sx) = (bind(word.clone()), bind(prefix_end(word)), bind(sound.clone()));
-                    format!("JOIN person_name_keys k{i} ON k{i}.person_id = cp.person_id AND ((k{i}.key >= {lo} AND k{i}.key < {hi}) OR k{i}.key = {sx})")
-                })
-                .collect();
-            any.push(matching(format!("SELECT cp.case_id FROM case_participants cp {} WHERE 1 = 1", joins.join(" "))));
-        }
-        if let Some(d) = terms.date_of_birth {
-            let d = bind(date_text(d));
-            any.push(matching(format!("SELECT cp.case_id FROM case_participants cp JOIN people p ON p.id = cp.person_id WHERE p.date_of_birth = {d}")));
-        }
-        if !terms.words.is_empty() {
-            let query = bind(notes_query(store.engine(), &terms.words));
-            any.push(format!("c.id IN ({})", notes_match(store.engine(), &query)));
-        }
-        clauses.push(format!("({})", any.join(" OR ")));
+        clauses.push(text_match(store.engine(), &terms, q.visible.as_ref(), &mut bind));
     }
     if let Some(v) = &q.visible {
         clauses.push(visible_clause(v, &mut bind));
@@ -230,26 +198,137 @@ async fn attach_children(store: &Store, items: &mut [CaseSummary]) -> Result<()>
 fn visible_clause(v: &Visibility, bind: &mut impl FnMut(String) -> String) -> String {
     let me = bind(v.staff_id.to_string());
     let restricted = "EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')";
-    let named = format!("c.id IN (SELECT n.case_id FROM case_named_staff n WHERE n.staff_id = {me})");
-    let gate = format!("(c.allocated_to = {me} OR NOT {restricted} OR {named})");
+    let gate = format!("(c.allocated_to = {me} OR NOT {restricted} OR {})", named_on(&me));
     if v.everywhere {
         return gate;
     }
-    let mut reach: Vec<String> = Vec::new();
-    if v.own {
-        reach.push(format!("c.allocated_to = {me}"));
-        reach.push(named.clone());
-    }
-    for id in &v.allocated_to_any_of {
-        reach.push(format!("c.allocated_to = {}", bind(id.to_string())));
-    }
-    for id in &v.team_ids {
-        reach.push(format!("c.team_id = {}", bind(id.to_string())));
-    }
-    for id in &v.service_area_ids {
-        reach.push(format!("c.team_id IN (SELECT a.id FROM teams a WHERE a.service_area_id = {})", bind(id.to_string())));
+    let mut reach = people_reach(v, &me, bind);
+    if let Some(teams) = teams_of(v, bind) {
+        reach.push(format!("c.team_id IN ({teams})"));
     }
     if reach.is_empty() { "1 = 0".into() } else { format!("(({}) AND {gate})", reach.join(" OR ")) }
+}
+
+/// The cases naming `me` (a bound staff id) on a restricted case.
+fn named_on(me: &str) -> String {
+    format!("c.id IN (SELECT n.case_id FROM case_named_staff n WHERE n.staff_id = {me})")
+}
+
+/// Where `v` reaches cases through people rather than teams: their own cases and the cases of
+/// the people they manage (one `IN` list, one index loop however many people a service manager
+/// has), and the restricted cases naming them. Terms on `c`.
+fn people_reach(v: &Visibility, me: &str, bind: &mut impl FnMut(String) -> String) -> Vec<String> {
+    let mut allocated: Vec<String> = Vec::new();
+    if v.own {
+        allocated.push(me.to_string());
+    }
+    allocated.extend(v.allocated_to_any_of.iter().map(|id| bind(id.to_string())));
+    let mut reach = Vec::new();
+    if !allocated.is_empty() {
+        reach.push(format!("c.allocated_to IN ({})", allocated.join(", ")));
+    }
+    if v.own {
+        reach.push(named_on(me));
+    }
+    reach
+}
+
+/// The teams `v` sees whole, as a query of team ids; `None` when it sees none whole.
+fn teams_of(v: &Visibility, bind: &mut impl FnMut(String) -> String) -> Option<String> {
+    let mut whose: Vec<String> = Vec::new();
+    if !v.team_ids.is_empty() {
+        let ids: Vec<String> = v.team_ids.iter().map(|id| bind(id.to_string())).collect();
+        whose.push(format!("a.id IN ({})", ids.join(", ")));
+    }
+    if !v.service_area_ids.is_empty() {
+        let ids: Vec<String> = v.service_area_ids.iter().map(|id| bind(id.to_string())).collect();
+        whose.push(format!("a.service_area_id IN ({})", ids.join(", ")));
+    }
+    (!whose.is_empty()).then(|| format!("SELECT a.id FROM teams a WHERE {}", whose.join(" OR ")))
+}
+
+/// The SQL condition, on `c`, that a case matches the search: its reference or court number, a
+/// person in it by name or date of birth, or words in its notes. (`visible_clause` still applies.)
+///
+/// The matches drive, never the cases the caller sees, so a large area or the whole country costs
+/// no more than what matches. A name is found through the keys of the teams the caller sees, by
+/// (team, key), so a common name across the country costs a team manager only their own team's
+/// matches; cases they reach through people (their own, their reports', restricted cases naming
+/// them) outside those teams are searched from those cases.
+fn text_match(engine: Engine, terms: &SearchTerms, visible: Option<&Visibility>, bind: &mut impl FnMut(String) -> String) -> String {
+    let exact = bind(terms.exact.clone());
+    let mut matches = vec![format!("SELECT x.id FROM cases x WHERE x.reference = {exact}"), format!("SELECT x.id FROM cases x WHERE x.court_case_number = {exact}")];
+    if !terms.names.is_empty() {
+        let names = NameMatch::new(&terms.names, bind);
+        match visible.filter(|v| !v.everywhere) {
+            None => matches.push(names.keyed("SELECT a.id FROM teams a")),
+            Some(v) => {
+                let me = bind(v.staff_id.to_string());
+                let teams = teams_of(v, bind);
+                if let Some(teams) = &teams {
+                    matches.push(names.keyed(teams));
+                }
+                // Outside those teams (the index on (allocated_to, status, team_id) answers that
+                // without reading the cases).
+                let outside = teams.map_or_else(String::new, |t| format!(" AND c.team_id NOT IN ({t})"));
+                matches.extend(people_reach(v, &me, bind).iter().map(|reach| names.of_cases(&format!("{reach}{outside}"))));
+            }
+        }
+    }
+    if let Some(d) = terms.date_of_birth {
+        let d = bind(date_text(d));
+        matches.push(format!("SELECT cp.case_id FROM people p JOIN case_participants cp ON cp.person_id = p.id WHERE p.date_of_birth = {d}"));
+    }
+    if !terms.words.is_empty() {
+        let query = bind(notes_query(engine, &terms.words));
+        matches.push(notes_match(engine, &query));
+    }
+    format!("c.id IN ({})", matches.join(" UNION ALL "))
+}
+
+/// Every name word matching one of the same person's names in a case, by its start or its sound.
+struct NameMatch {
+    /// For each word, its two ways to match: a range of keys starting with it, and its sound key.
+    ways: Vec<[String; 2]>,
+    /// Joins making the second and later words match the same person as the first.
+    same_person: String,
+}
+
+impl NameMatch {
+    fn new(names: &[(String, String)], bind: &mut impl FnMut(String) -> String) -> Self {
+        let ways: Vec<[String; 2]> = names
+            .iter()
+            .enumerate()
+            .map(|(i, (word, sound))| {
+                let (lo, hi, sx) = (bind(word.clone()), bind(prefix_end(word)), bind(sound.clone()));
+                [format!("k{i}.key >= {lo} AND k{i}.key < {hi}"), format!("k{i}.key = {sx}")]
+            })
+            .collect();
+        let same_person = ways
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(i, w)| format!(" JOIN case_name_keys k{i} ON k{i}.case_id = k0.case_id AND k{i}.person_id = k0.person_id AND {}", Self::either(w)))
+            .collect();
+        Self { ways, same_person }
+    }
+
+    fn either([start, sound]: &[String; 2]) -> String {
+        format!("(({start}) OR {sound})")
+    }
+
+    /// The matching cases of these teams, from the keys: one indexed range per way of matching
+    /// the first word (an OR of the two would have the database read every key of the team).
+    fn keyed(&self, teams: &str) -> String {
+        let same_person = &self.same_person;
+        let per_way: Vec<String> = self.ways[0].iter().map(|way| format!("SELECT k0.case_id FROM case_name_keys k0{same_person} WHERE k0.team_id IN ({teams}) AND {way}")).collect();
+        per_way.join(" UNION ALL ")
+    }
+
+    /// The matching cases among those meeting `reach` (a condition on `c`), case by case.
+    fn of_cases(&self, reach: &str) -> String {
+        format!("SELECT k0.case_id FROM cases c JOIN case_name_keys k0 ON k0.case_id = c.id{} WHERE {reach} AND {}", self.same_person, Self::either(&self.ways[0]))
+    }
 }
 
 /// The first string after every string that starts with `prefix`, for an indexed prefix range.
@@ -1011,10 +1090,10 @@ pub async fn insert_participant(conn: &mut AnyConnection, case_id: Uuid, p: &New
     }
     let keys = name_keys(&p.full_name);
     if !keys.is_empty() {
-        // One statement for all of a person's keys: the demo loads hundreds of thousands.
-        let values: Vec<String> = (0..keys.len()).map(|i| format!("($1, ${})", i + 2)).collect();
-        let sql = format!("INSERT INTO person_name_keys (person_id, key) VALUES {}", values.join(", "));
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(person_id.to_string());
+        // One statement for all of the person's keys, each stamped with the case's team.
+        let values: Vec<String> = (0..keys.len()).map(|i| format!("SELECT $1, $2, ${}, team_id FROM cases WHERE id = $1", i + 3)).collect();
+        let sql = format!("INSERT INTO case_name_keys (case_id, person_id, key, team_id) {}", values.join(" UNION ALL "));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(case_id.to_string()).bind(person_id.to_string());
         for k in keys {
             q = q.bind(k);
         }
@@ -1684,20 +1763,22 @@ pub async fn merge_people(store: &Store, ctx: &AuditContext, keep: Uuid, remove:
         .iter()
         .map(|r| parse_id(&r.get::<String, _>(0)))
         .collect::<Result<_>>()?;
-    // Where both are already in the same case, the kept place stands.
-    sqlx::query("DELETE FROM case_participants WHERE person_id = $1 AND case_id IN (SELECT case_id FROM case_participants WHERE person_id = $2)")
-        .bind(remove.to_string())
-        .bind(keep.to_string())
-        .execute(&mut *tx)
-        .await?;
+    // Where both are already in the same case, the kept place (and its name keys) stands.
+    for sql in [
+        "DELETE FROM case_name_keys WHERE person_id = $1 AND case_id IN (SELECT case_id FROM case_participants WHERE person_id = $2)",
+        "DELETE FROM case_participants WHERE person_id = $1 AND case_id IN (SELECT case_id FROM case_participants WHERE person_id = $2)",
+    ] {
+        sqlx::query(sql).bind(remove.to_string()).bind(keep.to_string()).execute(&mut *tx).await?;
+    }
+    // The two share a name, so the removed record's keys serve the kept one unchanged.
     for sql in [
         "UPDATE case_participants SET person_id = $1 WHERE person_id = $2",
+        "UPDATE case_name_keys SET person_id = $1 WHERE person_id = $2",
         "UPDATE addresses SET person_id = $1 WHERE person_id = $2",
         "UPDATE documents SET withheld_from = $1 WHERE withheld_from = $2",
     ] {
         sqlx::query(sql).bind(keep.to_string()).bind(remove.to_string()).execute(&mut *tx).await?;
     }
-    sqlx::query("DELETE FROM person_name_keys WHERE person_id = $1").bind(remove.to_string()).execute(&mut *tx).await?;
     sqlx::query("UPDATE people SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3")
         .bind(keep.to_string())
         .bind(ts(now()))

@@ -98,8 +98,9 @@ impl Store {
     pub async fn finish_loading(&self) -> Result<()> {
         if self.engine == Engine::Sqlite {
             let mut conn = self.pool.acquire().await?;
-            sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut *conn).await?;
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA wal_checkpoint(TRUNCATE)"] {
+                sqlx::query(pragma).execute(&mut *conn).await?;
+            }
         }
         Ok(())
     }
@@ -130,12 +131,15 @@ impl Store {
                         // and a busy timeout so writers queue rather than fail. Reads through a
                         // memory map: every write (an audited read is one) empties the other
                         // connections' page caches, and mapped pages come back without a copy.
-                        let synchronous = match sync {
-                            Sync::Full => "PRAGMA synchronous = FULL",
-                            Sync::Off => "PRAGMA synchronous = OFF",
+                        let (journal, synchronous) = match sync {
+                            Sync::Full => ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"),
+                            // A load into a new database writes each page once, straight into
+                            // the file, rather than to the WAL and again at every checkpoint.
+                            // (A database already in WAL mode stays in it.)
+                            Sync::Off => ("PRAGMA journal_mode = MEMORY", "PRAGMA synchronous = OFF"),
                         };
                         for pragma in [
-                            "PRAGMA journal_mode = WAL",
+                            journal,
                             "PRAGMA foreign_keys = ON",
                             synchronous,
                             "PRAGMA busy_timeout = 15000",

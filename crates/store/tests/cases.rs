@@ -270,6 +270,30 @@ async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_with
         assert_eq!(find("LV26P01234", None).await.len(), 2, "by court case number");
         let team_only = Some(Visibility { team_ids: vec![o.other_team], ..Visibility::none(Uuid::from_u128(7)) });
         assert_eq!(find("Isabella", team_only).await, Vec::<Uuid>::new(), "the permission filter is inside the search");
+
+        // Each way a search is driven finds the same people: by the caller's teams, by their
+        // areas, case by case for cases seen outside those, and nationally.
+        let worker = common::add(&store, "Oak Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let own = open(&store, o.team, None).await;
+        cases::allocate(&store, &ctx, own, Some((worker, "Oak Worker")), "Has capacity", 1).await.unwrap();
+        cases::add_participant(&store, &ctx, own, &person("Isabel Mahmood", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
+        let mut all = vec![a, own];
+        all.sort();
+        let sorted = |mut v: Vec<Uuid>| {
+            v.sort();
+            v
+        };
+        let team = Visibility { team_ids: vec![o.team], ..Visibility::none(Uuid::from_u128(7)) };
+        assert_eq!(sorted(find("isabel mahmud", Some(team.clone())).await), all, "by team");
+        assert_eq!(sorted(find("isabel mahmud", Some(Visibility { service_area_ids: vec![o.area], ..Visibility::none(Uuid::from_u128(7)) })).await), all, "by area");
+        assert_eq!(find("isabel mahmud", Some(Visibility { own: true, ..Visibility::none(worker) })).await, [own], "their own cases, one by one");
+        let manager_elsewhere = Visibility { team_ids: vec![o.other_team], allocated_to_any_of: vec![worker], ..Visibility::none(Uuid::from_u128(8)) };
+        assert_eq!(find("isabel mahmud", Some(manager_elsewhere.clone())).await, [own], "a report's case outside the manager's team");
+        assert_eq!(find("jack", Some(manager_elsewhere)).await, [b], "and the manager's own team");
+        let area_elsewhere = Visibility { service_area_ids: vec![o.other_area], allocated_to_any_of: vec![worker], ..Visibility::none(Uuid::from_u128(8)) };
+        assert_eq!(find("isabel mahmud", Some(area_elsewhere.clone())).await, [own], "a report's case outside the manager's area");
+        assert_eq!(find("jack", Some(area_elsewhere)).await, [b], "and the manager's own area");
+        assert_eq!(sorted(find("isabel mahmud", Some(Visibility { everywhere: true, ..team })).await), all, "nationally");
     }
 }
 
@@ -313,6 +337,7 @@ async fn a_transfer_moves_the_case_only_when_the_receiving_team_accepts() {
         let sender = AuditContext::actor(common::add(&store, "Fir Manager", &[Role::TeamManager], Some(o.team), None).await, None);
         let id = open(&store, o.team, None).await;
         cases::allocate(&store, &AuditContext::system(), id, Some((worker, "Elm Worker")), "Has capacity", 1).await.unwrap();
+        cases::add_participant(&store, &AuditContext::system(), id, &person("Rowan Birch", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
         let version = cases::case_record(&store, id).await.unwrap().version;
 
         let same = transfers::offer(&store, &sender, id, o.team, "Moving", version).await.unwrap_err();
@@ -336,6 +361,9 @@ async fn a_transfer_moves_the_case_only_when_the_receiving_team_accepts() {
         transfers::decide(&store, &by_receiver, second, Decision::Accepted, None).await.unwrap();
         let case = cases::case_record(&store, id).await.unwrap();
         assert_eq!((case.team.id, case.allocated_to), (o.other_team, None), "accepted: in the new team's hub");
+        let search = |team: Uuid| CaseQuery { text: Some("Rowan Birch".into()), visible: Some(Visibility { team_ids: vec![team], ..Visibility::none(receiver) }), ..Default::default() };
+        assert_eq!(cases::list(&store, &search(o.other_team), PageRequest::new(None, None)).await.unwrap().total, 1, "its people are found by the new team");
+        assert_eq!(cases::list(&store, &search(o.team), PageRequest::new(None, None)).await.unwrap().total, 0, "and no longer by the old");
         assert!(cases::case_tasks(&store, id).await.unwrap().iter().filter(|t| t.done_at.is_none()).all(|t| t.assigned_to.is_none()), "open tasks wait for the new worker");
         let story: Vec<String> = cases::chronology(&store, id, &ChronologyFilter::default()).await.unwrap().into_iter().map(|e| e.summary).collect();
         assert!(story.iter().any(|s| s == "Transferred to Beta team, awaiting allocation"), "{story:?}");

@@ -143,7 +143,7 @@ impl CaseBatch {
                 &["id", "full_name", "date_of_birth", "kind", "contact_channel", "no_texts", "interpreter_language", "version", "created_at", "updated_at"],
             ),
             addresses: Rows::new("addresses", &["id", "person_id", "line", "postcode", "local_authority_id", "lived_from", "lived_to", "created_at"]),
-            keys: Rows::new("person_name_keys", &["person_id", "key"]),
+            keys: Rows::new("case_name_keys", &["case_id", "person_id", "key", "team_id"]),
             participants: Rows::new("case_participants", &["case_id", "person_id", "role", "relationship", "address_withheld", "added_at"]),
             chronology: Rows::new("chronology", &["id", "case_id", "kind", "occurred_on", "summary", "body", "author_id", "written_at", "version"]),
             hearings: Rows::new("hearings", &["id", "case_id", "kind", "starts_at", "court_id", "version", "created_at"]),
@@ -194,8 +194,9 @@ impl CaseBatch {
         self.named.push([case_id.to_string().into(), staff_id.to_string().into(), staff_id.to_string().into(), self.at.clone().into()]);
     }
 
-    /// A child or adult in the case: the person, their address, their name keys and their part.
-    pub fn participant(&mut self, case_id: Uuid, p: &NewParticipant) -> Uuid {
+    /// A child or adult in the case (which is in `team_id`): the person, their address, their
+    /// name keys and their part.
+    pub fn participant(&mut self, case_id: Uuid, team_id: Uuid, p: &NewParticipant) -> Uuid {
         let person = new_id();
         self.people.push([
             person.to_string().into(),
@@ -222,7 +223,7 @@ impl CaseBatch {
             ]);
         }
         for k in name_keys(&p.full_name) {
-            self.keys.push([person.to_string().into(), k.into()]);
+            self.keys.push([case_id.to_string().into(), person.to_string().into(), k.into(), team_id.to_string().into()]);
         }
         self.participants.push([
             case_id.to_string().into(),
@@ -293,7 +294,6 @@ impl CaseBatch {
 
     /// Writes everything held, parents before children.
     pub async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
-
         for rows in [
             &mut self.cases,
             &mut self.applications,
@@ -349,7 +349,7 @@ pub async fn index_notes(store: &Store) -> Result<()> {
 }
 
 /// The tables a bulk load of cases fills.
-const LOADED: &[&str] = &["cases", "case_applications", "case_flags", "people", "addresses", "person_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
+const LOADED: &[&str] = &["cases", "case_applications", "case_flags", "people", "addresses", "case_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
 
 /// On SQLite, drops the secondary indexes of the tables a bulk load fills and returns the SQL that
 /// made them, for [`restore_indexes`]: building an index over millions of rows in one pass is far
