@@ -138,6 +138,25 @@ async fn a_restricted_case_offers_no_break_glass_and_is_hidden_from_the_team_lis
 }
 
 #[tokio::test]
+async fn a_search_too_long_to_run_is_answered_on_the_page_and_by_the_api() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = session(&store, w.worker).await;
+        let long = "a".repeat(201);
+        let res = w.app.send(Method::GET, &format!("/cases?show=all&q={long}"), Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let page = body(res).await;
+        assert!(page.contains("There is a problem") && page.contains("href=\"#q\"") && page.contains("Enter a search of up to 200 characters"), "{page}");
+        assert!(page.contains("0 cases found"), "nothing is listed as if the search had been run");
+        let res = w.app.send(Method::GET, &format!("/api/v1/search?q={long}"), Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"q\""));
+        let res = w.app.send(Method::GET, &format!("/cases?show=all&q={}", "a".repeat(200)), Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "200 characters is allowed");
+    }
+}
+
+#[tokio::test]
 async fn the_api_names_what_was_wrong_and_saves_nothing() {
     for store in testing::stores().await {
         let w = world(&store).await;

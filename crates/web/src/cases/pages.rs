@@ -2,18 +2,20 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use hearth_domain::access::Permission;
 use hearth_domain::cases::deadlines::{Basis, Urgency, allocation_target};
-use hearth_domain::cases::{CaseFlag, CaseStatus, EntryKind, LawType, age_on, note_editable};
+use hearth_domain::FieldError;
+use hearth_domain::cases::{CaseFlag, CaseStatus, EntryKind, LawType, SearchTerms, age_on, note_editable};
 use hearth_store::PageRequest;
 use hearth_store::cases::{self, CaseQuery, ChronologyFilter, Entry};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{long_date, open, short_date, today, visibility};
-use crate::components::{Cell, Input, Pagination, Select, SummaryList, SummaryRow, Table, Tag};
-use crate::page::{PageCtx, Shell, render, url_encode};
+use crate::components::{Cell, ErrorSummary, Input, Pagination, Select, SummaryList, SummaryRow, Table, Tag};
+use crate::page::{PageCtx, Shell, render, render_with, url_encode};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
@@ -34,6 +36,7 @@ struct ListPage {
     heading: String,
     tabs: Vec<(String, &'static str, bool)>,
     show: String,
+    errors: Option<ErrorSummary>,
     search: Input,
     law: Select,
     status: Select,
@@ -57,6 +60,12 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         Some(s) => CaseStatus::from_code(s).or(Some(CaseStatus::Open)),
         None => Some(CaseStatus::Open),
     };
+    // A search too long to run is answered on the page, not ignored.
+    let q = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let errors: Vec<FieldError> = match q {
+        Some(q) if SearchTerms::parse(q).is_none() => vec![FieldError::new("q", "Enter a search of up to 200 characters")],
+        _ => vec![],
+    };
     let query = CaseQuery {
         allocated_to: (show == "mine").then(|| me.id()),
         team_id: if show == "team" { me.principal.placement.team_id.or(Some(Uuid::nil())) } else { None },
@@ -66,7 +75,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         visible: Some(visibility(&state, &me, Permission::ViewCase).await?),
         ..Default::default()
     };
-    let page = cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await?;
+    let page = if errors.is_empty() { cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await? } else { hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 25 } };
     let table = case_table(&page.items, false);
     let base = format!(
         "/cases?show={show}&q={}&law={}&status={}",
@@ -81,22 +90,25 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         ("/cases?show=team".to_string(), "My team's cases", show == "team"),
         ("/cases?show=all".to_string(), "All I can see", show == "all"),
     ];
-    Ok(render(&ListPage {
-        shell: ctx.shell("Cases"),
+    let list = ListPage {
+        shell: ctx.shell(if errors.is_empty() { "Cases" } else { "Error: Cases" }),
         heading: "Cases".into(),
         tabs,
         show: show.into(),
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(&errors)),
         search: Input::text("q", "Search")
             .hint("A case reference or court case number, a name, a date of birth, or words in notes.")
             .value(p.q.as_deref().unwrap_or(""))
-            .no_spellcheck(),
+            .no_spellcheck()
+            .errors(&errors),
         law: Select::new("law", "Law type", Some("Private and public law"), &laws, law.map(|l| l.code()).unwrap_or("")),
         status: Select::new("status", "Status", None, &statuses, status.map(|s| s.code()).unwrap_or("any")),
         total: page.total,
         table,
         pagination: Pagination::around(page.page, page.last_page(), |n| format!("{base}&page={n}")),
         can_create: me.can(Permission::CreateCase),
-    }))
+    };
+    Ok(if errors.is_empty() { render(&list) } else { render_with(StatusCode::BAD_REQUEST, &list) })
 }
 
 fn case_table(items: &[cases::CaseSummary], hub: bool) -> Table {
