@@ -79,27 +79,15 @@ pub enum AutonomyEvent {
     Reset,
 }
 
-/// A change in authority that must be audited and shown with its reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AutonomyChange {
-    Granted,
-    /// A piece was graded below good.
-    Lost,
-    Revoked,
-    Reset,
-}
-
-impl AutonomyChange {
-    pub fn code(self) -> &'static str {
-        match self {
-            AutonomyChange::Granted => "granted",
-            AutonomyChange::Lost => "lost",
-            AutonomyChange::Revoked => "revoked",
-            AutonomyChange::Reset => "reset",
-        }
+coded_enum!(
+    /// A change in authority that must be audited and shown with its reason.
+    AutonomyChange {
+        Granted = "granted", "Granted";
+        Lost = "lost", "Lost on a piece graded below good";
+        Revoked = "revoked", "Revoked by a manager";
+        Reset = "reset", "Reset after a long absence";
     }
-}
+);
 
 /// A worker's standing in one work type: whether they may file it without sign-off, and how many
 /// consecutive pieces have met the standard since the count last started.
