@@ -301,13 +301,14 @@ pub struct TaskRow {
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let (case, rel) = open(&state, &me, id).await?;
-    let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
-    let can_allocate = case.status == CaseStatus::Open && me.may(Permission::AllocateCase, &rel);
-    // Everything else the page shows, read side by side. The latest few notes only: an addendum
-    // to an older note shows on the chronology page.
+    let rel = me.authorize_case(&state, id).await?;
+    // Once access is settled, the case, everything the page shows and its `case.viewed` event
+    // are read and written side by side. The latest few notes only: an addendum to an older note
+    // shows on the chronology page.
     let latest = ChronologyFilter { limit: Some(8), ..Default::default() };
-    let (people, filings, hearings, checks, tasks, chronology, documents) = tokio::try_join!(
+    let (case, (), people, filings, hearings, checks, tasks, chronology, documents) = tokio::try_join!(
+        cases::case_record(&state.store, id),
+        cases::record_view(&state.store, &me.audit, id),
         cases::participants(&state.store, id),
         cases::filing_dates(&state.store, id),
         cases::hearings(&state.store, id),
@@ -316,6 +317,8 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         cases::chronology(&state.store, id, &latest),
         hearth_store::documents::list(&state.store, id),
     )?;
+    let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
+    let can_allocate = case.status == CaseStatus::Open && me.may(Permission::AllocateCase, &rel);
     let today = today();
     let cal = &state.config.calendar;
 
