@@ -13,6 +13,7 @@ import {
   launch,
   newPage,
   pathOf,
+  pressButton,
   screenshot,
   signIn,
 } from './lib.mjs'
@@ -28,15 +29,8 @@ after(async () => {
   await browser?.close()
 })
 
-// The case page's actions are links styled as buttons (role="button"), so they work without JavaScript.
-async function action(page, text) {
-  return clickAndWait(page, page.getByRole('button', { name: text, exact: true }))
-}
-
-async function submit(page, text) {
-  return clickAndWait(page, page.getByRole('button', { name: text, exact: true }))
-}
-
+// The case page's actions are links styled as buttons (role="button"), so they work without
+// JavaScript; pressButton finds both them and forms' submit buttons.
 test('a practitioner finds their tasks and cases, and writes a note', { timeout: 120_000 }, async () => {
   const { context, page } = await newPage(browser)
   await signIn(page, ACCOUNTS.practitioner)
@@ -59,9 +53,9 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
   await screenshot(page, 'case-page')
 
   // A note with nothing in it is refused with the error summary; nothing is saved.
-  await action(page, 'Add a note')
+  await pressButton(page, 'Add a note')
   await page.fill('#occurred_on', '')
-  res = await submit(page, 'Save note')
+  res = await pressButton(page, 'Save note')
   assert.equal(res.status(), 400)
   const summary = page.locator('.govuk-error-summary')
   assert.ok(await summary.count(), 'an error summary is shown')
@@ -76,7 +70,7 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
   await page.fill('#occurred_on', new Date().toISOString().slice(0, 10))
   await page.fill('#summary', summaryText)
   await page.fill('#body', 'The class teacher says attendance has improved since half term.')
-  res = await submit(page, 'Save note')
+  res = await pressButton(page, 'Save note')
   assert.equal(res.status(), 200)
   assert.equal(pathOf(page), caseUrl)
   assert.ok(await page.getByText(summaryText).count(), 'the note is in the chronology')
@@ -93,7 +87,7 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
   await page.goto(`${caseUrl}/chronology`)
   await clickAndWait(page, page.getByRole('link', { name: `Edit note: ${summaryText}` }))
   await page.fill('#summary', `${summaryText} (edited)`)
-  res = await submit(page, 'Save')
+  res = await pressButton(page, 'Save')
   assert.equal(res.status(), 200)
   assert.ok(await page.getByText(`${summaryText} (edited)`).count(), 'the edit is saved')
 
@@ -116,7 +110,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   await page.fill('#court_case_number', 'bad number!')
   await page.check('input[name="law"][value="public"]')
   await page.check('input[name="applications"][value="child_arrangements"]')
-  res = await submit(page, 'Open the case')
+  res = await pressButton(page, 'Open the case')
   assert.equal(res.status(), 400)
   const messages = await page.locator('.govuk-error-summary').innerText()
   for (const m of ['Court case number must only include letters', 'Select the court', 'Select only public law applications']) {
@@ -131,7 +125,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   const fhdra = new Date(Date.now() + 35 * 86400_000).toISOString().slice(0, 10)
   await page.fill('#first_hearing_on', fhdra)
   await page.check('input[name="flags"][value="domestic_abuse"]')
-  res = await submit(page, 'Open the case')
+  res = await pressButton(page, 'Open the case')
   assert.equal(res.status(), 200)
   assert.match(pathOf(page), /^\/cases\/[0-9a-f-]{36}$/)
   const caseUrl = pathOf(page)
@@ -139,36 +133,36 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.ok(await page.getByText('Not allocated').count())
 
   // A child.
-  await action(page, 'Add a person')
+  await pressButton(page, 'Add a person')
   await page.fill('#full_name', 'Poppy Testcase')
   await page.check('input[name="role"][value="subject_child"]')
-  res = await submit(page, 'Add to the case')
+  res = await pressButton(page, 'Add to the case')
   assert.equal(res.status(), 400, 'a child needs a date of birth')
   await page.fill('#date_of_birth', '2019-05-04')
-  res = await submit(page, 'Add to the case')
+  res = await pressButton(page, 'Add to the case')
   assert.equal(res.status(), 200)
   assert.equal(await page.locator('h1').innerText(), 'Poppy Testcase')
 
   // A hearing at a time the court does not sit is refused; a good one is listed.
-  await action(page, 'List a hearing')
+  await pressButton(page, 'List a hearing')
   await page.check('input[name="kind"][value="fhdra"]')
   await page.fill('#date', fhdra)
   await page.fill('#time', '21:00')
-  res = await submit(page, 'List the hearing')
+  res = await pressButton(page, 'List the hearing')
   assert.equal(res.status(), 400)
   await page.fill('#time', '10:30')
-  res = await submit(page, 'List the hearing')
+  res = await pressButton(page, 'List the hearing')
   assert.equal(res.status(), 200)
 
   // Allocate to the first practitioner offered.
-  await action(page, 'Allocate')
+  await pressButton(page, 'Allocate')
   await expectNoAxeViolations(page, 'allocate')
   await page.selectOption('#worker_id', { index: 1 })
-  res = await submit(page, 'Allocate')
+  res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 400, 'an allocation needs a reason')
   assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the reason for this allocation/)
   await page.fill('#reason', 'Has capacity this month and knows the court')
-  res = await submit(page, 'Allocate')
+  res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 200)
   assert.equal(pathOf(page), caseUrl)
   assert.equal(await page.getByText('Not allocated').count(), 0)
@@ -211,7 +205,7 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   await page.selectOption('#court_id', { index: 1 })
   await page.fill('#received_on', '2026-11-20')
   await page.fill('#first_hearing_on', '2026-12-30')
-  let res = await submit(page, 'Open the case')
+  let res = await pressButton(page, 'Open the case')
   assert.equal(res.status(), 200)
   const caseUrl = pathOf(page)
   const reference = (await page.locator('.govuk-caption-l').innerText()).trim()
@@ -226,10 +220,10 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   assert.ok(await link.count(), `${reference} is in the allocation hub`)
   await expectNoAxeViolations(page, 'allocation hub')
   await clickAndWait(page, link)
-  await action(page, 'Allocate')
+  await pressButton(page, 'Allocate')
   await page.selectOption('#worker_id', { label: workerName })
   await page.fill('#reason', 'Continuity: has worked with this family before')
-  res = await submit(page, 'Allocate')
+  res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 200)
   await context.close()
 
@@ -246,15 +240,15 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   assert.match(await letter.innerText(), /3 working days before the first hearing/)
 
   // A typed note.
-  await action(w, 'Add a note')
+  await pressButton(w, 'Add a note')
   await w.check('input[name="kind"][value="phone_call"]')
   await w.fill('#summary', 'Screening call with the applicant')
   await w.fill('#body', 'Safety only discussed. Agreed text reminders.')
-  res = await submit(w, 'Save note')
+  res = await pressButton(w, 'Save note')
   assert.equal(res.status(), 200)
 
   // No signal in the court corridor: the note is held on the device and sent when the signal returns.
-  await action(w, 'Add a note')
+  await pressButton(w, 'Add a note')
   await w.check('input[name="kind"][value="court_attendance"]')
   await w.fill('#summary', 'Spoke to both parents outside court')
   await w.fill('#body', 'Both agreed to the interim arrangements. Written with no signal.')
@@ -270,7 +264,7 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   assert.ok(await w.getByText('Spoke to both parents outside court').count(), 'the held note arrived when the signal came back')
 
   // A photographed document: the phone's camera gives a JPEG (made here by the browser's canvas).
-  await action(w, 'Add a document or photo')
+  await pressButton(w, 'Add a document or photo')
   await expectNoAxeViolations(w, 'upload form')
   const jpeg = await w.evaluate(async () => {
     const c = document.createElement('canvas')
@@ -288,7 +282,7 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   await w.check('input[name="kind"][value="court_order"]')
   await w.setInputFiles('#photo', { name: 'IMG_0042.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg) })
   await w.fill('#title', 'Order from the first hearing')
-  res = await submit(w, 'Add to the case')
+  res = await pressButton(w, 'Add to the case')
   assert.equal(res.status(), 200)
   assert.ok(await w.getByRole('link', { name: /Order from the first hearing/ }).count(), 'the document is listed on the case')
   const thumb = w.locator('img.hearth-document__thumb').first()
@@ -298,10 +292,10 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   await screenshot(w, 'case-on-a-phone-with-document')
 
   // A Windows program renamed to .pdf is refused with the error summary.
-  await action(w, 'Add a document or photo')
+  await pressButton(w, 'Add a document or photo')
   await w.check('input[name="kind"][value="report"]')
   await w.setInputFiles('#file', { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 This program cannot be run in DOS mode.') })
-  res = await submit(w, 'Add to the case')
+  res = await pressButton(w, 'Add to the case')
   assert.equal(res.status(), 400)
   assert.match(await w.locator('.govuk-error-summary').innerText(), /The file must be a PDF/)
   await expectNoAxeViolations(w, 'upload form with an error')

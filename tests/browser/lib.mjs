@@ -82,6 +82,12 @@ export async function clickAndWait(page, locator) {
   return response
 }
 
+// Presses the button (or link styled as one, role="button") with exactly this name, waiting for
+// the page it loads.
+export function pressButton(page, name) {
+  return clickAndWait(page, page.getByRole('button', { name, exact: true }))
+}
+
 // ---- Accessibility ----
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
@@ -275,7 +281,7 @@ export async function signIn(page, email, { password = DEMO_PASSWORD, axe = true
   if (axe) await expectNoAxeViolations(page, 'sign-in page')
   await page.locator('#email').fill(email)
   await page.locator('#password').fill(password)
-  await clickAndWait(page, page.getByRole('button', { name: 'Sign in', exact: true }))
+  await pressButton(page, 'Sign in')
 
   for (let attempt = 1; ; attempt++) {
     const where = pathOf(page)
@@ -295,7 +301,7 @@ export async function signIn(page, email, { password = DEMO_PASSWORD, axe = true
 
     const step = await claimStep(email)
     await page.locator('#code').fill(totpAtStep(secret, step))
-    await clickAndWait(page, page.getByRole('button', { name: button, exact: true }))
+    await pressButton(page, button)
     if (pathOf(page) === '/') return
 
     // Refused: most likely another run used this step. The step is recorded, so try once more.

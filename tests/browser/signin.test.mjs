@@ -5,12 +5,12 @@ import { after, before, test } from 'node:test'
 import {
   ACCOUNTS,
   assertServerUp,
-  clickAndWait,
   expectNoAxeViolations,
   expectNoHorizontalScroll,
   launch,
   newPage,
   pathOf,
+  pressButton,
   screenshot,
   signIn,
   signOut,
@@ -33,7 +33,7 @@ async function submitSignIn(email, password) {
   await page.goto('/sign-in')
   if (email !== undefined) await page.locator('#email').fill(email)
   if (password !== undefined) await page.locator('#password').fill(password)
-  return clickAndWait(page, page.getByRole('button', { name: 'Sign in', exact: true }))
+  return pressButton(page, 'Sign in')
 }
 
 test('the sign-in page passes axe', async () => {

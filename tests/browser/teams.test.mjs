@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, launch, newPage, pathOf, screenshot, signIn } from './lib.mjs'
+import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, launch, newPage, pathOf, pressButton, screenshot, signIn } from './lib.mjs'
 
 let browser
 
@@ -17,8 +17,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
 })
-
-const button = (page, name) => clickAndWait(page, page.getByRole('button', { name, exact: true }))
 
 /** The cases waiting in the hub, as links. */
 async function hubCases(page) {
@@ -56,9 +54,9 @@ test('a case offered to another team moves only when their manager accepts it', 
   const area = team.slice(team.indexOf('(') + 1, team.lastIndexOf(')'))
   const reference = (await page.locator('.govuk-caption-l').first().innerText()).trim()
 
-  await button(page, 'Transfer to another team')
+  await pressButton(page, 'Transfer to another team')
   await expectNoAxeViolations(page, 'transfer form')
-  let res = await button(page, 'Offer the case')
+  let res = await pressButton(page, 'Offer the case')
   assert.equal(res.status(), 400)
   const errors = await page.locator('.govuk-error-summary').innerText()
   assert.match(errors, /Choose the team to offer the case to/)
@@ -70,7 +68,7 @@ test('a case offered to another team moves only when their manager accepts it', 
   assert.ok(target, `another team in ${area}`)
   await page.selectOption('#to_team_id', target.value)
   await page.fill('#reason', 'The family has moved into that team\'s courts')
-  res = await button(page, 'Offer the case')
+  res = await pressButton(page, 'Offer the case')
   assert.equal(res.status(), 200)
   assert.equal(pathOf(page), caseUrl)
   assert.ok(await page.getByText(`Offered to ${target.label.slice(0, target.label.lastIndexOf(' ('))}`).count(), 'the case page says where it is offered')
@@ -85,12 +83,12 @@ test('a case offered to another team moves only when their manager accepts it', 
   await clickAndWait(r, r.getByRole('link', { name: new RegExp(`^${reference}\\W+accept or reject$`) }))
   await expectNoAxeViolations(r, 'transfer decision')
   await r.check('input[name="decision"][value="reject"]')
-  res = await button(r, 'Save the decision')
+  res = await pressButton(r, 'Save the decision')
   assert.equal(res.status(), 400)
   assert.match(await r.locator('.govuk-error-summary').innerText(), /Enter why your team cannot take the case/)
   await expectNoAxeViolations(r, 'transfer decision with an error')
   await r.check('input[name="decision"][value="accept"]')
-  res = await button(r, 'Save the decision')
+  res = await pressButton(r, 'Save the decision')
   assert.equal(res.status(), 200)
   assert.equal(pathOf(r), '/cases/hub')
   assert.equal(await r.locator(`a[href^="/transfers/"]:has-text("${reference}")`).count(), 0, "decided once")
@@ -112,13 +110,13 @@ test('two tabs allocating one case: the second sees both versions and keeps its 
 
   await page.selectOption('#worker_id', { index: 1 })
   await page.fill('#reason', 'Capacity this month')
-  let res = await button(page, 'Allocate')
+  let res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 200)
 
   await second.selectOption('#worker_id', { index: 2 })
   const mine = (await second.locator('#worker_id option:checked').innerText()).trim()
   await second.fill('#reason', 'Knows the family from before')
-  res = await button(second, 'Allocate')
+  res = await pressButton(second, 'Allocate')
   assert.equal(res.status(), 409)
   assert.equal(await second.locator('h1').innerText(), 'This case changed since you opened it')
   const table = await second.locator('table').innerText()
@@ -126,7 +124,7 @@ test('two tabs allocating one case: the second sees both versions and keeps its 
   assert.ok(table.includes('Different'), 'the difference is marked')
   await expectNoAxeViolations(second, 'conflict page')
   await screenshot(second, 'conflict-both-versions')
-  res = await button(second, 'Save my version')
+  res = await pressButton(second, 'Save my version')
   assert.equal(res.status(), 200)
   assert.equal(pathOf(second), caseUrl)
   assert.ok(await second.getByText(`Allocated to ${mine}`).count(), 'my choice stands, saved over the version I was shown')
