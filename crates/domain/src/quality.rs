@@ -127,10 +127,11 @@ impl Autonomy {
 
     /// How it reads to the worker and their manager, e.g. "2 of 3 towards section 7 report autonomy".
     pub fn describe(&self, work_type: WorkType, settings: &AutonomySettings) -> String {
-        let name = work_type.label().to_lowercase();
         if self.authorised {
-            format!("Files {name}s without sign-off")
+            // Not "files section 7 reports": labels do not all take a plain plural ("final analysis").
+            format!("{}: files without sign-off", work_type.label())
         } else {
+            let name = work_type.label().to_lowercase();
             format!("{} of {} towards {name} autonomy", self.streak.min(settings.pieces_to_earn), settings.pieces_to_earn)
         }
     }
@@ -173,7 +174,8 @@ mod tests {
         assert_eq!(two.describe(WorkType::Section7Report, &N3), "2 of 3 towards section 7 report autonomy");
         assert_eq!(two.after(AutonomyEvent::Graded(Good), &N3), (Autonomy { authorised: true, streak: 3 }, Some(AutonomyChange::Granted)));
         assert!(graded(&[Good, Good, Good]).may_file_alone());
-        assert_eq!(graded(&[Good, Good, Good]).describe(WorkType::Section7Report, &N3), "Files section 7 reports without sign-off");
+        assert_eq!(graded(&[Good, Good, Good]).describe(WorkType::Section7Report, &N3), "Section 7 report: files without sign-off");
+        assert_eq!(graded(&[Good, Good, Good]).describe(WorkType::FinalAnalysis, &N3), "Final analysis: files without sign-off");
         assert!(!graded(&[Good, RequiresImprovement, Good, Good]).may_file_alone(), "the run must be unbroken");
     }
 
