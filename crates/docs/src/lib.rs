@@ -10,7 +10,6 @@
 
 use std::sync::LazyLock;
 
-use serde::Serialize;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -18,46 +17,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-/// A court report ready to typeset: its header, children, sections and signature.
-#[derive(Debug, Clone, Serialize)]
-pub struct Report {
-    /// The work type, e.g. "Section 7 report".
-    pub title: String,
-    pub court: String,
-    pub court_case_number: String,
-    /// The Hearth reference.
-    pub reference: String,
-    pub children: Vec<Child>,
-    /// The hearing the report is for, as people read it ("FHDRA on 4 December 2026").
-    pub hearing: Option<String>,
-    pub filing_date: Option<String>,
-    pub author: String,
-    pub team: String,
-    pub sections: Vec<Section>,
-    pub signature: Signature,
-    /// The party this report must not be shown or sent to.
-    pub withheld_from: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Child {
-    pub name: String,
-    pub date_of_birth: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Section {
-    pub heading: String,
-    /// Plain text; a blank line starts a new paragraph.
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Signature {
-    pub name: String,
-    pub role: String,
-    pub date: String,
-}
+pub use hearth_domain::courtwork::{Report, ReportChild as Child, ReportSection as Section, Signature};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

@@ -852,7 +852,7 @@ mod tests {
     #[test]
     fn a_case_form_reports_every_bad_field() {
         let errors = CaseForm { received_on: "2026-02-30".into(), ..Default::default() }.validate(date!(2026 - 11 - 22)).unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["court_case_number", "law", "court_id", "team_id", "received_on"]);
         let mut future = good_private();
         future.received_on = "2026-11-23".into();
@@ -874,7 +874,7 @@ mod tests {
         let mut f = good_private();
         f.law = "public".into();
         f.applications = vec!["care_order".into()];
-        let fields: Vec<_> = f.validate(date!(2026 - 11 - 22)).unwrap_err().iter().map(|e| e.field).collect();
+        let fields: Vec<_> = f.validate(date!(2026 - 11 - 22)).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["local_authority_id", "issued_on"]);
     }
 

@@ -258,7 +258,7 @@ mod tests {
     fn a_staff_form_reports_every_bad_field() {
         let form = StaffForm { fte: "7".into(), start_date: "2024-02-30".into(), ..Default::default() };
         let errors = form.validate().unwrap_err();
-        let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_ref()).collect();
         assert_eq!(fields, ["name", "email", "roles", "fte", "contract", "start_date"]);
     }
 

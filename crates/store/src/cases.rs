@@ -1356,6 +1356,14 @@ pub async fn close(store: &Store, ctx: &AuditContext, case_id: Uuid, reason: Clo
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
     claim_version(&mut tx, "cases", case_id, version).await?;
+    close_in(&mut tx, ctx, case_id, reason, outcome).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes an open case inside the caller's transaction: by a manager's decision, or by filing a
+/// case closure. The caller has claimed the case's version.
+pub(crate) async fn close_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str) -> Result<()> {
     let today = now().date();
     sqlx::query("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $1, closure_reason = $2, closure_outcome = $3 WHERE id = $4")
         .bind(date_text(today))
@@ -1373,11 +1381,10 @@ pub async fn close(store: &Store, ctx: &AuditContext, case_id: Uuid, reason: Clo
     .await?;
     for c in &children {
         let (pid, name): (String, String) = (c.get(0), c.get(1));
-        insert_task(&mut tx, case_id, &format!("Goodbye letter to {name}"), opt_id(worker.clone())?, Some(today + time::Duration::days(14)), Some(&format!("goodbye:{pid}"))).await?;
+        insert_task(tx, case_id, &format!("Goodbye letter to {name}"), opt_id(worker.clone())?, Some(today + time::Duration::days(14)), Some(&format!("goodbye:{pid}"))).await?;
     }
-    entry_row(&mut tx, case_id, EntryKind::Closure, today, &format!("Case closed: {}", reason.label()), Some(outcome), ctx.actor_id).await?;
-    audit::append(&mut tx, ctx, Event::success("case.closed").about("case", case_id).detail(serde_json::json!({ "reason": reason }))).await?;
-    tx.commit().await?;
+    entry_row(tx, case_id, EntryKind::Closure, today, &format!("Case closed: {}", reason.label()), Some(outcome), ctx.actor_id).await?;
+    audit::append(tx, ctx, Event::success("case.closed").about("case", case_id).detail(serde_json::json!({ "reason": reason }))).await?;
     Ok(())
 }
 

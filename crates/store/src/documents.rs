@@ -107,9 +107,7 @@ async fn put(files: &Files, key: &str, bytes: Vec<u8>) -> Result<()> {
 /// Stores the bytes, then the row, its chronology entry and its audit event (with the SHA-256)
 /// in one transaction.
 pub async fn add(store: &Store, files: &Files, ctx: &AuditContext, case_id: Uuid, doc: &NewDocument) -> Result<Uuid> {
-    let sha = sha256_hex(&doc.bytes);
-    let key = format!("documents/{sha}");
-    put(files, &key, doc.bytes.clone()).await?;
+    let sha = put_document(files, &doc.bytes).await?;
     let thumbnail_key = match &doc.thumbnail {
         Some(t) => {
             let k = format!("thumbnails/{sha}.jpg");
@@ -120,7 +118,37 @@ pub async fn add(store: &Store, files: &Files, ctx: &AuditContext, case_id: Uuid
     };
     let mut tx = store.begin().await?;
     crate::cases::require_open(&mut tx, case_id).await?;
-    if let Some(person) = doc.withheld_from {
+    let id = insert_row(&mut tx, ctx, case_id, doc.kind, &doc.title, doc.file_type, doc.bytes.len(), &sha, thumbnail_key, doc.withheld_from).await?;
+    let summary = format!("{} added: {}", doc.kind.label(), doc.title);
+    crate::cases::entry_row(&mut tx, case_id, EntryKind::Document, now().date(), &summary, None, ctx.actor_id).await?;
+    audit::append(
+        &mut tx,
+        ctx,
+        Event::success("document.uploaded")
+            .about("case", case_id)
+            .detail(serde_json::json!({ "document_id": id, "sha256": sha, "size_bytes": doc.bytes.len(), "type": doc.file_type, "withheld_from": doc.withheld_from })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a document's row for bytes already stored under their SHA-256, checking that a party it
+/// is withheld from is on the case. The caller writes the chronology entry and audit event.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_row(
+    tx: &mut sqlx::AnyConnection,
+    ctx: &AuditContext,
+    case_id: Uuid,
+    kind: DocumentKind,
+    title: &str,
+    file_type: FileType,
+    size: usize,
+    sha: &str,
+    thumbnail_key: Option<String>,
+    withheld_from: Option<Uuid>,
+) -> Result<Uuid> {
+    if let Some(person) = withheld_from {
         let party = sqlx::query("SELECT 1 FROM case_participants WHERE case_id = $1 AND person_id = $2")
             .bind(case_id.to_string())
             .bind(person.to_string())
@@ -137,30 +165,27 @@ pub async fn add(store: &Store, files: &Files, ctx: &AuditContext, case_id: Uuid
     )
     .bind(id.to_string())
     .bind(case_id.to_string())
-    .bind(doc.kind.code())
-    .bind(&doc.title)
-    .bind(doc.file_type.code())
-    .bind(doc.bytes.len() as i64)
-    .bind(&sha)
-    .bind(&key)
+    .bind(kind.code())
+    .bind(title)
+    .bind(file_type.code())
+    .bind(size as i64)
+    .bind(sha)
+    .bind(format!("documents/{sha}"))
     .bind(thumbnail_key)
-    .bind(doc.withheld_from.map(|p| p.to_string()))
+    .bind(withheld_from.map(|p| p.to_string()))
     .bind(ctx.actor_id.map(|a| a.to_string()))
     .bind(ts(now()))
     .execute(&mut *tx)
     .await?;
-    let summary = format!("{} added: {}", doc.kind.label(), doc.title);
-    crate::cases::entry_row(&mut tx, case_id, EntryKind::Document, now().date(), &summary, None, ctx.actor_id).await?;
-    audit::append(
-        &mut tx,
-        ctx,
-        Event::success("document.uploaded")
-            .about("case", case_id)
-            .detail(serde_json::json!({ "document_id": id, "sha256": sha, "size_bytes": doc.bytes.len(), "type": doc.file_type, "withheld_from": doc.withheld_from })),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(id)
+}
+
+/// Puts a document's bytes in the file store under their SHA-256, before any row names them, so a
+/// row never lacks its file. Gives the SHA-256.
+pub(crate) async fn put_document(files: &Files, bytes: &[u8]) -> Result<String> {
+    let sha = sha256_hex(bytes);
+    put(files, &format!("documents/{sha}"), bytes.to_vec()).await?;
+    Ok(sha)
 }
 
 const SELECT: &str = "SELECT d.id, d.case_id, d.kind, d.title, d.file_type, d.size_bytes, d.sha256, d.storage_key, d.thumbnail_key,

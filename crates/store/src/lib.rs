@@ -6,10 +6,12 @@
 pub mod audit;
 pub mod auth;
 pub mod cases;
+pub mod courtwork;
 pub mod documents;
 mod group_commit;
 pub mod jobs;
 pub mod org;
+pub mod quality;
 pub mod testing;
 
 use std::path::Path;
@@ -67,6 +69,9 @@ pub enum StoreError {
     /// A rule says this record cannot be changed this way; the message says why, for people.
     #[error("{0}")]
     NotEditable(&'static str),
+    /// A rule refused the change, and the named field is where the person can put it right.
+    #[error("{}: {}", .0.field, .0.message)]
+    Refused(hearth_domain::FieldError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

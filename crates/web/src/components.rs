@@ -7,7 +7,7 @@ use hearth_domain::FieldError;
 
 /// Finds the message for a field among a form's errors.
 pub fn error_for(errors: &[FieldError], field: &str) -> Option<String> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+    errors.iter().find(|e| e.field.as_ref() == field).map(|e| e.message.clone())
 }
 
 fn described_by(id: &str, hint: bool, error: bool) -> Option<String> {
