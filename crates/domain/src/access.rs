@@ -39,6 +39,19 @@ pub enum Permission {
     /// Put a member of staff on their team's duty desk, or take them off it. Duty workers see the
     /// team's cases, to answer for colleagues who are away.
     ManageDuty,
+    /// Write the court work of a case: draft, save, submit, and file (on sign-off, or on one's own
+    /// earned authority). Only the case's allocated worker.
+    DraftWork,
+    /// Sign off a piece of court work: return it with comments, or approve it with a grade. The
+    /// record is the work's author; nobody signs off their own work (a domain rule, not a scope).
+    ApproveWork,
+    /// See a worker's grades and their earned autonomy per work type. Colleagues never see each
+    /// other's.
+    ViewAutonomy,
+    /// Revoke a worker's autonomy in a work type, or reset it after a long absence, with a reason.
+    ManageAutonomy,
+    /// Publish a new national version of a court-work template.
+    ManageTemplates,
 }
 
 impl Permission {
@@ -56,6 +69,11 @@ impl Permission {
         Permission::AllocateCase,
         Permission::MergePeople,
         Permission::ManageDuty,
+        Permission::DraftWork,
+        Permission::ApproveWork,
+        Permission::ViewAutonomy,
+        Permission::ManageAutonomy,
+        Permission::ManageTemplates,
     ];
 }
 
@@ -147,6 +165,17 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::AllocateCase, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
     (P::MergePeople, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
     (P::ManageDuty, &[(R::TeamManager, &[S::LineChain, S::Team]), (R::ServiceManager, &[S::Area])]),
+    // Court work. Drafting belongs to the case's allocated worker, whatever their role. Sign-off
+    // is by the author's line managers, or another manager of the author's team covering for them.
+    (P::DraftWork, &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own]), (R::ServiceManager, &[S::Own])]),
+    (P::ApproveWork, &[(R::TeamManager, &[S::LineChain, S::Team]), (R::ServiceManager, &[S::LineChain])]),
+    // Grades are personal: the worker and the managers above them, nobody else.
+    (
+        P::ViewAutonomy,
+        &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own, S::LineChain]), (R::ServiceManager, &[S::Own, S::LineChain])],
+    ),
+    (P::ManageAutonomy, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
+    (P::ManageTemplates, &[(R::SystemAdmin, &[S::National])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -24,6 +24,8 @@ pub struct Config {
     pub max_upload_mb: u64,
     /// National deadline settings (`[deadlines]` in hearth.toml); see `DeadlineSettings`.
     pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
+    /// National setting for earned autonomy (`[autonomy]` in hearth.toml): `pieces_to_earn`.
+    pub autonomy: hearth_domain::quality::AutonomySettings,
     /// Extra or moved bank holidays: `"2027-06-07 Extra holiday"` adds, `"-2020-05-04"` removes.
     pub holiday_overrides: Vec<String>,
     /// Keep document bytes in this S3 bucket instead of `<data_dir>/files`.
@@ -45,6 +47,7 @@ impl Default for Config {
             log_format: "text".into(),
             max_upload_mb: 20,
             deadlines: Default::default(),
+            autonomy: Default::default(),
             holiday_overrides: vec![],
             s3_bucket: None,
             s3_region: None,
@@ -77,6 +80,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
         anyhow::bail!("max_upload_mb must be between 1 and 200");
     }
     config.calendar()?;
+    config.autonomy.validate().map_err(|e| anyhow::anyhow!("[autonomy] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {
         anyhow::bail!("s3_region and s3_endpoint need s3_bucket");
     }

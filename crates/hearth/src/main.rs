@@ -237,6 +237,8 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         calendar: config.calendar()?,
         files: files.clone(),
         max_upload_bytes: config.max_upload_mb * 1024 * 1024,
+        autonomy: config.autonomy,
+        typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),
         ..Default::default()
     };
     let policy = web.session;

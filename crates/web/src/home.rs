@@ -22,6 +22,30 @@ struct HomePage {
     tasks_total: i64,
     alerts: Vec<hearth_store::cases::Alert>,
     links: Vec<(&'static str, &'static str, &'static str)>,
+    /// The caller's court work not yet filed: their drafting list.
+    work: Vec<WorkRow>,
+    /// Work by the people they manage, waiting for their sign-off.
+    sign_off: Vec<WorkRow>,
+}
+
+struct WorkRow {
+    id: uuid::Uuid,
+    title: String,
+    reference: String,
+    author: String,
+    due: String,
+    status: crate::components::Tag,
+}
+
+fn work_row(w: &hearth_store::courtwork::Work) -> WorkRow {
+    WorkRow {
+        id: w.id,
+        title: w.work_type.label().into(),
+        reference: w.case_reference.clone(),
+        author: w.author.name.clone(),
+        due: w.due_on.map(crate::cases::short_date).unwrap_or_else(|| "No date set".into()),
+        status: crate::courtwork::pages::status_tag(w.status),
+    }
 }
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
@@ -48,10 +72,23 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ViewAudit) {
         links.push(("/admin/audit", "Audit trail", "Who viewed a record, and what someone did."));
     }
+    if me.can(Permission::ViewAutonomy) {
+        links.push(("/my/autonomy", "Your earned autonomy", "Which kinds of court work you file without sign-off, and how close you are."));
+    }
+    if me.can(Permission::ManageTemplates) {
+        links.push(("/admin/templates", "Court work templates", "The sections of each report and letter, for the whole service."));
+    }
     links.push(("/account", "Your account", "Your details, and signing out on every device."));
     let page = hearth_store::cases::open_tasks_for(&state.store, me.id(), PageRequest::new(Some(1), Some(10))).await?;
     let today = today();
     let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
     let alerts = hearth_store::cases::alerts_for(&state.store, me.id()).await?;
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links }))
+    let work = hearth_store::courtwork::unfiled_for(&state.store, me.id()).await?.iter().map(work_row).collect();
+    let sign_off = if me.can(Permission::ApproveWork) {
+        let reports = hearth_store::org::reports_of(&state.store, me.id()).await?;
+        hearth_store::courtwork::awaiting_sign_off(&state.store, &reports).await?.iter().map(work_row).collect()
+    } else {
+        vec![]
+    };
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off }))
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod components;
+pub mod courtwork;
 pub mod error;
 pub mod form;
 mod home;
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod ops;
 pub mod org;
 pub mod page;
+pub mod quality;
 pub mod routes;
 pub mod security;
 pub mod session;
@@ -48,6 +50,19 @@ pub struct WebConfig {
     pub files: hearth_store::documents::Files,
     /// The largest document or photo accepted.
     pub max_upload_bytes: u64,
+    /// National setting: how many good pieces in a row earn autonomy in a work type.
+    pub autonomy: hearth_domain::quality::AutonomySettings,
+    /// Typesets court reports to PDF. The binary gives it `hearth-docs`; the web crate stays free
+    /// of typst, so a change here never rebuilds or relinks it into every web test.
+    pub typesetter: Typesetter,
+}
+
+/// Turns a report into PDF bytes, or says why it could not.
+pub type Typesetter = Arc<dyn Fn(&hearth_domain::courtwork::Report) -> Result<Vec<u8>, String> + Send + Sync>;
+
+/// For a server given no typesetter: filing is refused with this reason rather than half done.
+fn no_typesetter() -> Typesetter {
+    Arc::new(|_| Err("This server cannot make PDFs, so nothing can be filed. Tell the service desk.".into()))
 }
 
 impl Default for WebConfig {
@@ -61,6 +76,8 @@ impl Default for WebConfig {
             calendar: hearth_domain::calendar::WorkingCalendar::with_known_changes(),
             files: hearth_store::documents::memory_files(),
             max_upload_bytes: 20 * 1024 * 1024,
+            autonomy: Default::default(),
+            typesetter: no_typesetter(),
         }
     }
 }

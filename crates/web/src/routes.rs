@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::Auth;
-use crate::{AppError, AppState, api, audit, auth, cases, home, ops, org};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, ops, org, quality};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Target {
     Staff,
     /// `{id}` is a case.
     Case,
+    /// `{id}` is a piece of court work: the check is on its case, or for sign-off on its author.
+    Work,
 }
 
 pub struct Route {
@@ -71,7 +73,7 @@ fn route(method: Method, path: &'static str, access: Access, handler: MethodRout
 
 use Access::{PasswordOnly, Public, SignedIn};
 use Permission as P;
-use Target::{Case, Collection, Staff};
+use Target::{Case, Collection, Staff, Work};
 
 fn perm(p: Permission, t: Target) -> Access {
     Access::Permission(p, t)
@@ -164,6 +166,27 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/staff/{id}/duty", perm(P::ManageDuty, Staff), post(cases::access::set_duty)),
         route(Method::GET, "/cases/{id}/close", perm(P::AllocateCase, Case), get(cases::forms::close_form)),
         route(Method::POST, "/cases/{id}/close", perm(P::AllocateCase, Case), post(cases::forms::close)),
+        // Court work
+        route(Method::GET, "/cases/{id}/work/new", perm(P::DraftWork, Case), get(courtwork::pages::start_form)),
+        route(Method::POST, "/cases/{id}/work/new", perm(P::DraftWork, Case), post(courtwork::pages::start)),
+        route(Method::GET, "/work/{id}", perm(P::ViewCase, Work), get(courtwork::pages::show_work)),
+        route(Method::POST, "/work/{id}", perm(P::DraftWork, Work), post(courtwork::pages::save)),
+        route(Method::GET, "/work/{id}/history", perm(P::ViewCase, Work), get(courtwork::pages::history)),
+        route(Method::GET, "/work/{id}/preview", perm(P::ViewCase, Work), get(courtwork::pages::preview)),
+        route(Method::GET, "/work/{id}/review", perm(P::ApproveWork, Work), get(courtwork::pages::review_form)),
+        route(Method::POST, "/work/{id}/review", perm(P::ApproveWork, Work), post(courtwork::pages::review)),
+        route(Method::GET, "/work/{id}/file", perm(P::DraftWork, Work), get(courtwork::pages::file_form)),
+        route(Method::POST, "/work/{id}/file", perm(P::DraftWork, Work), post(courtwork::pages::file)),
+        route(Method::GET, "/admin/templates", perm(P::ManageTemplates, Collection), get(courtwork::templates::list)),
+        route(Method::GET, "/admin/templates/{work_type}", perm(P::ManageTemplates, Collection), get(courtwork::templates::edit_form)),
+        route(Method::POST, "/admin/templates/{work_type}", perm(P::ManageTemplates, Collection), post(courtwork::templates::publish)),
+        // Quality
+        route(Method::GET, "/my/autonomy", SignedIn, get(quality::mine)),
+        route(Method::GET, "/staff/{id}/autonomy", perm(P::ViewAutonomy, Staff), get(quality::autonomy)),
+        route(Method::GET, "/staff/{id}/autonomy/revoke", perm(P::ManageAutonomy, Staff), get(quality::revoke_form)),
+        route(Method::POST, "/staff/{id}/autonomy/revoke", perm(P::ManageAutonomy, Staff), post(quality::revoke)),
+        route(Method::GET, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), get(quality::reset_form)),
+        route(Method::POST, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), post(quality::reset)),
         // People in cases
         route(Method::GET, "/people/duplicates", perm(P::MergePeople, Collection), get(cases::people::duplicates)),
         route(Method::POST, "/people/merge", perm(P::MergePeople, Collection), post(cases::people::merge)),
@@ -185,6 +208,15 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/cases/{id}/notes", perm(P::EditCase, Case), post(cases::api::add_note)),
         route(Method::GET, "/api/v1/cases/{id}/documents", perm(P::ViewCase, Case), get(cases::documents::api_list)),
         route(Method::POST, "/api/v1/cases/{id}/documents", perm(P::EditCase, Case), post(cases::documents::api_upload)).uploads(),
+        route(Method::GET, "/api/v1/cases/{id}/work", perm(P::ViewCase, Case), get(courtwork::api::list)),
+        route(Method::POST, "/api/v1/cases/{id}/work", perm(P::DraftWork, Case), post(courtwork::api::start)),
+        route(Method::GET, "/api/v1/work/{id}", perm(P::ViewCase, Work), get(courtwork::api::record)),
+        route(Method::PATCH, "/api/v1/work/{id}", perm(P::DraftWork, Work), patch(courtwork::api::save)),
+        route(Method::POST, "/api/v1/work/{id}/submit", perm(P::DraftWork, Work), post(courtwork::api::submit)),
+        route(Method::POST, "/api/v1/work/{id}/approve", perm(P::ApproveWork, Work), post(courtwork::api::approve)),
+        route(Method::POST, "/api/v1/work/{id}/return", perm(P::ApproveWork, Work), post(courtwork::api::return_work)),
+        route(Method::POST, "/api/v1/work/{id}/file", perm(P::DraftWork, Work), post(courtwork::api::file)),
+        route(Method::GET, "/api/v1/staff/{id}/autonomy", perm(P::ViewAutonomy, Staff), get(quality::api_autonomy)),
     ]
 }
 

@@ -210,6 +210,25 @@ impl Ctx {
         Err(if glass { AppError::BreakGlassOffered(case_id) } else { refused })
     }
 
+    /// May the caller do this route's permission to this piece of court work? Reading and drafting
+    /// follow its case; signing off follows its author (the managers above them), and never
+    /// reaches into a restricted case the manager is not named on. A refusal is audited. Gives the
+    /// work and how the caller stands to its case.
+    pub async fn authorize_work(&self, state: &AppState, work_id: Uuid) -> Result<(hearth_store::courtwork::Work, Relationships), AppError> {
+        let permission = self.route_permission()?;
+        let work = hearth_store::courtwork::get(&state.store, work_id).await?;
+        if permission != Permission::ApproveWork {
+            let rel = self.authorize_case(state, work.case_id).await?;
+            return Ok((work, rel));
+        }
+        let (author, case) = tokio::try_join!(hearth_store::org::placement(&state.store, work.author.id), hearth_store::cases::placement(&state.store, work.case_id))?;
+        let to_case = Relationships::to_case(&self.principal.placement, &case);
+        if !to_case.shut_out && self.may(permission, &Relationships::between(&self.principal.placement, &author)) {
+            return Ok((work, to_case));
+        }
+        Err(self.refuse(state, "work", work_id).await?)
+    }
+
     /// May the caller do `permission` to a record they stand in `rel` to? For links; not audited.
     pub fn may(&self, permission: Permission, rel: &Relationships) -> bool {
         permits(&self.principal.roles, permission, rel)

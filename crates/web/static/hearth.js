@@ -95,3 +95,87 @@ for (const form of document.querySelectorAll('form[data-draft-key]')) {
     window.addEventListener('online', () => form.requestSubmit(), { once: true })
   })
 }
+
+// Court work: live word counts, and the draft saved through the API a few seconds after typing
+// stops. Each save carries the version it was based on, so a page left open while the draft was
+// saved elsewhere is refused (412) and the writer told; nothing is ever overwritten silently.
+// Without JavaScript the "Save draft" button does the same by an ordinary form post.
+const countWords = (text) => text.split(/[^\p{L}\p{N}'’-]+/u).filter((w) => /[\p{L}\p{N}]/u.test(w)).length
+for (const form of document.querySelectorAll('form[data-autosave]')) {
+  const status = form.querySelector('.hearth-autosave-status')
+  const version = form.querySelector('input[name="version"]')
+  const csrf = form.querySelector('input[name="csrf_token"]').value
+  const total = form.querySelector('.hearth-total-words')
+  const areas = [...form.querySelectorAll('textarea[data-word-count]')]
+  const recount = () => {
+    let sum = 0
+    for (const area of areas) {
+      const n = countWords(area.value)
+      sum += n
+      const out = document.getElementById(`${area.id}-words`)
+      if (out) out.textContent = `${n} ${n === 1 ? 'word' : 'words'}`
+    }
+    if (total) total.textContent = String(sum)
+  }
+  let timer = null
+  let saving = false
+  let dirty = false
+  let stopped = false
+  let held = null
+  const save = async () => {
+    if (saving || stopped || !navigator.onLine) return
+    saving = true
+    dirty = false
+    const sections = {}
+    for (const area of areas) sections[area.name.replace(/^section-/, '')] = area.value
+    try {
+      const res = await fetch(form.dataset.autosave, {
+        method: 'PATCH',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'if-match': `"${version.value}"`, 'x-csrf-token': csrf },
+        body: JSON.stringify({ sections })
+      })
+      if (res.ok) {
+        const work = await res.json()
+        version.value = String(work.version)
+        const now = new Date()
+        status.textContent = `Draft saved at ${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`
+      } else if (res.status === 412) {
+        stopped = true
+        status.textContent = 'This draft was saved somewhere else after you opened it, so saving as you type has stopped. Nothing is lost: choose "Save draft" to compare the two versions.'
+      } else {
+        const problem = await res.json().catch(() => ({}))
+        status.textContent = `Not saved: ${(problem.errors && problem.errors[0] && problem.errors[0].message) || problem.detail || problem.title || 'try "Save draft"'}`
+      }
+    } catch {
+      dirty = true
+      status.textContent = 'Not saved yet: there is no connection. Hearth will save it when the connection is back.'
+    }
+    saving = false
+    if (held) {
+      const submitter = held
+      held = null
+      form.requestSubmit(submitter)
+    } else if (dirty) {
+      schedule()
+    }
+  }
+  const schedule = () => {
+    clearTimeout(timer)
+    timer = setTimeout(save, 3000)
+  }
+  form.addEventListener('input', () => {
+    recount()
+    dirty = true
+    schedule()
+  })
+  // A button pressed while a save is on its way waits for it, so the form carries the new version.
+  form.addEventListener('submit', (event) => {
+    clearTimeout(timer)
+    if (saving) {
+      event.preventDefault()
+      held = event.submitter
+    }
+  })
+  window.addEventListener('online', () => { if (dirty) save() })
+}

@@ -120,7 +120,9 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
         org::insert_team(&mut tx, t2, "Team two", areas[0].id, None).await.unwrap();
         org::insert_team(&mut tx, t3, "Team three", areas[1].id, None).await.unwrap();
         tx.commit().await.unwrap();
-        let state = hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap();
+        // The real typesetter, so the PDF preview answers as in service.
+        let config = hearth_web::WebConfig { typesetter: std::sync::Arc::new(|r| hearth_docs::report_pdf(r).map_err(|e| e.to_string())), ..Default::default() };
+        let state = hearth_web::AppState::new(store.store.clone(), config).await.unwrap();
         let app = hearth_web::router(state);
         let routes = routes::all();
         let mut n = 0;
@@ -146,11 +148,14 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
                     Scope::National => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t3, None).await),
                 };
                 let case = case_of(&store, subject).await;
+                // A draft on that case, written by the subject: a work route's actor stands to it
+                // as they stand to the subject.
+                let work = hearth_store::courtwork::start(&store, &AuditContext::system(), case, hearth_domain::quality::WorkType::Section7Report, subject).await.unwrap();
                 for route in &routes {
                     let forbidden = match route.access {
                         // Duty reaches case records only: to a staff record, a duty worker is a teammate.
                         Access::Permission(p, Target::Staff) if *scope == Scope::Duty => !permits(&[*role], p, &only(Scope::Team)),
-                        Access::Permission(p, Target::Staff | Target::Case) => !permits(&[*role], p, &only(*scope)),
+                        Access::Permission(p, Target::Staff | Target::Case | Target::Work) => !permits(&[*role], p, &only(*scope)),
                         Access::Permission(p, Target::Collection) => {
                             // Scope does not apply to a collection: check it once per role.
                             if *scope != Scope::National {
@@ -160,7 +165,11 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
                         }
                         Access::Public | Access::PasswordOnly | Access::SignedIn => false,
                     };
-                    let id = if matches!(route.access, Access::Permission(_, Target::Case)) { case } else { subject };
+                    let id = match route.access {
+                        Access::Permission(_, Target::Case) => case,
+                        Access::Permission(_, Target::Work) => work,
+                        _ => subject,
+                    };
                     let path = other_ids(&route.path.replace("{id}", &id.to_string()));
                     let token = session(&store, actor).await;
                     let status = call(&app, &route.method, &path, &token).await;

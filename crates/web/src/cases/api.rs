@@ -108,7 +108,7 @@ pub struct CasePage {
     pub per_page: i64,
 }
 
-fn invalid(field: &'static str, message: &str) -> ApiError {
+pub(crate) fn invalid(field: &'static str, message: &str) -> ApiError {
     ApiError(AppError::Invalid(vec![FieldError::new(field, message)]))
 }
 
@@ -165,7 +165,7 @@ pub struct Created {
 }
 
 /// Reads a JSON body, answering a malformed one as invalid input rather than a bare 400.
-fn json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
     serde_json::from_str(body).map_err(|e| invalid("body", &format!("The body must be JSON of the documented shape: {e}")))
 }
 
@@ -354,7 +354,7 @@ pub async fn add_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uui
 }
 
 /// Reads `If-Match`: the version from an ETag (`"3"`, `W/"3"` or `3`).
-fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, ApiError> {
+pub(crate) fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, ApiError> {
     let raw = headers.get(axum::http::header::IF_MATCH).ok_or(ApiError(AppError::PreconditionRequired))?;
     raw.to_str()
         .ok()

@@ -27,12 +27,12 @@ fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'stat
     all.iter().map(|x| (code(*x), label(*x))).collect()
 }
 
-pub(super) fn to_case(id: Uuid) -> Response {
+pub(crate) fn to_case(id: Uuid) -> Response {
     Redirect::to(&format!("/cases/{id}")).into_response()
 }
 
 /// A form page about one case: back to it, its reference as the caption.
-pub(super) fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action: &str, errors: &[FieldError]) -> FormPage {
+pub(crate) fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action: &str, errors: &[FieldError]) -> FormPage {
     let mut page = form_page(ctx, heading, format!("/cases/{}/{action}", case.id), errors);
     page.back = format!("/cases/{}", case.id);
     page.caption = Some(case.reference.clone());
@@ -40,7 +40,7 @@ pub(super) fn case_form(ctx: &PageCtx, case: &CaseRecord, heading: &str, action:
 }
 
 /// An open case the caller may change, or the reason not.
-pub(super) async fn open_case(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
+pub(crate) async fn open_case(state: &AppState, me: &Ctx, id: Uuid) -> Result<CaseRecord, AppError> {
     let case = for_change(state, me, id).await?;
     if case.status == CaseStatus::Closed {
         return Err(StoreError::Closed.into());

@@ -279,6 +279,10 @@ struct CasePage {
     /// An offer to another team, not yet decided.
     transfer: Option<hearth_store::cases::transfers::Transfer>,
     worker_risk: bool,
+    /// The case's court work: reports and letters, drafts to filed.
+    work: Table,
+    work_count: usize,
+    can_draft: bool,
 }
 
 pub struct CheckRow {
@@ -306,7 +310,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     // are read and written side by side. The latest few notes only: an addendum to an older note
     // shows on the chronology page.
     let latest = ChronologyFilter { limit: Some(8), ..Default::default() };
-    let (case, (), people, filings, hearings, checks, tasks, chronology, documents) = tokio::try_join!(
+    let (case, (), people, filings, hearings, checks, tasks, chronology, documents, work) = tokio::try_join!(
         cases::case_record(&state.store, id),
         cases::record_view(&state.store, &me.audit, id),
         cases::participants(&state.store, id),
@@ -316,6 +320,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         cases::case_tasks(&state.store, id),
         cases::chronology(&state.store, id, &latest),
         hearth_store::documents::list(&state.store, id),
+        hearth_store::courtwork::for_case(&state.store, id),
     )?;
     let can_edit = case.status == CaseStatus::Open && me.may(Permission::EditCase, &rel);
     let can_allocate = case.status == CaseStatus::Open && me.may(Permission::AllocateCase, &rel);
@@ -454,6 +459,23 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .collect(),
     };
 
+    let work_table = Table {
+        caption: None,
+        head: vec![Cell::text("Work"), Cell::text("Status"), Cell::text("Court filing date"), Cell::text("Written by"), Cell::text("Words")],
+        rows: work
+            .iter()
+            .map(|w| {
+                vec![
+                    Cell::link(w.work_type.label(), format!("/work/{}", w.id)),
+                    Cell::text(w.status.label()),
+                    Cell::text(w.due_on.map(short_date).unwrap_or_else(|| "–".into())),
+                    Cell::text(&w.author.name),
+                    Cell::number(w.word_count),
+                ]
+            })
+            .collect(),
+    };
+
     let missing_checks = if can_edit { cases::la_checks_missing(&people, &checks).into_iter().map(|l| l.name).collect() } else { vec![] };
     let checks = checks
         .into_iter()
@@ -507,6 +529,9 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         named: if case.has(CaseFlag::Restricted) { cases::named_staff(&state.store, id).await? } else { vec![] },
         transfer: if case.transfer_offered { hearth_store::cases::transfers::open_for_case(&state.store, id).await? } else { None },
         worker_risk: case.has(CaseFlag::WorkerRisk),
+        work_count: work.len(),
+        work: work_table,
+        can_draft: case.status == CaseStatus::Open && me.may(Permission::DraftWork, &rel),
     }))
 }
 
