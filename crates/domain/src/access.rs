@@ -52,6 +52,10 @@ pub enum Permission {
     ManageAutonomy,
     /// Publish a new national version of a court-work template.
     ManageTemplates,
+    /// Dip-sample a worker's filed work: propose, swap with a reason, audit and grade it.
+    SampleWork,
+    /// Moderate another manager's sampled grade: agree, or say what it should be.
+    ModerateSample,
 }
 
 impl Permission {
@@ -74,6 +78,8 @@ impl Permission {
         Permission::ViewAutonomy,
         Permission::ManageAutonomy,
         Permission::ManageTemplates,
+        Permission::SampleWork,
+        Permission::ModerateSample,
     ];
 }
 
@@ -176,6 +182,10 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     ),
     (P::ManageAutonomy, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
     (P::ManageTemplates, &[(R::SystemAdmin, &[S::National])]),
+    // Dip samples are done by managers in the worker's management chain; a second manager in the
+    // same service area moderates.
+    (P::SampleWork, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
+    (P::ModerateSample, &[(R::TeamManager, &[S::LineChain, S::Area]), (R::ServiceManager, &[S::LineChain, S::Area])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -155,6 +155,174 @@ impl AutonomyRecord {
     }
 }
 
+// ---- Dip sampling ----
+
+coded_enum!(
+    /// How often managers sample each worker's filed work.
+    Cadence {
+        Quarterly = "quarterly", "Each quarter";
+        Monthly = "monthly", "Each month";
+    }
+);
+
+/// National setting: K pieces of filed work per worker per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SamplingSettings {
+    pub per_worker: u32,
+    #[serde(with = "cadence_code")]
+    pub cadence: Cadence,
+}
+
+mod cadence_code {
+    use super::Cadence;
+    pub fn serialize<S: serde::Serializer>(c: &Cadence, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(c.code())
+    }
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Cadence, D::Error> {
+        let code = <String as serde::Deserialize>::deserialize(d)?;
+        Cadence::from_code(&code).ok_or_else(|| serde::de::Error::custom("cadence must be quarterly or monthly"))
+    }
+}
+
+impl Default for SamplingSettings {
+    fn default() -> Self {
+        Self { per_worker: 3, cadence: Cadence::Quarterly }
+    }
+}
+
+impl SamplingSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if (1..=20).contains(&self.per_worker) { Ok(()) } else { Err("per_worker must be between 1 and 20".into()) }
+    }
+}
+
+/// A sampling period: a quarter or a month, with its first and last days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub first: time::Date,
+    pub last: time::Date,
+    pub cadence: Cadence,
+}
+
+impl Period {
+    /// The period a day falls in.
+    pub fn containing(day: time::Date, cadence: Cadence) -> Period {
+        let first_month = match cadence {
+            Cadence::Quarterly => ((u8::from(day.month()) - 1) / 3) * 3 + 1,
+            Cadence::Monthly => u8::from(day.month()),
+        };
+        let months = match cadence {
+            Cadence::Quarterly => 3,
+            Cadence::Monthly => 1,
+        };
+        let month = time::Month::try_from(first_month).expect("a month");
+        let first = time::Date::from_calendar_date(day.year(), month, 1).expect("the first of a month");
+        let mut next = first;
+        for _ in 0..months {
+            next = next.replace_day(1).expect("day 1") + time::Duration::days(next.month().length(next.year()) as i64);
+        }
+        Period { first, last: next - time::Duration::days(1), cadence }
+    }
+
+    /// The period before this one.
+    pub fn previous(&self) -> Period {
+        Period::containing(self.first - time::Duration::days(1), self.cadence)
+    }
+
+    /// "2026-Q4" or "2026-11": how a period is stored and named in links.
+    pub fn code(&self) -> String {
+        match self.cadence {
+            Cadence::Quarterly => format!("{}-Q{}", self.first.year(), (u8::from(self.first.month()) - 1) / 3 + 1),
+            Cadence::Monthly => format!("{}-{:02}", self.first.year(), u8::from(self.first.month())),
+        }
+    }
+
+    /// "October to December 2026" or "November 2026".
+    pub fn label(&self) -> String {
+        match self.cadence {
+            Cadence::Quarterly => format!("{} to {} {}", self.first.month(), self.last.month(), self.last.year()),
+            Cadence::Monthly => format!("{} {}", self.first.month(), self.first.year()),
+        }
+    }
+}
+
+coded_enum!(
+    /// Why Hearth proposed a piece for sampling.
+    SampleBasis {
+        Random = "random", "Chosen at random";
+        NewlyAutonomous = "newly_autonomous", "Newly autonomous in this work type";
+        DomesticAbuse = "domestic_abuse", "Domestic abuse on the case";
+        LongOpen = "long_open", "Long-open case";
+        LateFiling = "late_filing", "Filed after the court's date";
+        Chosen = "chosen", "Swapped in by the manager";
+    }
+);
+
+/// A filed piece that could be sampled, with the facts that make it riskier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Candidate {
+    pub newly_autonomous: bool,
+    pub domestic_abuse: bool,
+    pub long_open: bool,
+    pub late: bool,
+}
+
+impl Candidate {
+    /// Weight for the risk-led part of the sample: one, plus the risks it carries.
+    fn weight(&self) -> u32 {
+        1 + 3 * self.newly_autonomous as u32 + 2 * self.late as u32 + self.domestic_abuse as u32 + self.long_open as u32
+    }
+
+    /// Its biggest risk, to say why it was proposed.
+    fn basis(&self) -> SampleBasis {
+        if self.newly_autonomous {
+            SampleBasis::NewlyAutonomous
+        } else if self.late {
+            SampleBasis::LateFiling
+        } else if self.domestic_abuse {
+            SampleBasis::DomesticAbuse
+        } else if self.long_open {
+            SampleBasis::LongOpen
+        } else {
+            SampleBasis::Random
+        }
+    }
+}
+
+/// Hearth's proposal: `k` of the candidates, by index, with why each was picked. Most of the
+/// sample (all but a third, rounded down) is drawn weighted by risk; the rest is drawn purely at
+/// random from what is left, so every piece can be sampled. `seed` makes the draw repeatable.
+pub fn propose(candidates: &[Candidate], k: usize, seed: u64) -> Vec<(usize, SampleBasis)> {
+    let mut state = seed | 1;
+    let mut next = move |bound: u64| {
+        // xorshift64*: small, repeatable, and plenty for choosing work to read.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound.max(1)
+    };
+    let k = k.min(candidates.len());
+    let random_part = k / 3;
+    let mut left: Vec<usize> = (0..candidates.len()).collect();
+    let mut chosen = vec![];
+    while chosen.len() < k - random_part {
+        let total: u64 = left.iter().map(|i| candidates[*i].weight() as u64).sum();
+        let mut r = next(total);
+        let pos = left.iter().position(|i| {
+            let w = candidates[*i].weight() as u64;
+            if r < w { true } else { r -= w; false }
+        }).expect("a draw within the total");
+        let i = left.remove(pos);
+        chosen.push((i, candidates[i].basis()));
+    }
+    while chosen.len() < k {
+        let i = left.remove(next(left.len() as u64) as usize);
+        chosen.push((i, SampleBasis::Random));
+    }
+    chosen
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +391,37 @@ mod tests {
 
     fn work_type() -> impl Strategy<Value = WorkType> {
         prop::sample::select(WorkType::ALL.to_vec())
+    }
+
+    #[test]
+    fn periods_are_quarters_or_months() {
+        use time::macros::date;
+        let q = Period::containing(date!(2026 - 11 - 23), Cadence::Quarterly);
+        assert_eq!((q.first, q.last, q.code().as_str()), (date!(2026 - 10 - 01), date!(2026 - 12 - 31), "2026-Q4"));
+        assert_eq!(q.label(), "October to December 2026");
+        assert_eq!(q.previous().code(), "2026-Q3");
+        let m = Period::containing(date!(2024 - 02 - 10), Cadence::Monthly);
+        assert_eq!((m.last, m.code().as_str()), (date!(2024 - 02 - 29), "2024-02"));
+        assert_eq!(Period::containing(date!(2027 - 01 - 01), Cadence::Quarterly).previous().code(), "2026-Q4");
+    }
+
+    #[test]
+    fn a_proposal_is_part_risk_part_random_and_repeatable() {
+        let plain = Candidate { newly_autonomous: false, domestic_abuse: false, long_open: false, late: false };
+        let mut pieces = vec![plain; 12];
+        pieces[7] = Candidate { newly_autonomous: true, late: true, ..plain };
+        let p = propose(&pieces, 3, 42);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p, propose(&pieces, 3, 42), "the same seed proposes the same pieces");
+        assert_eq!(p.iter().filter(|(_, b)| *b == SampleBasis::Random).count() >= 1, true, "a third is purely random");
+        let mut idx: Vec<usize> = p.iter().map(|(i, _)| *i).collect();
+        idx.dedup();
+        assert_eq!(idx.len(), 3, "no piece twice");
+        assert_eq!(propose(&pieces[..2], 3, 1).len(), 2, "never more than there are");
+        // Over many draws the risky piece is proposed far more often than a plain one.
+        let risky = (0..400).filter(|s| propose(&pieces, 3, *s).iter().any(|(i, _)| *i == 7)).count();
+        let plain_one = (0..400).filter(|s| propose(&pieces, 3, *s).iter().any(|(i, _)| *i == 0)).count();
+        assert!(risky > plain_one * 2, "risky {risky}, plain {plain_one}");
     }
 
     proptest! {

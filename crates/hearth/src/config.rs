@@ -26,6 +26,9 @@ pub struct Config {
     pub deadlines: hearth_domain::cases::deadlines::DeadlineSettings,
     /// National setting for earned autonomy (`[autonomy]` in hearth.toml): `pieces_to_earn`.
     pub autonomy: hearth_domain::quality::AutonomySettings,
+    /// National setting for dip sampling (`[sampling]`): `per_worker` and `cadence`
+    /// (`quarterly` or `monthly`).
+    pub sampling: hearth_domain::quality::SamplingSettings,
     /// Extra or moved bank holidays: `"2027-06-07 Extra holiday"` adds, `"-2020-05-04"` removes.
     pub holiday_overrides: Vec<String>,
     /// Keep document bytes in this S3 bucket instead of `<data_dir>/files`.
@@ -48,6 +51,7 @@ impl Default for Config {
             max_upload_mb: 20,
             deadlines: Default::default(),
             autonomy: Default::default(),
+            sampling: Default::default(),
             holiday_overrides: vec![],
             s3_bucket: None,
             s3_region: None,
@@ -81,6 +85,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     }
     config.calendar()?;
     config.autonomy.validate().map_err(|e| anyhow::anyhow!("[autonomy] {e}"))?;
+    config.sampling.validate().map_err(|e| anyhow::anyhow!("[sampling] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {
         anyhow::bail!("s3_region and s3_endpoint need s3_bucket");
     }

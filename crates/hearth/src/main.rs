@@ -238,6 +238,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         files: files.clone(),
         max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         autonomy: config.autonomy,
+        sampling: config.sampling,
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),
         ..Default::default()
     };

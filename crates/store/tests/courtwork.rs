@@ -241,3 +241,56 @@ async fn filing_a_case_closure_closes_the_case_and_a_letter_can_be_withheld_only
         assert!(matches!(courtwork::start(&store, &as_(t.worker), t.case, WorkType::Section7Report, t.worker).await, Err(StoreError::Closed)));
     }
 }
+
+#[tokio::test]
+async fn a_dip_sample_is_proposed_swapped_audited_and_moderated_and_its_grade_can_take_autonomy_away() {
+    use hearth_domain::quality::{Cadence, ImpactOutcome, Period};
+    use hearth_store::quality::samples::{self, SampleAudit};
+    for store in testing::stores().await {
+        let t = team(&store).await;
+        let files = documents::memory_files();
+        for g in [Grade::Good, Grade::Good, Grade::Good] {
+            signed_off(&store, &files, &t, g).await;
+        }
+        for n in 0..3 {
+            let (id, v) = draft(&store, &t).await;
+            courtwork::file(&store, &files, &as_(t.worker), id, &filing(format!("%PDF-1.7 alone {n}").as_bytes(), v)).await.unwrap();
+        }
+        let period = Period::containing(hearth_store::now().date(), Cadence::Quarterly);
+        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, 3).await.unwrap(), 3);
+        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, 3).await.unwrap(), 0, "K per worker per period, not more");
+        let list = samples::for_workers(&store, &[t.worker]).await.unwrap();
+        assert_eq!(list.len(), 3);
+        assert!(list.iter().any(|s| s.basis != hearth_domain::quality::SampleBasis::Random), "part of the sample is led by risk");
+
+        // Swap one for the one piece not proposed, with a reason.
+        let filed: Vec<Uuid> = courtwork::for_case(&store, t.case).await.unwrap().into_iter().filter(|w| w.status == WorkStatus::Filed).map(|w| w.id).collect();
+        let spare = *filed.iter().find(|w| !list.iter().any(|s| s.work_id == **w)).unwrap();
+        let first = &list[0];
+        samples::swap(&store, &as_(t.manager), first.id, spare, "The court asked about this one", first.version).await.unwrap();
+        let swapped = samples::get(&store, first.id).await.unwrap();
+        assert_eq!((swapped.work_id, swapped.swap_reason.as_deref()), (spare, Some("The court asked about this one")));
+        assert!(matches!(samples::swap(&store, &as_(t.manager), first.id, list[1].work_id, "x", swapped.version).await, Err(StoreError::Duplicate { .. })), "a piece is sampled once");
+
+        // Graded requires improvement: the worker's section 7 autonomy goes.
+        let audit = SampleAudit {
+            grade: Grade::RequiresImprovement,
+            outcomes: ImpactOutcome::ALL.iter().map(|o| (*o, Grade::Good)).collect(),
+            strengths: "Warm, child-centred writing.".into(),
+            areas_to_develop: "Analysis did not weigh the risk.".into(),
+            actions: vec![("Reflective supervision on risk analysis".into(), time::macros::date!(2027 - 01 - 15))],
+        };
+        assert_eq!(samples::audit_sample(&store, &as_(t.manager), first.id, &audit, swapped.version, &N3).await.unwrap(), Some(AutonomyChange::Lost));
+        let done = samples::get(&store, first.id).await.unwrap();
+        assert_eq!((done.grade, done.actions.len(), done.outcomes.len()), (Some(Grade::RequiresImprovement), 1, 4));
+        assert!(!quality::standing(&store, t.worker).await.unwrap().iter().find(|(w, _)| *w == WorkType::Section7Report).unwrap().1.authorised);
+        assert!(matches!(samples::audit_sample(&store, &as_(t.manager), first.id, &audit, swapped.version, &N3).await, Err(StoreError::Conflict { .. })), "audited once");
+
+        // Moderation: never by the auditor; another manager agrees or not.
+        assert!(matches!(samples::moderate(&store, &as_(t.manager), first.id, true, None, "Fair").await, Err(StoreError::Refused(_))));
+        let second = common::add(&store, "Sam Second", &[Role::TeamManager], None, None).await;
+        samples::moderate(&store, &as_(second), first.id, false, Some(Grade::Inadequate), "The risk gaps make it inadequate").await.unwrap();
+        let m = samples::get(&store, first.id).await.unwrap().moderation.unwrap();
+        assert_eq!((m.agrees, m.grade), (false, Some(Grade::Inadequate)));
+    }
+}

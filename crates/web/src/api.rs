@@ -15,7 +15,7 @@ use crate::AppState;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Hearth API", version = "1", description = "Family court social work. Authenticate with `Authorization: Bearer <token>` from `hearth token create`, or a signed-in session."),
-    paths(me, staff_list, staff_record, crate::cases::api::list, crate::cases::api::search, crate::cases::api::create, crate::cases::api::record, crate::cases::api::edit, crate::cases::api::deadlines, crate::cases::api::chronology, crate::cases::api::add_note, crate::cases::documents::api_list, crate::cases::documents::api_upload, crate::courtwork::api::list, crate::courtwork::api::start, crate::courtwork::api::record, crate::courtwork::api::save, crate::courtwork::api::submit, crate::courtwork::api::approve, crate::courtwork::api::return_work, crate::courtwork::api::file, crate::quality::api_autonomy),
+    paths(me, staff_list, staff_record, crate::cases::api::list, crate::cases::api::search, crate::cases::api::create, crate::cases::api::record, crate::cases::api::edit, crate::cases::api::deadlines, crate::cases::api::chronology, crate::cases::api::add_note, crate::cases::documents::api_list, crate::cases::documents::api_upload, crate::courtwork::api::list, crate::courtwork::api::start, crate::courtwork::api::record, crate::courtwork::api::save, crate::courtwork::api::submit, crate::courtwork::api::approve, crate::courtwork::api::return_work, crate::courtwork::api::file, crate::quality::api_autonomy, crate::quality::samples::api_list, crate::quality::samples::api_propose),
     components(schemas(Me, StaffSummary, StaffPage, StaffDetail, Problem, ProblemField)),
     modifiers(&BearerAuth)
 )]

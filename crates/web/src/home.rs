@@ -26,6 +26,8 @@ struct HomePage {
     work: Vec<WorkRow>,
     /// Work by the people they manage, waiting for their sign-off.
     sign_off: Vec<WorkRow>,
+    /// Dip samples of the people they manage not yet done: (due this period, overdue).
+    samples: (usize, usize),
 }
 
 struct WorkRow {
@@ -75,6 +77,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ViewAutonomy) {
         links.push(("/my/autonomy", "Your earned autonomy", "Which kinds of court work you file without sign-off, and how close you are."));
     }
+    if me.can(Permission::SampleWork) {
+        links.push(("/samples", "Dip samples", "This period's samples of your team's filed work: due, overdue and done."));
+    }
     if me.can(Permission::ManageTemplates) {
         links.push(("/admin/templates", "Court work templates", "The sections of each report and letter, for the whole service."));
     }
@@ -84,11 +89,14 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
     let alerts = hearth_store::cases::alerts_for(&state.store, me.id()).await?;
     let work = hearth_store::courtwork::unfiled_for(&state.store, me.id()).await?.iter().map(work_row).collect();
-    let sign_off = if me.can(Permission::ApproveWork) {
-        let reports = hearth_store::org::reports_of(&state.store, me.id()).await?;
-        hearth_store::courtwork::awaiting_sign_off(&state.store, &reports).await?.iter().map(work_row).collect()
+    let reports = if me.can(Permission::ApproveWork) || me.can(Permission::SampleWork) { hearth_store::org::reports_of(&state.store, me.id()).await? } else { vec![] };
+    let sign_off = if me.can(Permission::ApproveWork) { hearth_store::courtwork::awaiting_sign_off(&state.store, &reports).await?.iter().map(work_row).collect() } else { vec![] };
+    let samples = if me.can(Permission::SampleWork) {
+        let open: Vec<_> = hearth_store::quality::samples::for_workers(&state.store, &reports).await?.into_iter().filter(|s| !s.done()).collect();
+        let overdue = open.iter().filter(|s| s.overdue(today)).count();
+        (open.len() - overdue, overdue)
     } else {
-        vec![]
+        (0, 0)
     };
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples }))
 }

@@ -52,6 +52,8 @@ pub struct WebConfig {
     pub max_upload_bytes: u64,
     /// National setting: how many good pieces in a row earn autonomy in a work type.
     pub autonomy: hearth_domain::quality::AutonomySettings,
+    /// National setting: how many pieces per worker, how often, managers dip-sample.
+    pub sampling: hearth_domain::quality::SamplingSettings,
     /// Typesets court reports to PDF. The binary gives it `hearth-docs`; the web crate stays free
     /// of typst, so a change here never rebuilds or relinks it into every web test.
     pub typesetter: Typesetter,
@@ -77,6 +79,7 @@ impl Default for WebConfig {
             files: hearth_store::documents::memory_files(),
             max_upload_bytes: 20 * 1024 * 1024,
             autonomy: Default::default(),
+            sampling: Default::default(),
             typesetter: no_typesetter(),
         }
     }

@@ -187,6 +187,14 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/staff/{id}/autonomy/revoke", perm(P::ManageAutonomy, Staff), post(quality::revoke)),
         route(Method::GET, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), get(quality::reset_form)),
         route(Method::POST, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), post(quality::reset)),
+        route(Method::GET, "/samples", perm(P::SampleWork, Collection), get(quality::samples::list)),
+        route(Method::POST, "/samples/propose", perm(P::SampleWork, Collection), post(quality::samples::propose)),
+        // A sample names its worker: the handlers check the caller's standing to them.
+        route(Method::GET, "/samples/{id}", perm(P::SampleWork, Collection), get(quality::samples::show_sample)),
+        route(Method::POST, "/samples/{id}", perm(P::SampleWork, Collection), post(quality::samples::audit)),
+        route(Method::GET, "/samples/{id}/swap", perm(P::SampleWork, Collection), get(quality::samples::swap_form)),
+        route(Method::POST, "/samples/{id}/swap", perm(P::SampleWork, Collection), post(quality::samples::swap)),
+        route(Method::POST, "/samples/{id}/moderate", perm(P::ModerateSample, Collection), post(quality::samples::moderate)),
         // People in cases
         route(Method::GET, "/people/duplicates", perm(P::MergePeople, Collection), get(cases::people::duplicates)),
         route(Method::POST, "/people/merge", perm(P::MergePeople, Collection), post(cases::people::merge)),
@@ -216,6 +224,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/work/{id}/approve", perm(P::ApproveWork, Work), post(courtwork::api::approve)),
         route(Method::POST, "/api/v1/work/{id}/return", perm(P::ApproveWork, Work), post(courtwork::api::return_work)),
         route(Method::POST, "/api/v1/work/{id}/file", perm(P::DraftWork, Work), post(courtwork::api::file)),
+        route(Method::GET, "/api/v1/samples", perm(P::SampleWork, Collection), get(quality::samples::api_list)),
+        route(Method::POST, "/api/v1/samples", perm(P::SampleWork, Collection), post(quality::samples::api_propose)),
         route(Method::GET, "/api/v1/staff/{id}/autonomy", perm(P::ViewAutonomy, Staff), get(quality::api_autonomy)),
     ]
 }

@@ -204,6 +204,23 @@ async fn a_report_is_drafted_returned_approved_and_filed_as_a_pdf_and_the_fourth
         assert_eq!(location(&app.send(Method::GET, "/my/autonomy", Some(&me), None).await), format!("/staff/{}/autonomy", w.worker));
         let page = body(app.send(Method::GET, &format!("/staff/{}/autonomy", w.worker), Some(&me), None).await).await;
         assert!(page.contains("The court raised concerns") && page.contains("0 of 3 towards section 7 report autonomy"), "the worker sees the revocation and its reason");
+
+        // Dip sampling: the manager gets a proposal; a colleague cannot sample.
+        assert_eq!(app.send(Method::GET, "/samples", Some(&peer), None).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.send(Method::POST, "/samples/propose", Some(&boss), Some("")).await.status(), StatusCode::SEE_OTHER);
+        let list: serde_json::Value = serde_json::from_str(&body(app.json(Method::GET, "/api/v1/samples", &boss, "").await).await).unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 3, "three of the worker's four filed pieces");
+        assert!(body(app.send(Method::GET, "/", Some(&boss), None).await).await.contains("3 due this period"));
+        let sample = list["items"][0]["id"].as_str().unwrap().to_string();
+        let res = app.send(Method::POST, &format!("/samples/{sample}"), Some(&boss), Some("version=1&grade=requires_improvement")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let page = body(res).await;
+        assert!(page.contains("Judge whether the child was safe") && page.contains("Enter the strengths of the work"), "every missing part is named");
+        let form = "version=1&grade=requires_improvement&outcome-safe=good&outcome-heard=good&outcome-better_represented=requires_improvement&outcome-enabled=good\
+            &strengths=Clear+voice+of+the+child&areas_to_develop=Weigh+the+risks&action-1=Supervision+on+analysis&action-1-due=1%2F1%2F2099";
+        assert_eq!(app.send(Method::POST, &format!("/samples/{sample}"), Some(&boss), Some(form)).await.status(), StatusCode::SEE_OTHER);
+        let page = body(app.send(Method::GET, &format!("/samples/{sample}"), Some(&boss), None).await).await;
+        assert!(page.contains("Supervision on analysis") && page.contains("Requires improvement"));
     }
 }
 

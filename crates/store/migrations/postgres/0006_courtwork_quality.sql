@@ -113,6 +113,7 @@ CREATE TABLE samples (
     outcomes TEXT,
     strengths TEXT,
     areas_to_develop TEXT,
+    audited_by TEXT REFERENCES staff (id),
     audited_at TEXT,
     created_at TEXT NOT NULL,
     version INTEGER NOT NULL

@@ -1,6 +1,8 @@
 //! Quality on the web: a worker's earned autonomy per work type with what moved it, and a
 //! manager's revocation or reset. Only the worker and the managers above them see it.
 
+pub mod samples;
+
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, State};
