@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 #[path = "demo_cases.rs"]
 mod demo_cases;
+#[path = "demo_quality.rs"]
+mod demo_quality;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -341,6 +343,21 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         }
     }
     let cases = demo_cases::generate(store, files, &mut g.rng, &teams, &workers, &first_managers, &bar, cases_per_team(scale)).await?;
+    let quality_started = std::time::Instant::now();
+    let practitioner = demo_ids.get(ACCOUNTS[3].email).copied();
+    let filed = demo_quality::generate(store, &mut g.rng, practitioner).await?;
+    if let (Some(practitioner), Some(manager)) = (practitioner, demo_ids.get(ACCOUNTS[2].email).copied()) {
+        // A colleague of the demo practitioner, managed by the demo team manager, has work waiting.
+        let mut colleague = None;
+        for w in workers.get(&first_team).into_iter().flatten().filter(|w| **w != practitioner) {
+            if org::placement(store, *w).await?.managers.first() == Some(&manager) {
+                colleague = Some(*w);
+                break;
+            }
+        }
+        demo_quality::in_progress(store, practitioner, colleague).await?;
+    }
+    tracing::info!(seconds = quality_started.elapsed().as_secs_f32(), pieces = filed, "demo court work and grades written");
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(

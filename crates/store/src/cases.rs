@@ -1799,3 +1799,9 @@ pub async fn merge_people(store: &Store, ctx: &AuditContext, keep: Uuid, remove:
     tx.commit().await?;
     Ok(cases)
 }
+
+/// Up to `limit` open cases allocated to a worker, longest held first.
+pub async fn open_cases_allocated_to(store: &Store, worker: Uuid, limit: i64) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query("SELECT id FROM cases WHERE allocated_to = $1 AND status = 'open' ORDER BY allocated_on, id LIMIT $2").bind(worker.to_string()).bind(limit).fetch_all(store.pool()).await?;
+    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+}

@@ -22,6 +22,8 @@ use crate::org::{NamedRef, named};
 use crate::quality::{self, Source};
 use crate::{Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
 
+pub mod bulk;
+
 /// One published version of a work type's sections.
 #[derive(Debug, Clone, Serialize)]
 pub struct Template {

@@ -12,7 +12,7 @@ use crate::{Engine, Result, Store, date_text, new_id, ts};
 
 /// One value of a row.
 #[derive(Debug, Clone)]
-enum Value {
+pub(crate) enum Value {
     Text(Option<String>),
     Int(i64),
 }
@@ -42,7 +42,7 @@ impl From<i64> for Value {
 }
 
 /// Rows waiting for one table.
-struct Rows {
+pub(crate) struct Rows {
     table: &'static str,
     columns: &'static [&'static str],
     values: Vec<Value>,
@@ -54,16 +54,16 @@ struct Rows {
 const MAX_BINDS: usize = 160;
 
 impl Rows {
-    const fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
+    pub(crate) const fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
         Self { table, columns, values: Vec::new() }
     }
 
-    fn push<const N: usize>(&mut self, row: [Value; N]) {
+    pub(crate) fn push<const N: usize>(&mut self, row: [Value; N]) {
         debug_assert_eq!(N, self.columns.len(), "{}", self.table);
         self.values.extend(row);
     }
 
-    async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
+    pub(crate) async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
         let width = self.columns.len();
         let per_statement = (MAX_BINDS / width).max(1);
         let mut values = std::mem::take(&mut self.values).into_iter();

@@ -122,6 +122,8 @@ struct SamplePage {
     outcomes: Vec<(String, String)>,
     can_moderate: bool,
     moderation_fields: Vec<String>,
+    due: String,
+    actions: Vec<(String, String)>,
 }
 
 const ACTION_ROWS: usize = 3;
@@ -174,6 +176,8 @@ async fn sample_page(state: &AppState, ctx: &PageCtx, me: &Ctx, s: Sample, p: &[
         outcomes: ImpactOutcome::ALL.iter().map(|o| (o.label().to_string(), s.outcomes.get(o.code()).map(|g| g.label().to_string()).unwrap_or_default())).collect(),
         can_moderate,
         moderation_fields: if can_moderate { moderation_fields(p, errors) } else { vec![] },
+        due: long_date(s.due_on),
+        actions: s.actions.iter().map(|a| (a.action.clone(), long_date(a.due_on))).collect(),
         s,
     }
 }
