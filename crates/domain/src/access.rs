@@ -56,6 +56,9 @@ pub enum Permission {
     SampleWork,
     /// Moderate another manager's sampled grade: agree, or say what it should be.
     ModerateSample,
+    /// See quality figures (grades by quarter, filing on time, autonomy held) for a team, a
+    /// service area or the service. Figures only: never a named person's grade.
+    ViewQualityInsight,
 }
 
 impl Permission {
@@ -80,6 +83,7 @@ impl Permission {
         Permission::ManageTemplates,
         Permission::SampleWork,
         Permission::ModerateSample,
+        Permission::ViewQualityInsight,
     ];
 }
 
@@ -186,6 +190,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     // same service area moderates.
     (P::SampleWork, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
     (P::ModerateSample, &[(R::TeamManager, &[S::LineChain, S::Area]), (R::ServiceManager, &[S::LineChain, S::Area])]),
+    (P::ViewQualityInsight, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -171,3 +171,59 @@ async fn scenario(target: &std::sync::Arc<Target>, label: &str, concurrency: usi
     println!("{label:<44} n={count} p50 {:.1} ms  p99 {:.1} ms  {:.0}/s  failures {failures}", p(0.5), p(0.99), count as f64 / seconds);
     Ok(())
 }
+
+/// Typesets a section 7 report long enough for `pages` pages, `runs` times, and prints the times.
+pub fn pdf(pages: usize, runs: usize) -> anyhow::Result<()> {
+    use hearth_domain::courtwork::{Report, ReportChild, Signature, default_template, report_sections};
+    use hearth_domain::quality::WorkType;
+    let template = default_template(WorkType::Section7Report);
+    let paragraph = "Isabella spoke about her week at each home. She said she likes the walk to school with her mother and the football on Saturdays with her father, and that the arguments at handover make her tummy hurt. Her school reports that she is settled, her attendance is good and she has friends in her class. ";
+    // About 500 words a page with headings; each section gets its share.
+    let per_section = (pages * 500 / template.len() / paragraph.split_whitespace().count()).max(1);
+    let text = vec![paragraph.trim(); per_section].join("\n\n");
+    let sections = template.iter().map(|s| (s.key.clone(), text.clone())).collect();
+    let report = Report {
+        title: "Section 7 report".into(),
+        court: "Bristol Civil and Family Justice Centre".into(),
+        court_case_number: "BS26P01234".into(),
+        reference: "HRT-2026-000123".into(),
+        children: vec![ReportChild { name: "Isabella Mahmood".into(), date_of_birth: "4 May 2019".into() }, ReportChild { name: "Yusuf Mahmood".into(), date_of_birth: "17 January 2022".into() }],
+        hearing: Some("Dispute resolution appointment on 4 December 2026".into()),
+        filing_date: Some("20 November 2026".into()),
+        author: "Wil Worker".into(),
+        team: "Bristol Private Law 1".into(),
+        sections: report_sections(&template, &sections),
+        signature: Signature { name: "Wil Worker".into(), role: "Family Court Adviser".into(), date: "20 November 2026".into() },
+        withheld_from: None,
+    };
+    // Each run's text differs a little, as every real report does: typst remembers what it has
+    // typeset before, and the same report twice would measure that memory, not the work.
+    let mut times = vec![];
+    let mut bytes = vec![];
+    for run in 0..runs {
+        let mut r = report.clone();
+        if let Some(s) = r.sections.first_mut() {
+            s.text = format!("Seen {} times. {}", run + 1, s.text);
+        }
+        let started = std::time::Instant::now();
+        bytes = hearth_docs::report_pdf(&r)?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    // The page count from poppler's pdfinfo, where it is installed.
+    let file = std::env::temp_dir().join(format!("hearth-bench-{}.pdf", std::process::id()));
+    std::fs::write(&file, &bytes)?;
+    let pages_made = std::process::Command::new("pdfinfo")
+        .arg(&file)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|t| t.lines().find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse::<usize>().unwrap_or(0))))
+        .unwrap_or(0);
+    let _ = std::fs::remove_file(&file);
+    let first = times[0];
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    println!("Section 7 report, {} words, {} bytes{}", hearth_domain::courtwork::total_words(&sections), bytes.len(), if pages_made > 0 { format!(", {pages_made} pages") } else { String::new() });
+    println!("typeset {runs} times: first {first:.0} ms, p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms", at(0.5), at(0.9), at(1.0));
+    Ok(())
+}

@@ -55,6 +55,15 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Measure how long a court report takes to typeset to PDF (no server or database needed).
+    BenchPdf {
+        /// How long a report to make, in pages.
+        #[arg(long, default_value_t = 10)]
+        pages: usize,
+        /// How many times to typeset it.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Measure the case record's budgets against a running server on the same database.
     Bench {
         /// The running server.
@@ -167,6 +176,12 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
                 .with_context(|| format!("no active member of staff has the email {email}"))?;
             let token = hearth_store::auth::create_api_token(&store, &AuditContext::system(), creds.staff_id, "cli", time::Duration::days(ttl)).await?;
             println!("{token}");
+        }
+        Command::BenchPdf { pages, runs } => {
+            if pages == 0 || runs == 0 {
+                bail!("--pages and --runs must be at least 1");
+            }
+            bench::pdf(pages, runs)?;
         }
         Command::Bench { base_url, concurrency, requests, email } => {
             if concurrency == 0 || requests == 0 {

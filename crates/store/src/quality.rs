@@ -17,6 +17,7 @@ use crate::org::{NamedRef, named};
 use crate::{Result, Store, StoreError, new_id, now, parse_id, parse_ts, ts};
 
 pub mod bulk;
+pub mod insight;
 pub mod samples;
 
 /// What moved a standing, for the worker's and manager's views.

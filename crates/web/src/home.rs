@@ -77,6 +77,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ViewAutonomy) {
         links.push(("/my/autonomy", "Your earned autonomy", "Which kinds of court work you file without sign-off, and how close you are."));
     }
+    if me.can(Permission::ViewQualityInsight) {
+        links.push(("/quality", "Quality", "Grades by quarter, work filed on time and autonomy held, with charts and CSV."));
+    }
     if me.can(Permission::SampleWork) {
         links.push(("/samples", "Dip samples", "This period's samples of your team's filed work: due, overdue and done."));
     }

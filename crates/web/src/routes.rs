@@ -187,6 +187,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/staff/{id}/autonomy/revoke", perm(P::ManageAutonomy, Staff), post(quality::revoke)),
         route(Method::GET, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), get(quality::reset_form)),
         route(Method::POST, "/staff/{id}/autonomy/reset", perm(P::ManageAutonomy, Staff), post(quality::reset)),
+        route(Method::GET, "/quality", perm(P::ViewQualityInsight, Collection), get(quality::insight::page)),
+        route(Method::GET, "/quality.csv", perm(P::ViewQualityInsight, Collection), get(quality::insight::csv)),
         route(Method::GET, "/samples", perm(P::SampleWork, Collection), get(quality::samples::list)),
         route(Method::POST, "/samples/propose", perm(P::SampleWork, Collection), post(quality::samples::propose)),
         // A sample names its worker: the handlers check the caller's standing to them.

@@ -179,7 +179,7 @@ impl Ctx {
     }
 
     /// Records a refusal of this route's permission on a record, and gives the 403 to return.
-    async fn refuse(&self, state: &AppState, subject_type: &'static str, subject: Uuid) -> Result<AppError, AppError> {
+    pub(crate) async fn refuse(&self, state: &AppState, subject_type: &'static str, subject: Uuid) -> Result<AppError, AppError> {
         hearth_store::audit::record(
             &state.store,
             &self.audit,

@@ -298,3 +298,50 @@ async fn the_api_refuses_stale_saves_unknown_sections_filing_without_authority_a
         }
     }
 }
+
+#[tokio::test]
+async fn an_administrator_publishes_a_template_version_and_managers_see_quality_figures_for_their_reach_only() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let app = &w.app;
+        let team = org::placement(&store, w.manager).await.unwrap().team_id.unwrap();
+        let admin = staff(&store, "Ada Admin", &[Role::SystemAdmin], team, None).await;
+        let (me, boss, root) = (session(&store, w.worker).await, session(&store, w.manager).await, session(&store, admin).await);
+
+        // A draft started now keeps version 1 after version 2 is published.
+        let old = start(app, w.case, &me).await;
+        assert_eq!(app.send(Method::GET, "/admin/templates", Some(&me), None).await.status(), StatusCode::FORBIDDEN);
+        let page = body(app.send(Method::GET, "/admin/templates/section_7_report", Some(&root), None).await).await;
+        assert!(page.contains("Publish version 2"));
+        let res = app.send(Method::POST, "/admin/templates/section_7_report", Some(&root), Some("version=1&heading-1=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "a template needs a section");
+        let form = "version=1&key-1=wishes_and_feelings&heading-1=The+child%27s+wishes+and+feelings&required=1&heading-2=Domestic+abuse+screening&guidance-2=Child+Impact+Assessment+Framework&required=2";
+        assert_eq!(app.send(Method::POST, "/admin/templates/section_7_report", Some(&root), Some(form)).await.status(), StatusCode::SEE_OTHER);
+        let res = app.send(Method::POST, "/admin/templates/section_7_report", Some(&root), Some(form)).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "publishing from a stale version is refused");
+        let new = start(app, w.case, &me).await;
+        let v: serde_json::Value = serde_json::from_str(&body(app.json(Method::GET, &format!("/api/v1/work/{new}"), &me, "").await).await).unwrap();
+        assert_eq!((v["template_version"].as_i64(), v["template"].as_array().unwrap().len()), (Some(2), 2));
+        assert_eq!(v["template"][1]["key"], "domestic_abuse_screening");
+        let v: serde_json::Value = serde_json::from_str(&body(app.json(Method::GET, &format!("/api/v1/work/{old}"), &me, "").await).await).unwrap();
+        assert_eq!(v["template_version"].as_i64(), Some(1), "a draft keeps the version it began on");
+
+        // One approved piece gives the team a grade to count.
+        app.send(Method::POST, &format!("/work/{old}"), Some(&me), Some(&complete_form(1, "submit"))).await;
+        let ver = version_of(app, &old, &me).await;
+        app.send(Method::POST, &format!("/work/{old}/review"), Some(&boss), Some(&format!("version={ver}&decision=approve&grade=good"))).await;
+
+        let page = body(app.send(Method::GET, "/quality", Some(&boss), None).await).await;
+        assert!(page.contains("Grades by quarter") && page.contains("<svg") && page.contains("Bristol team"), "the manager's own team");
+        let res = app.send(Method::GET, "/quality.csv", Some(&boss), None).await;
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = body(res).await;
+        assert!(csv.starts_with("quarter,outstanding,good,requires_improvement,inadequate"), "{csv}");
+        assert!(csv.lines().nth(1).unwrap().contains(",0,1,0,0,\"100%\""), "one good grade this quarter: {csv}");
+        assert_eq!(app.send(Method::GET, "/quality?scope=national", Some(&boss), None).await.status(), StatusCode::FORBIDDEN, "a team manager sees their team, not the nation");
+        let area = org::team(&store, team).await.unwrap().service_area.id;
+        assert_eq!(app.send(Method::GET, &format!("/quality?scope=area:{area}"), Some(&boss), None).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.send(Method::GET, "/quality", Some(&me), None).await.status(), StatusCode::FORBIDDEN, "a practitioner sees no one's figures");
+        assert_eq!(app.send(Method::GET, "/quality?scope=nonsense", Some(&boss), None).await.status(), StatusCode::NOT_FOUND);
+    }
+}

@@ -1,6 +1,7 @@
 //! Quality on the web: a worker's earned autonomy per work type with what moved it, and a
 //! manager's revocation or reset. Only the worker and the managers above them see it.
 
+pub mod insight;
 pub mod samples;
 
 use askama::Template;
