@@ -4,10 +4,9 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{App, body, location, session};
+use common::{App, body, location, session, staff};
 use hearth_domain::cases::{ApplicationKind, CaseFlag, LawType, NewCase};
-use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
-use hearth_domain::text::EmailAddress;
+use hearth_domain::org::Role;
 use hearth_store::{AuditContext, PageRequest, Store, audit, cases, new_id, org, testing};
 use uuid::Uuid;
 
@@ -19,22 +18,6 @@ struct World {
     case: Uuid,
     restricted: Uuid,
     team: Uuid,
-}
-
-async fn staff(store: &Store, name: &str, roles: &[Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
-    let s = NewStaff {
-        name: name.into(),
-        email: EmailAddress::parse("email", &format!("{}@hearth.example", name.to_lowercase().replace(' ', "."))).unwrap(),
-        roles: roles.to_vec(),
-        team_id: Some(team),
-        line_manager_id: manager,
-        fte: Fte::FULL_TIME,
-        contract: ContractType::Employed,
-        start_date: time::macros::date!(2024 - 01 - 01),
-        qualified_date: None,
-        skills: vec![],
-    };
-    org::create_staff(store, &AuditContext::system(), &s).await.unwrap()
 }
 
 async fn case_in(store: &Store, team: Uuid, worker: Uuid, flags: Vec<CaseFlag>) -> Uuid {

@@ -7,12 +7,11 @@ mod common;
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
-use common::{App, body, location, session};
+use common::{App, body, location, session, staff};
 use hearth_domain::cases::{ApplicationKind, LawType, NewAddress, NewCase, NewParticipant, PartyRole, PersonKind};
 use hearth_domain::courtwork::default_template;
-use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::org::Role;
 use hearth_domain::quality::WorkType;
-use hearth_domain::text::EmailAddress;
 use hearth_store::{AuditContext, Store, cases, new_id, org, testing};
 use uuid::Uuid;
 
@@ -22,22 +21,6 @@ struct World {
     manager: Uuid,
     colleague: Uuid,
     case: Uuid,
-}
-
-async fn staff(store: &Store, name: &str, roles: &[Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
-    let s = NewStaff {
-        name: name.into(),
-        email: EmailAddress::parse("email", &format!("{}@hearth.example", name.to_lowercase().replace(' ', "."))).unwrap(),
-        roles: roles.to_vec(),
-        team_id: Some(team),
-        line_manager_id: manager,
-        fte: Fte::FULL_TIME,
-        contract: ContractType::Employed,
-        start_date: time::macros::date!(2024 - 01 - 01),
-        qualified_date: None,
-        skills: vec![],
-    };
-    org::create_staff(store, &AuditContext::system(), &s).await.unwrap()
 }
 
 async fn case_for(store: &Store, team: Uuid, worker: Uuid) -> Uuid {

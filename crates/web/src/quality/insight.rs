@@ -85,6 +85,16 @@ async fn choices(state: &AppState, me: &Ctx) -> Result<Vec<(String, String)>, Ap
     Ok(out)
 }
 
+/// An empty chart: its SVG element and the 0, 50 and 100% lines, each labelled.
+fn frame(w: f64, h: f64, left: f64, bottom: f64, title_id: &str) -> String {
+    let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom);
+    for pct in [0, 50, 100] {
+        let y = h - h * pct as f64 / 100.0;
+        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#0b0c0c\">{pct}%</text>", y + 4.0));
+    }
+    svg
+}
+
 const COLOURS: [&str; 4] = ["#00703c", "#85994b", "#f47738", "#d4351c"];
 
 fn esc(s: &str) -> String {
@@ -97,11 +107,7 @@ fn grades_chart(rows: &[GradeCounts], title_id: &str) -> String {
     let n = rows.len().max(1) as f64;
     let slot = (w - left) / n;
     let bar = (slot * 0.7).min(40.0);
-    let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom);
-    for pct in [0, 50, 100] {
-        let y = h - h * pct as f64 / 100.0;
-        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#0b0c0c\">{pct}%</text>", y + 4.0));
-    }
+    let mut svg = frame(w, h, left, bottom, title_id);
     for (i, r) in rows.iter().enumerate() {
         let total = r.total().max(1) as f64;
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
@@ -130,11 +136,7 @@ fn percent_chart(rows: &[(String, Option<i64>)], title_id: &str) -> String {
     let n = rows.len().max(1) as f64;
     let slot = (w - left) / n;
     let bar = (slot * 0.7).min(40.0);
-    let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom);
-    for pct in [0, 50, 100] {
-        let y = h - h * pct as f64 / 100.0;
-        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#0b0c0c\">{pct}%</text>", y + 4.0));
-    }
+    let mut svg = frame(w, h, left, bottom, title_id);
     for (i, (label, pct)) in rows.iter().enumerate() {
         let x = left + slot * i as f64 + (slot - bar) / 2.0;
         if let Some(p) = pct {

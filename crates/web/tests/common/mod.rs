@@ -15,6 +15,23 @@ pub async fn session(store: &Store, staff: Uuid) -> String {
     token
 }
 
+/// A member of staff in a team, with a line manager if given.
+pub async fn staff(store: &Store, name: &str, roles: &[hearth_domain::org::Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
+    let s = hearth_domain::org::NewStaff {
+        name: name.into(),
+        email: hearth_domain::text::EmailAddress::parse("email", &format!("{}@hearth.example", name.to_lowercase().replace(' ', "."))).unwrap(),
+        roles: roles.to_vec(),
+        team_id: Some(team),
+        line_manager_id: manager,
+        fte: hearth_domain::org::Fte::FULL_TIME,
+        contract: hearth_domain::org::ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    hearth_store::org::create_staff(store, &hearth_store::AuditContext::system(), &s).await.unwrap()
+}
+
 pub const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 pub struct App {
