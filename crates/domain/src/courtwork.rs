@@ -175,15 +175,14 @@ pub fn check_complete(template: &[TemplateSection], sections: &Sections) -> Resu
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-/// How a piece reaches the court.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FilingRoute {
-    /// A manager approved it.
-    AfterSignOff,
-    /// The author holds delegated authority for its type and filed it without sign-off.
-    OwnAuthority,
-}
+coded_enum!(
+    /// How a piece reached the court: on a manager's sign-off, or on the author's earned authority
+    /// for its type, filed without sign-off.
+    FilingRoute {
+        AfterSignOff = "after_sign_off", "After sign-off";
+        OwnAuthority = "own_authority", "On delegated authority";
+    }
+);
 
 /// Whether a piece may be filed now, and on what footing. `authorised` is the author's standing in
 /// the work type, read inside the filing transaction.

@@ -182,22 +182,11 @@ fn work(r: &AnyRow) -> Result<Work> {
         filed_at: opt_ts(r.get(19))?,
         filed_by: named(r.get(20), r.get(21))?,
         filing_method: r.get::<Option<String>, _>(22).map(|m| code(m, FilingMethod::from_code)).transpose()?,
-        filing_route: match r.get::<Option<String>, _>(23).as_deref() {
-            Some("after_sign_off") => Some(FilingRoute::AfterSignOff),
-            Some("own_authority") => Some(FilingRoute::OwnAuthority),
-            _ => None,
-        },
+        filing_route: r.get::<Option<String>, _>(23).map(|c| code(c, FilingRoute::from_code)).transpose()?,
         document_id: r.get::<Option<String>, _>(24).map(|d| parse_id(&d)).transpose()?,
         withheld_from: named(r.get(25), r.get(26))?,
         version: r.get(27),
     })
-}
-
-fn route_code(route: FilingRoute) -> &'static str {
-    match route {
-        FilingRoute::AfterSignOff => "after_sign_off",
-        FilingRoute::OwnAuthority => "own_authority",
-    }
 }
 
 pub async fn get(store: &Store, id: Uuid) -> Result<Work> {
@@ -406,7 +395,7 @@ pub async fn save(store: &Store, ctx: &AuditContext, id: Uuid, sections: &Sectio
     Ok(new_version)
 }
 
-/// The author's line managers, nearest first, for alerts about their work.
+/// The author's line manager, to be alerted to their work.
 async fn line_managers(conn: &mut AnyConnection, staff_id: Uuid) -> Result<Vec<String>> {
     let r = sqlx::query("SELECT line_manager_id FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_one(&mut *conn).await?;
     Ok(r.get::<Option<String>, _>(0).into_iter().collect())
@@ -549,7 +538,7 @@ pub async fn file(store: &Store, files: &Files, ctx: &AuditContext, id: Uuid, fi
             Some(ts(at)),
             ctx.actor_id.map(|a| a.to_string()),
             Some(filing.method.code().into()),
-            Some(route_code(route).into()),
+            Some(route.code().into()),
             Some(document_id.to_string()),
             filing.withheld_from.map(|p| p.to_string()),
         ],
@@ -559,10 +548,7 @@ pub async fn file(store: &Store, files: &Files, ctx: &AuditContext, id: Uuid, fi
         sqlx::query("UPDATE filing_dates SET filed_on = $1 WHERE case_id = $2 AND due_on = $3 AND filed_on IS NULL").bind(date_text(at.date())).bind(h.case_id.to_string()).bind(due).execute(&mut *tx).await?;
     }
     let label = h.work_type.label();
-    let how = match route {
-        FilingRoute::AfterSignOff => "after sign-off",
-        FilingRoute::OwnAuthority => "on delegated authority",
-    };
+    let how = route.label().to_lowercase();
     entry_row(&mut tx, h.case_id, EntryKind::Document, at.date(), &format!("{label} filed ({}, {how})", filing.method.label().to_lowercase()), None, ctx.actor_id).await?;
     audit::append(
         &mut tx,

@@ -51,10 +51,6 @@ impl WorkBatch {
     pub fn filed(&mut self, w: &FiledWork<'_>) {
         let text = serde_json::to_string(w.sections).expect("sections serialise");
         let words = total_words(w.sections) as i64;
-        let route = match w.route {
-            FilingRoute::AfterSignOff => "after_sign_off",
-            FilingRoute::OwnAuthority => "own_authority",
-        };
         self.work.push([
             w.id.to_string().into(),
             w.case_id.to_string().into(),
@@ -74,7 +70,7 @@ impl WorkBatch {
             ts(w.filed_at).into(),
             w.author.to_string().into(),
             w.method.code().into(),
-            route.into(),
+            w.route.code().into(),
             3i64.into(),
         ]);
         // The one save of its final text, so its history is never empty.

@@ -72,7 +72,7 @@ fn detail(w: &Work) -> WorkDetail {
         due_on: w.due_on.map(hearth_store::date_text),
         filed_at: w.filed_at.map(hearth_store::ts),
         filing_method: w.filing_method.map(|m| m.code().into()),
-        filing_route: w.filing_route.map(|r| serde_json::to_value(r).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+        filing_route: w.filing_route.map(|r| r.code().into()),
         document_id: w.document_id,
         version: w.version,
     }

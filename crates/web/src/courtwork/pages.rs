@@ -158,11 +158,8 @@ async fn work_page(state: &AppState, ctx: &PageCtx, me: &Ctx, work: &Work, rel: 
     }
     if let Some(at) = work.filed_at {
         let by = work.filed_by.as_ref().map(|b| b.name.as_str()).unwrap_or("Hearth");
-        let how = match work.filing_route {
-            Some(FilingRoute::OwnAuthority) => ", on delegated authority",
-            _ => ", after sign-off",
-        };
-        rows.push(SummaryRow::new("Filed", format!("{} by {by}{how}", time_of(at))));
+        let how = work.filing_route.unwrap_or(FilingRoute::AfterSignOff).label().to_lowercase();
+        rows.push(SummaryRow::new("Filed", format!("{} by {by}, {how}", time_of(at))));
         if let Some(m) = work.filing_method {
             rows.push(SummaryRow::new("How it was filed", m.label()));
         }
