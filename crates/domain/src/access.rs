@@ -59,6 +59,19 @@ pub enum Permission {
     /// See quality figures (grades by quarter, filing on time, autonomy held) for a team, a
     /// service area or the service. Figures only: never a named person's grade.
     ViewQualityInsight,
+    /// See a person's workload: their weighted cases, load, band, capacity, duties and time away.
+    ViewWorkload,
+    /// See a team's snapshot (My People): everyone's load and band, cases, tasks, reports due,
+    /// autonomy, samples and leave.
+    ViewMyPeople,
+    /// Record time away (leave, sickness, training) for a person, or cancel it.
+    RecordAbsence,
+    /// Set what takes a person's capacity besides cases (mentoring, duty, training) and their
+    /// contracted case threshold.
+    ManageWorkloadTerms,
+    /// See the national and area figures: allocation times, unallocated work, filing, grades,
+    /// workload bands, closures and durations.
+    ViewInsight,
 }
 
 impl Permission {
@@ -84,6 +97,11 @@ impl Permission {
         Permission::SampleWork,
         Permission::ModerateSample,
         Permission::ViewQualityInsight,
+        Permission::ViewWorkload,
+        Permission::ViewMyPeople,
+        Permission::RecordAbsence,
+        Permission::ManageWorkloadTerms,
+        Permission::ViewInsight,
     ];
 }
 
@@ -191,6 +209,28 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::SampleWork, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
     (P::ModerateSample, &[(R::TeamManager, &[S::LineChain, S::Area]), (R::ServiceManager, &[S::LineChain, S::Area])]),
     (P::ViewQualityInsight, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
+    (
+        P::ViewWorkload,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::NationalLeadership, &[S::National]),
+        ],
+    ),
+    (P::ViewMyPeople, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
+    (
+        P::RecordAbsence,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+        ],
+    ),
+    (P::ManageWorkloadTerms, &[(R::TeamManager, &[S::LineChain, S::Team]), (R::ServiceManager, &[S::Area]), (R::Hr, &[S::National])]),
+    (P::ViewInsight, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

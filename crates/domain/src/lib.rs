@@ -37,6 +37,7 @@ pub mod documents;
 pub mod org;
 pub mod quality;
 pub mod text;
+pub mod workload;
 
 /// A field-level validation failure: which field, and a message written for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

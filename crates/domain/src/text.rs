@@ -85,3 +85,8 @@ mod tests {
         assert!(required("name", "a name", "abcdefghijk", 10).unwrap_err().message.starts_with("A name must be"));
     }
 }
+
+/// "2 November 2026".
+pub fn long_date(d: time::Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
+}

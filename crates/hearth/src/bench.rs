@@ -227,3 +227,78 @@ pub fn pdf(pages: usize, runs: usize) -> anyhow::Result<()> {
     println!("typeset {runs} times: first {first:.0} ms, p50 {:.0} ms, p90 {:.0} ms, max {:.0} ms", at(0.5), at(0.9), at(1.0));
     Ok(())
 }
+
+/// `hearth bench-workload`: the workload budgets measured in-process on the demo data (no HTTP:
+/// the pages' handlers are thin, and their store reads and domain rules are what is timed).
+/// My People for each of the first `teams` teams, suggestions for their waiting cases, and the
+/// national batch plan for `waiting` cases (the national hub, repeated to that many) against
+/// greedy allocation.
+pub async fn workload(store: &Store, settings: &hearth_domain::workload::WorkloadSettings, deadlines: &hearth_domain::cases::deadlines::DeadlineSettings, runs: usize, waiting: usize) -> Result<()> {
+    use hearth_domain::workload as rules;
+    use hearth_store::workload as load;
+    let today = hearth_store::now().date();
+    let teams = hearth_store::org::teams(store, None).await?;
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+    let summary = |label: &str, mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
+        println!("{label:<44} n={} p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms", v.len(), at(0.5), at(0.99), at(1.0));
+    };
+
+    let mut grid = vec![];
+    let mut suggest = vec![];
+    for team in teams.iter().cycle().take(runs.max(1)) {
+        let t = Instant::now();
+        load::my_people(store, settings, team.id, today).await?;
+        grid.push(ms(t));
+        if let Some(case) = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::Hub(team.id), today).await?.first() {
+            let t = Instant::now();
+            load::suggest(store, settings, case.id, None, today).await?;
+            suggest.push(ms(t));
+        }
+    }
+    summary("My People for a team (store + rules)", grid);
+    if !suggest.is_empty() {
+        summary("Ranked suggestions for one case", suggest);
+    }
+
+    let t = Instant::now();
+    let (workers, hub) = load::national_instance(store, settings, today).await?;
+    let read = ms(t);
+    let bands = load::band_counts(&workers.iter().filter(|w| w.member.practitioner && !w.cases.is_empty()).cloned().collect::<Vec<_>>());
+    println!("practitioners carrying cases by band: {}", bands.iter().map(|(b, n)| format!("{} {n}", b.label())).collect::<Vec<_>>().join(", "));
+    if hub.is_empty() {
+        bail!("no case waits in any hub: load the national demo data first (hearth demo --scale national)");
+    }
+    let mut cases = load::hub_cases(settings, deadlines, hub.clone(), today);
+    let base = cases.len();
+    let mut i = 0;
+    while cases.len() < waiting {
+        let copy = cases[i % base].clone();
+        cases.push(copy);
+        i += 1;
+    }
+    cases.truncate(waiting.max(base));
+    let t = Instant::now();
+    let (plan_cases, plan_workers) = load::plan_inputs(settings, &cases, &workers, today);
+    let inputs = ms(t);
+    let t = Instant::now();
+    let plan = rules::plan(settings, &plan_cases, &plan_workers, false);
+    let solve = ms(t);
+    let level = rules::improve(settings, &plan_cases, &plan_workers, rules::flow_plan(settings, &plan_cases, &plan_workers, false, rules::Filling::Level), false);
+    let open = rules::improve(settings, &plan_cases, &plan_workers, rules::flow_plan(settings, &plan_cases, &plan_workers, false, rules::Filling::Open), false);
+    let greedy = rules::greedy(settings, &plan_cases, &plan_workers, false);
+    let m = |p: &rules::Plan| rules::measure(settings, &plan_cases, &plan_workers, p);
+    println!(
+        "batch plan: {} waiting ({base} in the national hubs), {} staff; read {read:.0} ms, eligibility {inputs:.0} ms, solve {solve:.0} ms (total {:.0} ms)",
+        cases.len(),
+        workers.len(),
+        inputs + solve
+    );
+    let line = |label: &str, m: rules::PlanMeasures| println!("  {label:<8} allocated {:>5}  priority {:>6}  overload {:>8} points  above amber {}", m.allocated, m.priority, m.overload.display(), m.above_amber);
+    line("plan", m(&plan));
+    line("level", m(&level));
+    line("open", m(&open));
+    line("greedy", m(&greedy));
+    Ok(())
+}

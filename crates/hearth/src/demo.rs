@@ -15,6 +15,8 @@ use uuid::Uuid;
 mod demo_cases;
 #[path = "demo_quality.rs"]
 mod demo_quality;
+#[path = "demo_workload.rs"]
+mod demo_workload;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -143,7 +145,11 @@ const ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { role: "Business support", email: "demo.business-support@hearth.example", name: "Dylan Hughes", roles: &[Role::BusinessSupport] },
     DemoAccount { role: "HR", email: "demo.hr@hearth.example", name: "Grace Whitfield", roles: &[Role::Hr] },
     DemoAccount { role: "System administrator", email: "demo.admin@hearth.example", name: "Alex Morgan", roles: &[Role::SystemAdmin] },
+    DemoAccount { role: "Bank practitioner", email: "demo.bank@hearth.example", name: "Jo Lindqvist", roles: &[Role::Practitioner] },
 ];
+
+/// The bank practitioner's account: in the demo team's area pool, with a bank contract.
+const BANK: usize = 7;
 
 pub async fn generate(store: &Store, files: &hearth_store::documents::Files, scale: Scale, seed: u64) -> Result<()> {
     let existing = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?;
@@ -228,8 +234,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         roles: a.roles.to_vec(),
         team_id: team,
         line_manager_id: manager,
-        fte: Fte::FULL_TIME,
-        contract: ContractType::Employed,
+        fte: if a.email == ACCOUNTS[BANK].email { Fte::from_hundredths(50).expect("valid") } else { Fte::FULL_TIME },
+        contract: if a.email == ACCOUNTS[BANK].email { ContractType::Bank } else { ContractType::Employed },
         start_date: Date::from_calendar_date(2019, Month::April, 1).expect("valid"),
         qualified_date: a.roles.iter().any(|r| matches!(r, Role::Practitioner | Role::TeamManager | Role::ServiceManager)).then(|| Date::from_calendar_date(2014, Month::July, 1).expect("valid")),
         skills: vec![],
@@ -313,9 +319,18 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
                 } else {
                     ContractType::Employed
                 };
+                if *team == first_team && p == practitioners_per_team - 1 {
+                    let id = insert(&mut tx, &mut g, demo_person(&ACCOUNTS[BANK], Some(*team), Some(manager))).await?;
+                    demo_ids.insert(ACCOUNTS[BANK].email, id);
+                    continue;
+                }
                 let s = g.staff(&[Role::Practitioner], Some(*team), Some(manager), contract);
                 let id = insert(&mut tx, &mut g, s).await?;
-                workers.entry(*team).or_default().push(id);
+                // The bank and associates are the pool: they take cases when offered, so the
+                // demo gives its cases to employed and agency staff.
+                if matches!(contract, ContractType::Employed | ContractType::Agency) {
+                    workers.entry(*team).or_default().push(id);
+                }
             }
         }
     }
@@ -358,6 +373,10 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         demo_quality::in_progress(store, practitioner, colleague).await?;
     }
     tracing::info!(seconds = quality_started.elapsed().as_secs_f32(), pieces = filed, "demo court work and grades written");
+    let keep_free: Vec<Uuid> = [ACCOUNTS[3].email, ACCOUNTS[BANK].email].iter().filter_map(|e| demo_ids.get(e).copied()).collect();
+    let duty_desk: Vec<Uuid> = workers.values().filter_map(|w| w.get(1).copied()).collect();
+    let away = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
+    tracing::info!(absences = away, "demo workload written");
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(

@@ -64,6 +64,15 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Measure the workload budgets on the demo data: My People, suggestions and the batch plan.
+    BenchWorkload {
+        /// How many teams' My People (and one suggestion each) to time.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
+        /// How many waiting cases the batch plan takes (the national hub, repeated).
+        #[arg(long, default_value_t = 3000)]
+        waiting: usize,
+    },
     /// Measure the case record's budgets against a running server on the same database.
     Bench {
         /// The running server.
@@ -183,6 +192,10 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             }
             bench::pdf(pages, runs)?;
         }
+        Command::BenchWorkload { runs, waiting } => {
+            let store = open(&config).await?;
+            bench::workload(&store, &config.workload, &config.deadlines, runs, waiting).await?;
+        }
         Command::Bench { base_url, concurrency, requests, email } => {
             if concurrency == 0 || requests == 0 {
                 bail!("--concurrency and --requests must be at least 1");
@@ -254,6 +267,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         autonomy: config.autonomy,
         sampling: config.sampling,
+        workload: config.workload.clone(),
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),
         ..Default::default()
     };

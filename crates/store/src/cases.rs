@@ -20,6 +20,7 @@ use crate::audit::{self, AuditContext, Event};
 use crate::org::{NamedRef, named};
 
 pub mod bulk;
+pub mod facts;
 pub mod named;
 pub mod transfers;
 
@@ -1321,14 +1322,31 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
 /// Open tasks follow the case.
 pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    require_open(&mut tx, case_id).await?;
+    allocate_in(&mut tx, ctx, case_id, worker, reason, Some(version)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Allocates inside the caller's transaction, so workload can record the decision with it.
+/// With a version, the case must still be at it; without, it must still be waiting in the hub
+/// (a plan or an offer allocates only what nobody has taken since).
+pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: Option<i64>) -> Result<()> {
+    require_open(&mut *tx, case_id).await?;
     if let Some((id, _)) = worker {
         let active = sqlx::query("SELECT 1 FROM staff WHERE id = $1 AND status = 'active'").bind(id.to_string()).fetch_optional(&mut *tx).await?;
         if active.is_none() {
             return Err(StoreError::MissingReference { field: "worker_id" });
         }
     }
-    claim_version(&mut tx, "cases", case_id, version).await?;
+    match version {
+        Some(v) => claim_version(&mut *tx, "cases", case_id, v).await?,
+        None => {
+            let taken = sqlx::query("UPDATE cases SET version = version + 1 WHERE id = $1 AND allocated_to IS NULL").bind(case_id.to_string()).execute(&mut *tx).await?;
+            if taken.rows_affected() == 0 {
+                return Err(conflict_or_missing(&mut *tx, "cases", case_id).await);
+            }
+        }
+    }
     let worker_id = worker.map(|(id, _)| id.to_string());
     sqlx::query("UPDATE cases SET allocated_to = $1, allocated_on = $2 WHERE id = $3")
         .bind(worker_id.clone())
@@ -1345,9 +1363,8 @@ pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: 
         Some((_, name)) => format!("Allocated to {name}"),
         None => "Returned to the allocation hub".to_string(),
     };
-    entry_row(&mut tx, case_id, EntryKind::Allocation, now().date(), &summary, Some(reason), ctx.actor_id).await?;
-    audit::append(&mut tx, ctx, Event::success("case.allocated").about("case", case_id).detail(serde_json::json!({ "worker_id": worker.map(|(id, _)| id), "reason": reason }))).await?;
-    tx.commit().await?;
+    entry_row(&mut *tx, case_id, EntryKind::Allocation, now().date(), &summary, Some(reason), ctx.actor_id).await?;
+    audit::append(&mut *tx, ctx, Event::success("case.allocated").about("case", case_id).detail(serde_json::json!({ "worker_id": worker.map(|(id, _)| id), "reason": reason }))).await?;
     Ok(())
 }
 
@@ -1804,4 +1821,22 @@ pub async fn merge_people(store: &Store, ctx: &AuditContext, keep: Uuid, remove:
 pub async fn open_cases_allocated_to(store: &Store, worker: Uuid, limit: i64) -> Result<Vec<Uuid>> {
     let rows = sqlx::query("SELECT id FROM cases WHERE allocated_to = $1 AND status = 'open' ORDER BY allocated_on, id LIMIT $2").bind(worker.to_string()).bind(limit).fetch_all(store.pool()).await?;
     rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+}
+
+/// Each worker's open tasks on open cases that are overdue, and due in the next seven days.
+pub async fn task_counts(store: &Store, workers: &[Uuid], today: Date) -> Result<Vec<(Uuid, i64, i64)>> {
+    if workers.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT k.assigned_to, SUM(CASE WHEN k.due_on < $1 THEN 1 ELSE 0 END), SUM(CASE WHEN k.due_on >= $1 AND k.due_on <= $2 THEN 1 ELSE 0 END)
+         FROM tasks k JOIN cases c ON c.id = k.case_id
+         WHERE k.assigned_to IN ({}) AND k.done_at IS NULL AND c.status = 'open' GROUP BY k.assigned_to",
+        crate::placeholders(3, workers.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(date_text(today + time::Duration::days(7)));
+    for w in workers {
+        q = q.bind(w.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<Option<i64>, _>(1).unwrap_or(0), r.get::<Option<i64>, _>(2).unwrap_or(0)))).collect()
 }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod org;
 pub mod quality;
 pub mod testing;
+pub mod workload;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -360,4 +361,9 @@ pub(crate) async fn claim_version(conn: &mut sqlx::AnyConnection, table: &'stati
         return Err(conflict_or_missing(conn, table, id).await);
     }
     Ok(())
+}
+
+/// `$from, $from+1, …`: the numbered placeholders of an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

@@ -828,3 +828,68 @@ pub async fn record_refusal(store: &Store, ctx: &AuditContext, action: &str, sub
     audit::record(store, ctx, Event::success(action).about(subject_type, subject_id).outcome(Outcome::Denied)).await?;
     Ok(())
 }
+
+// ---- Members, for workload ----
+
+/// A member of staff with what workload and allocation need: contract, FTE, skills and place.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub id: Uuid,
+    pub name: String,
+    pub team: Option<NamedRef>,
+    pub service_area_id: Option<Uuid>,
+    pub line_manager_id: Option<Uuid>,
+    pub contract: ContractType,
+    pub fte: Fte,
+    pub qualified_date: Option<Date>,
+    pub skills: Vec<Skill>,
+    pub practitioner: bool,
+    pub active: bool,
+}
+
+/// Whose members to read.
+#[derive(Debug, Clone, Copy)]
+pub enum Members {
+    /// Everyone in a team (who has not left).
+    Team(Uuid),
+    /// The bank and associate practitioners of a service area: the pool cases can be offered to.
+    PoolOf(Uuid),
+    /// Every active practitioner: the national batch benchmark.
+    Everyone,
+    One(Uuid),
+}
+
+pub async fn members(store: &Store, which: Members) -> Result<Vec<Member>> {
+    let (filter, id) = match which {
+        Members::Team(t) => ("s.team_id = $1 AND s.status = 'active'", Some(t)),
+        Members::PoolOf(a) => ("t.service_area_id = $1 AND s.status = 'active' AND s.contract IN ('bank', 'associate')", Some(a)),
+        Members::Everyone => ("s.status = 'active' AND $1 IS NULL", None),
+        Members::One(s) => ("s.id = $1", Some(s)),
+    };
+    let sql = format!(
+        "SELECT s.id, s.name, t.id, t.name, t.service_area_id, s.line_manager_id, s.contract, s.fte_hundredths, s.qualified_date, s.status,
+           EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = s.id AND r.role = 'practitioner'),
+           (SELECT string_agg(k.skill, ',') FROM staff_skills k WHERE k.staff_id = s.id)
+         FROM staff s LEFT JOIN teams t ON t.id = s.team_id
+         WHERE {filter} ORDER BY s.name, s.id",
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.map(|i| i.to_string())).fetch_all(store.pool()).await?;
+    rows.iter()
+        .map(|r| {
+            let opt_id = |i: usize| r.get::<Option<String>, _>(i).map(|s| parse_id(&s)).transpose();
+            Ok(Member {
+                id: parse_id(&r.get::<String, _>(0))?,
+                name: r.get(1),
+                team: named(r.get(2), r.get(3))?,
+                service_area_id: opt_id(4)?,
+                line_manager_id: opt_id(5)?,
+                contract: ContractType::from_code(&r.get::<String, _>(6)).unwrap_or(ContractType::Employed),
+                fte: Fte::from_hundredths(r.get(7)).unwrap_or(Fte::FULL_TIME),
+                qualified_date: r.get::<Option<String>, _>(8).map(|d| parse_date(&d)).transpose()?,
+                active: r.get::<String, _>(9) == "active",
+                practitioner: crate::bool_col(r, 10),
+                skills: r.get::<Option<String>, _>(11).unwrap_or_default().split(',').filter_map(Skill::from_code).collect(),
+            })
+        })
+        .collect()
+}

@@ -1,5 +1,6 @@
 //! The home page: the worker's open tasks across their cases, soonest first, and the ways in.
-//! It grows into My Work when workload arrives.
+//! This is My Work: the individual's load and band, cases by next court date, court work,
+//! autonomy and offers of work; and for managers what waits for them.
 
 use askama::Template;
 use axum::extract::State;
@@ -28,6 +29,19 @@ struct HomePage {
     sign_off: Vec<WorkRow>,
     /// Dip samples of the people they manage not yet done: (due this period, overdue).
     samples: (usize, usize),
+    /// Their own load, band and cases by next court date, when they carry cases.
+    load: Option<MyLoad>,
+    /// Their standing per work type: "2 of 3 towards section 7 report autonomy".
+    autonomy: Vec<(String, String, bool)>,
+    /// Offers of work from the pool waiting for their answer.
+    offers_open: usize,
+}
+
+struct MyLoad {
+    band: crate::components::Tag,
+    text: String,
+    cases: Vec<(uuid::Uuid, String, String, String)>,
+    away: Option<String>,
 }
 
 struct WorkRow {
@@ -74,6 +88,12 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ViewAudit) {
         links.push(("/admin/audit", "Audit trail", "Who viewed a record, and what someone did."));
     }
+    if me.can(Permission::ViewMyPeople) {
+        links.push(("/my-people", "My People", "Your team at a glance: load and band, cases, tasks, reports due, autonomy, samples and leave."));
+    }
+    if me.can(Permission::ViewWorkload) {
+        links.push(("/my/workload", "Your workload", "Your cases and what each weighs, your capacity, duties and time away."));
+    }
     if me.can(Permission::ViewAutonomy) {
         links.push(("/my/autonomy", "Your earned autonomy", "Which kinds of court work you file without sign-off, and how close you are."));
     }
@@ -101,5 +121,32 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     } else {
         (0, 0)
     };
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples }))
+    let settings = &state.config.workload;
+    let mine = hearth_store::workload::worker_load(&state.store, settings, me.id(), today).await?;
+    let load = (mine.member.practitioner || !mine.cases.is_empty()).then(|| {
+        let mut cases: Vec<_> = mine.cases.iter().collect();
+        cases.sort_by_key(|c| (c.next_deadline.is_none(), c.next_deadline, c.reference.clone()));
+        MyLoad {
+            band: crate::workload::band_tag(mine.load.band),
+            text: crate::workload::load_text(&mine.load),
+            cases: cases
+                .iter()
+                .take(10)
+                .map(|c| (c.id, c.reference.clone(), c.weight.item.label().to_string(), c.next_deadline.map(crate::cases::short_date).unwrap_or_else(|| "None set".into())))
+                .collect(),
+            away: mine.away_now.as_ref().map(|a| format!("{} until {}", a.kind.label(), crate::cases::long_date(a.last))),
+        }
+    });
+    let autonomy = if me.can(Permission::ViewAutonomy) && load.is_some() {
+        hearth_store::quality::standing(&state.store, me.id())
+            .await?
+            .iter()
+            .filter(|(_, a)| a.authorised || a.streak > 0)
+            .map(|(t, a)| (t.label().to_string(), a.describe(*t, &state.config.autonomy), a.authorised))
+            .collect()
+    } else {
+        vec![]
+    };
+    let offers_open = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open }))
 }

@@ -21,6 +21,7 @@ pub mod quality;
 pub mod routes;
 pub mod security;
 pub mod session;
+pub mod workload;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +55,8 @@ pub struct WebConfig {
     pub autonomy: hearth_domain::quality::AutonomySettings,
     /// National setting: how many pieces per worker, how often, managers dip-sample.
     pub sampling: hearth_domain::quality::SamplingSettings,
+    /// National settings: the workload weighting tool, capacity rules, bands and offers.
+    pub workload: hearth_domain::workload::WorkloadSettings,
     /// Typesets court reports to PDF. The binary gives it `hearth-docs`; the web crate stays free
     /// of typst, so a change here never rebuilds or relinks it into every web test.
     pub typesetter: Typesetter,
@@ -80,6 +83,7 @@ impl Default for WebConfig {
             max_upload_bytes: 20 * 1024 * 1024,
             autonomy: Default::default(),
             sampling: Default::default(),
+            workload: Default::default(),
             typesetter: no_typesetter(),
         }
     }

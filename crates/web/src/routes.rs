@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::Auth;
-use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, ops, org, quality};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, ops, org, quality, workload};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,8 +153,13 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/cases/{id}/tasks/{task}/done", perm(P::EditCase, Case), post(cases::forms::complete_task)),
         route(Method::GET, "/cases/{id}/stage", perm(P::EditCase, Case), get(cases::forms::stage_form)),
         route(Method::POST, "/cases/{id}/stage", perm(P::EditCase, Case), post(cases::forms::set_stage)),
-        route(Method::GET, "/cases/{id}/allocate", perm(P::AllocateCase, Case), get(cases::forms::allocate_form)),
-        route(Method::POST, "/cases/{id}/allocate", perm(P::AllocateCase, Case), post(cases::forms::allocate)),
+        route(Method::GET, "/cases/{id}/allocate", perm(P::AllocateCase, Case), get(workload::allocation::allocate_form)),
+        route(Method::POST, "/cases/{id}/allocate", perm(P::AllocateCase, Case), post(workload::allocation::allocate)),
+        route(Method::GET, "/cases/{id}/offer", perm(P::AllocateCase, Case), get(workload::offers::offer_form)),
+        route(Method::POST, "/cases/{id}/offer", perm(P::AllocateCase, Case), post(workload::offers::offer)),
+        route(Method::POST, "/offers/{id}/withdraw", perm(P::AllocateCase, Collection), post(workload::offers::withdraw)),
+        route(Method::GET, "/cases/{id}/conflict", perm(P::ViewCase, Case), get(workload::conflict_form)),
+        route(Method::POST, "/cases/{id}/conflict", perm(P::ViewCase, Case), post(workload::declare_conflict)),
         route(Method::GET, "/cases/{id}/transfer", perm(P::AllocateCase, Case), get(cases::transfers::offer_form)),
         route(Method::POST, "/cases/{id}/transfer", perm(P::AllocateCase, Case), post(cases::transfers::offer)),
         route(Method::POST, "/cases/{id}/transfer/withdraw", perm(P::AllocateCase, Case), post(cases::transfers::withdraw)),
@@ -197,6 +202,25 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/samples/{id}/swap", perm(P::SampleWork, Collection), get(quality::samples::swap_form)),
         route(Method::POST, "/samples/{id}/swap", perm(P::SampleWork, Collection), post(quality::samples::swap)),
         route(Method::POST, "/samples/{id}/moderate", perm(P::ModerateSample, Collection), post(quality::samples::moderate)),
+        // Workload and allocation
+        route(Method::GET, "/my-people", perm(P::ViewMyPeople, Collection), get(workload::my_people)),
+        route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
+        route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
+        route(Method::POST, "/my/offers/{id}", SignedIn, post(workload::offers::answer)),
+        route(Method::GET, "/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::person)),
+        route(Method::GET, "/staff/{id}/absences/new", perm(P::RecordAbsence, Staff), get(workload::absence_form)),
+        route(Method::POST, "/staff/{id}/absences", perm(P::RecordAbsence, Staff), post(workload::record_absence)),
+        route(Method::POST, "/staff/{id}/absences/{absence}/cancel", perm(P::RecordAbsence, Staff), post(workload::cancel_absence)),
+        route(Method::GET, "/staff/{id}/duties/new", perm(P::ManageWorkloadTerms, Staff), get(workload::duty_form)),
+        route(Method::POST, "/staff/{id}/duties", perm(P::ManageWorkloadTerms, Staff), post(workload::add_duty)),
+        route(Method::POST, "/staff/{id}/duties/{duty}/end", perm(P::ManageWorkloadTerms, Staff), post(workload::end_duty)),
+        route(Method::GET, "/staff/{id}/case-cap", perm(P::ManageWorkloadTerms, Staff), get(workload::cap_form)),
+        route(Method::POST, "/staff/{id}/case-cap", perm(P::ManageWorkloadTerms, Staff), post(workload::set_cap)),
+        route(Method::GET, "/allocation-plans", perm(P::AllocateCase, Collection), get(workload::plans::list)),
+        route(Method::POST, "/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::propose)),
+        route(Method::GET, "/allocation-plans/{id}", perm(P::AllocateCase, Collection), get(workload::plans::show)),
+        route(Method::POST, "/allocation-plans/{id}/accept", perm(P::AllocateCase, Collection), post(workload::plans::accept)),
+        route(Method::POST, "/allocation-plans/{id}/discard", perm(P::AllocateCase, Collection), post(workload::plans::discard)),
         // People in cases
         route(Method::GET, "/people/duplicates", perm(P::MergePeople, Collection), get(cases::people::duplicates)),
         route(Method::POST, "/people/merge", perm(P::MergePeople, Collection), post(cases::people::merge)),
@@ -229,6 +253,15 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/samples", perm(P::SampleWork, Collection), get(quality::samples::api_list)),
         route(Method::POST, "/api/v1/samples", perm(P::SampleWork, Collection), post(quality::samples::api_propose)),
         route(Method::GET, "/api/v1/staff/{id}/autonomy", perm(P::ViewAutonomy, Staff), get(quality::api_autonomy)),
+        route(Method::GET, "/api/v1/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::api_workload)),
+        route(Method::GET, "/api/v1/teams/{id}/my-people", perm(P::ViewMyPeople, Collection), get(workload::api_my_people)),
+        route(Method::GET, "/api/v1/cases/{id}/allocation-suggestions", perm(P::AllocateCase, Case), get(workload::allocation::api_suggestions)),
+        route(Method::POST, "/api/v1/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::api_propose)),
+        route(Method::POST, "/api/v1/allocation-plans/{id}/accept", perm(P::AllocateCase, Collection), post(workload::plans::api_accept)),
+        route(Method::POST, "/api/v1/cases/{id}/offers", perm(P::AllocateCase, Case), post(workload::offers::api_offer)),
+        route(Method::GET, "/api/v1/offers", SignedIn, get(workload::offers::api_mine)),
+        route(Method::POST, "/api/v1/offers/{id}/accept", SignedIn, post(workload::offers::api_accept)),
+        route(Method::POST, "/api/v1/offers/{id}/decline", SignedIn, post(workload::offers::api_decline)),
     ]
 }
 

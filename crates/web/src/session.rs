@@ -174,6 +174,12 @@ impl Ctx {
         Err(self.refuse(state, "team", team_id).await?)
     }
 
+    /// Whether the caller holds a permission for a team, without refusing: to decide what a
+    /// page offers.
+    pub fn may_for_team(&self, permission: Permission, team_id: Uuid, service_area_id: Uuid) -> bool {
+        permits(&self.principal.roles, permission, &Relationships::to_team(&self.principal.placement, team_id, service_area_id))
+    }
+
     fn route_permission(&self) -> Result<Permission, AppError> {
         self.permission.ok_or_else(|| AppError::Internal("route declared no permission".into()))
     }

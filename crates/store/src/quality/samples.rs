@@ -348,3 +348,20 @@ pub async fn moderate(store: &Store, ctx: &AuditContext, sample_id: Uuid, agrees
     tx.commit().await?;
     Ok(())
 }
+
+/// Each worker's samples not yet audited: how many, and how many of those are overdue.
+pub async fn due_counts(store: &Store, workers: &[Uuid], today: Date) -> Result<Vec<(Uuid, i64, i64)>> {
+    if workers.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT worker_id, COUNT(*), SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END) FROM samples
+         WHERE worker_id IN ({}) AND audited_at IS NULL GROUP BY worker_id",
+        crate::placeholders(2, workers.len())
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::date_text(today));
+    for w in workers {
+        q = q.bind(w.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<i64, _>(1), r.get::<Option<i64>, _>(2).unwrap_or(0)))).collect()
+}

@@ -446,62 +446,6 @@ pub async fn set_stage(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     Ok(show(&stage_page(&ctx, &case, &chosen, &errors), &errors))
 }
 
-async fn allocate_page(state: &AppState, ctx: &PageCtx, case: &CaseRecord, chosen: &str, reason: &str, errors: &[FieldError]) -> Result<FormPage, AppError> {
-    let mut page = case_form(ctx, case, "Allocate the case", "allocate", errors);
-    page.version = Some(case.version);
-    let workers: Vec<(String, String)> = cases::team_workers(&state.store, case.team.id).await?.into_iter().map(|w| (w.id.to_string(), w.name)).collect();
-    let current = case.allocated_to.as_ref().map(|w| w.id.to_string()).unwrap_or_default();
-    let chosen = if chosen.is_empty() { current.as_str() } else { chosen };
-    page.intro = Some(format!("Practitioners in {}. Open tasks move to the worker you choose.", case.team.name));
-    page.fields = vec![
-        Select::new("worker_id", "Worker", Some("Nobody: return it to the allocation hub"), &workers, chosen).errors(errors).to_string(),
-        Textarea::new("reason", "Reason").hint("For example, capacity, continuity with the family, or skills the case needs.").rows(3).value(reason).errors(errors).to_string(),
-    ];
-    page.button = "Allocate".into();
-    Ok(page)
-}
-
-pub async fn allocate_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let case = open_case(&state, &me, id).await?;
-    Ok(show(&allocate_page(&state, &ctx, &case, "", "", &[]).await?, &[]))
-}
-
-pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
-    let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let chosen = one_of(&p, "worker_id");
-    let reason_text = one_of(&p, "reason");
-    let workers = cases::team_workers(&state.store, case.team.id).await?;
-    let worker = match hearth_domain::org::optional_id("worker_id", "worker", &chosen) {
-        Ok(None) => Ok(None),
-        Ok(Some(w)) => workers.iter().find(|x| x.id == w).map(|x| Some((x.id, x.name.as_str()))).ok_or_else(|| FieldError::new("worker_id", "Select a practitioner in the case's team")),
-        Err(e) => Err(e),
-    };
-    let reason = hearth_domain::text::required("reason", "the reason for this allocation", &reason_text, 500);
-    let errors = match (worker, reason) {
-        (Ok(worker), Ok(reason)) => match cases::allocate(&state.store, &me.audit, id, worker, &reason, version_of(&p)?).await {
-            Ok(()) => return Ok(to_case(id)),
-            Err(StoreError::Conflict { .. }) => {
-                // `case` was read with this request: it is the case as saved now.
-                let saved = &case;
-                let name = |w: Option<&str>| w.map(str::to_string).unwrap_or_else(|| "Nobody (the allocation hub)".into());
-                let mut page = ConflictPage::new(&ctx, "case", format!("/cases/{id}/allocate"), format!("/cases/{id}"), saved.version);
-                page.caption = Some(case.reference.clone());
-                page.rows = vec![
-                    ConflictRow::new("Allocated to", name(saved.allocated_to.as_ref().map(|w| w.name.as_str())), name(worker.map(|(_, n)| n))),
-                    ConflictRow::new("Stage", saved.stage.label(), case.stage.label()),
-                    ConflictRow::new("Team", saved.team.name.clone(), case.team.name.clone()),
-                ];
-                page.resubmit = vec![("worker_id".into(), chosen.clone()), ("reason".into(), reason_text.clone())];
-                return Ok(show_conflict(&page));
-            }
-            Err(e) => field_error(e, "worker_id", "Select an active practitioner")?,
-        },
-        (worker, reason) => [worker.err(), reason.err()].into_iter().flatten().collect(),
-    };
-    Ok(show(&allocate_page(&state, &ctx, &case, &chosen, &reason_text, &errors).await?, &errors))
-}
-
 fn close_page(ctx: &PageCtx, case: &CaseRecord, reason: &str, outcome: &str, errors: &[FieldError]) -> FormPage {
     let mut page = case_form(ctx, case, "Close the case", "close", errors);
     page.version = Some(case.version);

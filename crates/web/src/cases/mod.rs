@@ -68,10 +68,7 @@ pub fn today() -> Date {
     hearth_store::now().date()
 }
 
-/// "2 November 2026".
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {}", d.day(), d.month(), d.year())
-}
+pub use hearth_domain::text::long_date;
 
 /// "Mon 2 Nov 2026", for dense tables.
 pub fn short_date(d: Date) -> String {

@@ -283,6 +283,8 @@ struct CasePage {
     work: Table,
     work_count: usize,
     can_draft: bool,
+    /// Waiting in the hub: it can be offered to the bank and associate pool.
+    waiting: bool,
 }
 
 pub struct CheckRow {
@@ -532,6 +534,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         work_count: work.len(),
         work: work_table,
         can_draft: case.status == CaseStatus::Open && me.may(Permission::DraftWork, &rel),
+        waiting: case.status == CaseStatus::Open && case.allocated_to.is_none(),
     }))
 }
 

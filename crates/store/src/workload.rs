@@ -1,0 +1,766 @@
+//! Workload's tables: absences, other duties, contracted case caps, declared conflicts, every
+//! allocation decision, batch plans and offers to the bank and associate pool.
+//!
+//! Loads are computed when read, from the cases each worker carries (read through
+//! `cases::facts`) and the weighting rules in `hearth_domain::workload`, so a load is never
+//! stale. Allocation goes through `cases::allocate_in`, in the same transaction as its record here.
+
+use std::collections::{HashMap, HashSet};
+
+use hearth_domain::FieldError;
+use hearth_domain::cases::{LawType, deadlines::{DeadlineSettings, allocation_target}};
+use hearth_domain::org::Skill;
+use hearth_domain::quality::WorkType;
+use hearth_domain::workload::{
+    self as rules, AbsenceKind, Away, Band, CaseNeeds, Candidate, DutyKind, Ineligible, Load, PlanCase, PlanMeasures, PlanWorker, Points, Suggestion, Weight,
+    WorkItem, WorkerTerms, WorkloadSettings,
+};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, Event};
+use crate::cases::facts::{self, CaseFacts, Which};
+use crate::cases::{code, insert_alerts};
+use crate::org::{self, Member, Members, NamedRef, named};
+use crate::{Result, Store, StoreError, date_text, new_id, now, parse_date, parse_id, parse_ts, placeholders, ts};
+
+pub mod plans;
+pub mod offers;
+
+// ---- Loads ----
+
+/// An open case a worker carries, with its weight.
+#[derive(Debug, Clone, Serialize)]
+pub struct CarriedCase {
+    pub id: Uuid,
+    pub reference: String,
+    pub weight: Weight,
+    pub next_deadline: Option<Date>,
+    pub next_filing: Option<Date>,
+}
+
+/// A time away, as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Absence {
+    pub id: Uuid,
+    pub kind: AbsenceKind,
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Absence {
+    fn away(&self) -> Away {
+        Away { first: self.first, last: self.last }
+    }
+}
+
+/// A duty that takes capacity.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duty {
+    pub id: Uuid,
+    pub kind: DutyKind,
+    pub points: Points,
+    pub first: Date,
+    pub last: Option<Date>,
+}
+
+/// A worker's load: who they are, their terms, every case with its weight, and their time away.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerLoad {
+    pub member: Member,
+    pub load: Load,
+    pub cases: Vec<CarriedCase>,
+    pub case_cap: Option<i64>,
+    pub newly_qualified: bool,
+    pub duties: Vec<Duty>,
+    /// Current and future absences, soonest first.
+    pub absences: Vec<Absence>,
+    /// Away today: the allocation pool drops them, and their cases show as covered.
+    pub away_now: Option<Absence>,
+    #[serde(skip)]
+    terms: WorkerTerms,
+}
+
+impl WorkerLoad {
+    pub fn next_away(&self) -> Option<&Absence> {
+        self.absences.iter().find(|a| self.away_now.as_ref().is_none_or(|n| n.id != a.id))
+    }
+
+    pub fn reports_due_within(&self, today: Date, days: i64) -> usize {
+        self.cases.iter().filter(|c| c.next_filing.is_some_and(|d| d <= today + time::Duration::days(days))).count()
+    }
+}
+
+/// The loads of everyone in a team who carries cases or is a practitioner, busiest first.
+pub async fn team_loads(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<Vec<WorkerLoad>> {
+    let (members, cases) = tokio::try_join!(org::members(store, Members::Team(team_id)), facts::facts(store, Which::CarriedByTeam(team_id), today))?;
+    let mut loads = loads_of(store, settings, members, cases, today).await?;
+    loads.retain(|l| l.member.practitioner || !l.cases.is_empty());
+    loads.sort_by(|a, b| (b.load.points.0 * a.load.capacity.0.max(1)).cmp(&(a.load.points.0 * b.load.capacity.0.max(1))).then(a.member.name.cmp(&b.member.name)));
+    Ok(loads)
+}
+
+/// One worker's load, with every case they carry.
+pub async fn worker_load(store: &Store, settings: &WorkloadSettings, staff_id: Uuid, today: Date) -> Result<WorkerLoad> {
+    let (members, cases) = tokio::try_join!(org::members(store, Members::One(staff_id)), facts::facts(store, Which::CarriedBy(staff_id), today))?;
+    loads_of(store, settings, members, cases, today).await?.into_iter().next().ok_or(StoreError::NotFound)
+}
+
+/// Puts members and the cases they carry together with their absences, duties and caps.
+async fn loads_of(store: &Store, settings: &WorkloadSettings, members: Vec<Member>, cases: Vec<CaseFacts>, today: Date) -> Result<Vec<WorkerLoad>> {
+    let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+    let (in_progress, mut absences, mut duties, caps) = tokio::try_join!(
+        crate::courtwork::in_progress_by(store, &ids),
+        absences_for(store, &ids, today),
+        duties_for(store, &ids, today),
+        caps_for(store, &ids),
+    )?;
+    let mut work: HashMap<Uuid, Vec<WorkType>> = HashMap::new();
+    for (case, t) in in_progress {
+        work.entry(case).or_default().push(t);
+    }
+    let mut carried: HashMap<Uuid, Vec<CarriedCase>> = HashMap::new();
+    for c in cases {
+        let Some(worker) = c.allocated_to else { continue };
+        let weight = rules::weigh(settings, &weigh_facts(&c, work.remove(&c.id).unwrap_or_default()));
+        carried.entry(worker).or_default().push(CarriedCase { id: c.id, reference: c.reference, weight, next_deadline: c.next_deadline, next_filing: c.next_filing });
+    }
+    Ok(members
+        .into_iter()
+        .map(|m| {
+            let duties = duties.remove(&m.id).unwrap_or_default();
+            let terms = WorkerTerms { contract: m.contract, fte: m.fte, qualified_on: m.qualified_date, case_cap: caps.get(&m.id).copied(), duties: duties.iter().map(|d| d.points).sum() };
+            let cases = carried.remove(&m.id).unwrap_or_default();
+            let points = cases.iter().map(|c| c.weight.points).sum();
+            let capacity = rules::capacity(settings, &terms, today);
+            let absences = absences.remove(&m.id).unwrap_or_default();
+            let away_now = absences.iter().find(|a| a.away().covers(today)).cloned();
+            WorkerLoad {
+                load: rules::load(settings, points, capacity),
+                case_cap: rules::case_cap(settings, &terms),
+                newly_qualified: rules::newly_qualified(settings, &terms, today),
+                member: m,
+                cases,
+                duties,
+                absences,
+                away_now,
+                terms,
+            }
+        })
+        .collect())
+}
+
+fn weigh_facts(c: &CaseFacts, work_in_progress: Vec<WorkType>) -> rules::CaseFacts {
+    rules::CaseFacts {
+        law: Some(c.law),
+        stage: Some(c.stage),
+        children: c.children,
+        domestic_abuse: c.domestic_abuse,
+        interpreter: c.interpreter,
+        contested: c.contested,
+        work_in_progress,
+    }
+}
+
+/// What a case needs of whoever takes it.
+fn needs(c: &CaseFacts, weight: &Weight) -> CaseNeeds {
+    let mut skills = vec![];
+    if c.welsh {
+        skills.push(Skill::WelshLanguage);
+    }
+    if c.law == LawType::Public {
+        skills.push(Skill::PublicLawGuardian);
+    }
+    if weight.item == WorkItem::Rule16_4 {
+        skills.push(Skill::Rule16_4);
+    }
+    let helpful = if c.domestic_abuse { vec![Skill::DomesticAbusePractice] } else { vec![] };
+    CaseNeeds { weight: weight.points, skills, helpful, next_deadline: c.next_deadline }
+}
+
+fn ids_query(sql_head: &str, ids: &[Uuid], from: usize) -> String {
+    format!("{sql_head} ({})", placeholders(from, ids.len()))
+}
+
+async fn absences_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Absence>>> {
+    let mut out: HashMap<Uuid, Vec<Absence>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = ids_query("SELECT staff_id, id, kind, first_day, last_day FROM absences WHERE cancelled_at IS NULL AND last_day >= $1 AND staff_id IN", ids, 2) + " ORDER BY first_day";
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today));
+    for i in ids {
+        q = q.bind(i.to_string());
+    }
+    for r in q.fetch_all(store.pool()).await? {
+        out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Absence {
+            id: parse_id(&r.get::<String, _>(1))?,
+            kind: code(r.get(2), AbsenceKind::from_code)?,
+            first: parse_date(&r.get::<String, _>(3))?,
+            last: parse_date(&r.get::<String, _>(4))?,
+        });
+    }
+    Ok(out)
+}
+
+async fn duties_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Duty>>> {
+    let mut out: HashMap<Uuid, Vec<Duty>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let sql = ids_query("SELECT staff_id, id, kind, points, first_day, last_day FROM duties WHERE first_day <= $1 AND (last_day IS NULL OR last_day >= $1) AND staff_id IN", ids, 2);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today));
+    for i in ids {
+        q = q.bind(i.to_string());
+    }
+    for r in q.fetch_all(store.pool()).await? {
+        out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Duty {
+            id: parse_id(&r.get::<String, _>(1))?,
+            kind: code(r.get(2), DutyKind::from_code)?,
+            points: Points(r.get(3)),
+            first: parse_date(&r.get::<String, _>(4))?,
+            last: r.get::<Option<String>, _>(5).map(|d| parse_date(&d)).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+async fn caps_for(store: &Store, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT staff_id, case_cap FROM case_caps WHERE staff_id IN", ids, 1)));
+    for i in ids {
+        q = q.bind(i.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
+}
+
+async fn conflicted_among(store: &Store, people: &[Uuid]) -> Result<HashSet<Uuid>> {
+    if people.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT DISTINCT staff_id FROM conflicts WHERE person_id IN", people, 1)));
+    for i in people {
+        q = q.bind(i.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+}
+
+// ---- Suggestions ----
+
+/// A case's ranked suggestions, each with the worker's load now, and who was left out and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggested {
+    pub case: CaseRef,
+    pub weight: Weight,
+    pub needs_skills: Vec<Skill>,
+    pub next_deadline: Option<Date>,
+    pub ranked: Vec<(WorkerLoad, Suggestion)>,
+    pub ineligible: Vec<(WorkerLoad, Ineligible, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRef {
+    pub id: Uuid,
+    pub reference: String,
+    pub team_id: Uuid,
+    pub allocated_to: Option<Uuid>,
+}
+
+/// Who to give a case to, from its team's practitioners (or, for `pool`, the bank and associate
+/// workers of the team's service area), ranked with reasons.
+pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, pool: Option<Uuid>, today: Date) -> Result<Suggested> {
+    let case = facts::facts(store, Which::One(case_id), today).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+    let (workers, people, known) = tokio::try_join!(
+        async {
+            match pool {
+                Some(area) => {
+                    let members = org::members(store, Members::PoolOf(area)).await?;
+                    let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+                    let mut carried = vec![];
+                    for id in &ids {
+                        carried.extend(facts::facts(store, Which::CarriedBy(*id), today).await?);
+                    }
+                    loads_of(store, settings, members, carried, today).await
+                }
+                None => team_loads(store, settings, case.team_id, today).await,
+            }
+        },
+        facts::people_in(store, case_id),
+        facts::workers_who_know(store, case_id),
+    )?;
+    let conflicted = conflicted_among(store, &people).await?;
+    let work = crate::courtwork::in_progress_by(store, &case.allocated_to.into_iter().collect::<Vec<_>>()).await?;
+    let weight = rules::weigh(settings, &weigh_facts(&case, work.into_iter().filter(|(c, _)| *c == case_id).map(|(_, t)| t).collect()));
+    let needs = needs(&case, &weight);
+    let workers: Vec<WorkerLoad> = workers.into_iter().filter(|w| w.member.practitioner && case.allocated_to != Some(w.member.id)).collect();
+    let candidates: Vec<Candidate> = workers
+        .iter()
+        .map(|w| Candidate {
+            terms: w.terms.clone(),
+            skills: w.member.skills.clone(),
+            load: w.load.points,
+            open_cases: w.cases.len() as i64,
+            absences: w.absences.iter().map(Absence::away).collect(),
+            conflicted: conflicted.contains(&w.member.id),
+            knows_family: known.contains(&w.member.id),
+            court_area: w.member.service_area_id == Some(case.court_area_id),
+            active: w.member.active,
+        })
+        .collect();
+    let got = rules::suggest(settings, &needs, &candidates, today);
+    Ok(Suggested {
+        case: CaseRef { id: case.id, reference: case.reference.clone(), team_id: case.team_id, allocated_to: case.allocated_to },
+        needs_skills: needs.skills.clone(),
+        next_deadline: case.next_deadline,
+        weight,
+        ranked: got.ranked.into_iter().map(|s| (workers[s.index].clone(), s)).collect(),
+        ineligible: got.ineligible.into_iter().map(|(i, why, text)| (workers[i].clone(), why, text)).collect(),
+    })
+}
+
+/// An allocation decision and what it followed: the suggestion's top worker and the chosen
+/// worker's rank in it, and why the top one was passed over.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Decision<'a> {
+    pub suggested: Option<Uuid>,
+    pub rank: Option<i64>,
+    pub override_reason: Option<&'a str>,
+}
+
+/// Allocates a case (or returns it to the hub) with the suggestion it followed or overrode,
+/// all in one transaction: the allocation, its chronology entry, the record here and the audit.
+pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, decision: Decision<'_>, version: i64) -> Result<()> {
+    let mut tx = store.begin().await?;
+    crate::cases::allocate_in(&mut tx, ctx, case_id, worker, reason, Some(version)).await?;
+    record(&mut tx, case_id, worker.map(|w| w.0), ctx.actor_id, decision, None, None).await?;
+    if let (Some(top), Some(why)) = (decision.suggested, decision.override_reason) {
+        audit::append(
+            &mut tx,
+            ctx,
+            Event::success("allocation.overridden").about("case", case_id).detail(serde_json::json!({ "suggested_id": top, "chosen_id": worker.map(|w| w.0), "rank": decision.rank, "reason": why })),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn record(conn: &mut AnyConnection, case_id: Uuid, worker: Option<Uuid>, by: Option<Uuid>, d: Decision<'_>, plan: Option<Uuid>, offer: Option<Uuid>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO allocations (id, case_id, worker_id, decided_by, decided_at, suggested_id, rank, override_reason, plan_id, offer_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(new_id().to_string())
+    .bind(case_id.to_string())
+    .bind(worker.map(|w| w.to_string()))
+    .bind(by.map(|b| b.to_string()))
+    .bind(ts(now()))
+    .bind(d.suggested.map(|s| s.to_string()))
+    .bind(d.rank)
+    .bind(d.override_reason)
+    .bind(plan.map(|p| p.to_string()))
+    .bind(offer.map(|o| o.to_string()))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+// ---- Absences, duties, caps and conflicts ----
+
+/// A person's current and future absences.
+pub async fn absences_of(store: &Store, staff_id: Uuid, today: Date) -> Result<Vec<Absence>> {
+    Ok(absences_for(store, &[staff_id], today).await?.remove(&staff_id).unwrap_or_default())
+}
+
+/// Records time away. Overlapping an absence already recorded is refused, naming the dates.
+pub async fn record_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: AbsenceKind, first: Date, last: Date) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    let clash = sqlx::query("SELECT first_day, last_day FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $3 AND last_day >= $2")
+        .bind(staff_id.to_string())
+        .bind(date_text(first))
+        .bind(date_text(last))
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(r) = clash {
+        let (a, b) = (parse_date(&r.get::<String, _>(0))?, parse_date(&r.get::<String, _>(1))?);
+        return Err(StoreError::Refused(FieldError::new(
+            "first_day",
+            format!("This overlaps time away already recorded, {} to {}", hearth_domain::text::long_date(a), hearth_domain::text::long_date(b)),
+        )));
+    }
+    let id = new_id();
+    sqlx::query("INSERT INTO absences (id, staff_id, kind, first_day, last_day, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id.to_string())
+        .bind(staff_id.to_string())
+        .bind(kind.code())
+        .bind(date_text(first))
+        .bind(date_text(last))
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, ctx, Event::success("absence.recorded").about("staff", staff_id).detail(serde_json::json!({ "absence_id": id, "kind": kind, "first": first.to_string(), "last": last.to_string() }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn cancel_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, absence_id: Uuid) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let n = sqlx::query("UPDATE absences SET cancelled_at = $1 WHERE id = $2 AND staff_id = $3 AND cancelled_at IS NULL")
+        .bind(ts(now()))
+        .bind(absence_id.to_string())
+        .bind(staff_id.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::append(&mut tx, ctx, Event::success("absence.cancelled").about("staff", staff_id).detail(serde_json::json!({ "absence_id": absence_id }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a duty that takes capacity; without points, the national figure for its kind.
+pub async fn add_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: DutyKind, points: Points, first: Date, last: Option<Date>) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    let id = new_id();
+    sqlx::query("INSERT INTO duties (id, staff_id, kind, points, first_day, last_day, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(id.to_string())
+        .bind(staff_id.to_string())
+        .bind(kind.code())
+        .bind(points.0)
+        .bind(date_text(first))
+        .bind(last.map(date_text))
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, ctx, Event::success("duty.recorded").about("staff", staff_id).detail(serde_json::json!({ "duty_id": id, "kind": kind, "points": points.0 }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends a duty from today: it stops counting against capacity tomorrow.
+pub async fn end_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, duty_id: Uuid, today: Date) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let n = sqlx::query("UPDATE duties SET last_day = $1 WHERE id = $2 AND staff_id = $3")
+        .bind(date_text(today))
+        .bind(duty_id.to_string())
+        .bind(staff_id.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::append(&mut tx, ctx, Event::success("duty.ended").about("staff", staff_id).detail(serde_json::json!({ "duty_id": duty_id }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a person's own contracted case threshold, or with `None` returns them to the national one.
+pub async fn set_case_cap(store: &Store, ctx: &AuditContext, staff_id: Uuid, cap: Option<i64>) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM case_caps WHERE staff_id = $1").bind(staff_id.to_string()).execute(&mut *tx).await?;
+    if let Some(c) = cap {
+        sqlx::query("INSERT INTO case_caps (staff_id, case_cap, version) VALUES ($1, $2, 1)").bind(staff_id.to_string()).bind(c).execute(&mut *tx).await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("case_cap.set").about("staff", staff_id).detail(serde_json::json!({ "case_cap": cap }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A declared conflict of interest.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub id: Uuid,
+    pub person: NamedRef,
+    pub reason: String,
+    pub declared_at: OffsetDateTime,
+}
+
+pub async fn conflicts_of(store: &Store, staff_id: Uuid) -> Result<Vec<Conflict>> {
+    let rows = sqlx::query("SELECT x.id, p.id, p.full_name, x.reason, x.declared_at FROM conflicts x JOIN people p ON p.id = x.person_id WHERE x.staff_id = $1 ORDER BY x.declared_at DESC")
+        .bind(staff_id.to_string())
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Conflict {
+                id: parse_id(&r.get::<String, _>(0))?,
+                person: named(r.get(1), r.get(2))?.ok_or(StoreError::NotFound)?,
+                reason: r.get(3),
+                declared_at: parse_ts(&r.get::<String, _>(4))?,
+            })
+        })
+        .collect()
+}
+
+/// A worker declares a conflict of interest with someone in a case. Declaring it again is
+/// refused, naming the field.
+pub async fn declare_conflict(store: &Store, ctx: &AuditContext, staff_id: Uuid, case_id: Uuid, person_id: Uuid, reason: &str) -> Result<Uuid> {
+    let mut tx = store.begin().await?;
+    let in_case = sqlx::query("SELECT 1 FROM case_participants WHERE case_id = $1 AND person_id = $2").bind(case_id.to_string()).bind(person_id.to_string()).fetch_optional(&mut *tx).await?;
+    if in_case.is_none() {
+        return Err(StoreError::MissingReference { field: "person_id" });
+    }
+    let id = new_id();
+    sqlx::query("INSERT INTO conflicts (id, staff_id, person_id, reason, declared_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id.to_string())
+        .bind(staff_id.to_string())
+        .bind(person_id.to_string())
+        .bind(reason)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| crate::unique_violation(e, "conflicts_staff_person", "person_id"))?;
+    // If they hold the case, their managers need to know to reallocate it.
+    let holds = sqlx::query("SELECT c.team_id FROM cases c WHERE c.id = $1 AND c.allocated_to = $2").bind(case_id.to_string()).bind(staff_id.to_string()).fetch_optional(&mut *tx).await?;
+    if let Some(r) = holds {
+        let managers = crate::cases::team_managers(&mut tx, &r.get::<String, _>(0)).await?;
+        insert_alerts(&mut tx, &managers, case_id, "The allocated worker has declared a conflict of interest with someone in this case: consider reallocating it.", now()).await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("conflict.declared").about("case", case_id).detail(serde_json::json!({ "conflict_id": id, "staff_id": staff_id, "person_id": person_id }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+// ---- My People: the grid's other columns ----
+
+/// One row of a manager's team grid.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRow {
+    pub worker: WorkerLoad,
+    pub overdue_tasks: i64,
+    pub tasks_this_week: i64,
+    pub reports_due_2_weeks: usize,
+    /// Work types they file on their own authority, and their progress in the others.
+    pub autonomy: Vec<(WorkType, hearth_domain::quality::Autonomy)>,
+    pub samples_due: i64,
+    pub samples_overdue: i64,
+}
+
+/// The team grid: each person's load and band, cases, tasks, reports due, autonomy, samples
+/// and leave, read in a handful of queries side by side.
+pub async fn my_people(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<Vec<PersonRow>> {
+    let loads = team_loads(store, settings, team_id, today).await?;
+    let ids: Vec<Uuid> = loads.iter().map(|l| l.member.id).collect();
+    let (tasks, standings, samples) =
+        tokio::try_join!(crate::cases::task_counts(store, &ids, today), crate::quality::standings(store, &ids), crate::quality::samples::due_counts(store, &ids, today))?;
+    let tasks: HashMap<Uuid, (i64, i64)> = tasks.into_iter().map(|(w, a, b)| (w, (a, b))).collect();
+    let samples: HashMap<Uuid, (i64, i64)> = samples.into_iter().map(|(w, a, b)| (w, (a, b))).collect();
+    let mut autonomy: HashMap<Uuid, Vec<(WorkType, hearth_domain::quality::Autonomy)>> = HashMap::new();
+    for (w, t, a) in standings {
+        autonomy.entry(w).or_default().push((t, a));
+    }
+    Ok(loads
+        .into_iter()
+        .map(|worker| {
+            let id = worker.member.id;
+            let (overdue_tasks, tasks_this_week) = tasks.get(&id).copied().unwrap_or((0, 0));
+            let (samples_due, samples_overdue) = samples.get(&id).copied().unwrap_or((0, 0));
+            let mut autonomy = autonomy.remove(&id).unwrap_or_default();
+            autonomy.sort_by_key(|(t, _)| *t);
+            PersonRow { reports_due_2_weeks: worker.reports_due_within(today, 14), worker, overdue_tasks, tasks_this_week, autonomy, samples_due, samples_overdue }
+        })
+        .collect())
+}
+
+/// How many in each band: a team's, area's or the nation's spread.
+pub fn band_counts(loads: &[WorkerLoad]) -> Vec<(Band, usize)> {
+    Band::ALL.iter().map(|b| (*b, loads.iter().filter(|l| l.load.band == *b).count())).collect()
+}
+
+// ---- The allocation hub, weighed ----
+
+/// A waiting case with its weight, priority and the date it should be allocated by.
+#[derive(Debug, Clone, Serialize)]
+pub struct HubCase {
+    pub facts: HubFacts,
+    pub weight: Weight,
+    pub priority: i64,
+    pub allocate_by: Option<Date>,
+    pub needs: Vec<Skill>,
+}
+
+/// The parts of a case's facts the hub shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct HubFacts {
+    pub id: Uuid,
+    pub reference: String,
+    pub law: LawType,
+    pub urgent: bool,
+    pub received_on: Date,
+    pub next_deadline: Option<Date>,
+}
+
+/// Weighs and prioritises the waiting cases given.
+pub fn hub_cases(settings: &WorkloadSettings, deadlines: &DeadlineSettings, cases: Vec<CaseFacts>, today: Date) -> Vec<(HubCase, CaseNeeds, Uuid)> {
+    cases
+        .into_iter()
+        .map(|c| {
+            let weight = rules::weigh(settings, &weigh_facts(&c, vec![]));
+            let allocate_by = allocation_target(c.first_hearing_on, c.next_filing, deadlines);
+            let priority = rules::priority(c.law, c.urgent, c.received_on, allocate_by, today);
+            let needs = needs(&c, &weight);
+            let team = c.team_id;
+            (
+                HubCase {
+                    needs: needs.skills.clone(),
+                    facts: HubFacts { id: c.id, reference: c.reference, law: c.law, urgent: c.urgent, received_on: c.received_on, next_deadline: c.next_deadline },
+                    weight,
+                    priority,
+                    allocate_by,
+                },
+                needs,
+                team,
+            )
+        })
+        .collect()
+}
+
+/// The plan's inputs for a set of waiting cases and workers: each case's fits are the workers
+/// eligible for it, with their suggestion score.
+pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uuid)], workers: &[WorkerLoad], today: Date) -> (Vec<PlanCase>, Vec<PlanWorker>) {
+    let by_team: HashMap<Uuid, Vec<usize>> = workers.iter().enumerate().filter(|(_, w)| w.member.practitioner && w.member.active).fold(HashMap::new(), |mut m, (j, w)| {
+        if let Some(t) = &w.member.team {
+            m.entry(t.id).or_default().push(j);
+        }
+        m
+    });
+    let plan_workers = workers
+        .iter()
+        .map(|w| PlanWorker { load: w.load.points, capacity: w.load.capacity, open_cases: w.cases.len() as i64, case_cap: w.case_cap })
+        .collect();
+    let plan_cases = cases
+        .iter()
+        .map(|(hub, needs, team)| {
+            let team_workers = by_team.get(team).cloned().unwrap_or_default();
+            let candidates: Vec<Candidate> = team_workers
+                .iter()
+                .map(|j| {
+                    let w = &workers[*j];
+                    Candidate {
+                        terms: w.terms.clone(),
+                        skills: w.member.skills.clone(),
+                        load: w.load.points,
+                        open_cases: w.cases.len() as i64,
+                        absences: w.absences.iter().map(Absence::away).collect(),
+                        conflicted: false,
+                        knows_family: false,
+                        court_area: true,
+                        active: w.member.active,
+                    }
+                })
+                .collect();
+            let got = rules::suggest(settings, needs, &candidates, today);
+            PlanCase { weight: hub.weight.points, priority: hub.priority, fits: got.ranked.iter().map(|s| (team_workers[s.index], s.score)).collect() }
+        })
+        .collect();
+    (plan_cases, plan_workers)
+}
+
+/// Every active worker's load and every waiting case nationally: the batch benchmark's instance.
+pub async fn national_instance(store: &Store, settings: &WorkloadSettings, today: Date) -> Result<(Vec<WorkerLoad>, Vec<CaseFacts>)> {
+    let members = org::members(store, Members::Everyone).await?;
+    let mut carried = vec![];
+    let teams: HashSet<Uuid> = members.iter().filter_map(|m| m.team.as_ref().map(|t| t.id)).collect();
+    for t in teams {
+        carried.extend(facts::facts(store, Which::CarriedByTeam(t), today).await?);
+    }
+    let loads = loads_of(store, settings, members, carried, today).await?;
+    let hub = facts::facts(store, Which::EveryHub, today).await?;
+    Ok((loads, hub))
+}
+
+/// Measures for a plan and its greedy yardstick, as stored with a plan.
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Compared {
+    pub allocated: usize,
+    pub priority: i64,
+    pub overload_hundredths: i64,
+    pub greedy_allocated: usize,
+    pub greedy_priority: i64,
+    pub greedy_overload_hundredths: i64,
+}
+
+impl Compared {
+    pub fn of(plan: PlanMeasures, greedy: PlanMeasures) -> Self {
+        Self {
+            allocated: plan.allocated,
+            priority: plan.priority,
+            overload_hundredths: plan.overload.0,
+            greedy_allocated: greedy.allocated,
+            greedy_priority: greedy.priority,
+            greedy_overload_hundredths: greedy.overload.0,
+        }
+    }
+}
+
+fn expires(settings: &WorkloadSettings, at: OffsetDateTime) -> OffsetDateTime {
+    at + time::Duration::hours(settings.offer_hours)
+}
+
+fn opt_uuid(s: Option<String>) -> Result<Option<Uuid>> {
+    s.map(|s| parse_id(&s)).transpose()
+}
+
+// ---- Loading synthetic demo data (no audit: `hearth demo` records one event for the load) ----
+
+/// What the demo records about workload besides cases.
+#[derive(Debug, Default)]
+pub struct DemoWorkload {
+    pub absences: Vec<(Uuid, AbsenceKind, Date, Date)>,
+    pub duties: Vec<(Uuid, DutyKind, Points, Date, Option<Date>)>,
+    pub caps: Vec<(Uuid, i64)>,
+    /// (staff, person, reason)
+    pub conflicts: Vec<(Uuid, Uuid, String)>,
+}
+
+pub async fn load_demo(store: &Store, d: &DemoWorkload) -> Result<()> {
+    let at = ts(now());
+    let mut tx = store.begin().await?;
+    for (staff, kind, first, last) in &d.absences {
+        sqlx::query("INSERT INTO absences (id, staff_id, kind, first_day, last_day, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(new_id().to_string())
+            .bind(staff.to_string())
+            .bind(kind.code())
+            .bind(date_text(*first))
+            .bind(date_text(*last))
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (staff, kind, points, first, last) in &d.duties {
+        sqlx::query("INSERT INTO duties (id, staff_id, kind, points, first_day, last_day, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(new_id().to_string())
+            .bind(staff.to_string())
+            .bind(kind.code())
+            .bind(points.0)
+            .bind(date_text(*first))
+            .bind(last.map(date_text))
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    for (staff, cap) in &d.caps {
+        sqlx::query("INSERT INTO case_caps (staff_id, case_cap, version) VALUES ($1, $2, 1)").bind(staff.to_string()).bind(cap).execute(&mut *tx).await?;
+    }
+    for (staff, person, reason) in &d.conflicts {
+        sqlx::query("INSERT INTO conflicts (id, staff_id, person_id, reason, declared_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+            .bind(new_id().to_string())
+            .bind(staff.to_string())
+            .bind(person.to_string())
+            .bind(reason)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
