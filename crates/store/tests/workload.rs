@@ -1,0 +1,239 @@
+//! Workload on both engines: loads weighed from the cases people carry, suggestions that leave
+//! out the absent and the conflicted, allocation that records the suggestion it overrode, batch
+//! plans accepted all or nothing, and offers to the pool where the first to accept takes the case.
+
+mod common;
+
+use hearth_domain::cases::deadlines::DeadlineSettings;
+use hearth_domain::cases::{ApplicationKind, LawType, NewCase, NewParticipant, PartyRole, PersonKind};
+use hearth_domain::org::{ContractType, Role};
+use hearth_domain::workload::{AbsenceKind, Band, DutyKind, Ineligible, OfferStatus, Points, WorkItem, WorkloadSettings};
+use hearth_store::workload::{self, Decision, offers, plans};
+use hearth_store::{AuditContext, Store, StoreError, cases, org, testing};
+use sqlx::Row;
+use time::Duration;
+use uuid::Uuid;
+
+struct World {
+    team: Uuid,
+    manager: Uuid,
+    /// Carries eleven section 7 cases: 66 points of 100, green.
+    busy: Uuid,
+    /// Carries nothing.
+    free: Uuid,
+    /// Carries nothing, and is away from yesterday for a week.
+    away: Uuid,
+    /// A bank worker in the same area.
+    bank: Uuid,
+    waiting: Uuid,
+}
+
+fn as_(who: Uuid) -> AuditContext {
+    AuditContext::actor(who, None)
+}
+
+async fn case(store: &Store, team: Uuid, worker: Option<(Uuid, &str)>, n: usize) -> Uuid {
+    let court = org::courts(store).await.unwrap()[0].id;
+    let new = NewCase {
+        court_case_number: format!("LV26P{n:05}"),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: court,
+        local_authority_id: None,
+        team_id: team,
+        received_on: hearth_store::now().date() - Duration::days(20),
+        urgent: false,
+        first_hearing_on: Some(hearth_store::now().date() + Duration::days(30)),
+        issued_on: None,
+        flags: vec![],
+    };
+    let (id, _) = cases::create(store, &AuditContext::system(), &new, &[]).await.unwrap();
+    let child = NewParticipant {
+        full_name: format!("Child Number{n}"),
+        date_of_birth: Some(time::macros::date!(2019 - 05 - 04)),
+        kind: PersonKind::Child,
+        role: PartyRole::SubjectChild,
+        relationship: None,
+        contact: None,
+        no_texts: false,
+        address_withheld: false,
+        interpreter_language: None,
+        address: None,
+    };
+    cases::add_participant(store, &AuditContext::system(), id, &child).await.unwrap();
+    if let Some(w) = worker {
+        let v = cases::case_record(store, id).await.unwrap().version;
+        cases::allocate(store, &AuditContext::system(), id, Some(w), "Has capacity", v).await.unwrap();
+    }
+    id
+}
+
+async fn world(store: &Store) -> World {
+    let o = common::small_org(store).await;
+    let manager = common::add(store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+    let busy = common::add(store, "Bea Busy", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+    let free = common::add(store, "Fred Free", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+    let away = common::add(store, "Ava Away", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+    let mut b = common::new_staff("Bo Bank", &[Role::Practitioner], Some(o.other_team), None);
+    b.contract = ContractType::Bank;
+    // The bank worker sits in a team of the same area as the case's team.
+    let pool_team = hearth_store::new_id();
+    let mut tx = store.begin().await.unwrap();
+    org::insert_team(&mut tx, pool_team, "Pool team", o.area, None).await.unwrap();
+    tx.commit().await.unwrap();
+    b.team_id = Some(pool_team);
+    let bank = org::create_staff(store, &AuditContext::system(), &b).await.unwrap();
+    for n in 0..11 {
+        case(store, o.team, Some((busy, "Bea Busy")), n).await;
+    }
+    let today = hearth_store::now().date();
+    workload::record_absence(store, &as_(manager), away, AbsenceKind::AnnualLeave, today - Duration::days(1), today + Duration::days(6)).await.unwrap();
+    let waiting = case(store, o.team, None, 99).await;
+    World { team: o.team, manager, busy, free, away, bank, waiting }
+}
+
+#[tokio::test]
+async fn loads_are_weighed_from_the_cases_carried() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        let loads = workload::team_loads(&store, &s, w.team, today).await.unwrap();
+        let busy = loads.iter().find(|l| l.member.id == w.busy).unwrap();
+        assert_eq!(busy.cases.len(), 11);
+        assert!(busy.cases.iter().all(|c| c.weight.item == WorkItem::WorkToFirstHearing), "{:?}", busy.cases[0].weight);
+        assert_eq!(busy.load.points, Points::whole(22), "eleven cases at 2 points");
+        assert_eq!(busy.load.band, Band::Green);
+        assert_eq!(loads[0].member.id, w.busy, "busiest first");
+        // A duty takes capacity: 85 points of duty leave 15, so 22 points is high red.
+        workload::add_duty(&store, &as_(w.manager), w.busy, DutyKind::Training, Points::whole(85), today, None).await.unwrap();
+        let busy = workload::worker_load(&store, &s, w.busy, today).await.unwrap();
+        assert_eq!(busy.load.capacity, Points::whole(15));
+        assert_eq!(busy.load.band, Band::HighRed);
+        let away = workload::worker_load(&store, &s, w.away, today).await.unwrap();
+        assert!(away.away_now.is_some());
+        // A second overlapping absence is refused, naming the field.
+        match workload::record_absence(&store, &as_(w.manager), w.away, AbsenceKind::Sickness, today, today + Duration::days(2)).await {
+            Err(StoreError::Refused(e)) => assert_eq!(e.field, "first_day"),
+            other => panic!("overlap allowed: {other:?}"),
+        }
+        // The grid reads tasks, autonomy and samples beside the loads.
+        let grid = workload::my_people(&store, &s, w.team, today).await.unwrap();
+        assert_eq!(grid.len(), 3, "the three practitioners");
+        assert!(grid.iter().any(|r| r.worker.member.id == w.away && r.worker.away_now.is_some()), "the absent worker shows as away");
+    }
+}
+
+#[tokio::test]
+async fn suggestions_leave_out_the_absent_and_the_conflicted_and_overrides_are_recorded() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        let person = cases::facts::people_in(&store, w.waiting).await.unwrap()[0];
+        workload::declare_conflict(&store, &as_(w.free), w.free, w.waiting, person, "Knows the family").await.unwrap();
+        match workload::declare_conflict(&store, &as_(w.free), w.free, w.waiting, person, "Again").await {
+            Err(StoreError::Duplicate { field }) => assert_eq!(field, "person_id"),
+            other => panic!("declared twice: {other:?}"),
+        }
+        let got = workload::suggest(&store, &s, w.waiting, None, today).await.unwrap();
+        let ranked: Vec<Uuid> = got.ranked.iter().map(|(l, _)| l.member.id).collect();
+        assert_eq!(ranked, vec![w.busy], "only the busy worker is free to take it");
+        let why: Vec<(Uuid, Ineligible)> = got.ineligible.iter().map(|(l, why, _)| (l.member.id, *why)).collect();
+        assert!(why.contains(&(w.free, Ineligible::Conflict)) && why.contains(&(w.away, Ineligible::Away)), "{why:?}");
+
+        // The manager allocates to the top suggestion: recorded with its rank.
+        let v = cases::case_record(&store, w.waiting).await.unwrap().version;
+        let d = Decision { suggested: Some(w.busy), rank: Some(1), override_reason: None };
+        workload::allocate(&store, &as_(w.manager), w.waiting, Some((w.busy, "Bea Busy")), "Top suggestion", d, v).await.unwrap();
+        // Back to the hub, then to someone else with an override reason: the audit says so.
+        let v = cases::case_record(&store, w.waiting).await.unwrap().version;
+        cases::allocate(&store, &as_(w.manager), w.waiting, None, "Reconsidering", v).await.unwrap();
+        let v = cases::case_record(&store, w.waiting).await.unwrap().version;
+        let kit = common::add(&store, "Kit Kind", &[Role::Practitioner], Some(w.team), Some(w.manager)).await;
+        let d = Decision { suggested: Some(w.busy), rank: Some(2), override_reason: Some("Continuity after all") };
+        workload::allocate(&store, &as_(w.manager), w.waiting, Some((kit, "Kit Kind")), "Continuity after all", d, v).await.unwrap();
+        let rows = sqlx::query("SELECT worker_id, suggested_id, rank, override_reason FROM allocations WHERE case_id = $1 ORDER BY decided_at")
+            .bind(w.waiting.to_string())
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].get::<Option<i64>, _>(2), Some(1));
+        assert_eq!(rows[1].get::<Option<String>, _>(3).as_deref(), Some("Continuity after all"));
+        let overridden: i64 = sqlx::query("SELECT COUNT(*) FROM audit_events WHERE action = 'allocation.overridden' AND subject_id = $1").bind(w.waiting.to_string()).fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(overridden, 1);
+        // A stale allocation is refused and nothing is recorded for it.
+        let d = Decision::default();
+        assert!(matches!(workload::allocate(&store, &as_(w.manager), w.waiting, Some((w.busy, "Bea Busy")), "Stale", d, v).await, Err(StoreError::Conflict { .. })));
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM allocations WHERE case_id = $1").bind(w.waiting.to_string()).fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(n, 2);
+    }
+}
+
+#[tokio::test]
+async fn a_plan_is_accepted_all_or_nothing() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        let second = case(&store, w.team, None, 98).await;
+        let id = plans::propose(&store, &as_(w.manager), &s, &DeadlineSettings::default(), w.team, false, today).await.unwrap();
+        let plan = plans::get(&store, id).await.unwrap();
+        assert_eq!(plan.items.len(), 2);
+        assert!(plan.items.iter().all(|i| i.worker.as_ref().is_some_and(|x| x.id == w.free || x.id == w.busy)), "never the absent worker");
+        assert!(plan.measures.allocated >= plan.measures.greedy_allocated);
+        // Someone allocates one of the planned cases meanwhile: accepting refuses, allocating nothing.
+        let v = cases::case_record(&store, second).await.unwrap().version;
+        cases::allocate(&store, &as_(w.manager), second, Some((w.busy, "Bea Busy")), "By hand", v).await.unwrap();
+        match plans::accept(&store, &as_(w.manager), id, None).await {
+            Err(StoreError::Refused(e)) => assert_eq!(e.field, "cases"),
+            other => panic!("accepted a stale plan: {other:?}"),
+        }
+        assert!(cases::case_record(&store, w.waiting).await.unwrap().allocated_to.is_none(), "nothing from the plan was allocated");
+        // Accepting only the case still waiting works, once.
+        let n = plans::accept(&store, &as_(w.manager), id, Some(&[w.waiting])).await.unwrap();
+        assert_eq!(n, 1);
+        assert!(cases::case_record(&store, w.waiting).await.unwrap().allocated_to.is_some());
+        assert!(matches!(plans::accept(&store, &as_(w.manager), id, None).await, Err(StoreError::Refused(_))));
+    }
+}
+
+#[tokio::test]
+async fn the_first_to_accept_an_offer_takes_the_case() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        let area = cases::case_record(&store, w.waiting).await.unwrap().service_area.id;
+        let pool = workload::suggest(&store, &s, w.waiting, Some(area), today).await.unwrap();
+        assert_eq!(pool.ranked.iter().map(|(l, _)| l.member.id).collect::<Vec<_>>(), vec![w.bank]);
+        let second = common::add(&store, "Bee Second", &[Role::Practitioner], None, None).await;
+        assert_eq!(offers::make(&store, &as_(w.manager), &s, w.waiting, &[w.bank, second], Some("Section 7, filing in 8 weeks")).await.unwrap(), 2);
+        // Offering again to someone with an open offer makes nothing new.
+        assert_eq!(offers::make(&store, &as_(w.manager), &s, w.waiting, &[w.bank], None).await.unwrap(), 0);
+        let mine = offers::for_worker(&store, w.bank).await.unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].status, OfferStatus::Open);
+        // Only the person offered can answer.
+        assert!(matches!(offers::answer(&store, &as_(w.busy), mine[0].id, w.busy, true, None).await, Err(StoreError::NotFound)));
+        offers::answer(&store, &as_(w.bank), mine[0].id, w.bank, true, None).await.unwrap();
+        assert_eq!(cases::case_record(&store, w.waiting).await.unwrap().allocated_to.map(|a| a.id), Some(w.bank));
+        let theirs = offers::for_worker(&store, second).await.unwrap();
+        assert_eq!(theirs[0].status, OfferStatus::Withdrawn, "the other offer is withdrawn");
+        match offers::answer(&store, &as_(second), theirs[0].id, second, true, None).await {
+            Err(StoreError::Refused(e)) => assert!(e.message.contains("withdrawn"), "{}", e.message),
+            other => panic!("a withdrawn offer was accepted: {other:?}"),
+        }
+        // An offer past its time reads as expired and cannot be accepted.
+        let other = case(&store, w.team, None, 97).await;
+        offers::make(&store, &as_(w.manager), &s, other, &[w.bank], None).await.unwrap();
+        sqlx::query("UPDATE offers SET expires_at = $1 WHERE case_id = $2").bind(hearth_store::ts(hearth_store::now() - Duration::hours(1))).bind(other.to_string()).execute(store.pool()).await.unwrap();
+        let expired = offers::on_case(&store, other).await.unwrap();
+        assert_eq!(expired[0].status, OfferStatus::Expired);
+        assert!(matches!(offers::answer(&store, &as_(w.bank), expired[0].id, w.bank, true, None).await, Err(StoreError::Refused(_))));
+        assert!(cases::case_record(&store, other).await.unwrap().allocated_to.is_none());
+        // An allocated case cannot be offered.
+        assert!(matches!(offers::make(&store, &as_(w.manager), &s, w.waiting, &[second], None).await, Err(StoreError::Refused(_))));
+    }
+}
