@@ -31,6 +31,7 @@ export const ACCOUNTS = {
   businessSupport: 'demo.business-support@hearth.example',
   hr: 'demo.hr@hearth.example',
   nationalLeader: 'demo.national-leader@hearth.example',
+  bank: 'demo.bank@hearth.example',
 }
 
 // ---- Browser ----

@@ -114,15 +114,15 @@ coded_enum!(
 
 /// The national weighting tool and the capacity rules. Every figure is a setting
 /// (`[workload]` in `hearth.toml`); these are the defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkloadSettings {
-    /// Whole points per kind of work.
-    pub work_to_first_hearing: i64,
-    pub section_7_report: i64,
-    pub section_16a_risk_assessment: i64,
-    pub rule_16_4: i64,
-    pub public_law_guardian: i64,
+    /// Points per kind of work (to two decimal places).
+    pub work_to_first_hearing: f64,
+    pub section_7_report: f64,
+    pub section_16a_risk_assessment: f64,
+    pub rule_16_4: f64,
+    pub public_law_guardian: f64,
     /// Complexity, in percent added to the weight.
     pub each_further_child_percent: i64,
     pub further_children_counted: i64,
@@ -154,11 +154,11 @@ pub struct WorkloadSettings {
 impl Default for WorkloadSettings {
     fn default() -> Self {
         Self {
-            work_to_first_hearing: 2,
-            section_7_report: 6,
-            section_16a_risk_assessment: 5,
-            rule_16_4: 10,
-            public_law_guardian: 8,
+            work_to_first_hearing: 1.5,
+            section_7_report: 4.0,
+            section_16a_risk_assessment: 3.5,
+            rule_16_4: 7.0,
+            public_law_guardian: 5.0,
             each_further_child_percent: 10,
             further_children_counted: 3,
             domestic_abuse_percent: 20,
@@ -186,8 +186,8 @@ impl WorkloadSettings {
     /// Checks a configuration makes sense before Hearth runs with it.
     pub fn validate(&self) -> Result<(), String> {
         let weights = [self.work_to_first_hearing, self.section_7_report, self.section_16a_risk_assessment, self.rule_16_4, self.public_law_guardian];
-        if weights.iter().any(|w| !(1..=100).contains(w)) {
-            return Err("workload weights must be between 1 and 100 points".into());
+        if weights.iter().any(|w| !(0.1..=100.0).contains(w)) {
+            return Err("workload weights must be between 0.1 and 100 points".into());
         }
         if !(self.amber_from < self.high_amber_from && self.high_amber_from < self.red_from && self.red_from < self.high_red_from && self.amber_from > 0) {
             return Err("workload bands must rise: amber_from < high_amber_from < red_from < high_red_from".into());
@@ -202,13 +202,14 @@ impl WorkloadSettings {
     }
 
     pub fn points_for(&self, item: WorkItem) -> Points {
-        Points::whole(match item {
+        let points = match item {
             WorkItem::WorkToFirstHearing => self.work_to_first_hearing,
             WorkItem::Section7Report => self.section_7_report,
             WorkItem::Section16aRiskAssessment => self.section_16a_risk_assessment,
             WorkItem::Rule16_4 => self.rule_16_4,
             WorkItem::PublicLawGuardian => self.public_law_guardian,
-        })
+        };
+        Points((points * 100.0).round() as i64)
     }
 
     pub fn duty_points(&self, kind: DutyKind) -> Points {
@@ -1010,11 +1011,11 @@ mod tests {
     fn a_case_weighs_its_work_times_its_complexity() {
         let s = WorkloadSettings::default();
         let plain = CaseFacts { law: Some(LawType::Private), stage: Some(Stage::FurtherWork), children: 1, ..Default::default() };
-        assert_eq!(weigh(&s, &plain).points, Points::whole(6));
+        assert_eq!(weigh(&s, &plain).points, Points::whole(4));
         let complex = CaseFacts { children: 3, domestic_abuse: true, interpreter: true, contested: true, ..plain.clone() };
         let w = weigh(&s, &complex);
-        // 6 × 1.2 (two more children) × 1.2 × 1.1 × 1.25 = 11.88
-        assert_eq!(w.points, Points(1188));
+        // 4 × 1.2 (two more children) × 1.2 × 1.1 × 1.25 = 7.92
+        assert_eq!(w.points, Points(792));
         assert_eq!(w.factors.len(), 4);
         let guardian = CaseFacts { law: Some(LawType::Public), stage: Some(Stage::Notified), children: 1, ..Default::default() };
         assert_eq!(weigh(&s, &guardian).item, WorkItem::PublicLawGuardian);

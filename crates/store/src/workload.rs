@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use hearth_domain::FieldError;
 use hearth_domain::cases::{LawType, deadlines::{DeadlineSettings, allocation_target}};
-use hearth_domain::org::Skill;
+use hearth_domain::org::{ContractType, Skill};
 use hearth_domain::quality::WorkType;
 use hearth_domain::workload::{
     self as rules, AbsenceKind, Away, Band, CaseNeeds, Candidate, DutyKind, Ineligible, Load, PlanCase, PlanMeasures, PlanWorker, Points, Suggestion, Weight,
@@ -150,6 +150,11 @@ async fn loads_of(store: &Store, settings: &WorkloadSettings, members: Vec<Membe
             }
         })
         .collect())
+}
+
+/// Bank and associate staff: the pool cases are offered to, not allocated from the team.
+fn in_pool(c: ContractType) -> bool {
+    matches!(c, ContractType::Bank | ContractType::Associate)
 }
 
 fn weigh_facts(c: &CaseFacts, work_in_progress: Vec<WorkType>) -> rules::CaseFacts {
@@ -296,7 +301,9 @@ pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, 
     let work = crate::courtwork::in_progress_by(store, &case.allocated_to.into_iter().collect::<Vec<_>>()).await?;
     let weight = rules::weigh(settings, &weigh_facts(&case, work.into_iter().filter(|(c, _)| *c == case_id).map(|(_, t)| t).collect()));
     let needs = needs(&case, &weight);
-    let workers: Vec<WorkerLoad> = workers.into_iter().filter(|w| w.member.practitioner && case.allocated_to != Some(w.member.id)).collect();
+    // The team's own suggestions are its employed (and agency) staff; the bank and associates
+    // are offered cases through the pool.
+    let workers: Vec<WorkerLoad> = workers.into_iter().filter(|w| w.member.practitioner && case.allocated_to != Some(w.member.id) && (pool.is_some() || !in_pool(w.member.contract))).collect();
     let candidates: Vec<Candidate> = workers
         .iter()
         .map(|w| Candidate {
@@ -627,7 +634,7 @@ pub fn hub_cases(settings: &WorkloadSettings, deadlines: &DeadlineSettings, case
 /// The plan's inputs for a set of waiting cases and workers: each case's fits are the workers
 /// eligible for it, with their suggestion score.
 pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uuid)], workers: &[WorkerLoad], today: Date) -> (Vec<PlanCase>, Vec<PlanWorker>) {
-    let by_team: HashMap<Uuid, Vec<usize>> = workers.iter().enumerate().filter(|(_, w)| w.member.practitioner && w.member.active).fold(HashMap::new(), |mut m, (j, w)| {
+    let by_team: HashMap<Uuid, Vec<usize>> = workers.iter().enumerate().filter(|(_, w)| w.member.practitioner && w.member.active && !in_pool(w.member.contract)).fold(HashMap::new(), |mut m, (j, w)| {
         if let Some(t) = &w.member.team {
             m.entry(t.id).or_default().push(j);
         }

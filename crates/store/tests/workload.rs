@@ -17,7 +17,7 @@ use uuid::Uuid;
 struct World {
     team: Uuid,
     manager: Uuid,
-    /// Carries eleven section 7 cases: 66 points of 100, green.
+    /// Carries eleven cases in work to first hearing: 16.5 points of 100, green.
     busy: Uuid,
     /// Carries nothing.
     free: Uuid,
@@ -102,13 +102,13 @@ async fn loads_are_weighed_from_the_cases_carried() {
         let busy = loads.iter().find(|l| l.member.id == w.busy).unwrap();
         assert_eq!(busy.cases.len(), 11);
         assert!(busy.cases.iter().all(|c| c.weight.item == WorkItem::WorkToFirstHearing), "{:?}", busy.cases[0].weight);
-        assert_eq!(busy.load.points, Points::whole(22), "eleven cases at 2 points");
+        assert_eq!(busy.load.points, Points(1650), "eleven cases at 1.5 points");
         assert_eq!(busy.load.band, Band::Green);
         assert_eq!(loads[0].member.id, w.busy, "busiest first");
-        // A duty takes capacity: 85 points of duty leave 15, so 22 points is high red.
-        workload::add_duty(&store, &as_(w.manager), w.busy, DutyKind::Training, Points::whole(85), today, None).await.unwrap();
+        // A duty takes capacity: 88 points of duty leave 12, so 16.5 points is high red.
+        workload::add_duty(&store, &as_(w.manager), w.busy, DutyKind::Training, Points::whole(88), today, None).await.unwrap();
         let busy = workload::worker_load(&store, &s, w.busy, today).await.unwrap();
-        assert_eq!(busy.load.capacity, Points::whole(15));
+        assert_eq!(busy.load.capacity, Points::whole(12));
         assert_eq!(busy.load.band, Band::HighRed);
         let away = workload::worker_load(&store, &s, w.away, today).await.unwrap();
         assert!(away.away_now.is_some());

@@ -131,7 +131,6 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             text: crate::workload::load_text(&mine.load),
             cases: cases
                 .iter()
-                .take(10)
                 .map(|c| (c.id, c.reference.clone(), c.weight.item.label().to_string(), c.next_deadline.map(crate::cases::short_date).unwrap_or_else(|| "None set".into())))
                 .collect(),
             away: mine.away_now.as_ref().map(|a| format!("{} until {}", a.kind.label(), crate::cases::long_date(a.last))),

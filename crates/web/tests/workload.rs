@@ -152,7 +152,7 @@ async fn the_api_explains_workload_and_answers_bad_input_with_problems() {
         let v: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
         assert_eq!(v["cases"].as_array().unwrap().len(), 10);
         assert_eq!(v["band"], "green");
-        assert_eq!(v["points"], 20.0);
+        assert_eq!(v["points"], 15.0);
         let res = w.app.json(Method::GET, &format!("/api/v1/cases/{}/allocation-suggestions", w.waiting), &m, "").await;
         let v: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
         assert_eq!(v["ranked"][0]["staff_id"], w.colleague.to_string());

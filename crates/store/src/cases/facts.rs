@@ -61,9 +61,7 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
     let sql = format!(
         "SELECT c.id, c.reference, c.team_id, c.allocated_to, c.law_type, c.stage, c.urgent, c.received_on, c.first_hearing_on,
            (SELECT COUNT(*) FROM case_participants cp WHERE cp.case_id = c.id AND cp.role = 'subject_child'),
-           (SELECT COUNT(*) FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'domestic_abuse'),
-           (SELECT COUNT(*) FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'interpreter'),
-           (SELECT COUNT(*) FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'welsh_language'),
+           (SELECT string_agg(f.flag, ',') FROM case_flags f WHERE f.case_id = c.id),
            (SELECT COUNT(*) FROM hearings h WHERE h.case_id = c.id AND h.kind = 'fact_finding' AND h.starts_at >= $1),
            (SELECT MIN(fd.due_on) FROM filing_dates fd WHERE fd.case_id = c.id AND fd.filed_on IS NULL AND fd.due_on >= $1),
            (SELECT MIN(h.starts_at) FROM hearings h WHERE h.case_id = c.id AND h.starts_at >= $1),
@@ -74,8 +72,10 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(id.map(|i| i.to_string())).fetch_all(store.pool()).await?;
     rows.iter()
         .map(|r| {
-            let next_filing = opt_date(r.get(14))?;
-            let next_hearing: Option<String> = r.get(15);
+            let next_filing = opt_date(r.get(12))?;
+            let flags: Option<String> = r.get(10);
+            let flags: Vec<&str> = flags.as_deref().unwrap_or("").split(',').collect();
+            let next_hearing: Option<String> = r.get(13);
             let next_hearing = next_hearing.map(|h| parse_date(&h[..10])).transpose()?;
             let next_deadline = match (next_filing, next_hearing) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -92,13 +92,13 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
                 received_on: parse_date(&r.get::<String, _>(7))?,
                 first_hearing_on: opt_date(r.get(8))?,
                 children: r.get(9),
-                domestic_abuse: r.get::<i64, _>(10) > 0,
-                interpreter: r.get::<i64, _>(11) > 0,
-                welsh: r.get::<i64, _>(12) > 0,
-                contested: r.get::<i64, _>(13) > 0,
+                domestic_abuse: flags.contains(&"domestic_abuse"),
+                interpreter: flags.contains(&"interpreter"),
+                welsh: flags.contains(&"welsh_language"),
+                contested: r.get::<i64, _>(11) > 0,
                 next_deadline,
                 next_filing,
-                court_area_id: parse_id(&r.get::<String, _>(16))?,
+                court_area_id: parse_id(&r.get::<String, _>(14))?,
             })
         })
         .collect()

@@ -116,15 +116,17 @@ fn leave_text(w: &WorkerLoad) -> String {
     }
 }
 
-fn card(row: &PersonRow, settings: &hearth_domain::quality::AutonomySettings) -> PersonCard {
+fn card(row: &PersonRow) -> PersonCard {
     let w = &row.worker;
-    let files: Vec<&str> = row.autonomy.iter().filter(|(_, a)| a.authorised).map(|(t, _)| t.label()).collect();
-    let towards: Vec<String> = row.autonomy.iter().filter(|(_, a)| !a.authorised && a.streak > 0).map(|(t, a)| format!("{} of {} towards {}", a.streak, settings.pieces_to_earn, t.label().to_lowercase())).collect();
-    let autonomy = match (files.is_empty(), towards.is_empty()) {
-        (true, true) => "Needs sign-off for everything".into(),
-        (false, true) => format!("Files {}", files.join(", ").to_lowercase()),
-        (true, false) => towards.join("; "),
-        (false, false) => format!("Files {}; {}", files.join(", ").to_lowercase(), towards.join("; ")),
+    // The count here; the person's autonomy page has each work type.
+    let files = row.autonomy.iter().filter(|(_, a)| a.authorised).count();
+    let towards = row.autonomy.iter().filter(|(_, a)| !a.authorised && a.streak > 0).count();
+    let kinds = hearth_domain::quality::WorkType::ALL.len();
+    let autonomy = match (files, towards) {
+        (0, 0) => "Needs sign-off for everything".into(),
+        (f, 0) => format!("Files {f} of {kinds} kinds"),
+        (0, t) => format!("Working towards {t}"),
+        (f, t) => format!("Files {f} of {kinds} kinds; working towards {t} more"),
     };
     PersonCard {
         id: w.member.id,
@@ -180,7 +182,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     let team_options: Vec<(String, String)> = teams.iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect();
     let sorts = [("load", "Load, busiest first"), ("name", "Name"), ("overdue", "Overdue tasks"), ("reports", "Reports due soonest")].map(|(a, b)| (a.to_string(), b.to_string()));
     let band_options: Vec<(String, String)> = Band::ALL.iter().map(|b| (b.code().to_string(), b.label().to_string())).collect();
-    let people: Vec<PersonCard> = rows.iter().map(|r| card(r, &state.config.autonomy)).collect();
+    let people: Vec<PersonCard> = rows.iter().map(|r| card(r)).collect();
     let can_allocate = me.may_for_team(Permission::AllocateCase, team.id, team.service_area.id);
     Ok(render(&MyPeoplePage {
         shell: ctx.shell(format!("My People – {}", team.name)),
