@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod cases;
 pub mod courtwork;
 pub mod documents;
+pub mod insight;
 pub mod org;
 pub mod quality;
 pub mod text;

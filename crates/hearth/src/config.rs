@@ -31,6 +31,8 @@ pub struct Config {
     pub sampling: hearth_domain::quality::SamplingSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
+    /// National targets for the key figures (`[insight]`).
+    pub insight: hearth_domain::insight::KpiTargets,
     /// Extra or moved bank holidays: `"2027-06-07 Extra holiday"` adds, `"-2020-05-04"` removes.
     pub holiday_overrides: Vec<String>,
     /// Keep document bytes in this S3 bucket instead of `<data_dir>/files`.
@@ -55,6 +57,7 @@ impl Default for Config {
             autonomy: Default::default(),
             sampling: Default::default(),
             workload: Default::default(),
+            insight: Default::default(),
             holiday_overrides: vec![],
             s3_bucket: None,
             s3_region: None,
@@ -90,6 +93,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.autonomy.validate().map_err(|e| anyhow::anyhow!("[autonomy] {e}"))?;
     config.sampling.validate().map_err(|e| anyhow::anyhow!("[sampling] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
+    config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {
         anyhow::bail!("s3_region and s3_endpoint need s3_bucket");
     }

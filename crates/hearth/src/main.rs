@@ -268,6 +268,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         autonomy: config.autonomy,
         sampling: config.sampling,
         workload: config.workload.clone(),
+        targets: config.insight,
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),
         ..Default::default()
     };
@@ -279,6 +280,17 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         loop {
             let _ = hearth_store::auth::purge_sessions(&sweeper, hearth_store::now() - policy.idle).await;
             tokio::time::sleep(std::time::Duration::from_secs(300)).await;
+        }
+    });
+    // The national workload figures read each team's bands as last measured: measure every team
+    // now and each quarter of an hour (a few milliseconds a team).
+    let (measurer, settings) = (store.clone(), config.workload.clone());
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = hearth_store::workload::snapshot_all(&measurer, &settings, hearth_store::now().date()).await {
+                tracing::warn!(error = %e, "workload snapshot failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(900)).await;
         }
     });
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;

@@ -21,6 +21,7 @@ use crate::org::{NamedRef, named};
 
 pub mod bulk;
 pub mod facts;
+pub mod figures;
 pub mod named;
 pub mod transfers;
 

@@ -771,3 +771,67 @@ pub async fn load_demo(store: &Store, d: &DemoWorkload) -> Result<()> {
     tx.commit().await?;
     Ok(())
 }
+
+// ---- Snapshots of the bands, for insight ----
+
+/// Measures one team's bands now and keeps them, replacing the last measure.
+pub async fn snapshot_team(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<()> {
+    let loads = team_loads(store, settings, team_id, today).await?;
+    let practitioners: Vec<&WorkerLoad> = loads.iter().filter(|l| l.member.practitioner).collect();
+    let count = |b: Band| practitioners.iter().filter(|l| l.load.band == b).count() as i64;
+    sqlx::query(
+        "INSERT INTO workload_snapshots (team_id, taken_at, green, amber, high_amber, red, high_red, practitioners, fte_hundredths)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (team_id) DO UPDATE SET taken_at = $2, green = $3, amber = $4, high_amber = $5, red = $6, high_red = $7, practitioners = $8, fte_hundredths = $9",
+    )
+    .bind(team_id.to_string())
+    .bind(ts(now()))
+    .bind(count(Band::Green))
+    .bind(count(Band::Amber))
+    .bind(count(Band::HighAmber))
+    .bind(count(Band::Red))
+    .bind(count(Band::HighRed))
+    .bind(practitioners.len() as i64)
+    .bind(practitioners.iter().map(|l| l.member.fte.hundredths()).sum::<i64>())
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Measures every team, one at a time: `hearth serve` runs it every quarter of an hour.
+pub async fn snapshot_all(store: &Store, settings: &WorkloadSettings, today: Date) -> Result<usize> {
+    let teams = org::teams(store, None).await?;
+    for t in &teams {
+        snapshot_team(store, settings, t.id, today).await?;
+    }
+    Ok(teams.len())
+}
+
+/// The bands of a team, an area or the service as last measured: counts in band order, the
+/// practitioners and their FTE (hundredths), and when the oldest measure was taken.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BandTotals {
+    pub counts: [i64; 5],
+    pub practitioners: i64,
+    pub fte_hundredths: i64,
+    pub oldest: Option<OffsetDateTime>,
+}
+
+pub async fn band_totals(store: &Store, reach: crate::quality::insight::Reach) -> Result<BandTotals> {
+    let (team, area) = reach.binds();
+    let r = sqlx::query(
+        "SELECT SUM(w.green), SUM(w.amber), SUM(w.high_amber), SUM(w.red), SUM(w.high_red), SUM(w.practitioners), SUM(w.fte_hundredths), MIN(w.taken_at)
+         FROM workload_snapshots w JOIN teams t ON t.id = w.team_id WHERE ($1 IS NULL OR w.team_id = $1) AND ($2 IS NULL OR t.service_area_id = $2)",
+    )
+    .bind(team)
+    .bind(area)
+    .fetch_one(store.pool())
+    .await?;
+    let n = |i: usize| r.get::<Option<i64>, _>(i).unwrap_or(0);
+    Ok(BandTotals {
+        counts: [n(0), n(1), n(2), n(3), n(4)],
+        practitioners: n(5),
+        fte_hundredths: n(6),
+        oldest: r.get::<Option<String>, _>(7).map(|t| parse_ts(&t)).transpose()?,
+    })
+}

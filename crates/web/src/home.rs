@@ -91,6 +91,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ViewMyPeople) {
         links.push(("/my-people", "My People", "Your team at a glance: load and band, cases, tasks, reports due, autonomy, samples and leave."));
     }
+    if me.can(Permission::ViewInsight) {
+        links.push(("/insight", "Key figures", "Allocation times, unallocated work, filing, grades, workload bands, closures and how long proceedings take."));
+    }
     if me.can(Permission::ViewWorkload) {
         links.push(("/my/workload", "Your workload", "Your cases and what each weighs, your capacity, duties and time away."));
     }

@@ -13,6 +13,7 @@ pub mod courtwork;
 pub mod error;
 pub mod form;
 mod home;
+pub mod insight;
 pub mod metrics;
 pub mod ops;
 pub mod org;
@@ -57,6 +58,8 @@ pub struct WebConfig {
     pub sampling: hearth_domain::quality::SamplingSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
+    /// National targets for the key figures.
+    pub targets: hearth_domain::insight::KpiTargets,
     /// Typesets court reports to PDF. The binary gives it `hearth-docs`; the web crate stays free
     /// of typst, so a change here never rebuilds or relinks it into every web test.
     pub typesetter: Typesetter,
@@ -84,6 +87,7 @@ impl Default for WebConfig {
             autonomy: Default::default(),
             sampling: Default::default(),
             workload: Default::default(),
+            targets: Default::default(),
             typesetter: no_typesetter(),
         }
     }

@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::Auth;
-use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, ops, org, quality, workload};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, quality, workload};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +204,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/samples/{id}/moderate", perm(P::ModerateSample, Collection), post(quality::samples::moderate)),
         // Workload and allocation
         route(Method::GET, "/my-people", perm(P::ViewMyPeople, Collection), get(workload::my_people)),
+        route(Method::GET, "/insight", perm(P::ViewInsight, Collection), get(insight::page)),
+        route(Method::GET, "/insight.csv", perm(P::ViewInsight, Collection), get(insight::csv)),
         route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::POST, "/my/offers/{id}", SignedIn, post(workload::offers::answer)),
@@ -260,6 +262,7 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/allocation-plans/{id}/accept", perm(P::AllocateCase, Collection), post(workload::plans::api_accept)),
         route(Method::POST, "/api/v1/cases/{id}/offers", perm(P::AllocateCase, Case), post(workload::offers::api_offer)),
         route(Method::GET, "/api/v1/offers", SignedIn, get(workload::offers::api_mine)),
+        route(Method::GET, "/api/v1/insight/kpis", perm(P::ViewInsight, Collection), get(insight::api)),
         route(Method::POST, "/api/v1/offers/{id}/accept", SignedIn, post(workload::offers::api_accept)),
         route(Method::POST, "/api/v1/offers/{id}/decline", SignedIn, post(workload::offers::api_decline)),
     ]

@@ -242,3 +242,35 @@ async fn time_away_is_recorded_with_clear_errors() {
         assert_eq!(w.app.send(Method::POST, &path, Some(&c), Some("kind=annual_leave&first_day=2027-03-01&last_day=2027-03-02")).await.status(), StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn key_figures_for_a_team_with_targets_csv_and_problems() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        hearth_store::workload::snapshot_all(&store, &Default::default(), hearth_store::now().date()).await.unwrap();
+        let m = session(&store, w.manager).await;
+        let res = w.app.send(Method::GET, "/insight", Some(&m), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page = body(res).await;
+        assert!(page.contains("Key figures") && page.contains("Private law work unallocated now") && page.contains("1 of 11"), "{page}");
+        assert!(page.contains("Practitioners by band"));
+        let res = w.app.send(Method::GET, "/insight?from=2026-12-01&to=2026-11-01", Some(&m), None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The first day must be on or before the last day"));
+        let res = w.app.json(Method::GET, &format!("/api/v1/insight/kpis?team={}&from=yesterday", w.team), &m, "").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"from\""));
+        let res = w.app.json(Method::GET, &format!("/api/v1/insight/kpis?team={}", w.team), &m, "").await;
+        let v: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        let green = v["bands"].as_array().unwrap().iter().find(|b| b["band"] == "green").unwrap()["practitioners"].as_i64().unwrap();
+        assert_eq!(green, 3, "the team's three practitioners are green");
+        let res = w.app.send(Method::GET, "/insight.csv", Some(&m), None).await;
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        assert!(body(res).await.starts_with("measure,value,number,target,met\n"));
+        // Another area's figures are refused; a practitioner has none.
+        let other = org::area_refs(&store).await.unwrap()[1].id;
+        assert_eq!(w.app.send(Method::GET, &format!("/insight?area={other}"), Some(&m), None).await.status(), StatusCode::FORBIDDEN);
+        let p = session(&store, w.worker).await;
+        assert_eq!(w.app.send(Method::GET, "/insight", Some(&p), None).await.status(), StatusCode::FORBIDDEN);
+    }
+}

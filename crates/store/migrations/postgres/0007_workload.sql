@@ -104,3 +104,21 @@ CREATE TABLE offers (
 CREATE UNIQUE INDEX offers_open ON offers (case_id, staff_id) WHERE status = 'open';
 CREATE INDEX offers_staff ON offers (staff_id, status, expires_at);
 CREATE INDEX offers_case ON offers (case_id, status);
+
+-- Each team's workload bands as last measured, refreshed a team at a time by `hearth serve`
+-- (and written by the demo), so the national figures read 81 rows instead of every load.
+CREATE TABLE workload_snapshots (
+    team_id TEXT PRIMARY KEY REFERENCES teams (id),
+    taken_at TEXT NOT NULL,
+    green INTEGER NOT NULL,
+    amber INTEGER NOT NULL,
+    high_amber INTEGER NOT NULL,
+    red INTEGER NOT NULL,
+    high_red INTEGER NOT NULL,
+    practitioners INTEGER NOT NULL,
+    fte_hundredths INTEGER NOT NULL
+);
+
+-- Insight reads cases by when they were received (allocation times) and closed.
+CREATE INDEX cases_law_received ON cases (law_type, received_on);
+CREATE INDEX cases_closed_on ON cases (closed_on);

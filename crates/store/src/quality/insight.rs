@@ -23,7 +23,7 @@ pub enum Reach {
 }
 
 impl Reach {
-    fn binds(&self) -> (Option<String>, Option<String>) {
+    pub(crate) fn binds(&self) -> (Option<String>, Option<String>) {
         match self {
             Reach::Team(t) => (Some(t.to_string()), None),
             Reach::Area(a) => (None, Some(a.to_string())),

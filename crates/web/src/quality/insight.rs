@@ -20,18 +20,18 @@ use crate::{AppError, AppState};
 #[derive(Deserialize, Default)]
 pub struct Scope {
     /// `team:<id>`, `area:<id>` or `national`; the caller's own team or area when left out.
-    scope: Option<String>,
+    pub scope: Option<String>,
 }
 
 /// Where the figures are for, once the caller is shown to be allowed to see them.
-async fn reach_for(state: &AppState, me: &Ctx, scope: &Scope) -> Result<(Reach, String), AppError> {
+pub(crate) async fn reach_for(state: &AppState, me: &Ctx, scope: &Scope, permission: Permission) -> Result<(Reach, String), AppError> {
     let p = &me.principal.placement;
     let chosen = match scope.scope.as_deref() {
         Some("national") => Reach::National,
         Some(s) if s.starts_with("team:") => Reach::Team(Uuid::parse_str(&s[5..]).map_err(|_| AppError::NotFound)?),
         Some(s) if s.starts_with("area:") => Reach::Area(Uuid::parse_str(&s[5..]).map_err(|_| AppError::NotFound)?),
         Some(_) => return Err(AppError::NotFound),
-        None if permits_nationally(&me.principal.roles, Permission::ViewQualityInsight) => Reach::National,
+        None if permits_nationally(&me.principal.roles, permission) => Reach::National,
         None => match (me.principal.roles.contains(&hearth_domain::org::Role::ServiceManager), p.service_area_id, p.team_id) {
             (true, Some(a), _) => Reach::Area(a),
             (_, _, Some(t)) => Reach::Team(t),
@@ -41,7 +41,7 @@ async fn reach_for(state: &AppState, me: &Ctx, scope: &Scope) -> Result<(Reach, 
     };
     match chosen {
         Reach::National => {
-            if !permits_nationally(&me.principal.roles, Permission::ViewQualityInsight) {
+            if !permits_nationally(&me.principal.roles, permission) {
                 return Err(me.refuse(state, "insight", Uuid::nil()).await?);
             }
             Ok((Reach::National, "the whole service".into()))
@@ -61,8 +61,8 @@ async fn reach_for(state: &AppState, me: &Ctx, scope: &Scope) -> Result<(Reach, 
 }
 
 /// The scopes the caller may choose between, as (value, label).
-async fn choices(state: &AppState, me: &Ctx) -> Result<Vec<(String, String)>, AppError> {
-    let national = permits_nationally(&me.principal.roles, Permission::ViewQualityInsight);
+pub(crate) async fn choices(state: &AppState, me: &Ctx, permission: Permission) -> Result<Vec<(String, String)>, AppError> {
+    let national = permits_nationally(&me.principal.roles, permission);
     let mut out = vec![];
     if national {
         out.push(("national".to_string(), "The whole service".to_string()));
@@ -131,7 +131,7 @@ fn grades_chart(rows: &[GradeCounts], title_id: &str) -> String {
 }
 
 /// Bars of one percentage per label.
-fn percent_chart(rows: &[(String, Option<i64>)], title_id: &str) -> String {
+pub(crate) fn percent_chart(rows: &[(String, Option<i64>)], title_id: &str) -> String {
     let (w, h, left, bottom) = (640.0, 160.0, 36.0, 28.0);
     let n = rows.len().max(1) as f64;
     let slot = (w - left) / n;
@@ -210,14 +210,14 @@ async fn figures(state: &AppState, reach: Reach) -> Result<Figures, AppError> {
 }
 
 pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<Scope>) -> Result<Response, AppError> {
-    let (reach, name) = reach_for(&state, &me, &q).await?;
+    let (reach, name) = reach_for(&state, &me, &q, Permission::ViewQualityInsight).await?;
     let f = figures(&state, reach).await?;
     let scope = match reach {
         Reach::National => "national".to_string(),
         Reach::Team(t) => format!("team:{t}"),
         Reach::Area(a) => format!("area:{a}"),
     };
-    let options = choices(&state, &me).await?.into_iter().map(|(v, l)| (v.clone(), l, v == scope)).collect();
+    let options = choices(&state, &me, Permission::ViewQualityInsight).await?.into_iter().map(|(v, l)| (v.clone(), l, v == scope)).collect();
     let timeliness: Vec<(String, Option<i64>)> = f.quarters.iter().map(|r| (r.quarter.clone(), r.on_time.trim_end_matches('%').parse().ok())).collect();
     let autonomy_pct: Vec<(String, Option<i64>)> = f.autonomy.iter().map(|(t, n)| (short_label(*t).to_string(), percent(*n, f.practitioners))).collect();
     let headline = match (f.grades.first(), f.grades.last()) {
@@ -256,7 +256,7 @@ fn short_label(t: WorkType) -> &'static str {
     }
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     // Quoted, with a leading apostrophe for anything a spreadsheet would run as a formula.
     let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
     format!("\"{}\"", s.replace('"', "\"\""))
@@ -264,7 +264,7 @@ fn csv_field(s: &str) -> String {
 
 /// The page's figures as CSV: a row per quarter, then the autonomy held per work type.
 pub async fn csv(State(state): State<AppState>, me: Ctx, Query(q): Query<Scope>) -> Result<Response, AppError> {
-    let (reach, name) = reach_for(&state, &me, &q).await?;
+    let (reach, name) = reach_for(&state, &me, &q, Permission::ViewQualityInsight).await?;
     let f = figures(&state, reach).await?;
     let mut out = String::from("quarter,outstanding,good,requires_improvement,inadequate,good_or_better,filed_with_a_date,filed_on_time\n");
     for r in &f.quarters {

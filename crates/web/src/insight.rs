@@ -1,0 +1,292 @@
+//! National and area insight: the service's key figures against their targets for a team, an
+//! area or the whole service over a period, with the workload bands as a chart and a table,
+//! CSV, and the API. Figures only: nobody is named.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hearth_domain::FieldError;
+use hearth_domain::access::Permission;
+use hearth_domain::cases::LawType;
+use hearth_domain::insight::{self as kpi, percent};
+use hearth_domain::workload::Band;
+use hearth_store::quality::insight::{self as quality, Reach};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::cases::{long_date, today};
+use crate::components::ErrorSummary;
+use crate::error::ApiError;
+use crate::page::{PageCtx, Shell, render, render_with};
+use crate::quality::insight::{Scope, choices, csv_field, percent_chart, reach_for};
+use crate::session::Ctx;
+use crate::{AppError, AppState};
+
+#[derive(Deserialize, Default, IntoParams)]
+pub struct KpiQuery {
+    /// `team:<id>`, `area:<id>` or `national` (the page's chooser).
+    scope: Option<String>,
+    /// A service area's figures.
+    area: Option<Uuid>,
+    /// A team's figures.
+    team: Option<Uuid>,
+    /// The first day of the period (YYYY-MM-DD); 90 days before `to` when left out.
+    from: Option<String>,
+    /// The last day of the period; today when left out.
+    to: Option<String>,
+}
+
+impl KpiQuery {
+    fn scope(&self) -> Scope {
+        Scope {
+            scope: match (self.team, self.area) {
+                (Some(t), _) => Some(format!("team:{t}")),
+                (None, Some(a)) => Some(format!("area:{a}")),
+                _ => self.scope.clone().filter(|s| !s.is_empty()),
+            },
+        }
+    }
+
+    /// The period, or the fields that are wrong.
+    fn period(&self, today: Date) -> Result<(Date, Date), Vec<FieldError>> {
+        let parse = |field: &'static str, label: &str, v: &Option<String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => hearth_domain::org::parse_date(field, label, v).map(Some),
+        };
+        let mut c = hearth_domain::Collect::default();
+        let to = c.keep(parse("to", "the last day", &self.to)).flatten().unwrap_or(today);
+        let from = c.keep(parse("from", "the first day", &self.from)).flatten().unwrap_or(to - time::Duration::days(90));
+        if from > to {
+            c.push(FieldError::new("from", "The first day must be on or before the last day"));
+        }
+        if c.is_empty() { Ok((from, to)) } else { Err(c.0) }
+    }
+}
+
+/// One key figure: what it measures, its value, the target and whether it is met.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Figure {
+    pub key: String,
+    pub label: String,
+    /// As people read it: "72% (131 of 182)".
+    pub value: String,
+    /// The number itself, for the API and CSV: a percentage, weeks, days or a count.
+    pub number: Option<f64>,
+    pub target: Option<String>,
+    pub met: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Kpis {
+    pub scope: String,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub figures: Vec<Figure>,
+    /// Practitioners in each band, green first, as last measured.
+    pub bands: Vec<BandCount>,
+    /// When the oldest team's bands were measured.
+    pub bands_measured_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BandCount {
+    pub band: String,
+    pub practitioners: i64,
+}
+
+fn figure(key: &str, label: &str, value: String, number: Option<f64>, target: Option<String>, met: Option<bool>) -> Figure {
+    Figure { key: key.into(), label: label.into(), value, number, target, met }
+}
+
+fn share_text(part: i64, all: i64) -> String {
+    match percent(part, all) {
+        Some(p) => format!("{p}% ({part} of {all})"),
+        None => "None in the period".into(),
+    }
+}
+
+/// "2026-Q4" for a day.
+fn quarter_of(d: Date) -> String {
+    format!("{}-Q{}", d.year(), (u8::from(d.month()) - 1) / 3 + 1)
+}
+
+async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from: Date, to: Date) -> Result<Kpis, AppError> {
+    let s = &state.store;
+    let today = today();
+    let (allocations, open, hub, (closed, durations), grades, timeliness, bands) = tokio::try_join!(
+        hearth_store::cases::figures::public_allocations(s, reach, from, to),
+        hearth_store::cases::figures::open_now(s, reach),
+        hearth_store::cases::figures::hub_received(s, reach),
+        hearth_store::cases::figures::closures(s, reach, from, to),
+        quality::grades(s, reach),
+        quality::timeliness(s, reach),
+        hearth_store::workload::band_totals(s, reach),
+    )?;
+    let targets = &state.config.targets;
+    let t = kpi::allocation_times(&allocations, &state.config.calendar, today);
+    let mut figures = vec![];
+    let p2 = percent(t.within_2, t.counted_2);
+    figures.push(figure(
+        "public_allocated_2_working_days",
+        "Public law cases allocated within 2 working days",
+        share_text(t.within_2, t.counted_2),
+        p2.map(|p| p as f64),
+        Some(format!("At least {}%", targets.public_within_2_working_days_percent)),
+        p2.map(|p| p >= targets.public_within_2_working_days_percent),
+    ));
+    let p28 = percent(t.within_28, t.counted_28);
+    figures.push(figure(
+        "public_allocated_28_days",
+        "Public law cases allocated within 28 days",
+        share_text(t.within_28, t.counted_28),
+        p28.map(|p| p as f64),
+        Some(format!("At least {}%", targets.public_within_28_days_percent)),
+        p28.map(|p| p >= targets.public_within_28_days_percent),
+    ));
+    for (law, target) in [(LawType::Public, targets.unallocated_public_percent), (LawType::Private, targets.unallocated_private_percent)] {
+        let (all, waiting) = open.iter().find(|(l, _, _)| *l == law).map(|(_, a, w)| (*a, *w)).unwrap_or((0, 0));
+        let p = percent(waiting, all);
+        figures.push(figure(
+            &format!("unallocated_{}", law.code()),
+            &format!("{} work unallocated now", law.label()),
+            share_text(waiting, all),
+            p.map(|p| p as f64),
+            Some(format!("At most {target}% at month end")),
+            p.map(|p| p <= target),
+        ));
+    }
+    let (q_from, q_to) = (quarter_of(from), quarter_of(to));
+    let in_period = |q: &str| q >= q_from.as_str() && q <= q_to.as_str();
+    let (on, filed) = timeliness.iter().filter(|(q, _, _)| in_period(q)).fold((0, 0), |(a, b), (_, on, all)| (a + on, b + all));
+    figures.push(figure("filed_on_time", "Court work filed on or before the court's date", share_text(on, filed), percent(on, filed).map(|p| p as f64), None, None));
+    let (good, graded) = grades.iter().filter(|g| in_period(&g.quarter)).fold((0, 0), |(a, b), g| (a + g.counts[0] + g.counts[1], b + g.total()));
+    figures.push(figure("good_or_better", "Work graded good or better", share_text(good, graded), percent(good, graded).map(|p| p as f64), None, None));
+    let fte = bands.fte_hundredths as f64 / 100.0;
+    let per_fte = (fte > 0.0).then(|| (closed as f64 / fte * 10.0).round() / 10.0);
+    figures.push(figure("closures_per_fte", "Cases closed per practitioner (FTE)", per_fte.map(|v| format!("{v} ({closed} closed, {fte:.1} FTE)")).unwrap_or_else(|| "No practitioners measured".into()), per_fte, None, None));
+    let weeks = kpi::average_weeks(&durations);
+    let limit = state.config.deadlines.proceedings_limit_weeks;
+    figures.push(figure(
+        "public_law_weeks",
+        "Average length of public law proceedings closed",
+        weeks.map(|w| format!("{w} weeks ({} closed)", durations.len())).unwrap_or_else(|| "None closed in the period".into()),
+        weeks,
+        Some(format!("{limit} weeks")),
+        weeks.map(|w| w <= limit as f64),
+    ));
+    let waits: Vec<i64> = hub.iter().map(|d| (today - *d).whole_days()).collect();
+    let average_wait = (!waits.is_empty()).then(|| waits.iter().sum::<i64>() as f64 / waits.len() as f64);
+    figures.push(figure("hub_size", "Cases waiting in the allocation hub now", waits.len().to_string(), Some(waits.len() as f64), None, None));
+    figures.push(figure(
+        "hub_wait_days",
+        "Average wait in the hub",
+        average_wait.map(|w| format!("{w:.0} days (longest {} days)", waits.iter().max().unwrap_or(&0))).unwrap_or_else(|| "Nobody waiting".into()),
+        average_wait,
+        None,
+        None,
+    ));
+    Ok(Kpis {
+        scope,
+        name,
+        from: from.to_string(),
+        to: to.to_string(),
+        figures,
+        bands: Band::ALL.iter().zip(bands.counts).map(|(b, n)| BandCount { band: b.code().into(), practitioners: n }).collect(),
+        bands_measured_at: bands.oldest.map(hearth_store::ts),
+    })
+}
+
+fn scope_code(reach: Reach) -> String {
+    match reach {
+        Reach::National => "national".into(),
+        Reach::Team(t) => format!("team:{t}"),
+        Reach::Area(a) => format!("area:{a}"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "insight/kpis.html")]
+struct KpiPage {
+    shell: Shell,
+    errors: Option<ErrorSummary>,
+    k: Kpis,
+    options: Vec<(String, String, bool)>,
+    from: String,
+    to: String,
+    from_error: Option<String>,
+    to_error: Option<String>,
+    bands_chart: String,
+    bands: Vec<(crate::components::Tag, i64, String)>,
+    measured: String,
+    query: String,
+}
+
+pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<KpiQuery>) -> Result<Response, AppError> {
+    let (reach, name) = reach_for(&state, &me, &q.scope(), Permission::ViewInsight).await?;
+    let today = today();
+    let (period, errors) = match q.period(today) {
+        Ok(p) => (p, vec![]),
+        Err(e) => ((today - time::Duration::days(90), today), e),
+    };
+    let k = kpis(&state, reach, scope_code(reach), name, period.0, period.1).await?;
+    let total: i64 = k.bands.iter().map(|b| b.practitioners).sum();
+    let bands: Vec<(crate::components::Tag, i64, String)> = Band::ALL
+        .iter()
+        .zip(&k.bands)
+        .map(|(b, c)| (crate::workload::band_tag(*b), c.practitioners, percent(c.practitioners, total).map(|p| format!("{p}%")).unwrap_or_else(|| "–".into())))
+        .collect();
+    let chart_rows: Vec<(String, Option<i64>)> = Band::ALL.iter().zip(&k.bands).map(|(b, c)| (b.label().to_string(), percent(c.practitioners, total))).collect();
+    let options = choices(&state, &me, Permission::ViewInsight).await?.into_iter().map(|(v, l)| (v.clone(), l, v == k.scope)).collect();
+    let page = KpiPage {
+        shell: ctx.shell(format!("Insight – {}", k.name)),
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(&errors)),
+        from_error: crate::components::error_for(&errors, "from"),
+        to_error: crate::components::error_for(&errors, "to"),
+        from: q.from.clone().unwrap_or_else(|| period.0.to_string()),
+        to: q.to.clone().unwrap_or_else(|| period.1.to_string()),
+        bands_chart: percent_chart(&chart_rows, "bands-title"),
+        measured: k.bands_measured_at.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(|t| long_date(t.date())).unwrap_or_else(|| "not yet".into()),
+        query: format!("scope={}&from={}&to={}", crate::page::url_encode(&k.scope), period.0, period.1),
+        bands,
+        options,
+        k,
+    };
+    Ok(if errors.is_empty() { render(&page) } else { render_with(StatusCode::BAD_REQUEST, &page) })
+}
+
+/// The key figures as CSV: measure, value, target, met.
+pub async fn csv(State(state): State<AppState>, me: Ctx, Query(q): Query<KpiQuery>) -> Result<Response, AppError> {
+    let (reach, name) = reach_for(&state, &me, &q.scope(), Permission::ViewInsight).await?;
+    let (from, to) = q.period(today()).map_err(AppError::Invalid)?;
+    let k = kpis(&state, reach, scope_code(reach), name, from, to).await?;
+    let mut out = String::from("measure,value,number,target,met\n");
+    for f in &k.figures {
+        let met = match f.met {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        out.push_str(&format!("{},{},{},{},{met}\n", csv_field(&f.label), csv_field(&f.value), f.number.map(|n| n.to_string()).unwrap_or_default(), csv_field(f.target.as_deref().unwrap_or(""))));
+    }
+    out.push_str("\nband,practitioners\n");
+    for b in &k.bands {
+        out.push_str(&format!("{},{}\n", b.band, b.practitioners));
+    }
+    let mut res = out.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    res.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"hearth-key-figures.csv\""));
+    Ok(res)
+}
+
+/// The key figures for a team (`team`), an area (`area`) or the service, over a period.
+#[utoipa::path(get, path = "/api/v1/insight/kpis", params(KpiQuery), responses((status = 200, body = Kpis), (status = 403, body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn api(State(state): State<AppState>, me: Ctx, Query(q): Query<KpiQuery>) -> Result<Json<Kpis>, ApiError> {
+    let (reach, name) = reach_for(&state, &me, &q.scope(), Permission::ViewInsight).await?;
+    let (from, to) = q.period(today()).map_err(AppError::Invalid)?;
+    Ok(Json(kpis(&state, reach, scope_code(reach), name, from, to).await?))
+}
