@@ -295,7 +295,7 @@ pub async fn workload(store: &Store, settings: &hearth_domain::workload::Workloa
         workers.len(),
         inputs + solve
     );
-    let line = |label: &str, m: rules::PlanMeasures| println!("  {label:<8} allocated {:>5}  priority {:>6}  overload {:>8} points  above amber {}", m.allocated, m.priority, m.overload.display(), m.above_amber);
+    let line = |label: &str, m: rules::PlanMeasures| println!("  {label:<8} allocated {:>5}  priority {:>6}  overload (above amber) {:>8} points  above green {:>8} points  pushed above amber {}", m.allocated, m.priority, m.overload.display(), m.above_green.display(), m.above_amber);
     line("plan", m(&plan));
     line("level", m(&level));
     line("open", m(&open));

@@ -690,10 +690,16 @@ pub async fn national_instance(store: &Store, settings: &WorkloadSettings, today
 pub struct Compared {
     pub allocated: usize,
     pub priority: i64,
+    /// Points above the amber line after the plan, summed.
     pub overload_hundredths: i64,
+    /// Points above the green line after the plan, summed: how even load is left.
+    #[serde(default)]
+    pub above_green_hundredths: i64,
     pub greedy_allocated: usize,
     pub greedy_priority: i64,
     pub greedy_overload_hundredths: i64,
+    #[serde(default)]
+    pub greedy_above_green_hundredths: i64,
 }
 
 impl Compared {
@@ -702,9 +708,11 @@ impl Compared {
             allocated: plan.allocated,
             priority: plan.priority,
             overload_hundredths: plan.overload.0,
+            above_green_hundredths: plan.above_green.0,
             greedy_allocated: greedy.allocated,
             greedy_priority: greedy.priority,
             greedy_overload_hundredths: greedy.overload.0,
+            greedy_above_green_hundredths: greedy.above_green.0,
         }
     }
 }

@@ -149,16 +149,7 @@ pub async fn for_team(store: &Store, team_id: Uuid, limit: i64) -> Result<Vec<(U
 pub async fn accept(store: &Store, ctx: &AuditContext, id: Uuid, chosen: Option<&[Uuid]>) -> Result<usize> {
     let plan = get(store, id).await?;
     let mut tx = store.begin().await?;
-    let n = sqlx::query("UPDATE allocation_plans SET status = 'accepted', decided_by = $1, decided_at = $2 WHERE id = $3 AND status = 'proposed'")
-        .bind(ctx.actor_id.map(|a| a.to_string()))
-        .bind(ts(now()))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if n == 0 {
-        return Err(StoreError::Refused(hearth_domain::FieldError::new("plan", "This plan has already been decided")));
-    }
+    decide(&mut tx, ctx, id, "accepted").await?;
     let mut count = 0;
     for item in plan.items.iter().filter(|i| i.worker.is_some() && chosen.is_none_or(|c| c.contains(&i.case_id))) {
         let worker = item.worker.as_ref().expect("filtered to planned items");
@@ -184,17 +175,24 @@ pub async fn accept(store: &Store, ctx: &AuditContext, id: Uuid, chosen: Option<
 /// Sets a proposed plan aside without allocating anything.
 pub async fn discard(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<()> {
     let mut tx = store.begin().await?;
-    let n = sqlx::query("UPDATE allocation_plans SET status = 'discarded', decided_by = $1, decided_at = $2 WHERE id = $3 AND status = 'proposed'")
+    decide(&mut tx, ctx, id, "discarded").await?;
+    audit::append(&mut tx, ctx, Event::success("allocation_plan.discarded").about("allocation_plan", id)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a proposed plan decided, or refuses if someone decided it first.
+async fn decide(conn: &mut sqlx::AnyConnection, ctx: &AuditContext, id: Uuid, status: &str) -> Result<()> {
+    let n = sqlx::query("UPDATE allocation_plans SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'proposed'")
+        .bind(status)
         .bind(ctx.actor_id.map(|a| a.to_string()))
         .bind(ts(now()))
         .bind(id.to_string())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected();
     if n == 0 {
         return Err(StoreError::Refused(hearth_domain::FieldError::new("plan", "This plan has already been decided")));
     }
-    audit::append(&mut tx, ctx, Event::success("allocation_plan.discarded").about("allocation_plan", id)).await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -61,6 +61,7 @@ struct PlanPage {
     errors: Option<ErrorSummary>,
     points: Vec<String>,
     overload: (String, String),
+    above_green: (String, String),
 }
 
 /// The plan, once the caller is shown to allocate for its team.
@@ -79,6 +80,7 @@ fn plan_page(ctx: &PageCtx, plan: PlanView, errors: &[FieldError]) -> Response {
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         points: plan.items.iter().map(|i| i.weight.display()).collect(),
         overload: (hearth_domain::workload::Points(m.overload_hundredths).display(), hearth_domain::workload::Points(m.greedy_overload_hundredths).display()),
+        above_green: (hearth_domain::workload::Points(m.above_green_hundredths).display(), hearth_domain::workload::Points(m.greedy_above_green_hundredths).display()),
         plan,
     };
     if errors.is_empty() { render(&page) } else { render_with(StatusCode::BAD_REQUEST, &page) }
@@ -125,10 +127,13 @@ pub struct PlanJson {
     pub allow_above_amber: bool,
     pub allocated: usize,
     pub priority_allocated: i64,
-    /// Points above the green line, summed over the team, after the plan.
+    /// Points above the amber line, summed over the team, after the plan.
     pub overload: f64,
+    /// Points above the green line, summed over the team, after the plan: how even load is.
+    pub above_green: f64,
     pub greedy_allocated: usize,
     pub greedy_overload: f64,
+    pub greedy_above_green: f64,
     pub items: Vec<PlanItemJson>,
 }
 
@@ -152,8 +157,10 @@ fn plan_json(p: &PlanView) -> PlanJson {
         allocated: m.allocated,
         priority_allocated: m.priority,
         overload: m.overload_hundredths as f64 / 100.0,
+        above_green: m.above_green_hundredths as f64 / 100.0,
         greedy_allocated: m.greedy_allocated,
         greedy_overload: m.greedy_overload_hundredths as f64 / 100.0,
+        greedy_above_green: m.greedy_above_green_hundredths as f64 / 100.0,
         items: p
             .items
             .iter()
