@@ -77,6 +77,194 @@ pub fn average_weeks(durations: &[(Date, Date)]) -> Option<f64> {
     })
 }
 
+/// A calendar month, the unit the kept figures are added up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Month {
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u8,
+}
+
+impl Month {
+    pub fn of(d: Date) -> Self {
+        Self { year: d.year(), month: d.month().into() }
+    }
+
+    pub fn first_day(self) -> Date {
+        time::Month::try_from(self.month).ok().and_then(|m| Date::from_calendar_date(self.year, m, 1).ok()).unwrap_or(Date::MIN)
+    }
+
+    pub fn last_day(self) -> Date {
+        self.next().first_day().previous_day().unwrap_or(Date::MAX)
+    }
+
+    pub fn next(self) -> Self {
+        if self.month >= 12 { Self { year: self.year + 1, month: 1 } } else { Self { year: self.year, month: self.month + 1 } }
+    }
+
+    pub fn previous(self) -> Self {
+        if self.month <= 1 { Self { year: self.year - 1, month: 12 } } else { Self { year: self.year, month: self.month - 1 } }
+    }
+
+    /// "2026-11", as kept.
+    pub fn code(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        let (y, m) = code.split_once('-')?;
+        let month = m.parse::<u8>().ok().filter(|m| (1..=12).contains(m))?;
+        Some(Self { year: y.parse().ok()?, month })
+    }
+
+    /// "November 2026".
+    pub fn label(self) -> String {
+        format!("{} {}", self.name(), self.year)
+    }
+
+    /// "Nov" for a chart's axis.
+    pub fn short(self) -> String {
+        self.name()[..3].to_string()
+    }
+
+    fn name(self) -> String {
+        time::Month::try_from(self.month).map(|m| m.to_string()).unwrap_or_default()
+    }
+
+    /// The months from `first` to `last`, both included.
+    pub fn span(first: Self, last: Self) -> Vec<Self> {
+        let mut out = vec![];
+        let mut m = first;
+        while m <= last {
+            out.push(m);
+            m = m.next();
+        }
+        out
+    }
+}
+
+/// How many months after it ends a month's figures may still change: a case received on its
+/// last day has 28 days to be allocated, and a first visit can follow an allocation by weeks.
+/// Older months are kept as they were measured.
+pub const UNSETTLED_MONTHS: usize = 2;
+
+/// The months whose figures are measured again on every refresh: this one and the unsettled
+/// ones before it, oldest first.
+pub fn unsettled(today: Date) -> Vec<Month> {
+    let now = Month::of(today);
+    let mut first = now;
+    for _ in 0..UNSETTLED_MONTHS {
+        first = first.previous();
+    }
+    Month::span(first, now)
+}
+
+/// One team's key figures for one month: what the key-figures page adds up, instead of reading
+/// every case. Counts only, so a team's, an area's and the service's figures are plain sums.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct TeamMonth {
+    /// Public law cases received in the month, and how quickly they were allocated.
+    pub public_received: i64,
+    pub allocation: AllocationTimes,
+    /// Open and unallocated work at the month's end, by law; `None` until the month has ended.
+    pub public_open_end: Option<i64>,
+    pub public_unallocated_end: Option<i64>,
+    pub private_open_end: Option<i64>,
+    pub private_unallocated_end: Option<i64>,
+    /// Cases closed in the month; the public law ones, and the days their proceedings took.
+    pub closed: i64,
+    pub public_closed: i64,
+    pub public_closed_days: i64,
+    /// Court work with a court date filed in the month by the team's staff, and on time.
+    pub filed: i64,
+    pub filed_on_time: i64,
+    /// Work graded in the month, and graded good or outstanding.
+    pub graded: i64,
+    pub graded_good: i64,
+}
+
+impl TeamMonth {
+    /// Adds another team's or month's counts; month-end figures are added when both have them.
+    pub fn add(&mut self, o: &TeamMonth) {
+        let end = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.public_received += o.public_received;
+        self.allocation.counted_2 += o.allocation.counted_2;
+        self.allocation.within_2 += o.allocation.within_2;
+        self.allocation.counted_28 += o.allocation.counted_28;
+        self.allocation.within_28 += o.allocation.within_28;
+        self.public_open_end = end(self.public_open_end, o.public_open_end);
+        self.public_unallocated_end = end(self.public_unallocated_end, o.public_unallocated_end);
+        self.private_open_end = end(self.private_open_end, o.private_open_end);
+        self.private_unallocated_end = end(self.private_unallocated_end, o.private_unallocated_end);
+        self.closed += o.closed;
+        self.public_closed += o.public_closed;
+        self.public_closed_days += o.public_closed_days;
+        self.filed += o.filed;
+        self.filed_on_time += o.filed_on_time;
+        self.graded += o.graded;
+        self.graded_good += o.graded_good;
+    }
+
+    /// The average length of the public law proceedings closed, in weeks to a tenth.
+    pub fn public_weeks(&self) -> Option<f64> {
+        (self.public_closed > 0).then(|| (self.public_closed_days as f64 / self.public_closed as f64 / 7.0 * 10.0).round() / 10.0)
+    }
+}
+
+/// One worker's figures for one month, for My Work's charts against their team's median.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StaffMonth {
+    pub filed: i64,
+    pub filed_on_time: i64,
+    pub graded: i64,
+    pub graded_good: i64,
+    pub closed: i64,
+    /// Cases allocated in the month that have had a first contact (a visit, call, meeting or time
+    /// with the child), and the days from allocation to it, added up.
+    pub first_contacts: i64,
+    pub first_contact_days: i64,
+}
+
+impl StaffMonth {
+    pub fn on_time_percent(&self) -> Option<f64> {
+        percent(self.filed_on_time, self.filed).map(|p| p as f64)
+    }
+
+    pub fn good_percent(&self) -> Option<f64> {
+        percent(self.graded_good, self.graded).map(|p| p as f64)
+    }
+
+    pub fn closed_count(&self) -> Option<f64> {
+        Some(self.closed as f64)
+    }
+
+    /// Average days from allocation to first contact, to a tenth.
+    pub fn first_contact_average(&self) -> Option<f64> {
+        (self.first_contacts > 0).then(|| (self.first_contact_days as f64 / self.first_contacts as f64 * 10.0).round() / 10.0)
+    }
+}
+
+/// The middle value, or the mean of the middle two; none of nothing. A worker is compared with
+/// their team's median, never with a named colleague.
+pub fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.retain(|v| v.is_finite());
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(values[n / 2]),
+        _ => Some(((values[n / 2 - 1] + values[n / 2]) / 2.0 * 10.0).round() / 10.0),
+    }
+}
+
+/// Days from allocation to first contact, for the cases that have had one: (count, total days).
+pub fn first_contact_days(pairs: &[(Date, Date)]) -> (i64, i64) {
+    pairs.iter().fold((0, 0), |(n, d), (allocated, contact)| (n + 1, d + (*contact - *allocated).whole_days().max(0)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +291,27 @@ mod tests {
     fn average_weeks_is_rounded_to_a_tenth() {
         assert_eq!(average_weeks(&[(date!(2026 - 01 - 01), date!(2026 - 07 - 02)), (date!(2026 - 01 - 01), date!(2026 - 10 - 29))]), Some(34.5));
         assert_eq!(average_weeks(&[]), None);
+    }
+
+    #[test]
+    fn months_step_over_the_year_end_and_the_unsettled_ones_end_today() {
+        let m = Month::of(date!(2026 - 12 - 31));
+        assert_eq!(m.next().code(), "2027-01");
+        assert_eq!(Month::from_code("2027-01").unwrap().previous(), m);
+        assert_eq!(m.last_day(), date!(2026 - 12 - 31));
+        assert_eq!(Month::of(date!(2028 - 02 - 10)).last_day(), date!(2028 - 02 - 29));
+        assert_eq!(unsettled(date!(2027 - 01 - 05)).iter().map(|m| m.code()).collect::<Vec<_>>(), ["2026-11", "2026-12", "2027-01"]);
+        assert_eq!(Month::from_code("2026-13"), None);
+    }
+
+    #[test]
+    fn medians_and_team_sums() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(vec![]), None);
+        let mut a = TeamMonth { closed: 2, public_closed: 1, public_closed_days: 70, public_open_end: Some(10), ..Default::default() };
+        a.add(&TeamMonth { closed: 1, public_closed: 1, public_closed_days: 84, public_open_end: None, ..Default::default() });
+        assert_eq!((a.closed, a.public_open_end, a.public_weeks()), (3, Some(10), Some(11.0)));
+        assert_eq!(first_contact_days(&[(date!(2026 - 11 - 02), date!(2026 - 11 - 05)), (date!(2026 - 11 - 02), date!(2026 - 11 - 02))]), (2, 3));
     }
 }

@@ -233,7 +233,14 @@ pub fn pdf(pages: usize, runs: usize) -> anyhow::Result<()> {
 /// My People for each of the first `teams` teams, suggestions for their waiting cases, and the
 /// national batch plan for `waiting` cases (the national hub, repeated to that many) against
 /// greedy allocation.
-pub async fn workload(store: &Store, settings: &hearth_domain::workload::WorkloadSettings, deadlines: &hearth_domain::cases::deadlines::DeadlineSettings, runs: usize, waiting: usize) -> Result<()> {
+pub async fn workload(
+    store: &Store,
+    settings: &hearth_domain::workload::WorkloadSettings,
+    deadlines: &hearth_domain::cases::deadlines::DeadlineSettings,
+    calendar: &hearth_domain::calendar::WorkingCalendar,
+    runs: usize,
+    waiting: usize,
+) -> Result<()> {
     use hearth_domain::workload as rules;
     use hearth_store::workload as load;
     let today = hearth_store::now().date();
@@ -261,6 +268,61 @@ pub async fn workload(store: &Store, settings: &hearth_domain::workload::Workloa
     if !suggest.is_empty() {
         summary("Ranked suggestions for one case", suggest);
     }
+    // Where My People's time goes: each of its reads on its own, for the same teams.
+    let mut parts: [(&str, Vec<f64>); 6] = [
+        ("  members", vec![]),
+        ("  cases carried (facts)", vec![]),
+        ("  court work in progress", vec![]),
+        ("  task counts", vec![]),
+        ("  autonomy standings", vec![]),
+        ("  samples due", vec![]),
+    ];
+    for team in teams.iter().cycle().take(runs.max(1).min(teams.len() * 2)) {
+        let t = Instant::now();
+        let members = hearth_store::org::members(store, hearth_store::org::Members::Team(team.id)).await?;
+        parts[0].1.push(ms(t));
+        let ids: Vec<uuid::Uuid> = members.iter().map(|m| m.id).collect();
+        let t = Instant::now();
+        hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::CarriedByTeam(team.id), today).await?;
+        parts[1].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::courtwork::in_progress_by(store, &ids).await?;
+        parts[2].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::cases::task_counts(store, &ids, today).await?;
+        parts[3].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::quality::standings(store, &ids).await?;
+        parts[4].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::quality::samples::due_counts(store, &ids, today).await?;
+        parts[5].1.push(ms(t));
+    }
+    for (label, times) in parts {
+        summary(label, times);
+    }
+
+    // The key figures: what the page reads (kept months and the teams' last measures), national
+    // and for an area, over the default period of three months.
+    use hearth_domain::insight::Month;
+    use hearth_store::quality::insight::Reach;
+    let (first, last) = (Month::of(today - time::Duration::days(90)), Month::of(today));
+    let area = teams.first().map(|t| t.service_area.id);
+    for (label, reach) in [("Key figures, national (3 months)", Some(Reach::National)), ("Key figures, one area (3 months)", area.map(Reach::Area))] {
+        let Some(reach) = reach else { continue };
+        let mut times = vec![];
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            let (months, _) = hearth_store::insight::months(store, reach, first, last).await?;
+            hearth_store::workload::band_totals(store, reach).await?;
+            std::hint::black_box(months);
+            times.push(ms(t));
+        }
+        summary(label, times);
+    }
+    let t = Instant::now();
+    let measured = hearth_store::insight::refresh(store, calendar, today).await?;
+    println!("measuring the unsettled months again: {measured} months in {:.0} ms", ms(t));
 
     let t = Instant::now();
     let (workers, hub) = load::national_instance(store, settings, today).await?;

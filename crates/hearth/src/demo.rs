@@ -377,7 +377,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let duty_desk: Vec<Uuid> = workers.values().filter_map(|w| w.get(1).copied()).collect();
     let away = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;
-    tracing::info!(absences = away, teams_measured, "demo workload written");
+    let months_measured = hearth_store::insight::refresh(store, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), hearth_store::now().date()).await?;
+    tracing::info!(absences = away, teams_measured, months_measured, "demo workload and key figures written");
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;
     println!(

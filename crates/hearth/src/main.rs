@@ -194,7 +194,7 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
         }
         Command::BenchWorkload { runs, waiting } => {
             let store = open(&config).await?;
-            bench::workload(&store, &config.workload, &config.deadlines, runs, waiting).await?;
+            bench::workload(&store, &config.workload, &config.deadlines, &config.calendar()?, runs, waiting).await?;
         }
         Command::Bench { base_url, concurrency, requests, email } => {
             if concurrency == 0 || requests == 0 {
@@ -282,13 +282,18 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
             tokio::time::sleep(std::time::Duration::from_secs(300)).await;
         }
     });
-    // The national workload figures read each team's bands as last measured: measure every team
-    // now and each quarter of an hour (a few milliseconds a team).
-    let (measurer, settings) = (store.clone(), config.workload.clone());
+    // The key figures read each team's bands, open work and hub as last measured, and the
+    // months as kept: measure every team, and the months still changing, now and each quarter of
+    // an hour (a few milliseconds a team, and well under a second a month nationally).
+    let (measurer, settings, calendar) = (store.clone(), config.workload.clone(), config.calendar()?);
     tokio::spawn(async move {
         loop {
-            if let Err(e) = hearth_store::workload::snapshot_all(&measurer, &settings, hearth_store::now().date()).await {
+            let today = hearth_store::now().date();
+            if let Err(e) = hearth_store::workload::snapshot_all(&measurer, &settings, today).await {
                 tracing::warn!(error = %e, "workload snapshot failed");
+            }
+            if let Err(e) = hearth_store::insight::refresh(&measurer, &calendar, today).await {
+                tracing::warn!(error = %e, "measuring the key figures' months failed");
             }
             tokio::time::sleep(std::time::Duration::from_secs(900)).await;
         }

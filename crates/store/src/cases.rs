@@ -1323,15 +1323,24 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
 /// Open tasks follow the case.
 pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    allocate_in(&mut tx, ctx, case_id, worker, reason, Some(version)).await?;
+    allocate_in(&mut tx, ctx, case_id, worker, reason, Expect::Version(version)).await?;
     tx.commit().await?;
     Ok(())
 }
 
+/// What an allocation expects of the case, so it never overwrites a change made since.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Expect {
+    /// Still at the version the person saw.
+    Version(i64),
+    /// Still waiting in the hub: a plan or an offer allocates only what nobody has taken since.
+    Waiting,
+    /// Still held by this worker: a plan moving someone's cases moves only what they still hold.
+    HeldBy(Uuid),
+}
+
 /// Allocates inside the caller's transaction, so workload can record the decision with it.
-/// With a version, the case must still be at it; without, it must still be waiting in the hub
-/// (a plan or an offer allocates only what nobody has taken since).
-pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: Option<i64>) -> Result<()> {
+pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, expect: Expect) -> Result<()> {
     require_open(&mut *tx, case_id).await?;
     if let Some((id, _)) = worker {
         let active = sqlx::query("SELECT 1 FROM staff WHERE id = $1 AND status = 'active'").bind(id.to_string()).fetch_optional(&mut *tx).await?;
@@ -1339,14 +1348,21 @@ pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case
             return Err(StoreError::MissingReference { field: "worker_id" });
         }
     }
-    match version {
-        Some(v) => claim_version(&mut *tx, "cases", case_id, v).await?,
-        None => {
-            let taken = sqlx::query("UPDATE cases SET version = version + 1 WHERE id = $1 AND allocated_to IS NULL").bind(case_id.to_string()).execute(&mut *tx).await?;
-            if taken.rows_affected() == 0 {
-                return Err(conflict_or_missing(&mut *tx, "cases", case_id).await);
-            }
+    let taken = match expect {
+        Expect::Version(v) => {
+            claim_version(&mut *tx, "cases", case_id, v).await?;
+            1
         }
+        Expect::Waiting => sqlx::query("UPDATE cases SET version = version + 1 WHERE id = $1 AND allocated_to IS NULL").bind(case_id.to_string()).execute(&mut *tx).await?.rows_affected(),
+        Expect::HeldBy(w) => sqlx::query("UPDATE cases SET version = version + 1 WHERE id = $1 AND allocated_to = $2")
+            .bind(case_id.to_string())
+            .bind(w.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+    };
+    if taken == 0 {
+        return Err(conflict_or_missing(&mut *tx, "cases", case_id).await);
     }
     let worker_id = worker.map(|(id, _)| id.to_string());
     sqlx::query("UPDATE cases SET allocated_to = $1, allocated_on = $2 WHERE id = $3")

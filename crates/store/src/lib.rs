@@ -9,6 +9,7 @@ pub mod cases;
 pub mod courtwork;
 pub mod documents;
 mod group_commit;
+pub mod insight;
 pub mod jobs;
 pub mod org;
 pub mod quality;

@@ -859,6 +859,12 @@ pub enum Members {
     One(Uuid),
 }
 
+/// Everyone's team now, leavers included: where their figures count.
+pub async fn team_of_everyone(store: &Store) -> Result<std::collections::HashMap<Uuid, Option<Uuid>>> {
+    let rows = sqlx::query("SELECT id, team_id FROM staff").fetch_all(store.pool()).await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<Option<String>, _>(1).map(|t| parse_id(&t)).transpose()?))).collect()
+}
+
 pub async fn members(store: &Store, which: Members) -> Result<Vec<Member>> {
     let (filter, id) = match which {
         Members::Team(t) => ("s.team_id = $1 AND s.status = 'active'", Some(t)),

@@ -95,8 +95,13 @@ impl WorkerLoad {
 
 /// The loads of everyone in a team who carries cases or is a practitioner, busiest first.
 pub async fn team_loads(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<Vec<WorkerLoad>> {
-    let (members, cases) = tokio::try_join!(org::members(store, Members::Team(team_id)), facts::facts(store, Which::CarriedByTeam(team_id), today))?;
-    let mut loads = loads_of(store, settings, members, cases, today).await?;
+    let members = org::members(store, Members::Team(team_id)).await?;
+    team_loads_of(store, settings, team_id, members, today).await
+}
+
+/// A team's loads, its members already read (so callers can read more about them at once).
+async fn team_loads_of(store: &Store, settings: &WorkloadSettings, team_id: Uuid, members: Vec<Member>, today: Date) -> Result<Vec<WorkerLoad>> {
+    let mut loads = loads_of(store, settings, members, facts::facts(store, Which::CarriedByTeam(team_id), today), today).await?;
     loads.retain(|l| l.member.practitioner || !l.cases.is_empty());
     loads.sort_by(|a, b| (b.load.points.0 * a.load.capacity.0.max(1)).cmp(&(a.load.points.0 * b.load.capacity.0.max(1))).then(a.member.name.cmp(&b.member.name)));
     Ok(loads)
@@ -104,14 +109,16 @@ pub async fn team_loads(store: &Store, settings: &WorkloadSettings, team_id: Uui
 
 /// One worker's load, with every case they carry.
 pub async fn worker_load(store: &Store, settings: &WorkloadSettings, staff_id: Uuid, today: Date) -> Result<WorkerLoad> {
-    let (members, cases) = tokio::try_join!(org::members(store, Members::One(staff_id)), facts::facts(store, Which::CarriedBy(staff_id), today))?;
-    loads_of(store, settings, members, cases, today).await?.into_iter().next().ok_or(StoreError::NotFound)
+    let members = org::members(store, Members::One(staff_id)).await?;
+    loads_of(store, settings, members, facts::facts(store, Which::CarriedBy(staff_id), today), today).await?.into_iter().next().ok_or(StoreError::NotFound)
 }
 
-/// Puts members and the cases they carry together with their absences, duties and caps.
-async fn loads_of(store: &Store, settings: &WorkloadSettings, members: Vec<Member>, cases: Vec<CaseFacts>, today: Date) -> Result<Vec<WorkerLoad>> {
+/// Puts members and the cases they carry together with their absences, duties and caps. The
+/// cases are read while the rest is, so a load costs the slowest read, not all of them.
+async fn loads_of(store: &Store, settings: &WorkloadSettings, members: Vec<Member>, cases: impl Future<Output = Result<Vec<CaseFacts>>>, today: Date) -> Result<Vec<WorkerLoad>> {
     let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-    let (in_progress, mut absences, mut duties, caps) = tokio::try_join!(
+    let (cases, in_progress, mut absences, mut duties, caps) = tokio::try_join!(
+        cases,
         crate::courtwork::in_progress_by(store, &ids),
         absences_for(store, &ids, today),
         duties_for(store, &ids, today),
@@ -278,27 +285,32 @@ pub struct CaseRef {
 /// Who to give a case to, from its team's practitioners (or, for `pool`, the bank and associate
 /// workers of the team's service area), ranked with reasons.
 pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, pool: Option<Uuid>, today: Date) -> Result<Suggested> {
-    let case = facts::facts(store, Which::One(case_id), today).await?.into_iter().next().ok_or(StoreError::NotFound)?;
-    let (workers, people, known) = tokio::try_join!(
+    // Three rounds of reads, each read at once: the case and who is in it; who might take it;
+    // their loads beside the conflicts and the case's own court work.
+    let (case, people, known) = tokio::try_join!(facts::facts(store, Which::One(case_id), today), facts::people_in(store, case_id), facts::workers_who_know(store, case_id))?;
+    let case = case.into_iter().next().ok_or(StoreError::NotFound)?;
+    let holder: Vec<Uuid> = case.allocated_to.into_iter().collect();
+    let (workers, conflicted, work) = tokio::try_join!(
         async {
             match pool {
                 Some(area) => {
                     let members = org::members(store, Members::PoolOf(area)).await?;
                     let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-                    let mut carried = vec![];
-                    for id in &ids {
-                        carried.extend(facts::facts(store, Which::CarriedBy(*id), today).await?);
-                    }
+                    let carried = async {
+                        let mut carried = vec![];
+                        for id in &ids {
+                            carried.extend(facts::facts(store, Which::CarriedBy(*id), today).await?);
+                        }
+                        Ok(carried)
+                    };
                     loads_of(store, settings, members, carried, today).await
                 }
                 None => team_loads(store, settings, case.team_id, today).await,
             }
         },
-        facts::people_in(store, case_id),
-        facts::workers_who_know(store, case_id),
+        conflicted_among(store, &people),
+        crate::courtwork::in_progress_by(store, &holder),
     )?;
-    let conflicted = conflicted_among(store, &people).await?;
-    let work = crate::courtwork::in_progress_by(store, &case.allocated_to.into_iter().collect::<Vec<_>>()).await?;
     let weight = rules::weigh(settings, &weigh_facts(&case, work.into_iter().filter(|(c, _)| *c == case_id).map(|(_, t)| t).collect()));
     let needs = needs(&case, &weight);
     // The team's own suggestions are its employed (and agency) staff; the bank and associates
@@ -342,7 +354,7 @@ pub struct Decision<'a> {
 /// all in one transaction: the allocation, its chronology entry, the record here and the audit.
 pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, decision: Decision<'_>, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    crate::cases::allocate_in(&mut tx, ctx, case_id, worker, reason, Some(version)).await?;
+    crate::cases::allocate_in(&mut tx, ctx, case_id, worker, reason, crate::cases::Expect::Version(version)).await?;
     record(&mut tx, case_id, worker.map(|w| w.0), ctx.actor_id, decision, None, None).await?;
     if let (Some(top), Some(why)) = (decision.suggested, decision.override_reason) {
         audit::append(
@@ -555,10 +567,15 @@ pub struct PersonRow {
 /// The team grid: each person's load and band, cases, tasks, reports due, autonomy, samples
 /// and leave, read in a handful of queries side by side.
 pub async fn my_people(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<Vec<PersonRow>> {
-    let loads = team_loads(store, settings, team_id, today).await?;
-    let ids: Vec<Uuid> = loads.iter().map(|l| l.member.id).collect();
-    let (tasks, standings, samples) =
-        tokio::try_join!(crate::cases::task_counts(store, &ids, today), crate::quality::standings(store, &ids), crate::quality::samples::due_counts(store, &ids, today))?;
+    // The members first; then their loads, tasks, autonomy and samples all at once.
+    let members = org::members(store, Members::Team(team_id)).await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
+    let (loads, tasks, standings, samples) = tokio::try_join!(
+        team_loads_of(store, settings, team_id, members, today),
+        crate::cases::task_counts(store, &ids, today),
+        crate::quality::standings(store, &ids),
+        crate::quality::samples::due_counts(store, &ids, today)
+    )?;
     let tasks: HashMap<Uuid, (i64, i64)> = tasks.into_iter().map(|(w, a, b)| (w, (a, b))).collect();
     let samples: HashMap<Uuid, (i64, i64)> = samples.into_iter().map(|(w, a, b)| (w, (a, b))).collect();
     let mut autonomy: HashMap<Uuid, Vec<(WorkType, hearth_domain::quality::Autonomy)>> = HashMap::new();
@@ -675,11 +692,14 @@ pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uu
 /// Every active worker's load and every waiting case nationally: the batch benchmark's instance.
 pub async fn national_instance(store: &Store, settings: &WorkloadSettings, today: Date) -> Result<(Vec<WorkerLoad>, Vec<CaseFacts>)> {
     let members = org::members(store, Members::Everyone).await?;
-    let mut carried = vec![];
     let teams: HashSet<Uuid> = members.iter().filter_map(|m| m.team.as_ref().map(|t| t.id)).collect();
-    for t in teams {
-        carried.extend(facts::facts(store, Which::CarriedByTeam(t), today).await?);
-    }
+    let carried = async {
+        let mut carried = vec![];
+        for t in teams {
+            carried.extend(facts::facts(store, Which::CarriedByTeam(t), today).await?);
+        }
+        Ok(carried)
+    };
     let loads = loads_of(store, settings, members, carried, today).await?;
     let hub = facts::facts(store, Which::EveryHub, today).await?;
     Ok((loads, hub))
@@ -782,15 +802,24 @@ pub async fn load_demo(store: &Store, d: &DemoWorkload) -> Result<()> {
 
 // ---- Snapshots of the bands, for insight ----
 
-/// Measures one team's bands now and keeps them, replacing the last measure.
+/// Measures one team's bands, open work and hub now and keeps them, replacing the last measure.
 pub async fn snapshot_team(store: &Store, settings: &WorkloadSettings, team_id: Uuid, today: Date) -> Result<()> {
-    let loads = team_loads(store, settings, team_id, today).await?;
+    let (loads, open, hub) = tokio::try_join!(
+        team_loads(store, settings, team_id, today),
+        crate::cases::figures::open_now(store, team_id),
+        crate::cases::figures::hub_received(store, team_id),
+    )?;
     let practitioners: Vec<&WorkerLoad> = loads.iter().filter(|l| l.member.practitioner).collect();
     let count = |b: Band| practitioners.iter().filter(|l| l.load.band == b).count() as i64;
+    let open_of = |law: LawType| open.iter().find(|(l, _, _)| *l == law).map(|(_, all, waiting)| (*all, *waiting)).unwrap_or((0, 0));
+    let (public, private) = (open_of(LawType::Public), open_of(LawType::Private));
+    let waits: Vec<i64> = hub.iter().map(|d| (today - *d).whole_days().max(0)).collect();
     sqlx::query(
-        "INSERT INTO workload_snapshots (team_id, taken_at, green, amber, high_amber, red, high_red, practitioners, fte_hundredths)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (team_id) DO UPDATE SET taken_at = $2, green = $3, amber = $4, high_amber = $5, red = $6, high_red = $7, practitioners = $8, fte_hundredths = $9",
+        "INSERT INTO workload_snapshots (team_id, taken_at, green, amber, high_amber, red, high_red, practitioners, fte_hundredths,
+           public_open, public_unallocated, private_open, private_unallocated, hub_waiting, hub_wait_days, hub_longest_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (team_id) DO UPDATE SET taken_at = $2, green = $3, amber = $4, high_amber = $5, red = $6, high_red = $7, practitioners = $8, fte_hundredths = $9,
+           public_open = $10, public_unallocated = $11, private_open = $12, private_unallocated = $13, hub_waiting = $14, hub_wait_days = $15, hub_longest_days = $16",
     )
     .bind(team_id.to_string())
     .bind(ts(now()))
@@ -801,6 +830,13 @@ pub async fn snapshot_team(store: &Store, settings: &WorkloadSettings, team_id: 
     .bind(count(Band::HighRed))
     .bind(practitioners.len() as i64)
     .bind(practitioners.iter().map(|l| l.member.fte.hundredths()).sum::<i64>())
+    .bind(public.0)
+    .bind(public.1)
+    .bind(private.0)
+    .bind(private.1)
+    .bind(waits.len() as i64)
+    .bind(waits.iter().sum::<i64>())
+    .bind(waits.iter().max().copied().unwrap_or(0))
     .execute(store.pool())
     .await?;
     Ok(())
@@ -816,30 +852,53 @@ pub async fn snapshot_all(store: &Store, settings: &WorkloadSettings, today: Dat
 }
 
 /// The bands of a team, an area or the service as last measured: counts in band order, the
-/// practitioners and their FTE (hundredths), and when the oldest measure was taken.
+/// practitioners and their FTE (hundredths), open and unallocated work, the hub, and when the
+/// oldest measure was taken.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct BandTotals {
     pub counts: [i64; 5],
     pub practitioners: i64,
     pub fte_hundredths: i64,
+    pub public_open: i64,
+    pub public_unallocated: i64,
+    pub private_open: i64,
+    pub private_unallocated: i64,
+    pub hub_waiting: i64,
+    pub hub_wait_days: i64,
+    pub hub_longest_days: i64,
     pub oldest: Option<OffsetDateTime>,
 }
 
 pub async fn band_totals(store: &Store, reach: crate::quality::insight::Reach) -> Result<BandTotals> {
-    let (team, area) = reach.binds();
-    let r = sqlx::query(
-        "SELECT SUM(w.green), SUM(w.amber), SUM(w.high_amber), SUM(w.red), SUM(w.high_red), SUM(w.practitioners), SUM(w.fte_hundredths), MIN(w.taken_at)
-         FROM workload_snapshots w JOIN teams t ON t.id = w.team_id WHERE ($1 IS NULL OR w.team_id = $1) AND ($2 IS NULL OR t.service_area_id = $2)",
-    )
-    .bind(team)
-    .bind(area)
-    .fetch_one(store.pool())
-    .await?;
+    use crate::quality::insight::Reach;
+    let (filter, id) = match reach {
+        Reach::Team(t) => ("WHERE w.team_id = $1", Some(t)),
+        Reach::Area(a) => ("WHERE t.service_area_id = $1", Some(a)),
+        Reach::National => ("", None),
+    };
+    let sql = format!(
+        "SELECT SUM(w.green), SUM(w.amber), SUM(w.high_amber), SUM(w.red), SUM(w.high_red), SUM(w.practitioners), SUM(w.fte_hundredths),
+           SUM(w.public_open), SUM(w.public_unallocated), SUM(w.private_open), SUM(w.private_unallocated), SUM(w.hub_waiting), SUM(w.hub_wait_days), MAX(w.hub_longest_days),
+           MIN(w.taken_at)
+         FROM workload_snapshots w JOIN teams t ON t.id = w.team_id {filter}"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = id {
+        q = q.bind(id.to_string());
+    }
+    let r = q.fetch_one(store.pool()).await?;
     let n = |i: usize| r.get::<Option<i64>, _>(i).unwrap_or(0);
     Ok(BandTotals {
         counts: [n(0), n(1), n(2), n(3), n(4)],
         practitioners: n(5),
         fte_hundredths: n(6),
-        oldest: r.get::<Option<String>, _>(7).map(|t| parse_ts(&t)).transpose()?,
+        public_open: n(7),
+        public_unallocated: n(8),
+        private_open: n(9),
+        private_unallocated: n(10),
+        hub_waiting: n(11),
+        hub_wait_days: n(12),
+        hub_longest_days: n(13),
+        oldest: r.get::<Option<String>, _>(14).map(|t| parse_ts(&t)).transpose()?,
     })
 }

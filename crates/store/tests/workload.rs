@@ -200,6 +200,39 @@ async fn a_plan_is_accepted_all_or_nothing() {
 }
 
 #[tokio::test]
+async fn a_plan_moves_a_leavers_cases_and_sends_what_nobody_has_room_for_to_the_hub() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let s = WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        // A duty of 90 points leaves Fred 10 points: six of Bea's cases (1.5 points each) below amber.
+        workload::add_duty(&store, &as_(w.manager), w.free, DutyKind::Training, Points::whole(90), today, None).await.unwrap();
+        let id = plans::propose_moving(&store, &as_(w.manager), &s, &DeadlineSettings::default(), w.busy, false, today).await.unwrap();
+        let plan = plans::get(&store, id).await.unwrap();
+        assert_eq!(plan.moving_from.as_ref().map(|m| m.id), Some(w.busy));
+        assert_eq!(plan.items.len(), 11, "every case Bea holds");
+        let placed: Vec<Uuid> = plan.items.iter().filter(|i| i.worker.is_some()).map(|i| i.case_id).collect();
+        assert!(plan.items.iter().all(|i| i.worker.as_ref().is_none_or(|x| x.id == w.free)), "never Bea herself, nor the absent worker");
+        assert!(!placed.is_empty() && placed.len() < 11, "Fred takes what fits below amber ({} of 11)", placed.len());
+        // Someone moves one of Bea's cases by hand meanwhile: the plan refuses and moves nothing.
+        let moved = plan.items[0].case_id;
+        let v = cases::case_record(&store, moved).await.unwrap().version;
+        cases::allocate(&store, &as_(w.manager), moved, Some((w.free, "Fred Free")), "By hand", v).await.unwrap();
+        assert!(matches!(plans::accept(&store, &as_(w.manager), id, None).await, Err(StoreError::Refused(e)) if e.field == "cases"));
+        assert_eq!(workload::worker_load(&store, &s, w.busy, today).await.unwrap().cases.len(), 10, "nothing else moved");
+        // A fresh plan moves the rest: those Fred has room for to him, the others to the hub.
+        let id = plans::propose_moving(&store, &as_(w.manager), &s, &DeadlineSettings::default(), w.busy, false, today).await.unwrap();
+        let plan = plans::get(&store, id).await.unwrap();
+        let to_fred = plan.items.iter().filter(|i| i.worker.is_some()).count();
+        assert_eq!(plans::accept(&store, &as_(w.manager), id, None).await.unwrap(), 10);
+        assert!(workload::worker_load(&store, &s, w.busy, today).await.unwrap().cases.is_empty(), "Bea holds nothing now");
+        let hub = cases::facts::facts(&store, cases::facts::Which::Hub(w.team), today).await.unwrap();
+        assert_eq!(hub.len(), 1 + 10 - to_fred, "the waiting case, and those nobody had room for");
+        assert!(matches!(plans::propose_moving(&store, &as_(w.manager), &s, &DeadlineSettings::default(), w.busy, false, today).await, Err(StoreError::Refused(e)) if e.field == "worker_id"));
+    }
+}
+
+#[tokio::test]
 async fn the_first_to_accept_an_offer_takes_the_case() {
     for store in testing::stores().await {
         let w = world(&store).await;

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
 use hearth_domain::cases::LawType;
-use hearth_domain::insight::{self as kpi, percent};
+use hearth_domain::insight::{Month, TeamMonth, percent};
 use hearth_domain::workload::Band;
-use hearth_store::quality::insight::{self as quality, Reach};
+use hearth_store::quality::insight::Reach;
 use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
@@ -34,9 +34,11 @@ pub struct KpiQuery {
     area: Option<Uuid>,
     /// A team's figures.
     team: Option<Uuid>,
-    /// The first day of the period (YYYY-MM-DD); 90 days before `to` when left out.
+    /// The first day of the period (YYYY-MM-DD); 90 days before `to` when left out. Figures
+    /// cover whole months: from the start of this day's month.
     from: Option<String>,
-    /// The last day of the period; today when left out.
+    /// The last day of the period; today when left out. Figures run to the end of its month
+    /// (or today).
     to: Option<String>,
 }
 
@@ -86,11 +88,31 @@ pub struct Kpis {
     pub name: String,
     pub from: String,
     pub to: String,
+    /// The whole months the figures cover ("2026-09"): the period's first and last days' months.
+    pub first_month: String,
+    pub last_month: String,
     pub figures: Vec<Figure>,
+    /// Month by month, oldest first.
+    pub months: Vec<MonthFigures>,
+    /// When the oldest of the months was measured (they are kept, and the recent ones measured
+    /// again every quarter of an hour).
+    pub months_measured_at: Option<String>,
     /// Practitioners in each band, green first, as last measured.
     pub bands: Vec<BandCount>,
     /// When the oldest team's bands were measured.
     pub bands_measured_at: Option<String>,
+}
+
+/// One month's main figures, for the chart and its table.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MonthFigures {
+    pub month: String,
+    pub public_received: i64,
+    pub public_within_2_percent: Option<i64>,
+    /// At the month's end; none until it has ended.
+    pub public_unallocated_end_percent: Option<i64>,
+    pub private_unallocated_end_percent: Option<i64>,
+    pub closed: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -110,25 +132,16 @@ fn share_text(part: i64, all: i64) -> String {
     }
 }
 
-/// "2026-Q4" for a day.
-fn quarter_of(d: Date) -> String {
-    format!("{}-Q{}", d.year(), (u8::from(d.month()) - 1) / 3 + 1)
-}
-
 async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from: Date, to: Date) -> Result<Kpis, AppError> {
     let s = &state.store;
-    let today = today();
-    let (allocations, open, hub, (closed, durations), grades, timeliness, bands) = tokio::try_join!(
-        hearth_store::cases::figures::public_allocations(s, reach, from, to),
-        hearth_store::cases::figures::open_now(s, reach),
-        hearth_store::cases::figures::hub_received(s, reach),
-        hearth_store::cases::figures::closures(s, reach, from, to),
-        quality::grades(s, reach),
-        quality::timeliness(s, reach),
-        hearth_store::workload::band_totals(s, reach),
-    )?;
+    let (first, last) = (Month::of(from), Month::of(to));
+    let ((months, measured), bands) = tokio::try_join!(hearth_store::insight::months(s, reach, first, last), hearth_store::workload::band_totals(s, reach))?;
     let targets = &state.config.targets;
-    let t = kpi::allocation_times(&allocations, &state.config.calendar, today);
+    let mut sum = TeamMonth::default();
+    for (_, m) in &months {
+        sum.add(&TeamMonth { public_open_end: None, public_unallocated_end: None, private_open_end: None, private_unallocated_end: None, ..*m });
+    }
+    let t = sum.allocation;
     let mut figures = vec![];
     let p2 = percent(t.within_2, t.counted_2);
     figures.push(figure(
@@ -148,44 +161,47 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
         Some(format!("At least {}%", targets.public_within_28_days_percent)),
         p28.map(|p| p >= targets.public_within_28_days_percent),
     ));
+    // At month end: the last month of the period that has ended.
+    let month_end = months.iter().rev().find(|(_, m)| m.public_open_end.is_some());
     for (law, target) in [(LawType::Public, targets.unallocated_public_percent), (LawType::Private, targets.unallocated_private_percent)] {
-        let (all, waiting) = open.iter().find(|(l, _, _)| *l == law).map(|(_, a, w)| (*a, *w)).unwrap_or((0, 0));
-        let p = percent(waiting, all);
-        figures.push(figure(
-            &format!("unallocated_{}", law.code()),
-            &format!("{} work unallocated now", law.label()),
-            share_text(waiting, all),
-            p.map(|p| p as f64),
-            Some(format!("At most {target}% at month end")),
-            p.map(|p| p <= target),
-        ));
+        let (key, label) = (format!("unallocated_{}_month_end", law.code()), format!("{} work unallocated at month end", law.label()));
+        match month_end {
+            Some((month, m)) => {
+                let (all, waiting) = match law {
+                    LawType::Public => (m.public_open_end.unwrap_or(0), m.public_unallocated_end.unwrap_or(0)),
+                    LawType::Private => (m.private_open_end.unwrap_or(0), m.private_unallocated_end.unwrap_or(0)),
+                };
+                let p = percent(waiting, all);
+                figures.push(figure(&key, &label, format!("{} at {}", share_text(waiting, all), long_date(month.last_day())), p.map(|p| p as f64), Some(format!("At most {target}%")), p.map(|p| p <= target)));
+            }
+            None => figures.push(figure(&key, &label, "No month in the period has ended".into(), None, Some(format!("At most {target}%")), None)),
+        }
     }
-    let (q_from, q_to) = (quarter_of(from), quarter_of(to));
-    let in_period = |q: &str| q >= q_from.as_str() && q <= q_to.as_str();
-    let (on, filed) = timeliness.iter().filter(|(q, _, _)| in_period(q)).fold((0, 0), |(a, b), (_, on, all)| (a + on, b + all));
-    figures.push(figure("filed_on_time", "Court work filed on or before the court's date", share_text(on, filed), percent(on, filed).map(|p| p as f64), None, None));
-    let (good, graded) = grades.iter().filter(|g| in_period(&g.quarter)).fold((0, 0), |(a, b), g| (a + g.counts[0] + g.counts[1], b + g.total()));
-    figures.push(figure("good_or_better", "Work graded good or better", share_text(good, graded), percent(good, graded).map(|p| p as f64), None, None));
+    for (law, all, waiting) in [(LawType::Public, bands.public_open, bands.public_unallocated), (LawType::Private, bands.private_open, bands.private_unallocated)] {
+        figures.push(figure(&format!("unallocated_{}", law.code()), &format!("{} work unallocated now", law.label()), share_text(waiting, all), percent(waiting, all).map(|p| p as f64), None, None));
+    }
+    figures.push(figure("filed_on_time", "Court work filed on or before the court's date", share_text(sum.filed_on_time, sum.filed), percent(sum.filed_on_time, sum.filed).map(|p| p as f64), None, None));
+    figures.push(figure("good_or_better", "Work graded good or better", share_text(sum.graded_good, sum.graded), percent(sum.graded_good, sum.graded).map(|p| p as f64), None, None));
     let fte = bands.fte_hundredths as f64 / 100.0;
+    let closed = sum.closed;
     let per_fte = (fte > 0.0).then(|| (closed as f64 / fte * 10.0).round() / 10.0);
     figures.push(figure("closures_per_fte", "Cases closed per practitioner (FTE)", per_fte.map(|v| format!("{v} ({closed} closed, {fte:.1} FTE)")).unwrap_or_else(|| "No practitioners measured".into()), per_fte, None, None));
-    let weeks = kpi::average_weeks(&durations);
+    let weeks = sum.public_weeks();
     let limit = state.config.deadlines.proceedings_limit_weeks;
     figures.push(figure(
         "public_law_weeks",
         "Average length of public law proceedings closed",
-        weeks.map(|w| format!("{w} weeks ({} closed)", durations.len())).unwrap_or_else(|| "None closed in the period".into()),
+        weeks.map(|w| format!("{w} weeks ({} closed)", sum.public_closed)).unwrap_or_else(|| "None closed in the period".into()),
         weeks,
         Some(format!("{limit} weeks")),
         weeks.map(|w| w <= limit as f64),
     ));
-    let waits: Vec<i64> = hub.iter().map(|d| (today - *d).whole_days()).collect();
-    let average_wait = (!waits.is_empty()).then(|| waits.iter().sum::<i64>() as f64 / waits.len() as f64);
-    figures.push(figure("hub_size", "Cases waiting in the allocation hub now", waits.len().to_string(), Some(waits.len() as f64), None, None));
+    figures.push(figure("hub_size", "Cases waiting in the allocation hub now", bands.hub_waiting.to_string(), Some(bands.hub_waiting as f64), None, None));
+    let average_wait = (bands.hub_waiting > 0).then(|| bands.hub_wait_days as f64 / bands.hub_waiting as f64);
     figures.push(figure(
         "hub_wait_days",
         "Average wait in the hub",
-        average_wait.map(|w| format!("{w:.0} days (longest {} days)", waits.iter().max().unwrap_or(&0))).unwrap_or_else(|| "Nobody waiting".into()),
+        average_wait.map(|w| format!("{w:.0} days (longest {} days)", bands.hub_longest_days)).unwrap_or_else(|| "Nobody waiting".into()),
         average_wait,
         None,
         None,
@@ -195,7 +211,21 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
         name,
         from: from.to_string(),
         to: to.to_string(),
+        first_month: first.code(),
+        last_month: last.code(),
         figures,
+        months: months
+            .iter()
+            .map(|(m, f)| MonthFigures {
+                month: m.code(),
+                public_received: f.public_received,
+                public_within_2_percent: percent(f.allocation.within_2, f.allocation.counted_2),
+                public_unallocated_end_percent: f.public_unallocated_end.zip(f.public_open_end).and_then(|(w, a)| percent(w, a)),
+                private_unallocated_end_percent: f.private_unallocated_end.zip(f.private_open_end).and_then(|(w, a)| percent(w, a)),
+                closed: f.closed,
+            })
+            .collect(),
+        months_measured_at: measured.map(hearth_store::ts),
         bands: Band::ALL.iter().zip(bands.counts).map(|(b, n)| BandCount { band: b.code().into(), practitioners: n }).collect(),
         bands_measured_at: bands.oldest.map(hearth_store::ts),
     })
@@ -224,6 +254,12 @@ struct KpiPage {
     bands: Vec<(crate::components::Tag, i64, String)>,
     measured: String,
     query: String,
+    /// "September 2026 to November 2026".
+    months_text: String,
+    months_measured: String,
+    allocation_chart: String,
+    /// Month, received, within 2 working days, unallocated at month end (public, private), closed.
+    month_rows: Vec<(String, i64, String, String, String, i64)>,
 }
 
 pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<KpiQuery>) -> Result<Response, AppError> {
@@ -242,6 +278,12 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
         .collect();
     let chart_rows: Vec<(String, Option<i64>)> = Band::ALL.iter().zip(&k.bands).map(|(b, c)| (b.label().to_string(), percent(c.practitioners, total))).collect();
     let options = choices(&state, &me, Permission::ViewInsight).await?.into_iter().map(|(v, l)| (v.clone(), l, v == k.scope)).collect();
+    let label = |code: &str| Month::from_code(code).map(Month::label).unwrap_or_default();
+    let short = |code: &str| Month::from_code(code).map(|m| format!("{} {}", m.short(), m.year % 100)).unwrap_or_default();
+    let shown = |p: Option<i64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
+    let allocation_rows: Vec<(String, Option<i64>)> = k.months.iter().map(|m| (short(&m.month), m.public_within_2_percent)).collect();
+    let month_rows = k.months.iter().map(|m| (label(&m.month), m.public_received, shown(m.public_within_2_percent), shown(m.public_unallocated_end_percent), shown(m.private_unallocated_end_percent), m.closed)).collect();
+    let when = |t: &Option<String>| t.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(crate::cases::long_time).unwrap_or_else(|| "not yet".into());
     let page = KpiPage {
         shell: ctx.shell(format!("Insight – {}", k.name)),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(&errors)),
@@ -250,7 +292,11 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
         from: q.from.clone().unwrap_or_else(|| period.0.to_string()),
         to: q.to.clone().unwrap_or_else(|| period.1.to_string()),
         bands_chart: percent_chart(&chart_rows, "bands-title"),
-        measured: k.bands_measured_at.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(|t| long_date(t.date())).unwrap_or_else(|| "not yet".into()),
+        measured: when(&k.bands_measured_at),
+        months_measured: when(&k.months_measured_at),
+        months_text: if k.first_month == k.last_month { label(&k.first_month) } else { format!("{} to {}", label(&k.first_month), label(&k.last_month)) },
+        allocation_chart: percent_chart(&allocation_rows, "allocation-title"),
+        month_rows,
         query: format!("scope={}&from={}&to={}", crate::page::url_encode(&k.scope), period.0, period.1),
         bands,
         options,
@@ -272,6 +318,11 @@ pub async fn csv(State(state): State<AppState>, me: Ctx, Query(q): Query<KpiQuer
             None => "",
         };
         out.push_str(&format!("{},{},{},{},{met}\n", csv_field(&f.label), csv_field(&f.value), f.number.map(|n| n.to_string()).unwrap_or_default(), csv_field(f.target.as_deref().unwrap_or(""))));
+    }
+    out.push_str("\nmonth,public_received,public_within_2_working_days_percent,public_unallocated_month_end_percent,private_unallocated_month_end_percent,closed\n");
+    let cell = |p: Option<i64>| p.map(|p| p.to_string()).unwrap_or_default();
+    for m in &k.months {
+        out.push_str(&format!("{},{},{},{},{},{}\n", m.month, m.public_received, cell(m.public_within_2_percent), cell(m.public_unallocated_end_percent), cell(m.private_unallocated_end_percent), m.closed));
     }
     out.push_str("\nband,practitioners\n");
     for b in &k.bands {

@@ -207,9 +207,12 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/insight", perm(P::ViewInsight, Collection), get(insight::page)),
         route(Method::GET, "/insight.csv", perm(P::ViewInsight, Collection), get(insight::csv)),
         route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
+        route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::POST, "/my/offers/{id}", SignedIn, post(workload::offers::answer)),
         route(Method::GET, "/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::person)),
+        // Figures include grades, which are personal: the worker and their managers only.
+        route(Method::GET, "/staff/{id}/figures", perm(P::ViewAutonomy, Staff), get(workload::figures::person)),
         route(Method::GET, "/staff/{id}/absences/new", perm(P::RecordAbsence, Staff), get(workload::absence_form)),
         route(Method::POST, "/staff/{id}/absences", perm(P::RecordAbsence, Staff), post(workload::record_absence)),
         route(Method::POST, "/staff/{id}/absences/{absence}/cancel", perm(P::RecordAbsence, Staff), post(workload::cancel_absence)),
@@ -223,6 +226,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/allocation-plans/{id}", perm(P::AllocateCase, Collection), get(workload::plans::show)),
         route(Method::POST, "/allocation-plans/{id}/accept", perm(P::AllocateCase, Collection), post(workload::plans::accept)),
         route(Method::POST, "/allocation-plans/{id}/discard", perm(P::AllocateCase, Collection), post(workload::plans::discard)),
+        route(Method::POST, "/staff/{id}/moving-plan", perm(P::AllocateCase, Staff), post(workload::plans::propose_moving)),
         // People in cases
         route(Method::GET, "/people/duplicates", perm(P::MergePeople, Collection), get(cases::people::duplicates)),
         route(Method::POST, "/people/merge", perm(P::MergePeople, Collection), post(cases::people::merge)),
@@ -260,6 +264,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/cases/{id}/allocation-suggestions", perm(P::AllocateCase, Case), get(workload::allocation::api_suggestions)),
         route(Method::POST, "/api/v1/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::api_propose)),
         route(Method::POST, "/api/v1/allocation-plans/{id}/accept", perm(P::AllocateCase, Collection), post(workload::plans::api_accept)),
+        route(Method::POST, "/api/v1/staff/{id}/moving-plans", perm(P::AllocateCase, Staff), post(workload::plans::api_propose_moving)),
         route(Method::POST, "/api/v1/cases/{id}/offers", perm(P::AllocateCase, Case), post(workload::offers::api_offer)),
         route(Method::GET, "/api/v1/offers", SignedIn, get(workload::offers::api_mine)),
         route(Method::GET, "/api/v1/insight/kpis", perm(P::ViewInsight, Collection), get(insight::api)),

@@ -247,12 +247,19 @@ async fn time_away_is_recorded_with_clear_errors() {
 async fn key_figures_for_a_team_with_targets_csv_and_problems() {
     for store in testing::stores().await {
         let w = world(&store).await;
-        hearth_store::workload::snapshot_all(&store, &Default::default(), hearth_store::now().date()).await.unwrap();
+        let today = hearth_store::now().date();
+        hearth_store::workload::snapshot_all(&store, &Default::default(), today).await.unwrap();
         let m = session(&store, w.manager).await;
+        // Before the months are measured the page says so, rather than showing noughts as figures.
+        let page = body(w.app.send(Method::GET, "/insight", Some(&m), None).await).await;
+        assert!(page.contains("These months have not been measured yet"), "{page}");
+        hearth_store::insight::refresh(&store, &hearth_domain::calendar::WorkingCalendar::england_and_wales(), today).await.unwrap();
         let res = w.app.send(Method::GET, "/insight", Some(&m), None).await;
         assert_eq!(res.status(), StatusCode::OK);
         let page = body(res).await;
         assert!(page.contains("Key figures") && page.contains("Private law work unallocated now") && page.contains("1 of 11"), "{page}");
+        assert!(page.contains("Private law work unallocated at month end") && page.contains("Month by month"), "{page}");
+        assert!(page.contains(&hearth_domain::insight::Month::of(today).label()), "this month has a row");
         assert!(page.contains("Practitioners by band"));
         let res = w.app.send(Method::GET, "/insight?from=2026-12-01&to=2026-11-01", Some(&m), None).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
@@ -266,11 +273,60 @@ async fn key_figures_for_a_team_with_targets_csv_and_problems() {
         assert_eq!(green, 3, "the team's three practitioners are green");
         let res = w.app.send(Method::GET, "/insight.csv", Some(&m), None).await;
         assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
-        assert!(body(res).await.starts_with("measure,value,number,target,met\n"));
+        let csv = body(res).await;
+        assert!(csv.starts_with("measure,value,number,target,met\n") && csv.contains(&format!("\n{},", hearth_domain::insight::Month::of(today).code())), "{csv}");
         // Another area's figures are refused; a practitioner has none.
         let other = org::area_refs(&store).await.unwrap()[1].id;
         assert_eq!(w.app.send(Method::GET, &format!("/insight?area={other}"), Some(&m), None).await.status(), StatusCode::FORBIDDEN);
         let p = session(&store, w.worker).await;
         assert_eq!(w.app.send(Method::GET, "/insight", Some(&p), None).await.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn figures_for_the_worker_and_their_manager_beside_the_team_median() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        hearth_store::insight::refresh(&store, &hearth_domain::calendar::WorkingCalendar::england_and_wales(), hearth_store::now().date()).await.unwrap();
+        let p = session(&store, w.worker).await;
+        let res = w.app.send(Method::GET, "/my/figures", Some(&p), None).await;
+        assert_eq!(res.headers()["location"], format!("/staff/{}/figures", w.worker).as_str());
+        let page = body(w.app.send(Method::GET, &format!("/staff/{}/figures", w.worker), Some(&p), None).await).await;
+        assert!(page.contains("Your figures") && page.contains("Days from allocation to first contact") && page.contains("Team median"), "{page}");
+        assert_eq!(page.matches("<svg class=\"hearth-chart\"").count(), 4, "a chart for each measure");
+        let m = session(&store, w.manager).await;
+        assert_eq!(w.app.send(Method::GET, &format!("/staff/{}/figures", w.worker), Some(&m), None).await.status(), StatusCode::OK);
+        // Figures hold grades, which are personal: a colleague is refused.
+        let c = session(&store, w.colleague).await;
+        assert_eq!(w.app.send(Method::GET, &format!("/staff/{}/figures", w.worker), Some(&c), None).await.status(), StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn a_manager_moves_the_cases_of_someone_long_term_sick() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let page = body(w.app.send(Method::GET, &format!("/staff/{}/workload", w.worker), Some(&m), None).await).await;
+        assert!(page.contains("Plan moving their cases") && page.contains("Their figures over 12 months"), "{page}");
+        let res = w.app.send(Method::POST, &format!("/staff/{}/moving-plan", w.worker), Some(&m), Some("")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let plan = location(&res);
+        let page = body(w.app.send(Method::GET, &plan, Some(&m), None).await).await;
+        assert!(page.contains("Plan moving Wil Worker&#39;s cases") || page.contains("Plan moving Wil Worker's cases"), "{page}");
+        assert!(page.contains("Cleo Colleague") && page.contains("Move the selected cases"));
+        assert!(!page.contains("Ava Away"), "the absent colleague is not planned for");
+        // Accepting every planned move leaves the worker with nothing.
+        let ids: Vec<String> = hearth_store::workload::plans::get(&store, plan.rsplit('/').next().unwrap().parse().unwrap()).await.unwrap().items.iter().map(|i| format!("case_ids={}", i.case_id)).collect();
+        let res = w.app.send(Method::POST, &format!("{plan}/accept"), Some(&m), Some(&ids.join("&"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let load = hearth_store::workload::worker_load(&store, &Default::default(), w.worker, hearth_store::now().date()).await.unwrap();
+        assert!(load.cases.is_empty());
+        // The API: nothing left to move is a problem naming the field; a practitioner may not plan.
+        let res = w.app.json(Method::POST, &format!("/api/v1/staff/{}/moving-plans", w.worker), &m, "{}").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"worker_id\""));
+        let p = session(&store, w.colleague).await;
+        assert_eq!(w.app.send(Method::POST, &format!("/staff/{}/moving-plan", w.worker), Some(&p), Some("")).await.status(), StatusCode::FORBIDDEN);
     }
 }

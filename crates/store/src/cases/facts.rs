@@ -6,8 +6,8 @@ use sqlx::Row;
 use time::Date;
 use uuid::Uuid;
 
-use super::{code, opt_date};
-use crate::{Result, Store, date_text, parse_date, parse_id};
+use super::code;
+use crate::{Engine, Result, Store, StoreError, date_text, parse_date, parse_id};
 
 /// One open case, as the weighting tool and allocation see it.
 #[derive(Debug, Clone)]
@@ -49,7 +49,14 @@ pub enum Which {
     One(Uuid),
 }
 
-/// Reads the facts of the open cases chosen.
+/// One case's facts as the query returns them, in column order.
+type FactsRow = (String, String, String, Option<String>, String, String, i64, String, Option<String>, i64, Option<String>, i64, Option<String>, Option<String>, String);
+
+/// Reads the facts of the open cases chosen, soonest received first.
+///
+/// A team carries some 330 open cases, and the driver hands SQLite's rows across threads one at
+/// a time (about 8 µs each, five times what SQLite takes to find them), so the rows come back
+/// as one JSON array in a single row and are parsed here.
 pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseFacts>> {
     let (filter, id) = match which {
         Which::CarriedByTeam(t) => ("c.allocated_to IN (SELECT id FROM staff WHERE team_id = $2) AND c.status = 'open'", Some(t)),
@@ -58,50 +65,58 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
         Which::EveryHub => ("c.status = 'open' AND c.allocated_to IS NULL AND $2 IS NULL", None),
         Which::One(c) => ("c.id = $2", Some(c)),
     };
-    let sql = format!(
-        "SELECT c.id, c.reference, c.team_id, c.allocated_to, c.law_type, c.stage, c.urgent, c.received_on, c.first_hearing_on,
-           (SELECT COUNT(*) FROM case_participants cp WHERE cp.case_id = c.id AND cp.role = 'subject_child'),
-           (SELECT string_agg(f.flag, ',') FROM case_flags f WHERE f.case_id = c.id),
-           (SELECT COUNT(*) FROM hearings h WHERE h.case_id = c.id AND h.kind = 'fact_finding' AND h.starts_at >= $1),
-           (SELECT MIN(fd.due_on) FROM filing_dates fd WHERE fd.case_id = c.id AND fd.filed_on IS NULL AND fd.due_on >= $1),
-           (SELECT MIN(h.starts_at) FROM hearings h WHERE h.case_id = c.id AND h.starts_at >= $1),
-           co.service_area_id
+    let inner = format!(
+        "SELECT c.id AS id, c.reference AS reference, c.team_id AS team_id, c.allocated_to AS allocated_to, c.law_type AS law_type, c.stage AS stage,
+           c.urgent AS urgent, c.received_on AS received_on, c.first_hearing_on AS first_hearing_on,
+           (SELECT COUNT(*) FROM case_participants cp WHERE cp.case_id = c.id AND cp.role = 'subject_child') AS children,
+           (SELECT string_agg(f.flag, ',') FROM case_flags f WHERE f.case_id = c.id) AS flags,
+           (SELECT COUNT(*) FROM hearings h WHERE h.case_id = c.id AND h.kind = 'fact_finding' AND h.starts_at >= $1) AS contested,
+           (SELECT MIN(fd.due_on) FROM filing_dates fd WHERE fd.case_id = c.id AND fd.filed_on IS NULL AND fd.due_on >= $1) AS next_filing,
+           (SELECT MIN(h.starts_at) FROM hearings h WHERE h.case_id = c.id AND h.starts_at >= $1) AS next_hearing,
+           co.service_area_id AS area
          FROM cases c JOIN courts co ON co.id = c.court_id
-         WHERE {filter} ORDER BY c.received_on, c.reference"
+         WHERE {filter}"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(id.map(|i| i.to_string())).fetch_all(store.pool()).await?;
-    rows.iter()
-        .map(|r| {
-            let next_filing = opt_date(r.get(12))?;
-            let flags: Option<String> = r.get(10);
+    let columns = "id, reference, team_id, allocated_to, law_type, stage, urgent, received_on, first_hearing_on, children, flags, contested, next_filing, next_hearing, area";
+    let sql = match store.engine() {
+        Engine::Sqlite => format!("SELECT json_group_array(json_array({columns})) FROM ({inner}) x"),
+        Engine::Postgres => format!("SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') FROM ({inner}) x"),
+    };
+    let json: String = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(id.map(|i| i.to_string())).fetch_one(store.pool()).await?.get(0);
+    let rows: Vec<FactsRow> = serde_json::from_str(&json).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+    let mut out = rows
+        .into_iter()
+        .map(|(id, reference, team_id, allocated_to, law, stage, urgent, received_on, first_hearing_on, children, flags, contested, next_filing, next_hearing, area)| {
+            let next_filing = next_filing.as_deref().map(parse_date).transpose()?;
             let flags: Vec<&str> = flags.as_deref().unwrap_or("").split(',').collect();
-            let next_hearing: Option<String> = r.get(13);
-            let next_hearing = next_hearing.map(|h| parse_date(&h[..10])).transpose()?;
+            let next_hearing = next_hearing.map(|h| parse_date(h.get(..10).unwrap_or(&h))).transpose()?;
             let next_deadline = match (next_filing, next_hearing) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
             Ok(CaseFacts {
-                id: parse_id(&r.get::<String, _>(0))?,
-                reference: r.get(1),
-                team_id: parse_id(&r.get::<String, _>(2))?,
-                allocated_to: r.get::<Option<String>, _>(3).map(|s| parse_id(&s)).transpose()?,
-                law: code(r.get(4), LawType::from_code)?,
-                stage: code(r.get(5), Stage::from_code)?,
-                urgent: r.get::<i64, _>(6) != 0,
-                received_on: parse_date(&r.get::<String, _>(7))?,
-                first_hearing_on: opt_date(r.get(8))?,
-                children: r.get(9),
+                id: parse_id(&id)?,
+                reference,
+                team_id: parse_id(&team_id)?,
+                allocated_to: allocated_to.map(|s| parse_id(&s)).transpose()?,
+                law: code(law, LawType::from_code)?,
+                stage: code(stage, Stage::from_code)?,
+                urgent: urgent != 0,
+                received_on: parse_date(&received_on)?,
+                first_hearing_on: first_hearing_on.as_deref().map(parse_date).transpose()?,
+                children,
                 domestic_abuse: flags.contains(&"domestic_abuse"),
                 interpreter: flags.contains(&"interpreter"),
                 welsh: flags.contains(&"welsh_language"),
-                contested: r.get::<i64, _>(11) > 0,
+                contested: contested > 0,
                 next_deadline,
                 next_filing,
-                court_area_id: parse_id(&r.get::<String, _>(14))?,
+                court_area_id: parse_id(&area)?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    out.sort_by(|a, b| a.received_on.cmp(&b.received_on).then_with(|| a.reference.cmp(&b.reference)));
+    Ok(out)
 }
 
 /// Workers who have been allocated another case with someone in this one: continuity.
@@ -123,3 +138,4 @@ pub async fn people_in(store: &Store, case_id: Uuid) -> Result<Vec<Uuid>> {
     let rows = sqlx::query("SELECT person_id FROM case_participants WHERE case_id = $1").bind(case_id.to_string()).fetch_all(store.pool()).await?;
     rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
 }
+

@@ -1,55 +1,99 @@
-//! The case record's own figures for insight, for a team, an area or the service: when public
-//! law cases were allocated, what is open and waiting now, closures and how long public law
-//! proceedings took. Each is one indexed query; working days are counted by the caller.
+//! The case record's own figures for insight: what a team has open and waiting now (measured
+//! with its workload bands), and for one month across every team, when public law cases were
+//! allocated, what was open at the month's end, closures and how long public law proceedings
+//! took, and how soon allocated cases had a first contact. Working days are counted by the caller.
 
 use hearth_domain::cases::LawType;
 use sqlx::Row;
 use time::Date;
+use uuid::Uuid;
 
 use super::{code, opt_date};
-use crate::quality::insight::Reach;
-use crate::{Result, Store, date_text, parse_date};
+use crate::{Result, Store, date_text, parse_date, parse_id};
 
-const FILTER: &str = "($1 IS NULL OR c.team_id = $1) AND ($2 IS NULL OR c.team_id IN (SELECT id FROM teams WHERE service_area_id = $2))";
-
-/// Public law cases received in the period: when the service was told (received) and when they
-/// were allocated (if they have been).
-pub async fn public_allocations(store: &Store, reach: Reach, from: Date, to: Date) -> Result<Vec<(Date, Option<Date>)>> {
-    let (team, area) = reach.binds();
-    let sql = format!("SELECT c.received_on, c.allocated_on FROM cases c WHERE {FILTER} AND c.law_type = 'public' AND c.received_on >= $3 AND c.received_on <= $4");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team).bind(area).bind(date_text(from)).bind(date_text(to)).fetch_all(store.pool()).await?;
-    rows.iter().map(|r| Ok((parse_date(&r.get::<String, _>(0))?, opt_date(r.get(1))?))).collect()
-}
-
-/// Open cases now by law type: (law, open, of which unallocated).
-pub async fn open_now(store: &Store, reach: Reach) -> Result<Vec<(LawType, i64, i64)>> {
-    let (team, area) = reach.binds();
-    let sql = format!(
-        "SELECT c.law_type, COUNT(*), SUM(CASE WHEN c.allocated_to IS NULL THEN 1 ELSE 0 END) FROM cases c WHERE {FILTER} AND c.status = 'open' GROUP BY c.law_type ORDER BY c.law_type"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team).bind(area).fetch_all(store.pool()).await?;
+/// A team's open cases now by law type: (law, open, of which unallocated).
+pub async fn open_now(store: &Store, team_id: Uuid) -> Result<Vec<(LawType, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT law_type, COUNT(*), SUM(CASE WHEN allocated_to IS NULL THEN 1 ELSE 0 END) FROM cases WHERE team_id = $1 AND status = 'open' GROUP BY law_type ORDER BY law_type",
+    )
+    .bind(team_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
     rows.iter().map(|r| Ok((code(r.get(0), LawType::from_code)?, r.get(1), r.get::<Option<i64>, _>(2).unwrap_or(0)))).collect()
 }
 
-/// When each case waiting in the hub now was received: the hub's size and wait.
-pub async fn hub_received(store: &Store, reach: Reach) -> Result<Vec<Date>> {
-    let (team, area) = reach.binds();
-    let sql = format!("SELECT c.received_on FROM cases c WHERE {FILTER} AND c.status = 'open' AND c.allocated_to IS NULL");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team).bind(area).fetch_all(store.pool()).await?;
+/// When each case waiting in a team's allocation hub now was received: the hub's size and wait.
+pub async fn hub_received(store: &Store, team_id: Uuid) -> Result<Vec<Date>> {
+    let rows = sqlx::query("SELECT received_on FROM cases WHERE team_id = $1 AND status = 'open' AND allocated_to IS NULL").bind(team_id.to_string()).fetch_all(store.pool()).await?;
     rows.iter().map(|r| parse_date(&r.get::<String, _>(0))).collect()
 }
 
-/// Cases closed in the period, and for public law ones their issue and closing dates.
-pub async fn closures(store: &Store, reach: Reach, from: Date, to: Date) -> Result<(i64, Vec<(Date, Date)>)> {
-    let (team, area) = reach.binds();
-    let sql = format!("SELECT c.law_type, c.issued_on, c.received_on, c.closed_on FROM cases c WHERE {FILTER} AND c.status = 'closed' AND c.closed_on >= $3 AND c.closed_on <= $4");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team).bind(area).bind(date_text(from)).bind(date_text(to)).fetch_all(store.pool()).await?;
-    let mut durations = vec![];
-    for r in &rows {
-        if r.get::<String, _>(0) == "public" {
-            let start = opt_date(r.get(1))?.unwrap_or(parse_date(&r.get::<String, _>(2))?);
-            durations.push((start, parse_date(&r.get::<String, _>(3))?));
-        }
-    }
-    Ok((rows.len() as i64, durations))
+// ---- One month for every team, for the figures kept month by month (`crate::insight`) ----
+
+/// Public law cases received in the month: (team, received, allocated).
+pub async fn month_public_allocations(store: &Store, first: Date, last: Date) -> Result<Vec<(Uuid, Date, Option<Date>)>> {
+    let rows = sqlx::query("SELECT team_id, received_on, allocated_on FROM cases WHERE law_type = 'public' AND received_on >= $1 AND received_on <= $2")
+        .bind(date_text(first))
+        .bind(date_text(last))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, parse_date(&r.get::<String, _>(1))?, opt_date(r.get(2))?))).collect()
+}
+
+/// Work open at the end of a day, by team and law: (team, law, open, of which unallocated then).
+/// Read from when each case was received, allocated and closed, so past month ends can be
+/// measured too; a case that has moved team counts in its team now.
+pub async fn open_at(store: &Store, end: Date) -> Result<Vec<(Uuid, LawType, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT team_id, law_type, COUNT(*), SUM(CASE WHEN allocated_on IS NULL OR allocated_on > $1 THEN 1 ELSE 0 END)
+         FROM cases WHERE received_on <= $1 AND (closed_on IS NULL OR closed_on > $1) GROUP BY team_id, law_type",
+    )
+    .bind(date_text(end))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, code(r.get(1), LawType::from_code)?, r.get(2), r.get::<Option<i64>, _>(3).unwrap_or(0)))).collect()
+}
+
+/// A case closed in the month.
+pub struct Closure {
+    pub team_id: Uuid,
+    pub worker: Option<Uuid>,
+    /// For public law, when proceedings began (issued, or failing that received).
+    pub public_from: Option<Date>,
+    pub closed_on: Date,
+}
+
+pub async fn month_closures(store: &Store, first: Date, last: Date) -> Result<Vec<Closure>> {
+    let rows = sqlx::query("SELECT team_id, allocated_to, law_type, issued_on, received_on, closed_on FROM cases WHERE closed_on >= $1 AND closed_on <= $2")
+        .bind(date_text(first))
+        .bind(date_text(last))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let public = r.get::<String, _>(2) == "public";
+            Ok(Closure {
+                team_id: parse_id(&r.get::<String, _>(0))?,
+                worker: r.get::<Option<String>, _>(1).map(|w| parse_id(&w)).transpose()?,
+                public_from: if public { Some(opt_date(r.get(3))?.unwrap_or(parse_date(&r.get::<String, _>(4))?)) } else { None },
+                closed_on: parse_date(&r.get::<String, _>(5))?,
+            })
+        })
+        .collect()
+}
+
+/// Cases allocated in the month that have had a first contact since: (worker, allocated, first
+/// contact). A contact is a visit, a call, a meeting or time with the child.
+pub async fn month_first_contacts(store: &Store, first: Date, last: Date) -> Result<Vec<(Uuid, Date, Date)>> {
+    let rows = sqlx::query(
+        "SELECT c.allocated_to, c.allocated_on, MIN(e.occurred_on) FROM cases c
+         JOIN chronology e ON e.case_id = c.id AND e.kind IN ('visit', 'phone_call', 'time_with_child', 'meeting') AND e.occurred_on >= c.allocated_on
+         WHERE c.allocated_on >= $1 AND c.allocated_on <= $2 AND c.allocated_to IS NOT NULL
+         GROUP BY c.id, c.allocated_to, c.allocated_on",
+    )
+    .bind(date_text(first))
+    .bind(date_text(last))
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, parse_date(&r.get::<String, _>(1))?, parse_date(&r.get::<String, _>(2))?))).collect()
 }

@@ -94,6 +94,33 @@ pub async fn timeliness(store: &Store, reach: Reach) -> Result<Vec<(String, i64,
     Ok(by.into_iter().map(|(q, (on_time, all))| (q, on_time, all)).collect())
 }
 
+/// Court work with a court date filed in a period, by author: (author, on or before the date, all).
+/// `last` is the day after the period (filing times are stamps).
+pub async fn filing_by_author(store: &Store, first: &str, after: &str) -> Result<Vec<(Uuid, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT author_id, SUM(CASE WHEN SUBSTR(filed_at, 1, 10) <= due_on THEN 1 ELSE 0 END), COUNT(*)
+         FROM work WHERE status = 'filed' AND due_on IS NOT NULL AND filed_at >= $1 AND filed_at < $2 GROUP BY author_id",
+    )
+    .bind(first)
+    .bind(after)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((crate::parse_id(&r.get::<String, _>(0))?, r.get::<Option<i64>, _>(1).unwrap_or(0), r.get(2)))).collect()
+}
+
+/// Grades given in a period, by the worker graded: (worker, good or outstanding, all).
+pub async fn grades_by_worker(store: &Store, first: &str, after: &str) -> Result<Vec<(Uuid, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT staff_id, SUM(CASE WHEN grade IN ('outstanding', 'good') THEN 1 ELSE 0 END), COUNT(*)
+         FROM autonomy_events WHERE event = 'graded' AND at >= $1 AND at < $2 GROUP BY staff_id",
+    )
+    .bind(first)
+    .bind(after)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((crate::parse_id(&r.get::<String, _>(0))?, r.get::<Option<i64>, _>(1).unwrap_or(0), r.get(2)))).collect()
+}
+
 /// Active practitioners holding autonomy in each work type, and how many practitioners there are.
 pub async fn autonomy_share(store: &Store, reach: Reach) -> Result<(Vec<(WorkType, i64)>, i64)> {
     let (team, area) = reach.binds();

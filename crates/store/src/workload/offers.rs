@@ -143,7 +143,7 @@ pub async fn answer(store: &Store, ctx: &AuditContext, id: Uuid, staff_id: Uuid,
         return Err(StoreError::Refused(FieldError::new("answer", why)));
     }
     if accept {
-        crate::cases::allocate_in(&mut tx, ctx, o.case_id, Some((staff_id, &o.worker.name)), "Accepted an offer from the bank and associate pool", None).await.map_err(|e| match e {
+        crate::cases::allocate_in(&mut tx, ctx, o.case_id, Some((staff_id, &o.worker.name)), "Accepted an offer from the bank and associate pool", crate::cases::Expect::Waiting).await.map_err(|e| match e {
             StoreError::Conflict { .. } => StoreError::Refused(FieldError::new("answer", "This case has already been allocated")),
             e => e,
         })?;

@@ -1,5 +1,6 @@
-//! Batch plans for a team's allocation hub: proposed by the solver beside its greedy yardstick,
-//! reviewed by the manager, and accepted in whole or in part, all or nothing.
+//! Batch plans for a team's allocation hub, or for moving the cases of someone who is leaving or
+//! long-term sick: proposed by the solver beside its greedy yardstick, reviewed by the manager,
+//! and accepted in whole or in part, all or nothing.
 
 use hearth_domain::cases::deadlines::DeadlineSettings;
 use hearth_domain::workload::{self as rules, WorkloadSettings};
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use super::{Compared, Decision, hub_cases, plan_inputs, record, team_loads};
 use crate::audit::{self, AuditContext, Event};
+use crate::cases::Expect;
 use crate::cases::facts::{self, Which};
 use crate::org::{NamedRef, named};
 use crate::{Result, Store, StoreError, new_id, now, parse_id, parse_ts, ts};
@@ -25,6 +27,8 @@ pub struct PlanView {
     pub status: String,
     pub measures: Compared,
     pub items: Vec<PlanItem>,
+    /// For a plan moving someone's cases: whose.
+    pub moving_from: Option<NamedRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,6 +44,35 @@ pub struct PlanItem {
 /// Proposes a plan for a team's hub and keeps it for review. Nothing is allocated yet.
 pub async fn propose(store: &Store, ctx: &AuditContext, settings: &WorkloadSettings, deadlines: &DeadlineSettings, team_id: Uuid, allow_above_amber: bool, today: Date) -> Result<Uuid> {
     let (workers, waiting) = tokio::try_join!(team_loads(store, settings, team_id, today), facts::facts(store, Which::Hub(team_id), today))?;
+    keep(store, ctx, settings, deadlines, team_id, None, workers, waiting, allow_above_amber, today).await
+}
+
+/// Proposes a plan moving the open cases of someone who is leaving or long-term sick to the rest
+/// of their team. Cases nobody has room for go back to the hub when the plan is accepted.
+pub async fn propose_moving(store: &Store, ctx: &AuditContext, settings: &WorkloadSettings, deadlines: &DeadlineSettings, worker_id: Uuid, allow_above_amber: bool, today: Date) -> Result<Uuid> {
+    let team_id = crate::org::placement(store, worker_id).await?.team_id.ok_or(StoreError::Refused(hearth_domain::FieldError::new("worker_id", "They are not in a team, so there is nobody to move their cases to")))?;
+    let (mut workers, held) = tokio::try_join!(team_loads(store, settings, team_id, today), facts::facts(store, Which::CarriedBy(worker_id), today))?;
+    if held.is_empty() {
+        return Err(StoreError::Refused(hearth_domain::FieldError::new("worker_id", "They hold no open cases to move")));
+    }
+    workers.retain(|w| w.member.id != worker_id);
+    keep(store, ctx, settings, deadlines, team_id, Some(worker_id), workers, held, allow_above_amber, today).await
+}
+
+/// Solves a plan for the cases given and keeps it, beside greedy allocation as its yardstick.
+#[allow(clippy::too_many_arguments)]
+async fn keep(
+    store: &Store,
+    ctx: &AuditContext,
+    settings: &WorkloadSettings,
+    deadlines: &DeadlineSettings,
+    team_id: Uuid,
+    moving_from: Option<Uuid>,
+    workers: Vec<super::WorkerLoad>,
+    waiting: Vec<facts::CaseFacts>,
+    allow_above_amber: bool,
+    today: Date,
+) -> Result<Uuid> {
     let cases = hub_cases(settings, deadlines, waiting, today);
     let (plan_cases, plan_workers) = plan_inputs(settings, &cases, &workers, today);
     let plan = rules::plan(settings, &plan_cases, &plan_workers, allow_above_amber);
@@ -47,15 +80,18 @@ pub async fn propose(store: &Store, ctx: &AuditContext, settings: &WorkloadSetti
     let measures = Compared::of(rules::measure(settings, &plan_cases, &plan_workers, &plan), rules::measure(settings, &plan_cases, &plan_workers, &yardstick));
     let id = new_id();
     let mut tx = store.begin().await?;
-    sqlx::query("INSERT INTO allocation_plans (id, team_id, proposed_by, proposed_at, allow_above_amber, status, measures) VALUES ($1, $2, $3, $4, $5, 'proposed', $6)")
-        .bind(id.to_string())
-        .bind(team_id.to_string())
-        .bind(ctx.actor_id.map(|a| a.to_string()))
-        .bind(ts(now()))
-        .bind(allow_above_amber as i64)
-        .bind(serde_json::to_string(&measures).expect("measures serialise"))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO allocation_plans (id, team_id, proposed_by, proposed_at, allow_above_amber, status, measures, moving_from) VALUES ($1, $2, $3, $4, $5, 'proposed', $6, $7)",
+    )
+    .bind(id.to_string())
+    .bind(team_id.to_string())
+    .bind(ctx.actor_id.map(|a| a.to_string()))
+    .bind(ts(now()))
+    .bind(allow_above_amber as i64)
+    .bind(serde_json::to_string(&measures).expect("measures serialise"))
+    .bind(moving_from.map(|m| m.to_string()))
+    .execute(&mut *tx)
+    .await?;
     for ((hub, _, _), to) in cases.iter().zip(&plan.assigned) {
         sqlx::query("INSERT INTO allocation_plan_items (plan_id, case_id, worker_id, priority, weight) VALUES ($1, $2, $3, $4, $5)")
             .bind(id.to_string())
@@ -69,7 +105,9 @@ pub async fn propose(store: &Store, ctx: &AuditContext, settings: &WorkloadSetti
     audit::append(
         &mut tx,
         ctx,
-        Event::success("allocation_plan.proposed").about("team", team_id).detail(serde_json::json!({ "plan_id": id, "waiting": cases.len(), "measures": measures })),
+        Event::success("allocation_plan.proposed")
+            .about("team", team_id)
+            .detail(serde_json::json!({ "plan_id": id, "waiting": cases.len(), "moving_from": moving_from, "measures": measures })),
     )
     .await?;
     tx.commit().await?;
@@ -78,8 +116,8 @@ pub async fn propose(store: &Store, ctx: &AuditContext, settings: &WorkloadSetti
 
 pub async fn get(store: &Store, id: Uuid) -> Result<PlanView> {
     let r = sqlx::query(
-        "SELECT p.id, t.id, t.name, s.id, s.name, p.proposed_at, p.allow_above_amber, p.status, p.measures
-         FROM allocation_plans p JOIN teams t ON t.id = p.team_id LEFT JOIN staff s ON s.id = p.proposed_by WHERE p.id = $1",
+        "SELECT p.id, t.id, t.name, s.id, s.name, p.proposed_at, p.allow_above_amber, p.status, p.measures, m.id, m.name
+         FROM allocation_plans p JOIN teams t ON t.id = p.team_id LEFT JOIN staff s ON s.id = p.proposed_by LEFT JOIN staff m ON m.id = p.moving_from WHERE p.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(store.pool())
@@ -114,6 +152,7 @@ pub async fn get(store: &Store, id: Uuid) -> Result<PlanView> {
         status: r.get(7),
         measures: serde_json::from_str(&r.get::<String, _>(8)).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?,
         items,
+        moving_from: named(r.get(9), r.get(10))?,
     })
 }
 
@@ -151,16 +190,24 @@ pub async fn accept(store: &Store, ctx: &AuditContext, id: Uuid, chosen: Option<
     let mut tx = store.begin().await?;
     decide(&mut tx, ctx, id, "accepted").await?;
     let mut count = 0;
-    for item in plan.items.iter().filter(|i| i.worker.is_some() && chosen.is_none_or(|c| c.contains(&i.case_id))) {
-        let worker = item.worker.as_ref().expect("filtered to planned items");
-        crate::cases::allocate_in(&mut tx, ctx, item.case_id, Some((worker.id, &worker.name)), "Batch allocation plan", None).await.map_err(|e| match e {
+    // A hub plan allocates the cases it placed; a plan moving someone's cases moves every case
+    // chosen, and those nobody had room for go back to the hub rather than stay with them.
+    let moving = plan.moving_from.as_ref().map(|m| m.id);
+    for item in plan.items.iter().filter(|i| (i.worker.is_some() || moving.is_some()) && chosen.is_none_or(|c| c.contains(&i.case_id))) {
+        let to = item.worker.as_ref().map(|w| (w.id, w.name.as_str()));
+        let (expect, reason) = match (&plan.moving_from, to) {
+            (Some(from), Some(_)) => (Expect::HeldBy(from.id), format!("Moved from {} by a plan", from.name)),
+            (Some(from), None) => (Expect::HeldBy(from.id), format!("Moved from {}: nobody in the team had room", from.name)),
+            (None, _) => (Expect::Waiting, "Batch allocation plan".to_string()),
+        };
+        crate::cases::allocate_in(&mut tx, ctx, item.case_id, to, &reason, expect).await.map_err(|e| match e {
             StoreError::Conflict { .. } | StoreError::Refused(_) => StoreError::Refused(hearth_domain::FieldError::new(
                 "cases",
-                format!("{} has been allocated or closed since this plan was made. Nothing was allocated: propose a new plan.", item.reference),
+                format!("{} has been allocated, moved or closed since this plan was made. Nothing was allocated: propose a new plan.", item.reference),
             )),
             e => e,
         })?;
-        record(&mut tx, item.case_id, Some(worker.id), ctx.actor_id, Decision::default(), Some(id), None).await?;
+        record(&mut tx, item.case_id, to.map(|t| t.0), ctx.actor_id, Decision::default(), Some(id), None).await?;
         sqlx::query("UPDATE allocation_plan_items SET accepted = 1 WHERE plan_id = $1 AND case_id = $2").bind(id.to_string()).bind(item.case_id.to_string()).execute(&mut *tx).await?;
         count += 1;
     }

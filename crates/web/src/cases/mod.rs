@@ -71,6 +71,11 @@ pub fn today() -> Date {
 pub use hearth_domain::text::long_date;
 
 /// "Mon 2 Nov 2026", for dense tables.
+/// "23 November 2026 at 14:05".
+pub fn long_time(t: time::OffsetDateTime) -> String {
+    format!("{} at {:02}:{:02}", long_date(t.date()), t.hour(), t.minute())
+}
+
 pub fn short_date(d: Date) -> String {
     let month = d.month().to_string();
     let weekday = d.weekday().to_string();

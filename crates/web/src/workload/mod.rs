@@ -3,6 +3,7 @@
 //! batch plans, offers to the pool) is in the submodules.
 
 pub mod allocation;
+pub mod figures;
 pub mod offers;
 pub mod plans;
 
@@ -216,6 +217,8 @@ struct PersonPage {
     away_now: Option<String>,
     can_manage: bool,
     can_record_absence: bool,
+    can_move: bool,
+    can_see_figures: bool,
 }
 
 pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
@@ -232,6 +235,10 @@ pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         .collect();
     let (can_manage, can_record_absence) =
         (me.may_for_staff(&state, Permission::ManageWorkloadTerms, id).await, me.may_for_staff(&state, Permission::RecordAbsence, id).await);
+    // A manager who allocates for their team can plan moving the cases of someone leaving or
+    // long-term sick.
+    let can_move = id != me.id() && !w.cases.is_empty() && me.may_for_staff(&state, Permission::AllocateCase, id).await;
+    let can_see_figures = me.may_for_staff(&state, Permission::ViewAutonomy, id).await;
     Ok(render(&PersonPage {
         shell: ctx.shell(format!("Workload – {}", record.name)),
         own: id == me.id(),
@@ -246,6 +253,8 @@ pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         away_now: w.away_now.as_ref().map(|a| format!("{} until {}. Their cases show as covered and they are left out of allocation.", a.kind.label(), long_date(a.last))),
         can_manage,
         can_record_absence,
+        can_move,
+        can_see_figures,
     }))
 }
 

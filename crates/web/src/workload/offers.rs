@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::allocation::{Ranked, left_out, ranked, weight_text};
 use crate::cases::forms::{open_case, to_case};
-use crate::cases::today;
+use crate::cases::{long_time as when, today};
 use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{all_of, one_of, pairs};
@@ -36,9 +36,6 @@ fn status_tag(s: OfferStatus) -> Tag {
     )
 }
 
-fn when(t: time::OffsetDateTime) -> String {
-    format!("{} at {:02}:{:02}", crate::cases::long_date(t.date()), t.hour(), t.minute())
-}
 
 struct OfferRow {
     id: Uuid,

@@ -75,7 +75,7 @@ async fn plan_for(state: &AppState, me: &Ctx, id: Uuid) -> Result<PlanView, AppE
 fn plan_page(ctx: &PageCtx, plan: PlanView, errors: &[FieldError]) -> Response {
     let m = plan.measures;
     let page = PlanPage {
-        shell: ctx.shell("Batch allocation plan"),
+        shell: ctx.shell(if plan.moving_from.is_some() { "Plan moving cases" } else { "Batch allocation plan" }),
         proposed: format!("{}{}", long_date(plan.proposed_at.date()), plan.proposed_by.as_ref().map(|b| format!(" by {}", b.name)).unwrap_or_default()),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         points: plan.items.iter().map(|i| i.weight.display()).collect(),
@@ -84,6 +84,15 @@ fn plan_page(ctx: &PageCtx, plan: PlanView, errors: &[FieldError]) -> Response {
         plan,
     };
     if errors.is_empty() { render(&page) } else { render_with(StatusCode::BAD_REQUEST, &page) }
+}
+
+/// Proposes a plan moving someone's open cases to the rest of their team. (The button shows only
+/// while they hold cases; a refusal from a race is the shared 422 page.)
+pub async fn propose_moving(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let allow = one_of(&pairs(&body), "allow_above_amber") == "yes";
+    let plan = plans::propose_moving(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, id, allow, today()).await?;
+    Ok(Redirect::to(&format!("/allocation-plans/{plan}")).into_response())
 }
 
 pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
@@ -122,6 +131,8 @@ pub struct NewPlan {
 pub struct PlanJson {
     pub id: Uuid,
     pub team_id: Uuid,
+    /// For a plan moving someone's cases: whose.
+    pub moving_from: Option<Uuid>,
     /// `proposed`, `accepted` or `discarded`.
     pub status: String,
     pub allow_above_amber: bool,
@@ -152,6 +163,7 @@ fn plan_json(p: &PlanView) -> PlanJson {
     PlanJson {
         id: p.id,
         team_id: p.team.id,
+        moving_from: p.moving_from.as_ref().map(|m| m.id),
         status: p.status.clone(),
         allow_above_amber: p.allow_above_amber,
         allocated: m.allocated,
@@ -177,6 +189,24 @@ pub async fn api_propose(State(state): State<AppState>, me: Ctx, body: String) -
     me.authorize_team(&state, team.id, team.service_area.id).await?;
     let id = plans::propose(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, team.id, body.allow_above_amber, today()).await?;
     Ok((StatusCode::CREATED, Json(plan_json(&plans::get(&state.store, id).await?))).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct NewMovingPlan {
+    /// Let the plan take people above amber (up to the start of high red).
+    #[serde(default)]
+    pub allow_above_amber: bool,
+}
+
+/// Proposes a plan moving the open cases of someone leaving or long-term sick to the rest of
+/// their team. Nothing moves until it is accepted; then cases nobody had room for go back to
+/// the hub.
+#[utoipa::path(post, path = "/api/v1/staff/{id}/moving-plans", params(("id" = Uuid, Path)), request_body = NewMovingPlan, responses((status = 201, body = PlanJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn api_propose_moving(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, ApiError> {
+    me.authorize_staff(&state, id).await?;
+    let body: NewMovingPlan = if body.trim().is_empty() { NewMovingPlan::default() } else { json(&body)? };
+    let plan = plans::propose_moving(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, id, body.allow_above_amber, today()).await?;
+    Ok((StatusCode::CREATED, Json(plan_json(&plans::get(&state.store, plan).await?))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
