@@ -162,3 +162,92 @@ test('a batch plan for the hub is reviewed against greedy and accepted in part',
   }
   await context.close()
 })
+
+test('key figures for the service, month by month, and a worker\'s own figures beside their team\'s median', { timeout: 180_000 }, async () => {
+  const leader = await newPage(browser)
+  await signIn(leader.page, ACCOUNTS.nationalLeader, { axe: false })
+  let res = await leader.page.goto('/insight')
+  assert.equal(res.status(), 200)
+  assert.ok(await leader.page.locator('#key-figures').getByText('Public law work unallocated at month end').count(), 'the month-end figure, against its target')
+  const months = await leader.page.locator('#month-table tbody tr').count()
+  assert.ok(months >= 3, `three whole months by default (${months})`)
+  assert.ok(await leader.page.locator('figure svg.hearth-chart').count() >= 2, 'allocation by month and the bands, as charts')
+  await expectNoAxeViolations(leader.page, 'key figures')
+  await screenshot(leader.page, 'key-figures')
+  await leader.page.setViewportSize({ width: 320, height: 800 })
+  await expectNoHorizontalScroll(leader.page, 'key figures at 320px')
+  await leader.page.setViewportSize({ width: 1280, height: 900 })
+  // A period that ends before it starts is refused with the error summary.
+  await leader.page.fill('#from', '2026-12-01')
+  await leader.page.fill('#to', '2026-11-01')
+  res = await pressButton(leader.page, 'Show')
+  assert.equal(res.status(), 400)
+  assert.match(await leader.page.locator('.govuk-error-summary').innerText(), /The first day must be on or before the last day/)
+  await expectNoAxeViolations(leader.page, 'key figures with an error')
+  await leader.context.close()
+
+  const worker = await newPage(browser, { viewport: { width: 360, height: 780 } })
+  await signIn(worker.page, ACCOUNTS.practitioner, { axe: false })
+  await worker.page.goto('/')
+  await clickAndWait(worker.page, worker.page.locator('#my-figures'))
+  assert.equal(pathOf(worker.page).endsWith('/figures'), true)
+  assert.equal(await worker.page.locator('h1').innerText(), 'Your figures')
+  assert.equal(await worker.page.locator('svg.hearth-chart').count(), 4, 'filing on time, grades, closures and first contacts')
+  assert.match(await worker.page.locator('#closed-summary').innerText(), /Team median/)
+  await worker.page.locator('#closed-title').scrollIntoViewIfNeeded()
+  await worker.page.getByText('Cases closed: the figures').click()
+  assert.equal(await worker.page.locator('#closed-table tbody tr').count(), 12, 'a row for each of the 12 months')
+  await expectNoAxeViolations(worker.page, 'your figures')
+  await expectNoHorizontalScroll(worker.page, 'your figures on a phone', 360)
+  await screenshot(worker.page, 'my-figures')
+  await worker.context.close()
+})
+
+test('a manager plans moving the cases of someone long-term sick and moves two of them', { timeout: 180_000 }, async () => {
+  const { context, page } = await newPage(browser)
+  await signIn(page, ACCOUNTS.teamManager, { axe: false })
+  await page.goto('/my-people')
+  // Someone holding cases other than the demo practitioner, whose cases other tests use.
+  const people = page.locator('#team-grid tbody th a').filter({ hasNotText: 'Sam Okafor' })
+  const links = []
+  for (let i = 0; i < await people.count(); i++) {
+    links.push({ href: await people.nth(i).getAttribute('href'), name: (await people.nth(i).innerText()).trim() })
+  }
+  let name
+  for (const l of links) {
+    await page.goto(l.href)
+    if (await page.getByRole('button', { name: 'Plan moving their cases' }).count()) {
+      name = l.name
+      break
+    }
+  }
+  assert.ok(name, 'someone in the team holds cases to move')
+  const personId = pathOf(page).split('/')[2]
+  await expectNoAxeViolations(page, 'a person\'s workload')
+  let res = await pressButton(page, 'Plan moving their cases')
+  assert.equal(res.status(), 200)
+  assert.match(pathOf(page), /^\/allocation-plans\//)
+  assert.equal(await page.locator('h1').innerText(), `Plan moving ${name}'s cases`)
+  assert.ok(!(await page.locator('#plan-items').getByText(name, { exact: true }).count()), 'none of their cases goes back to them')
+  await expectNoAxeViolations(page, 'a plan moving cases')
+  await screenshot(page, 'moving-plan')
+  const rows = page.locator('#plan-items tbody tr').filter({ has: page.locator('input[name="case_ids"]') })
+  const count = await rows.count()
+  assert.ok(count >= 2, `their cases are in the plan (${count})`)
+  const moved = []
+  for (let i = 0; i < count; i++) {
+    if (i < 2) {
+      moved.push((await rows.nth(i).locator('a').innerText()).trim())
+    } else {
+      await rows.nth(i).locator('input[name="case_ids"]').uncheck()
+    }
+  }
+  res = await pressButton(page, 'Move the selected cases')
+  assert.equal(res.status(), 200)
+  for (const r of moved) {
+    const found = await page.request.get(`/api/v1/cases?q=${encodeURIComponent(r)}`)
+    const item = (await found.json()).items[0]
+    assert.notEqual(item.allocated_to, personId, `${r} has moved from ${name}`)
+  }
+  await context.close()
+})

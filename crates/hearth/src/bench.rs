@@ -20,6 +20,9 @@ pub struct Options {
     pub concurrency: usize,
     pub requests: usize,
     pub email: String,
+    /// `cases` (the case record's scenarios) or `workload` (My People, the allocate page with its
+    /// suggestions, and the key figures, as pages and API).
+    pub set: String,
 }
 
 struct Target {
@@ -83,6 +86,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     }
     println!("Benchmarking {url} as {} over {} connections, {} requests each scenario, {} cases.", o.email, o.concurrency, o.requests, ids.len());
 
+    if o.set == "workload" {
+        return workload_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
+    }
     let ids = std::sync::Arc::new(ids);
     let names = ["isabella", "mahmud", "jack thompson", "oliver", "HRT-2026-000100", "04/05/2019", "attendance improved", "smith", "grace", "tompson"];
     let today = hearth_store::date_text(hearth_store::now().date());
@@ -124,6 +130,43 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     let (_, body) = first.call(get(format!("/api/v1/cases/{}/chronology", ids[0]))).await?;
     let entries = serde_json::from_slice::<serde_json::Value>(&body)?.as_array().map_or(0, Vec::len);
     println!("(a chronology read returns {entries} entries: the API's page is 50)");
+    Ok(())
+}
+
+/// The workload and insight pages as the signed-in person sees them: My People, the allocate
+/// page for cases waiting in their team's hub (the ranked suggestions), and the key figures
+/// (their default reach: a team manager's team, a national leader's whole service).
+async fn workload_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::Uuid, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
+    let team = hearth_store::org::placement(store, me).await?.team_id;
+    let hub: Vec<String> = match team {
+        Some(t) => hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::Hub(t), hearth_store::now().date()).await?.iter().map(|c| c.id.to_string()).collect(),
+        None => vec![],
+    };
+    let page = |path: String| {
+        let (target, cookie) = (target.clone(), cookie.to_string());
+        move || Request::get(path.clone()).header("host", &target.authority).header("cookie", &cookie).body(Full::new(Bytes::new())).expect("a valid request")
+    };
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    let my_people = page("/my-people".into());
+    scenarios.push(("My People page (HTML)", Box::new(move |_| my_people())));
+    if !hub.is_empty() {
+        let (hub, target, cookie) = (std::sync::Arc::new(hub), target.clone(), cookie.to_string());
+        scenarios.push((
+            "allocate page with suggestions (HTML)",
+            Box::new(move |i| Request::get(format!("/cases/{}/allocate", hub[i % hub.len()])).header("host", &target.authority).header("cookie", &cookie).body(Full::new(Bytes::new())).expect("a valid request")),
+        ));
+    }
+    let insight = page("/insight".into());
+    scenarios.push(("key figures page (HTML)", Box::new(move |_| insight())));
+    let (target2, bearer) = (target.clone(), bearer.to_string());
+    scenarios.push((
+        "GET /api/v1/insight/kpis",
+        Box::new(move |_| Request::get("/api/v1/insight/kpis").header("host", &target2.authority).header("authorization", &bearer).body(Full::new(Bytes::new())).expect("a valid request")),
+    ));
+    println!("Benchmarking the workload pages as {} over {} connections, {} requests each.", o.email, o.concurrency, o.requests);
+    for (label, make) in scenarios {
+        scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+    }
     Ok(())
 }
 

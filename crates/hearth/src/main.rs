@@ -87,6 +87,10 @@ enum Command {
         /// Whose view to measure: their visible cases are the ones read.
         #[arg(long, default_value = "demo.team-manager@hearth.example")]
         email: String,
+        /// Which scenarios: `cases` (notes, the case page, chronology, search) or `workload`
+        /// (My People, the allocate page's suggestions, the key figures).
+        #[arg(long, default_value = "cases", value_parser = ["cases", "workload"])]
+        set: String,
     },
 }
 
@@ -196,13 +200,13 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             let store = open(&config).await?;
             bench::workload(&store, &config.workload, &config.deadlines, &config.calendar()?, runs, waiting).await?;
         }
-        Command::Bench { base_url, concurrency, requests, email } => {
+        Command::Bench { base_url, concurrency, requests, email, set } => {
             if concurrency == 0 || requests == 0 {
                 bail!("--concurrency and --requests must be at least 1");
             }
             let store = open(&config).await?;
             let secure = config.public_url.starts_with("https://");
-            bench::run(&store, secure, bench::Options { base_url, concurrency, requests, email }).await?;
+            bench::run(&store, secure, bench::Options { base_url, concurrency, requests, email, set }).await?;
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let store = open(&config).await?;
