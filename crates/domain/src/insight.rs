@@ -229,6 +229,17 @@ pub struct StaffMonth {
 }
 
 impl StaffMonth {
+    /// Adds another month's counts: a year is the sum of its months.
+    pub fn add(&mut self, o: &StaffMonth) {
+        self.filed += o.filed;
+        self.filed_on_time += o.filed_on_time;
+        self.graded += o.graded;
+        self.graded_good += o.graded_good;
+        self.closed += o.closed;
+        self.first_contacts += o.first_contacts;
+        self.first_contact_days += o.first_contact_days;
+    }
+
     pub fn on_time_percent(&self) -> Option<f64> {
         percent(self.filed_on_time, self.filed).map(|p| p as f64)
     }

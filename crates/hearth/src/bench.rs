@@ -344,6 +344,23 @@ pub async fn workload(
     for (label, times) in parts {
         summary(label, times);
     }
+    // And the suggestions' reads that My People does not make.
+    let mut parts: [(&str, Vec<f64>); 3] = [("  the case's facts", vec![]), ("  who is in it", vec![]), ("  who has known the family", vec![])];
+    for team in teams.iter().cycle().take(runs.max(1).min(teams.len() * 2)) {
+        let Some(case) = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::Hub(team.id), today).await?.first().map(|c| c.id) else { continue };
+        let t = Instant::now();
+        hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::One(case), today).await?;
+        parts[0].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::cases::facts::people_in(store, case).await?;
+        parts[1].1.push(ms(t));
+        let t = Instant::now();
+        hearth_store::cases::facts::workers_who_know(store, case).await?;
+        parts[2].1.push(ms(t));
+    }
+    for (label, times) in parts {
+        summary(label, times);
+    }
 
     // The key figures: what the page reads (kept months and the teams' last measures), national
     // and for an area, over the default period of three months.

@@ -410,7 +410,7 @@ fn opt_date(s: Option<String>) -> Result<Option<Date>> {
     s.map(|d| parse_date(&d)).transpose()
 }
 
-fn opt_id(s: Option<String>) -> Result<Option<Uuid>> {
+pub(crate) fn opt_id(s: Option<String>) -> Result<Option<Uuid>> {
     s.map(|d| parse_id(&d)).transpose()
 }
 
@@ -1851,9 +1851,6 @@ pub async fn task_counts(store: &Store, workers: &[Uuid], today: Date) -> Result
          WHERE k.assigned_to IN ({}) AND k.done_at IS NULL AND c.status = 'open' GROUP BY k.assigned_to",
         crate::placeholders(3, workers.len())
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(date_text(today + time::Duration::days(7)));
-    for w in workers {
-        q = q.bind(w.to_string());
-    }
+    let q = crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(date_text(today + time::Duration::days(7))), workers);
     q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<Option<i64>, _>(1).unwrap_or(0), r.get::<Option<i64>, _>(2).unwrap_or(0)))).collect()
 }

@@ -573,12 +573,7 @@ pub async fn in_progress_by(store: &Store, authors: &[Uuid]) -> Result<Vec<(Uuid
     if authors.is_empty() {
         return Ok(vec![]);
     }
-    let list: Vec<String> = (0..authors.len()).map(|i| format!("${}", i + 1)).collect();
-    let sql = format!("SELECT case_id, work_type FROM work WHERE author_id IN ({}) AND status <> 'filed'", list.join(", "));
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for a in authors {
-        q = q.bind(a.to_string());
-    }
-    let rows = q.fetch_all(store.pool()).await?;
+    let sql = format!("SELECT case_id, work_type FROM work WHERE author_id IN ({}) AND status <> 'filed'", crate::placeholders(1, authors.len()));
+    let rows = crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), authors).fetch_all(store.pool()).await?;
     rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, code(r.get(1), WorkType::from_code)?))).collect()
 }

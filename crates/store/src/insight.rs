@@ -107,19 +107,16 @@ pub async fn measure(store: &Store, calendar: &WorkingCalendar, month: Month, to
     for (w, on_time, all) in filing {
         let s = by_staff.entry(w).or_default();
         (s.filed_on_time, s.filed) = (on_time, all);
-        if let Some(t) = placed.get(&w).copied().flatten() {
-            let t = by_team.entry(t).or_default();
-            t.filed_on_time += on_time;
-            t.filed += all;
-        }
     }
     for (w, good, all) in grades {
         let s = by_staff.entry(w).or_default();
         (s.graded_good, s.graded) = (good, all);
-        if let Some(t) = placed.get(&w).copied().flatten() {
+    }
+    // A team's filing and grades are those of the people in it now.
+    for (w, s) in &by_staff {
+        if let Some(t) = placed.get(w).copied().flatten() {
             let t = by_team.entry(t).or_default();
-            t.graded_good += good;
-            t.graded += all;
+            (t.filed, t.filed_on_time, t.graded, t.graded_good) = (t.filed + s.filed, t.filed_on_time + s.filed_on_time, t.graded + s.graded, t.graded_good + s.graded_good);
         }
     }
 

@@ -368,3 +368,11 @@ pub(crate) async fn claim_version(conn: &mut sqlx::AnyConnection, table: &'stati
 pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
+
+/// Binds ids in order after a query's other arguments: the values for a `placeholders` list.
+pub(crate) fn bind_ids<'q>(mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>, ids: &[Uuid]) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for id in ids {
+        q = q.bind(id.to_string());
+    }
+    q
+}

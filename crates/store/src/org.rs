@@ -388,13 +388,8 @@ async fn roles_of(store: &Store, ids: &[Uuid]) -> Result<Vec<(Uuid, Role)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let params: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT staff_id, role FROM staff_roles WHERE staff_id IN ({}) ORDER BY role", params.join(", "));
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        query = query.bind(id.to_string());
-    }
-    let rows = query.fetch_all(store.pool()).await?;
+    let sql = format!("SELECT staff_id, role FROM staff_roles WHERE staff_id IN ({}) ORDER BY role", crate::placeholders(1, ids.len()));
+    let rows = crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), ids).fetch_all(store.pool()).await?;
     let mut roles = Vec::with_capacity(rows.len());
     for r in &rows {
         // A code this build does not know (from a newer release) is skipped, not fatal.

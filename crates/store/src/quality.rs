@@ -203,11 +203,8 @@ pub async fn standings(store: &Store, workers: &[Uuid]) -> Result<Vec<(Uuid, Wor
         return Ok(vec![]);
     }
     let sql = format!("SELECT staff_id, work_type, authorised, streak FROM autonomy WHERE staff_id IN ({})", crate::placeholders(1, workers.len()));
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for w in workers {
-        q = q.bind(w.to_string());
-    }
-    q.fetch_all(store.pool())
+    crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), workers)
+        .fetch_all(store.pool())
         .await?
         .iter()
         .map(|r| Ok((parse_id(&r.get::<String, _>(0))?, code(r.get(1), WorkType::from_code)?, Autonomy { authorised: r.get::<i64, _>(2) != 0, streak: r.get::<i64, _>(3) as u32 })))

@@ -202,11 +202,7 @@ async fn absences_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMa
         return Ok(out);
     }
     let sql = ids_query("SELECT staff_id, id, kind, first_day, last_day FROM absences WHERE cancelled_at IS NULL AND last_day >= $1 AND staff_id IN", ids, 2) + " ORDER BY first_day";
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today));
-    for i in ids {
-        q = q.bind(i.to_string());
-    }
-    for r in q.fetch_all(store.pool()).await? {
+    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(store.pool()).await? {
         out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Absence {
             id: parse_id(&r.get::<String, _>(1))?,
             kind: code(r.get(2), AbsenceKind::from_code)?,
@@ -223,11 +219,7 @@ async fn duties_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<
         return Ok(out);
     }
     let sql = ids_query("SELECT staff_id, id, kind, points, first_day, last_day FROM duties WHERE first_day <= $1 AND (last_day IS NULL OR last_day >= $1) AND staff_id IN", ids, 2);
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today));
-    for i in ids {
-        q = q.bind(i.to_string());
-    }
-    for r in q.fetch_all(store.pool()).await? {
+    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(store.pool()).await? {
         out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Duty {
             id: parse_id(&r.get::<String, _>(1))?,
             kind: code(r.get(2), DutyKind::from_code)?,
@@ -243,22 +235,16 @@ async fn caps_for(store: &Store, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT staff_id, case_cap FROM case_caps WHERE staff_id IN", ids, 1)));
-    for i in ids {
-        q = q.bind(i.to_string());
-    }
-    q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
+    crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT staff_id, case_cap FROM case_caps WHERE staff_id IN", ids, 1))), ids)
+        .fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
 }
 
 async fn conflicted_among(store: &Store, people: &[Uuid]) -> Result<HashSet<Uuid>> {
     if people.is_empty() {
         return Ok(HashSet::new());
     }
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT DISTINCT staff_id FROM conflicts WHERE person_id IN", people, 1)));
-    for i in people {
-        q = q.bind(i.to_string());
-    }
-    q.fetch_all(store.pool()).await?.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+    crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT DISTINCT staff_id FROM conflicts WHERE person_id IN", people, 1))), people)
+        .fetch_all(store.pool()).await?.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
 }
 
 // ---- Suggestions ----
@@ -331,13 +317,18 @@ pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, 
         })
         .collect();
     let got = rules::suggest(settings, &needs, &candidates, today);
+    // Each worker is either ranked or left out, once: move their loads rather than copy them.
+    let mut workers: Vec<Option<WorkerLoad>> = workers.into_iter().map(Some).collect();
+    let mut take = |i: usize| workers[i].take().ok_or(StoreError::NotFound);
+    let ranked = got.ranked.into_iter().map(|s| Ok((take(s.index)?, s))).collect::<Result<Vec<_>>>()?;
+    let ineligible = got.ineligible.into_iter().map(|(i, why, text)| Ok((take(i)?, why, text))).collect::<Result<Vec<_>>>()?;
     Ok(Suggested {
         case: CaseRef { id: case.id, reference: case.reference.clone(), team_id: case.team_id, allocated_to: case.allocated_to },
         needs_skills: needs.skills.clone(),
         next_deadline: case.next_deadline,
         weight,
-        ranked: got.ranked.into_iter().map(|s| (workers[s.index].clone(), s)).collect(),
-        ineligible: got.ineligible.into_iter().map(|(i, why, text)| (workers[i].clone(), why, text)).collect(),
+        ranked,
+        ineligible,
     })
 }
 
@@ -741,9 +732,6 @@ fn expires(settings: &WorkloadSettings, at: OffsetDateTime) -> OffsetDateTime {
     at + time::Duration::hours(settings.offer_hours)
 }
 
-fn opt_uuid(s: Option<String>) -> Result<Option<Uuid>> {
-    s.map(|s| parse_id(&s)).transpose()
-}
 
 // ---- Loading synthetic demo data (no audit: `hearth demo` records one event for the load) ----
 

@@ -47,6 +47,9 @@ CREATE INDEX staff_months_team ON staff_months (team_id, month);
 -- First contacts are measured for the cases allocated in a month.
 CREATE INDEX cases_allocated_on ON cases (allocated_on);
 
+-- Loads count each case's children: read from the index alone, not a row per participant.
+CREATE INDEX case_participants_role ON case_participants (case_id, role);
+
 -- What is open and waiting now, measured with each team's bands.
 ALTER TABLE workload_snapshots ADD COLUMN public_open INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE workload_snapshots ADD COLUMN public_unallocated INTEGER NOT NULL DEFAULT 0;

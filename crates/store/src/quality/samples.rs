@@ -359,9 +359,6 @@ pub async fn due_counts(store: &Store, workers: &[Uuid], today: Date) -> Result<
          WHERE worker_id IN ({}) AND audited_at IS NULL GROUP BY worker_id",
         crate::placeholders(2, workers.len())
     );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::date_text(today));
-    for w in workers {
-        q = q.bind(w.to_string());
-    }
+    let q = crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(crate::date_text(today)), workers);
     q.fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<i64, _>(1), r.get::<Option<i64>, _>(2).unwrap_or(0)))).collect()
 }

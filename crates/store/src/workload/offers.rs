@@ -9,9 +9,9 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Decision, expires, opt_uuid, record};
+use super::{Decision, expires, record};
 use crate::audit::{self, AuditContext, Event};
-use crate::cases::{code, insert_alerts};
+use crate::cases::{code, insert_alerts, opt_id};
 use crate::org::{NamedRef, named};
 use crate::{Result, Store, StoreError, new_id, now, parse_id, parse_ts, ts};
 
@@ -177,5 +177,5 @@ pub async fn withdraw(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<Uui
 /// The case an offer is of, and who it was made to: for access checks.
 pub async fn parties(store: &Store, id: Uuid) -> Result<(Uuid, Uuid, Option<Uuid>)> {
     let r = sqlx::query("SELECT case_id, staff_id, offered_by FROM offers WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
-    Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?, opt_uuid(r.get(2))?))
+    Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?, opt_id(r.get(2))?))
 }

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_domain::insight::{Month, StaffMonth, median, percent};
+use hearth_domain::insight::{Month, StaffMonth, median};
 use hearth_store::insight::{Whose, staff_months};
 use uuid::Uuid;
 
@@ -45,6 +45,16 @@ const MEASURES: [(&str, &str, &str, Value); 4] = [
     ("first-contact", "Days from allocation to first contact", " days", StaffMonth::first_contact_average),
 ];
 
+/// What the year's figure counts: "(8 of 9)".
+fn detail(key: &str, m: &StaffMonth) -> String {
+    match key {
+        "on-time" => format!(" ({} of {})", m.filed_on_time, m.filed),
+        "good" => format!(" ({} of {})", m.graded_good, m.graded),
+        "first-contact" => format!(" ({} cases)", m.first_contacts),
+        _ => String::new(),
+    }
+}
+
 fn shown(v: Option<f64>, unit: &str) -> String {
     match v {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}{unit}"),
@@ -53,38 +63,14 @@ fn shown(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// The year in one line: theirs over the twelve months, and the team's median of the same.
-fn summary(id: &str, mine: &StaffMonth, team: &[StaffMonth]) -> String {
-    let year = |m: &StaffMonth| -> Option<f64> {
-        match id {
-            "on-time" => percent(m.filed_on_time, m.filed).map(|p| p as f64),
-            "good" => percent(m.graded_good, m.graded).map(|p| p as f64),
-            "closed" => Some(m.closed as f64),
-            _ => m.first_contact_average(),
-        }
-    };
-    let (theirs, middle) = (year(mine), median(team.iter().filter_map(year).collect()));
-    let detail = match id {
-        "on-time" => format!(" ({} of {})", mine.filed_on_time, mine.filed),
-        "good" => format!(" ({} of {})", mine.graded_good, mine.graded),
-        "first-contact" => format!(" ({} cases)", mine.first_contacts),
-        _ => String::new(),
-    };
-    let unit = MEASURES.iter().find(|m| m.0 == id).map(|m| m.2).unwrap_or("");
-    match theirs {
+/// The year in one line: theirs over the twelve months (the months added up, then measured the
+/// same way as one month), and the team's median of the same.
+fn summary(value: Value, unit: &str, detail: String, mine: &StaffMonth, team: &[StaffMonth]) -> String {
+    let middle = median(team.iter().filter_map(value).collect());
+    match value(mine) {
         Some(v) => format!("Over the 12 months: {}{detail}. Team median: {}.", shown(Some(v), unit), shown(middle, unit)),
         None => format!("Nothing to measure over the 12 months. Team median: {}.", shown(middle, unit)),
     }
-}
-
-fn add(a: &mut StaffMonth, b: &StaffMonth) {
-    a.filed += b.filed;
-    a.filed_on_time += b.filed_on_time;
-    a.graded += b.graded;
-    a.graded_good += b.graded_good;
-    a.closed += b.closed;
-    a.first_contacts += b.first_contacts;
-    a.first_contact_days += b.first_contact_days;
 }
 
 pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
@@ -104,10 +90,10 @@ pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     let mut year_mine = StaffMonth::default();
     let mut year_team: std::collections::HashMap<Uuid, StaffMonth> = std::collections::HashMap::new();
     for (_, _, m) in &mine {
-        add(&mut year_mine, m);
+        year_mine.add(m);
     }
     for (who, _, m) in &team {
-        add(year_team.entry(*who).or_default(), m);
+        year_team.entry(*who).or_default().add(m);
     }
     let year_team: Vec<StaffMonth> = year_team.into_values().collect();
     let measures = MEASURES
@@ -124,7 +110,7 @@ pub async fn person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
             Measure {
                 id: key,
                 title,
-                summary: summary(key, &year_mine, &year_team),
+                summary: summary(*value, unit, detail(key, &year_mine), &year_mine, &year_team),
                 chart: compare_chart(&points, unit, &format!("{key}-title")),
                 rows: months.iter().zip(&points).map(|(m, (_, a, b))| (m.label(), shown(*a, unit), shown(*b, unit))).collect(),
             }
