@@ -345,7 +345,7 @@ pub async fn workload(
         summary(label, times);
     }
     // And the suggestions' reads that My People does not make.
-    let mut parts: [(&str, Vec<f64>); 3] = [("  the case's facts", vec![]), ("  who is in it", vec![]), ("  who has known the family", vec![])];
+    let mut parts: [(&str, Vec<f64>); 4] = [("  the case's facts", vec![]), ("  who is in it", vec![]), ("  who has known the family", vec![]), ("  the team's loads", vec![])];
     for team in teams.iter().cycle().take(runs.max(1).min(teams.len() * 2)) {
         let Some(case) = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::Hub(team.id), today).await?.first().map(|c| c.id) else { continue };
         let t = Instant::now();
@@ -357,6 +357,9 @@ pub async fn workload(
         let t = Instant::now();
         hearth_store::cases::facts::workers_who_know(store, case).await?;
         parts[2].1.push(ms(t));
+        let t = Instant::now();
+        load::team_loads(store, settings, team.id, today).await?;
+        parts[3].1.push(ms(t));
     }
     for (label, times) in parts {
         summary(label, times);

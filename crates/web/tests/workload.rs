@@ -303,10 +303,15 @@ async fn figures_for_the_worker_and_their_manager_beside_the_team_median() {
 }
 
 #[tokio::test]
-async fn a_manager_moves_the_cases_of_someone_long_term_sick() {
+async fn a_manager_moves_the_cases_of_someone_who_has_left() {
     for store in testing::stores().await {
         let w = world(&store).await;
         let m = session(&store, w.manager).await;
+        // Wil leaves with ten cases: My People says so, and leads to his workload page.
+        let version = org::staff_record(&store, w.worker).await.unwrap().version;
+        org::record_leaver(&store, &AuditContext::system(), w.worker, hearth_store::now().date(), version).await.unwrap();
+        let page = body(w.app.send(Method::GET, "/my-people", Some(&m), None).await).await;
+        assert!(page.contains("Someone who has left still holds cases") && page.contains(&format!("/staff/{}/workload\">Wil Worker</a>: 10 open cases", w.worker)), "{page}");
         let page = body(w.app.send(Method::GET, &format!("/staff/{}/workload", w.worker), Some(&m), None).await).await;
         assert!(page.contains("Plan moving their cases") && page.contains("Their figures over 12 months"), "{page}");
         let res = w.app.send(Method::POST, &format!("/staff/{}/moving-plan", w.worker), Some(&m), Some("")).await;

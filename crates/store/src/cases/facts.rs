@@ -139,3 +139,16 @@ pub async fn people_in(store: &Store, case_id: Uuid) -> Result<Vec<Uuid>> {
     rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
 }
 
+
+/// People placed in a team who have left but still hold open cases, and how many each: their
+/// cases wait on nobody until they are moved.
+pub async fn held_by_leavers(store: &Store, team_id: Uuid) -> Result<Vec<(crate::org::NamedRef, i64)>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.name, COUNT(*) FROM staff s JOIN cases c ON c.allocated_to = s.id AND c.status = 'open'
+         WHERE s.team_id = $1 AND s.status <> 'active' GROUP BY s.id, s.name ORDER BY s.name",
+    )
+    .bind(team_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((crate::org::NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) }, r.get(2)))).collect()
+}

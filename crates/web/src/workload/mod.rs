@@ -164,11 +164,14 @@ struct MyPeoplePage {
     shown: usize,
     total: usize,
     can_allocate: bool,
+    /// People who have left but still hold open cases: (id, name, cases).
+    leavers: Vec<(Uuid, String, i64)>,
 }
 
 pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<GridQuery>) -> Result<Response, AppError> {
     let (team, teams) = chosen_team(&state, &me, q.team, Permission::ViewMyPeople).await?;
-    let rows = workload::my_people(&state.store, &state.config.workload, team.id, today()).await?;
+    let (rows, leavers) = tokio::try_join!(workload::my_people(&state.store, &state.config.workload, team.id, today()), hearth_store::cases::facts::held_by_leavers(&state.store, team.id))?;
+    let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
     let bands = workload::band_counts(&rows.iter().map(|r| r.worker.clone()).collect::<Vec<_>>()).into_iter().map(|(b, n)| (band_tag(b), n)).collect();
     let total = rows.len();
     let band = q.band.as_deref().and_then(Band::from_code);
@@ -196,6 +199,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         bands,
         team,
         can_allocate,
+        leavers,
     }))
 }
 
