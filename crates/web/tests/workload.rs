@@ -312,6 +312,8 @@ async fn a_manager_moves_the_cases_of_someone_who_has_left() {
         org::record_leaver(&store, &AuditContext::system(), w.worker, hearth_store::now().date(), version).await.unwrap();
         let page = body(w.app.send(Method::GET, "/my-people", Some(&m), None).await).await;
         assert!(page.contains("Someone who has left still holds cases") && page.contains(&format!("/staff/{}/workload\">Wil Worker</a>: 10 open cases", w.worker)), "{page}");
+        let api: serde_json::Value = serde_json::from_str(&body(w.app.json(Method::GET, &format!("/api/v1/teams/{}/my-people", w.team), &m, "").await).await).unwrap();
+        assert_eq!(api["leavers"], serde_json::json!([{ "staff_id": w.worker, "name": "Wil Worker", "open_cases": 10 }]));
         let page = body(w.app.send(Method::GET, &format!("/staff/{}/workload", w.worker), Some(&m), None).await).await;
         assert!(page.contains("Plan moving their cases") && page.contains("Their figures over 12 months"), "{page}");
         let res = w.app.send(Method::POST, &format!("/staff/{}/moving-plan", w.worker), Some(&m), Some("")).await;

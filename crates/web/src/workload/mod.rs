@@ -527,6 +527,15 @@ pub struct MyPeople {
     pub team_id: Uuid,
     pub team: String,
     pub people: Vec<PersonSnapshot>,
+    /// People placed in the team who have left but still hold open cases: theirs need moving.
+    pub leavers: Vec<Leaver>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Leaver {
+    pub staff_id: Uuid,
+    pub name: String,
+    pub open_cases: i64,
 }
 
 /// A team's snapshot: everyone's load and band, overdue tasks, reports due in two weeks,
@@ -535,10 +544,11 @@ pub struct MyPeople {
 pub async fn api_my_people(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<MyPeople>, ApiError> {
     let team = hearth_store::org::team(&state.store, id).await?;
     me.authorize_team(&state, team.id, team.service_area.id).await?;
-    let rows = workload::my_people(&state.store, &state.config.workload, id, today()).await?;
+    let (rows, leavers) = tokio::try_join!(workload::my_people(&state.store, &state.config.workload, id, today()), hearth_store::cases::facts::held_by_leavers(&state.store, id))?;
     Ok(Json(MyPeople {
         team_id: id,
         team: team.name,
+        leavers: leavers.into_iter().map(|(who, open_cases)| Leaver { staff_id: who.id, name: who.name, open_cases }).collect(),
         people: rows
             .iter()
             .map(|r| PersonSnapshot {
