@@ -345,7 +345,13 @@ pub async fn workload(
         summary(label, times);
     }
     // And the suggestions' reads that My People does not make.
-    let mut parts: [(&str, Vec<f64>); 4] = [("  the case's facts", vec![]), ("  who is in it", vec![]), ("  who has known the family", vec![]), ("  the team's loads", vec![])];
+    let mut parts: [(&str, Vec<f64>); 5] = [
+        ("  the case's facts", vec![]),
+        ("  who is in it", vec![]),
+        ("  who has known the family", vec![]),
+        ("  what weighs in the team's cases", vec![]),
+        ("  members' work, absences, duties, caps", vec![]),
+    ];
     for team in teams.iter().cycle().take(runs.max(1).min(teams.len() * 2)) {
         let Some(case) = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::Hub(team.id), today).await?.first().map(|c| c.id) else { continue };
         let t = Instant::now();
@@ -358,8 +364,12 @@ pub async fn workload(
         hearth_store::cases::facts::workers_who_know(store, case).await?;
         parts[2].1.push(ms(t));
         let t = Instant::now();
-        load::team_loads(store, settings, team.id, today).await?;
+        hearth_store::cases::facts::weighings(store, hearth_store::cases::facts::Which::CarriedByTeamOf(case), today).await?;
         parts[3].1.push(ms(t));
+        let ids: Vec<uuid::Uuid> = hearth_store::org::members(store, hearth_store::org::Members::Team(team.id)).await?.iter().map(|m| m.id).collect();
+        let t = Instant::now();
+        load::Around::read(store, &ids, today).await?;
+        parts[4].1.push(ms(t));
     }
     for (label, times) in parts {
         summary(label, times);

@@ -117,46 +117,76 @@ pub async fn worker_load(store: &Store, settings: &WorkloadSettings, staff_id: U
 /// cases are read while the rest is, so a load costs the slowest read, not all of them.
 async fn loads_of(store: &Store, settings: &WorkloadSettings, members: Vec<Member>, cases: impl Future<Output = Result<Vec<CaseFacts>>>, today: Date) -> Result<Vec<WorkerLoad>> {
     let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-    let (cases, in_progress, mut absences, mut duties, caps) = tokio::try_join!(
-        cases,
-        crate::courtwork::in_progress_by(store, &ids),
-        absences_for(store, &ids, today),
-        duties_for(store, &ids, today),
-        caps_for(store, &ids),
-    )?;
-    let mut work: HashMap<Uuid, Vec<WorkType>> = HashMap::new();
-    for (case, t) in in_progress {
-        work.entry(case).or_default().push(t);
-    }
+    let (cases, mut around) = tokio::try_join!(cases, Around::read(store, &ids, today))?;
     let mut carried: HashMap<Uuid, Vec<CarriedCase>> = HashMap::new();
     for c in cases {
         let Some(worker) = c.allocated_to else { continue };
-        let weight = rules::weigh(settings, &weigh_facts(&c, work.remove(&c.id).unwrap_or_default()));
+        let weight = around.weigh(settings, c.id, weigh_facts(&c));
         carried.entry(worker).or_default().push(CarriedCase { id: c.id, reference: c.reference, weight, next_deadline: c.next_deadline, next_filing: c.next_filing });
     }
     Ok(members
         .into_iter()
         .map(|m| {
-            let duties = duties.remove(&m.id).unwrap_or_default();
-            let terms = WorkerTerms { contract: m.contract, fte: m.fte, qualified_on: m.qualified_date, case_cap: caps.get(&m.id).copied(), duties: duties.iter().map(|d| d.points).sum() };
             let cases = carried.remove(&m.id).unwrap_or_default();
-            let points = cases.iter().map(|c| c.weight.points).sum();
-            let capacity = rules::capacity(settings, &terms, today);
-            let absences = absences.remove(&m.id).unwrap_or_default();
-            let away_now = absences.iter().find(|a| a.away().covers(today)).cloned();
-            WorkerLoad {
-                load: rules::load(settings, points, capacity),
-                case_cap: rules::case_cap(settings, &terms),
-                newly_qualified: rules::newly_qualified(settings, &terms, today),
-                member: m,
-                cases,
-                duties,
-                absences,
-                away_now,
-                terms,
-            }
+            let s = around.standing(settings, &m, cases.iter().map(|c| c.weight.points).sum(), today);
+            WorkerLoad { load: s.load, case_cap: s.case_cap, newly_qualified: s.newly_qualified, member: m, cases, duties: s.duties, absences: s.absences, away_now: s.away_now, terms: s.terms }
         })
         .collect())
+}
+
+/// What a load needs beside the cases: the court work in progress that weighs on them, and each
+/// worker's absences, duties and case cap.
+pub struct Around {
+    work: HashMap<Uuid, Vec<WorkType>>,
+    absences: HashMap<Uuid, Vec<Absence>>,
+    duties: HashMap<Uuid, Vec<Duty>>,
+    caps: HashMap<Uuid, i64>,
+}
+
+/// A worker's terms and load, from `Around` and the points of what they carry.
+struct Standing {
+    terms: WorkerTerms,
+    load: Load,
+    case_cap: Option<i64>,
+    newly_qualified: bool,
+    duties: Vec<Duty>,
+    absences: Vec<Absence>,
+    away_now: Option<Absence>,
+}
+
+impl Around {
+    /// Reads it all at once, for these workers (court work by any of them).
+    pub async fn read(store: &Store, ids: &[Uuid], today: Date) -> Result<Self> {
+        let (in_progress, absences, duties, caps) = tokio::try_join!(crate::courtwork::in_progress_by(store, ids), absences_for(store, ids, today), duties_for(store, ids, today), caps_for(store, ids))?;
+        let mut work: HashMap<Uuid, Vec<WorkType>> = HashMap::new();
+        for (case, t) in in_progress {
+            work.entry(case).or_default().push(t);
+        }
+        Ok(Self { work, absences, duties, caps })
+    }
+
+    /// Weighs a case with the court work in progress on it.
+    fn weigh(&mut self, settings: &WorkloadSettings, case_id: Uuid, mut facts: rules::CaseFacts) -> Weight {
+        facts.work_in_progress = self.work.remove(&case_id).unwrap_or_default();
+        rules::weigh(settings, &facts)
+    }
+
+    /// Takes a member's duties, cap and absences, with their load for these points.
+    fn standing(&mut self, settings: &WorkloadSettings, m: &Member, points: Points, today: Date) -> Standing {
+        let duties = self.duties.remove(&m.id).unwrap_or_default();
+        let terms = WorkerTerms { contract: m.contract, fte: m.fte, qualified_on: m.qualified_date, case_cap: self.caps.get(&m.id).copied(), duties: duties.iter().map(|d| d.points).sum() };
+        let absences = self.absences.remove(&m.id).unwrap_or_default();
+        let away_now = absences.iter().find(|a| a.away().covers(today)).cloned();
+        Standing {
+            load: rules::load(settings, points, rules::capacity(settings, &terms, today)),
+            case_cap: rules::case_cap(settings, &terms),
+            newly_qualified: rules::newly_qualified(settings, &terms, today),
+            terms,
+            duties,
+            absences,
+            away_now,
+        }
+    }
 }
 
 /// Bank and associate staff: the pool cases are offered to, not allocated from the team.
@@ -164,7 +194,8 @@ fn in_pool(c: ContractType) -> bool {
     matches!(c, ContractType::Bank | ContractType::Associate)
 }
 
-fn weigh_facts(c: &CaseFacts, work_in_progress: Vec<WorkType>) -> rules::CaseFacts {
+/// What weighs in a case, without its court work in progress (`Around::weigh` adds that).
+fn weigh_facts(c: &CaseFacts) -> rules::CaseFacts {
     rules::CaseFacts {
         law: Some(c.law),
         stage: Some(c.stage),
@@ -172,7 +203,7 @@ fn weigh_facts(c: &CaseFacts, work_in_progress: Vec<WorkType>) -> rules::CaseFac
         domestic_abuse: c.domestic_abuse,
         interpreter: c.interpreter,
         contested: c.contested,
-        work_in_progress,
+        work_in_progress: vec![],
     }
 }
 
@@ -256,8 +287,8 @@ pub struct Suggested {
     pub weight: Weight,
     pub needs_skills: Vec<Skill>,
     pub next_deadline: Option<Date>,
-    pub ranked: Vec<(WorkerLoad, Suggestion)>,
-    pub ineligible: Vec<(WorkerLoad, Ineligible, String)>,
+    pub ranked: Vec<(Colleague, Suggestion)>,
+    pub ineligible: Vec<(Colleague, Ineligible, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,58 +299,72 @@ pub struct CaseRef {
     pub allocated_to: Option<Uuid>,
 }
 
+/// Someone who might take a case, as a suggestion weighs them: who they are and their load now.
+#[derive(Debug, Clone, Serialize)]
+pub struct Colleague {
+    pub member: Member,
+    pub load: Load,
+}
+
 /// Who to give a case to, from its team's practitioners (or, for `pool`, the bank and associate
-/// workers of the team's service area), ranked with reasons.
+/// workers of that service area), ranked with reasons.
+///
+/// Three chains of reads run at once, so a suggestion costs the longest chain, not every read:
+/// - the case, then its team's members, then their court work, absences, duties and caps;
+/// - what weighs in the cases that team (or pool) carries, found from the case alone
+///   (`facts::weighings`: no court dates, which a suggestion does not show);
+/// - who is in the case, then who has declared a conflict with them; and who has known the family.
 pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, pool: Option<Uuid>, today: Date) -> Result<Suggested> {
-    // Three rounds of reads, each read at once: the case and who is in it; who might take it;
-    // their loads beside the conflicts and the case's own court work.
-    let (case, people, known) = tokio::try_join!(facts::facts(store, Which::One(case_id), today), facts::people_in(store, case_id), facts::workers_who_know(store, case_id))?;
-    let case = case.into_iter().next().ok_or(StoreError::NotFound)?;
-    let holder: Vec<Uuid> = case.allocated_to.into_iter().collect();
-    let (workers, conflicted, work) = tokio::try_join!(
-        async {
-            match pool {
-                Some(area) => {
-                    let members = org::members(store, Members::PoolOf(area)).await?;
-                    let ids: Vec<Uuid> = members.iter().map(|m| m.id).collect();
-                    let carried = async {
-                        let mut carried = vec![];
-                        for id in &ids {
-                            carried.extend(facts::facts(store, Which::CarriedBy(*id), today).await?);
-                        }
-                        Ok(carried)
-                    };
-                    loads_of(store, settings, members, carried, today).await
-                }
-                None => team_loads(store, settings, case.team_id, today).await,
-            }
-        },
-        conflicted_among(store, &people),
-        crate::courtwork::in_progress_by(store, &holder),
-    )?;
-    let weight = rules::weigh(settings, &weigh_facts(&case, work.into_iter().filter(|(c, _)| *c == case_id).map(|(_, t)| t).collect()));
+    let carried = match pool {
+        Some(area) => Which::CarriedByPoolOf(area),
+        None => Which::CarriedByTeamOf(case_id),
+    };
+    let team = async {
+        let case = facts::facts(store, Which::One(case_id), today).await?.into_iter().next().ok_or(StoreError::NotFound)?;
+        let members = org::members(store, pool.map_or(Members::Team(case.team_id), Members::PoolOf)).await?;
+        // The team's own suggestions are its employed (and agency) staff; the bank and
+        // associates are offered cases through the pool. The case's holder is read with them,
+        // for the court work on the case itself.
+        let members: Vec<Member> = members.into_iter().filter(|m| m.practitioner && case.allocated_to != Some(m.id) && (pool.is_some() || !in_pool(m.contract))).collect();
+        let ids: Vec<Uuid> = members.iter().map(|m| m.id).chain(case.allocated_to).collect();
+        let around = Around::read(store, &ids, today).await?;
+        Ok((case, members, around))
+    };
+    let conflicted = async { conflicted_among(store, &facts::people_in(store, case_id).await?).await };
+    let ((case, members, mut around), carried, conflicted, known) =
+        tokio::try_join!(team, facts::weighings(store, carried, today), conflicted, facts::workers_who_know(store, case_id))?;
+    let weight = around.weigh(settings, case_id, weigh_facts(&case));
     let needs = needs(&case, &weight);
-    // The team's own suggestions are its employed (and agency) staff; the bank and associates
-    // are offered cases through the pool.
-    let workers: Vec<WorkerLoad> = workers.into_iter().filter(|w| w.member.practitioner && case.allocated_to != Some(w.member.id) && (pool.is_some() || !in_pool(w.member.contract))).collect();
-    let candidates: Vec<Candidate> = workers
-        .iter()
-        .map(|w| Candidate {
-            terms: w.terms.clone(),
-            skills: w.member.skills.clone(),
-            load: w.load.points,
-            open_cases: w.cases.len() as i64,
-            absences: w.absences.iter().map(Absence::away).collect(),
-            conflicted: conflicted.contains(&w.member.id),
-            knows_family: known.contains(&w.member.id),
-            court_area: w.member.service_area_id == Some(case.court_area_id),
-            active: w.member.active,
+    let mut carrying: HashMap<Uuid, (Points, i64)> = HashMap::new();
+    for c in carried {
+        let Some(worker) = c.allocated_to else { continue };
+        let points = around.weigh(settings, c.id, c.facts).points;
+        let held = carrying.entry(worker).or_insert((Points(0), 0));
+        held.0 = held.0 + points;
+        held.1 += 1;
+    }
+    let (mut colleagues, candidates): (Vec<Option<Colleague>>, Vec<Candidate>) = members
+        .into_iter()
+        .map(|m| {
+            let (points, open_cases) = carrying.get(&m.id).copied().unwrap_or((Points(0), 0));
+            let s = around.standing(settings, &m, points, today);
+            let candidate = Candidate {
+                skills: m.skills.clone(),
+                load: points,
+                open_cases,
+                absences: s.absences.iter().map(Absence::away).collect(),
+                conflicted: conflicted.contains(&m.id),
+                knows_family: known.contains(&m.id),
+                court_area: m.service_area_id == Some(case.court_area_id),
+                active: m.active,
+                terms: s.terms,
+            };
+            (Some(Colleague { member: m, load: s.load }), candidate)
         })
-        .collect();
+        .unzip();
     let got = rules::suggest(settings, &needs, &candidates, today);
-    // Each worker is either ranked or left out, once: move their loads rather than copy them.
-    let mut workers: Vec<Option<WorkerLoad>> = workers.into_iter().map(Some).collect();
-    let mut take = |i: usize| workers[i].take().ok_or(StoreError::NotFound);
+    // Each colleague is either ranked or left out, once: move them rather than copy them.
+    let mut take = |i: usize| colleagues[i].take().ok_or(StoreError::NotFound);
     let ranked = got.ranked.into_iter().map(|s| Ok((take(s.index)?, s))).collect::<Result<Vec<_>>>()?;
     let ineligible = got.ineligible.into_iter().map(|(i, why, text)| Ok((take(i)?, why, text))).collect::<Result<Vec<_>>>()?;
     Ok(Suggested {
@@ -619,7 +664,7 @@ pub fn hub_cases(settings: &WorkloadSettings, deadlines: &DeadlineSettings, case
     cases
         .into_iter()
         .map(|c| {
-            let weight = rules::weigh(settings, &weigh_facts(&c, vec![]));
+            let weight = rules::weigh(settings, &weigh_facts(&c));
             let allocate_by = allocation_target(c.first_hearing_on, c.next_filing, deadlines);
             let priority = rules::priority(c.law, c.urgent, c.received_on, allocate_by, today);
             let needs = needs(&c, &weight);

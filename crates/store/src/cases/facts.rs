@@ -40,6 +40,11 @@ pub struct CaseFacts {
 pub enum Which {
     /// Allocated to anyone whose team is this one.
     CarriedByTeam(Uuid),
+    /// Allocated to anyone in the team of this case: a suggestion's colleagues, read beside the
+    /// case rather than after it.
+    CarriedByTeamOf(Uuid),
+    /// Allocated to the bank and associate pool of this service area.
+    CarriedByPoolOf(Uuid),
     /// Allocated to this worker.
     CarriedBy(Uuid),
     /// Waiting in this team's allocation hub.
@@ -49,28 +54,103 @@ pub enum Which {
     One(Uuid),
 }
 
+impl Which {
+    /// The condition on `c` (cases), its id bound as `$2` (`$1` is today).
+    fn filter(self) -> (&'static str, Option<Uuid>) {
+        match self {
+            Which::CarriedByTeam(t) => ("c.allocated_to IN (SELECT id FROM staff WHERE team_id = $2) AND c.status = 'open'", Some(t)),
+            Which::CarriedByTeamOf(c) => ("c.allocated_to IN (SELECT s.id FROM staff s JOIN cases o ON o.team_id = s.team_id WHERE o.id = $2) AND c.status = 'open'", Some(c)),
+            Which::CarriedByPoolOf(a) => (
+                "c.allocated_to IN (SELECT s.id FROM staff s JOIN teams t ON t.id = s.team_id WHERE t.service_area_id = $2 AND s.contract IN ('bank', 'associate')) AND c.status = 'open'",
+                Some(a),
+            ),
+            Which::CarriedBy(w) => ("c.allocated_to = $2 AND c.status = 'open'", Some(w)),
+            Which::Hub(t) => ("c.team_id = $2 AND c.status = 'open' AND c.allocated_to IS NULL", Some(t)),
+            Which::EveryHub => ("c.status = 'open' AND c.allocated_to IS NULL AND $2 IS NULL", None),
+            Which::One(c) => ("c.id = $2", Some(c)),
+        }
+    }
+}
+
+/// Runs a query of `columns` from `inner` (which binds today as `$1` and an id as `$2`) and
+/// returns its rows as one JSON array in a single row, parsed: the driver hands SQLite's rows
+/// across threads one at a time (about 8 µs each, five times what SQLite takes to find them).
+async fn json_rows<T: serde::de::DeserializeOwned>(store: &Store, columns: &str, inner: &str, today: Date, id: Option<Uuid>) -> Result<Vec<T>> {
+    let sql = match store.engine() {
+        Engine::Sqlite => format!("SELECT json_group_array(json_array({columns})) FROM ({inner}) x"),
+        Engine::Postgres => format!("SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') FROM ({inner}) x"),
+    };
+    let json: String = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(id.map(|i| i.to_string())).fetch_one(store.pool()).await?.get(0);
+    serde_json::from_str(&json).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))
+}
+
+/// What weighs in an open case and who carries it: enough to weigh it, and no more, for
+/// suggestions, which need each colleague's load but not their court dates.
+#[derive(Debug, Clone)]
+pub struct Weighing {
+    pub id: Uuid,
+    pub allocated_to: Option<Uuid>,
+    /// Without the court work in progress, which is read with the worker.
+    pub facts: hearth_domain::workload::CaseFacts,
+}
+
+/// The children, flags and fact-finding hearings of a case `c` from today (`$1`) on: the
+/// subqueries both reads share.
+const WEIGHED: &str = "(SELECT COUNT(*) FROM case_participants cp WHERE cp.case_id = c.id AND cp.role = 'subject_child') AS children,
+           (SELECT string_agg(f.flag, ',') FROM case_flags f WHERE f.case_id = c.id) AS flags,
+           (SELECT COUNT(*) FROM hearings h WHERE h.case_id = c.id AND h.kind = 'fact_finding' AND h.starts_at >= $1) AS contested";
+
+/// Reads what weighs in the open cases chosen.
+pub async fn weighings(store: &Store, which: Which, today: Date) -> Result<Vec<Weighing>> {
+    let (filter, id) = which.filter();
+    let inner = format!("SELECT c.id AS id, c.allocated_to AS allocated_to, c.law_type AS law_type, c.stage AS stage, {WEIGHED} FROM cases c WHERE {filter}");
+    let rows: Vec<(String, Option<String>, String, String, i64, Option<String>, i64)> =
+        json_rows(store, "id, allocated_to, law_type, stage, children, flags, contested", &inner, today, id).await?;
+    rows.into_iter()
+        .map(|(id, allocated_to, law, stage, children, flags, contested)| {
+            let flags = Flags::of(flags.as_deref());
+            Ok(Weighing {
+                id: parse_id(&id)?,
+                allocated_to: allocated_to.map(|s| parse_id(&s)).transpose()?,
+                facts: hearth_domain::workload::CaseFacts {
+                    law: Some(code(law, LawType::from_code)?),
+                    stage: Some(code(stage, Stage::from_code)?),
+                    children,
+                    domestic_abuse: flags.domestic_abuse,
+                    interpreter: flags.interpreter,
+                    contested: contested > 0,
+                    work_in_progress: vec![],
+                },
+            })
+        })
+        .collect()
+}
+
+/// The flags weighing and allocation look at, from the comma-joined list.
+struct Flags {
+    domestic_abuse: bool,
+    interpreter: bool,
+    welsh: bool,
+}
+
+impl Flags {
+    fn of(list: Option<&str>) -> Self {
+        let flags: Vec<&str> = list.unwrap_or("").split(',').collect();
+        Self { domestic_abuse: flags.contains(&"domestic_abuse"), interpreter: flags.contains(&"interpreter"), welsh: flags.contains(&"welsh_language") }
+    }
+}
+
 /// One case's facts as the query returns them, in column order.
 type FactsRow = (String, String, String, Option<String>, String, String, i64, String, Option<String>, i64, Option<String>, i64, Option<String>, Option<String>, String);
 
-/// Reads the facts of the open cases chosen, soonest received first.
-///
-/// A team carries some 330 open cases, and the driver hands SQLite's rows across threads one at
-/// a time (about 8 µs each, five times what SQLite takes to find them), so the rows come back
-/// as one JSON array in a single row and are parsed here.
+/// Reads the facts of the open cases chosen, soonest received first. A team carries some 330
+/// open cases, so they come back as one JSON row (`json_rows`).
 pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseFacts>> {
-    let (filter, id) = match which {
-        Which::CarriedByTeam(t) => ("c.allocated_to IN (SELECT id FROM staff WHERE team_id = $2) AND c.status = 'open'", Some(t)),
-        Which::CarriedBy(w) => ("c.allocated_to = $2 AND c.status = 'open'", Some(w)),
-        Which::Hub(t) => ("c.team_id = $2 AND c.status = 'open' AND c.allocated_to IS NULL", Some(t)),
-        Which::EveryHub => ("c.status = 'open' AND c.allocated_to IS NULL AND $2 IS NULL", None),
-        Which::One(c) => ("c.id = $2", Some(c)),
-    };
+    let (filter, id) = which.filter();
     let inner = format!(
         "SELECT c.id AS id, c.reference AS reference, c.team_id AS team_id, c.allocated_to AS allocated_to, c.law_type AS law_type, c.stage AS stage,
            c.urgent AS urgent, c.received_on AS received_on, c.first_hearing_on AS first_hearing_on,
-           (SELECT COUNT(*) FROM case_participants cp WHERE cp.case_id = c.id AND cp.role = 'subject_child') AS children,
-           (SELECT string_agg(f.flag, ',') FROM case_flags f WHERE f.case_id = c.id) AS flags,
-           (SELECT COUNT(*) FROM hearings h WHERE h.case_id = c.id AND h.kind = 'fact_finding' AND h.starts_at >= $1) AS contested,
+           {WEIGHED},
            (SELECT MIN(fd.due_on) FROM filing_dates fd WHERE fd.case_id = c.id AND fd.filed_on IS NULL AND fd.due_on >= $1) AS next_filing,
            (SELECT MIN(h.starts_at) FROM hearings h WHERE h.case_id = c.id AND h.starts_at >= $1) AS next_hearing,
            co.service_area_id AS area
@@ -78,17 +158,12 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
          WHERE {filter}"
     );
     let columns = "id, reference, team_id, allocated_to, law_type, stage, urgent, received_on, first_hearing_on, children, flags, contested, next_filing, next_hearing, area";
-    let sql = match store.engine() {
-        Engine::Sqlite => format!("SELECT json_group_array(json_array({columns})) FROM ({inner}) x"),
-        Engine::Postgres => format!("SELECT COALESCE(json_agg(json_build_array({columns}))::text, '[]') FROM ({inner}) x"),
-    };
-    let json: String = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).bind(id.map(|i| i.to_string())).fetch_one(store.pool()).await?.get(0);
-    let rows: Vec<FactsRow> = serde_json::from_str(&json).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?;
+    let rows: Vec<FactsRow> = json_rows(store, columns, &inner, today, id).await?;
     let mut out = rows
         .into_iter()
         .map(|(id, reference, team_id, allocated_to, law, stage, urgent, received_on, first_hearing_on, children, flags, contested, next_filing, next_hearing, area)| {
             let next_filing = next_filing.as_deref().map(parse_date).transpose()?;
-            let flags: Vec<&str> = flags.as_deref().unwrap_or("").split(',').collect();
+            let flags = Flags::of(flags.as_deref());
             let next_hearing = next_hearing.map(|h| parse_date(h.get(..10).unwrap_or(&h))).transpose()?;
             let next_deadline = match (next_filing, next_hearing) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -105,9 +180,9 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
                 received_on: parse_date(&received_on)?,
                 first_hearing_on: first_hearing_on.as_deref().map(parse_date).transpose()?,
                 children,
-                domestic_abuse: flags.contains(&"domestic_abuse"),
-                interpreter: flags.contains(&"interpreter"),
-                welsh: flags.contains(&"welsh_language"),
+                domestic_abuse: flags.domestic_abuse,
+                interpreter: flags.interpreter,
+                welsh: flags.welsh,
                 contested: contested > 0,
                 next_deadline,
                 next_filing,
