@@ -141,6 +141,14 @@ async fn suggestions_leave_out_the_absent_and_the_conflicted_and_overrides_are_r
         assert_eq!(ranked, vec![w.busy], "only the busy worker is free to take it");
         let why: Vec<(Uuid, Ineligible)> = got.ineligible.iter().map(|(l, why, _)| (l.member.id, *why)).collect();
         assert!(why.contains(&(w.free, Ineligible::Conflict)) && why.contains(&(w.away, Ineligible::Away)), "{why:?}");
+        // Suggestions weigh colleagues from a leaner read than My People's: the loads agree.
+        let loads = workload::team_loads(&store, &s, w.team, today).await.unwrap();
+        let weighed = got.ranked.iter().map(|(c, _)| c).chain(got.ineligible.iter().map(|(c, _, _)| c));
+        for c in weighed {
+            let full = loads.iter().find(|l| l.member.id == c.member.id).unwrap();
+            assert_eq!((c.load.points, c.load.capacity, c.load.band), (full.load.points, full.load.capacity, full.load.band), "{}", c.member.name);
+        }
+        assert!(loads.iter().any(|l| l.member.id == w.busy && l.load.points > Points(0)), "the busy worker carries weighed cases");
 
         // The manager allocates to the top suggestion: recorded with its rank.
         let v = cases::case_record(&store, w.waiting).await.unwrap().version;
