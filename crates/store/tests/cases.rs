@@ -429,3 +429,40 @@ async fn notes_written_together_commit_together_and_a_refused_one_takes_no_other
         assert!(audit::verify(&store).await.unwrap().is_ok(), "and the chain unbroken");
     }
 }
+
+/// The demo loader writes its values into the SQL as literals: whatever text it writes reads back
+/// the same on both engines, across statement and call boundaries, and a NUL is refused.
+#[tokio::test]
+async fn bulk_writes_read_back_exactly() {
+    use hearth_store::cases::bulk::{CaseBatch, Outcome};
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let id = hearth_store::new_id();
+        let mut batch = CaseBatch::new(hearth_store::now());
+        let outcome = Outcome { worker: None, allocated_on: None, stage: Stage::IntakeScreening, closed_on: None };
+        batch.case(id, "HTH-BULK-1", &private_case(o.team, court), &outcome);
+        let tricky = ["O'Brien's visit; DROP TABLE cases; --", "C:\\path\\n and \\' too", "Siân Ó Dónaill — 家族 🙂", "''", "\"quoted\""];
+        // More entries than one statement holds (200 rows), so the text crosses statements.
+        for n in 0..450 {
+            let body = (n % 7 != 0).then(|| format!("{} #{n}", tricky[n % tricky.len()]));
+            batch.entry(id, EntryKind::Visit, date!(2026 - 12 - 22), tricky[(n + 1) % tricky.len()], body.as_deref(), None);
+        }
+        let mut tx = store.begin().await.unwrap();
+        batch.write(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let got = cases::chronology(&store, id, &ChronologyFilter::default()).await.unwrap();
+        let visits: Vec<_> = got.iter().filter(|e| e.kind == EntryKind::Visit).collect();
+        assert_eq!(visits.len(), 450);
+        for n in 0..450 {
+            let body = (n % 7 != 0).then(|| format!("{} #{n}", tricky[n % tricky.len()]));
+            assert!(visits.iter().any(|e| e.body == body && e.summary == tricky[(n + 1) % tricky.len()]), "entry {n} read back changed");
+        }
+        assert_eq!(cases::case_record(&store, id).await.unwrap().reference, "HTH-BULK-1");
+
+        let mut batch = CaseBatch::new(hearth_store::now());
+        batch.entry(id, EntryKind::Visit, date!(2026 - 12 - 22), "Nul\0here", None, None);
+        let mut tx = store.begin().await.unwrap();
+        assert!(matches!(batch.write(&mut tx).await, Err(StoreError::Refused(_))), "a NUL is refused");
+    }
+}
