@@ -144,8 +144,11 @@ pub async fn generate(
             }
             let closed = closed_history || (age > 120 && rng.random_bool(0.1));
             let closed_on = closed.then(|| (received_on + Duration::days(rng.random_range(60..age.clamp(61, 400)))).min(today));
-            // About one open case in twenty waits in the allocation hub.
-            let worker = if team_workers.is_empty() || rng.random_bool(0.05) && !closed { None } else { Some(team_workers[i % team_workers.len()]) };
+            // About one open case in twenty waits in the allocation hub: recent ones, up to two
+            // months old, as in a hub that is being worked (a year-old case waiting would make
+            // the key figures' waits look like a service in crisis).
+            let waiting = !closed && age <= 60 && rng.random_bool(0.25);
+            let worker = if team_workers.is_empty() || waiting { None } else { Some(team_workers[i % team_workers.len()]) };
             let allocated_on = received_on + Duration::days(rng.random_range(0..5));
             batch.case(id, &reference, &case, &Outcome { worker, allocated_on: Some(allocated_on), stage: path[stage_index], closed_on });
             if let (true, Some(m)) = (case.flags.contains(&CaseFlag::Restricted), managers.get(team)) {
