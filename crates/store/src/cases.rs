@@ -1340,6 +1340,17 @@ pub(crate) enum Expect {
 }
 
 /// Allocates inside the caller's transaction, so workload can record the decision with it.
+/// Notes who holds a case from now (`None`: nobody, the hub), for the figures of past days.
+pub(crate) async fn record_holder(conn: &mut AnyConnection, case_id: Uuid, worker: Option<Uuid>) -> Result<()> {
+    sqlx::query("INSERT INTO case_allocations (case_id, worker_id, at) VALUES ($1, $2, $3)")
+        .bind(case_id.to_string())
+        .bind(worker.map(|w| w.to_string()))
+        .bind(ts(now()))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, expect: Expect) -> Result<()> {
     require_open(&mut *tx, case_id).await?;
     if let Some((id, _)) = worker {
@@ -1371,6 +1382,7 @@ pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case
         .bind(case_id.to_string())
         .execute(&mut *tx)
         .await?;
+    record_holder(&mut *tx, case_id, worker.map(|(id, _)| id)).await?;
     sqlx::query("UPDATE tasks SET assigned_to = $1, version = version + 1 WHERE case_id = $2 AND done_at IS NULL")
         .bind(worker_id)
         .bind(case_id.to_string())

@@ -33,6 +33,8 @@ fn new_case(store_court: Uuid, la: Uuid, team: Uuid, law: LawType, received_on: 
 }
 
 struct History {
+    /// The five cases, in the order described in `history`.
+    cases: Vec<Uuid>,
     team: Uuid,
     area: Uuid,
     worker: Uuid,
@@ -48,6 +50,7 @@ async fn history(store: &Store) -> History {
     let month = Month::of(now().date()).previous().previous().previous();
     let day = |n: i64| month.first_day() + Duration::days(n);
     let mut batch = CaseBatch::new(now());
+    let mut ids = vec![];
     let cases: [(LawType, Date, Option<Date>, Option<Date>); 5] = [
         // Allocated the day it arrived: within 2 working days and 28 days.
         (LawType::Public, day(2), Some(day(2)), None),
@@ -62,6 +65,7 @@ async fn history(store: &Store) -> History {
     ];
     for (n, (law, received, allocated, closed)) in cases.iter().enumerate() {
         let id = new_id();
+        ids.push(id);
         let outcome = Outcome { worker: allocated.map(|_| worker), allocated_on: *allocated, stage: Stage::FirstHearing, closed_on: *closed };
         batch.case(id, &format!("HTH-{n}"), &new_case(court, la, o.team, *law, *received, n), &outcome);
         if n == 0 {
@@ -73,7 +77,7 @@ async fn history(store: &Store) -> History {
     let mut tx = store.begin().await.unwrap();
     batch.write(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
-    History { team: o.team, area: o.area, worker, month }
+    History { cases: ids, team: o.team, area: o.area, worker, month }
 }
 
 #[tokio::test]
@@ -95,6 +99,21 @@ async fn a_past_month_is_measured_from_history_and_adds_up_the_same_at_every_rea
         assert_eq!((m.public_open_end, m.public_unallocated_end), (Some(3), Some(1)), "three public law cases open at the month's end, one unallocated");
         assert_eq!((m.private_open_end, m.private_unallocated_end), (Some(0), Some(0)));
         assert_eq!((m.closed, m.public_closed, m.public_weeks()), (2, 1, Some(10.0)));
+
+        // Moving cases since does not rewrite the month: the case allocated the day it arrived is
+        // reallocated today, the one allocated 20 days later goes back to the hub, and the month
+        // measured again reads the same (it counts who held each case then, and when first).
+        let other = common::add(&store, "Robin Other", &[Role::Practitioner], Some(h.team), None).await;
+        let ctx = hearth_store::AuditContext::system();
+        for (case, to) in [(h.cases[0], Some((other, "Robin Other"))), (h.cases[1], None)] {
+            let version = hearth_store::cases::case_record(&store, case).await.unwrap().version;
+            hearth_store::cases::allocate(&store, &ctx, case, to, "Moved since", version).await.unwrap();
+        }
+        insight::measure(&store, &cal, h.month, today).await.unwrap();
+        let (again, _) = insight::months(&store, Reach::Team(h.team), h.month, h.month).await.unwrap();
+        assert_eq!(again.first().map(|(_, m)| *m), Some(m), "the month reads the same after cases have moved");
+        let mine_again = insight::staff_months(&store, Whose::Worker(h.worker), h.month, h.month).await.unwrap();
+        assert_eq!(mine_again.first().map(|(_, _, s)| s.first_contacts), Some(1), "the first contact still counts for the worker allocated then");
 
         // The area and the service add up to the same, as no other team has cases.
         for reach in [Reach::Area(h.area), Reach::National] {

@@ -129,6 +129,7 @@ pub struct Outcome {
 pub struct CaseBatch {
     at: String,
     cases: Rows,
+    holders: Rows,
     applications: Rows,
     flags: Rows,
     named: Rows,
@@ -154,6 +155,7 @@ impl CaseBatch {
                     "created_at", "updated_at",
                 ],
             ),
+            holders: Rows::new("case_allocations", &["case_id", "worker_id", "at"]),
             applications: Rows::new("case_applications", &["case_id", "kind"]),
             flags: Rows::new("case_flags", &["case_id", "flag"]),
             named: Rows::new("case_named_staff", &["case_id", "staff_id", "named_by", "named_at"]),
@@ -205,6 +207,9 @@ impl CaseBatch {
         }
         for f in &case.flags {
             self.flags.push([id.to_string().into(), f.code().into()]);
+        }
+        if let (Some(worker), Some(on)) = (outcome.worker, outcome.allocated_on) {
+            self.holders.push([id.to_string().into(), worker.to_string().into(), format!("{}T09:00:00Z", date_text(on)).into()]);
         }
     }
 
@@ -315,6 +320,7 @@ impl CaseBatch {
     pub async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
         for rows in [
             &mut self.cases,
+            &mut self.holders,
             &mut self.applications,
             &mut self.flags,
             &mut self.named,
@@ -368,7 +374,7 @@ pub async fn index_notes(store: &Store) -> Result<()> {
 }
 
 /// The tables a bulk load of cases fills.
-const LOADED: &[&str] = &["cases", "case_applications", "case_flags", "people", "addresses", "case_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
+const LOADED: &[&str] = &["cases", "case_allocations", "case_applications", "case_flags", "people", "addresses", "case_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
 
 /// On SQLite, drops the secondary indexes of the tables a bulk load fills and returns the SQL that
 /// made them, for [`restore_indexes`]: building an index over millions of rows in one pass is far

@@ -170,6 +170,7 @@ pub async fn decide(store: &Store, ctx: &AuditContext, transfer_id: Uuid, decisi
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE tasks SET assigned_to = NULL, version = version + 1 WHERE case_id = $1 AND done_at IS NULL").bind(&case_id).execute(&mut *tx).await?;
+            super::record_holder(&mut tx, case, None).await?;
             // Its people are now found by the receiving team's searches.
             sqlx::query("UPDATE case_name_keys SET team_id = $1 WHERE case_id = $2").bind(&to_team).bind(&case_id).execute(&mut *tx).await?;
             let restricted = sqlx::query("SELECT 1 FROM case_flags WHERE case_id = $1 AND flag = $2")
