@@ -4,6 +4,7 @@
 //! Every change writes its chronology entry (where the change belongs in the case's story) and its
 //! audit event in the same transaction. Every read of a case record is audited.
 
+use hearth_domain::FieldError;
 use hearth_domain::access::CasePlacement;
 use hearth_domain::cases::deadlines::{CaseDates, Deadline};
 use hearth_domain::cases::{
@@ -125,16 +126,10 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
     if q.unallocated {
         clauses.push("c.allocated_to IS NULL".into());
     }
-    if let Some(terms) = q.text.as_deref().and_then(SearchTerms::parse) {
-        clauses.push(text_match(store.engine(), &terms, q.visible.as_ref(), &mut bind));
-    }
+    let matches = q.text.as_deref().and_then(SearchTerms::parse).map(|terms| text_match(store.engine(), &terms, q.visible.as_ref(), &mut bind));
     if let Some(v) = &q.visible {
         clauses.push(visible_clause(v, &mut bind));
     }
-    let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-    let order = if q.unallocated { "c.received_on, c.reference" } else { "c.received_on DESC, c.reference DESC" };
-
-    // One pass: the window count gives the total with the page, so a search runs once, not twice.
     let run = |sql: String| {
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for b in &binds {
@@ -142,6 +137,23 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
         }
         q
     };
+    if let Some(matches) = &matches {
+        // A search lists at most SEARCH_MOST cases: the matches the caller may see are taken as
+        // they stream from the indexes (the matches first, then their cases: `CROSS JOIN` keeps
+        // SQLite from starting at every case an area manager can see), stopping one past the
+        // most, and only those are ordered and counted. A common first name across the country
+        // so costs no more than a narrow search; ordering and counting all 7,000 of its matches
+        // took 25 ms.
+        let within: String = clauses.iter().map(|c| format!(" AND {c}")).collect();
+        clauses = vec![format!(
+            "c.id IN (SELECT DISTINCT c.id FROM ({matches}) found CROSS JOIN cases c JOIN teams t ON t.id = c.team_id WHERE c.id = found.id{within} LIMIT {})",
+            SEARCH_MOST + 1
+        )];
+    }
+    let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+    let order = if q.unallocated { "c.received_on, c.reference" } else { "c.received_on DESC, c.reference DESC" };
+
+    // One pass: the window count gives the total with the page, so a search runs once, not twice.
     let sql = summary_page(&filter, order, page.per_page, page.offset());
     let rows = run(sql).fetch_all(store.pool()).await?;
     let total: i64 = match rows.first() {
@@ -150,6 +162,9 @@ pub async fn list(store: &Store, q: &CaseQuery, page: PageRequest) -> Result<Pag
         None if page.page > 1 => run(format!("SELECT COUNT(*) FROM cases c JOIN teams t ON t.id = c.team_id{filter}")).fetch_one(store.pool()).await?.get(0),
         None => 0,
     };
+    if matches.is_some() && total > SEARCH_MOST {
+        return Err(StoreError::Refused(FieldError::new("q", format!("More than {SEARCH_MOST} cases match. Add a surname, a date of birth or a case reference to narrow the search"))));
+    }
     let mut items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
     attach_children(store, &mut items).await?;
     Ok(Page { items, total, page: page.page, per_page: page.per_page })
@@ -249,7 +264,12 @@ fn teams_of(v: &Visibility, bind: &mut impl FnMut(String) -> String) -> Option<S
     (!whose.is_empty()).then(|| format!("SELECT a.id FROM teams a WHERE {}", whose.join(" OR ")))
 }
 
-/// The SQL condition, on `c`, that a case matches the search: its reference or court number, a
+/// The most cases a search lists: ten pages. Past this it is refused as too broad, naming the
+/// field: nobody reads further to find a case, and a longer list shows far more children's names
+/// than anyone needs to see.
+pub const SEARCH_MOST: i64 = 250;
+
+/// The ids (a column `id`) of the cases matching the search: its reference or court number, a
 /// person in it by name or date of birth, or words in its notes. (`visible_clause` still applies.)
 ///
 /// The matches drive, never the cases the caller sees, so a large area or the whole country costs
@@ -285,7 +305,7 @@ fn text_match(engine: Engine, terms: &SearchTerms, visible: Option<&Visibility>,
         let query = bind(notes_query(engine, &terms.words));
         matches.push(notes_match(engine, &query));
     }
-    format!("c.id IN ({})", matches.join(" UNION ALL "))
+    matches.join(" UNION ALL ")
 }
 
 /// Every name word matching one of the same person's names in a case, by its start or its sound.

@@ -466,3 +466,44 @@ async fn bulk_writes_read_back_exactly() {
         assert!(matches!(batch.write(&mut tx).await, Err(StoreError::Refused(_))), "a NUL is refused");
     }
 }
+
+/// A search lists at most `SEARCH_MOST` cases the caller may see; past that it is refused as too
+/// broad, naming the field, and a narrower search still finds its case. Cases the caller may not
+/// see do not count towards the limit.
+#[tokio::test]
+async fn too_broad_a_search_is_refused_and_a_narrower_one_finds_the_case() {
+    use hearth_store::cases::bulk::{CaseBatch, Outcome};
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let mut batch = CaseBatch::new(hearth_store::now());
+        let outcome = Outcome { worker: None, allocated_on: None, stage: Stage::IntakeScreening, closed_on: None };
+        // One more than the limit in the other team, and the limit exactly in this one.
+        let most = cases::SEARCH_MOST as usize;
+        for (team, mark, n) in [(o.other_team, "X", most + 1), (o.team, "W", most)] {
+            for i in 0..n {
+                let id = hearth_store::new_id();
+                batch.case(id, &format!("HTH-{mark}{i}"), &private_case(team, court), &outcome);
+                batch.participant(id, team, &person("Wren Broadacre", PartyRole::SubjectChild, None, date!(2019 - 05 - 04)));
+            }
+        }
+        let mut tx = store.begin().await.unwrap();
+        batch.write(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let page = PageRequest::new(None, None);
+        let national = CaseQuery { text: Some("wren".into()), ..Default::default() };
+        match cases::list(&store, &national, page).await {
+            Err(StoreError::Refused(e)) => assert_eq!(e.field, "q"),
+            other => panic!("a search over the limit was run: {:?}", other.map(|p| p.total)),
+        }
+        // Within one team's reach the same words match exactly the limit: listed, newest first.
+        let me = common::add(&store, "Tam Manager", &[Role::TeamManager], Some(o.team), None).await;
+        let team_only = CaseQuery { text: Some("wren".into()), visible: Some(Visibility { team_ids: vec![o.team], ..Visibility::none(me) }), ..Default::default() };
+        let found = cases::list(&store, &team_only, page).await.unwrap();
+        assert_eq!(found.total, cases::SEARCH_MOST);
+        // And its reference finds one of them anywhere.
+        let narrow = CaseQuery { text: Some("hth-w7".into()), ..Default::default() };
+        let one = cases::list(&store, &narrow, page).await.unwrap();
+        assert_eq!((one.total, one.items[0].reference.as_str()), (1, "HTH-W7"));
+    }
+}

@@ -50,7 +50,8 @@ pub struct SearchParams {
 }
 
 /// Searches every case, open or closed, that the caller may open. Nothing outside their grants is
-/// counted or returned.
+/// counted or returned. A search matching more than 250 of them is refused as too broad (422,
+/// naming `q`): add a surname, a date of birth or a reference.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
     let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;

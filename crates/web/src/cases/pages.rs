@@ -62,7 +62,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
     };
     // A search too long to run is answered on the page, not ignored.
     let q = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let errors: Vec<FieldError> = match q {
+    let mut errors: Vec<FieldError> = match q {
         Some(q) if SearchTerms::parse(q).is_none() => vec![FieldError::new("q", "Enter a search of up to 200 characters")],
         _ => vec![],
     };
@@ -75,7 +75,16 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         visible: Some(visibility(&state, &me, Permission::ViewCase).await?),
         ..Default::default()
     };
-    let page = if errors.is_empty() { cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await? } else { hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 25 } };
+    let mut found = None;
+    if errors.is_empty() {
+        match cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await {
+            Ok(page) => found = Some(page),
+            // Too broad a search is answered on the search field.
+            Err(hearth_store::StoreError::Refused(e)) => errors.push(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = found.unwrap_or(hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 25 });
     let table = case_table(&page.items, false);
     let base = format!(
         "/cases?show={show}&q={}&law={}&status={}",
