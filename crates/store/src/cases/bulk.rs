@@ -41,11 +41,17 @@ impl From<i64> for Value {
     }
 }
 
-/// Rows waiting for one table.
+/// Rows waiting for one table, already written out as SQL.
 pub(crate) struct Rows {
     table: &'static str,
     columns: &'static [&'static str],
-    values: Vec<Value>,
+    /// Full calls' worth of statements, ready to send.
+    calls: Vec<String>,
+    /// The call being filled, ending in an unfinished statement of `in_statement` rows.
+    sql: String,
+    in_statement: usize,
+    /// The first value that could not be written; `write` answers with it.
+    refused: Option<hearth_domain::FieldError>,
 }
 
 /// Rows in one INSERT, and about how much SQL goes to the database in one call.
@@ -55,45 +61,57 @@ pub(crate) struct Rows {
 /// finds each numbered parameter by name among all of a statement's, so binding cost the load
 /// more than SQLite spent writing (80 values a statement, about 400,000 statements: 98 s of
 /// writing). Only generated demo values pass through here, quoted by `literal`.
+///
+/// The SQL is written as each row is pushed, not when the batch is written: the loader makes
+/// one team's batch while the last one is written, so the text is made on the other core.
 const ROWS_PER_STATEMENT: usize = 200;
 const SQL_PER_CALL: usize = 1 << 20;
 
 impl Rows {
     pub(crate) const fn new(table: &'static str, columns: &'static [&'static str]) -> Self {
-        Self { table, columns, values: Vec::new() }
+        Self { table, columns, calls: Vec::new(), sql: String::new(), in_statement: 0, refused: None }
     }
 
     pub(crate) fn push<const N: usize>(&mut self, row: [Value; N]) {
         debug_assert_eq!(N, self.columns.len(), "{}", self.table);
-        self.values.extend(row);
+        if self.in_statement == ROWS_PER_STATEMENT {
+            self.in_statement = 0;
+            if self.sql.len() >= SQL_PER_CALL {
+                self.calls.push(std::mem::take(&mut self.sql));
+            } else {
+                self.sql.push_str(";\n");
+            }
+        }
+        if self.in_statement == 0 {
+            self.sql.push_str("INSERT INTO ");
+            self.sql.push_str(self.table);
+            self.sql.push_str(" (");
+            self.sql.push_str(&self.columns.join(", "));
+            self.sql.push_str(") VALUES (");
+        } else {
+            self.sql.push_str(", (");
+        }
+        self.in_statement += 1;
+        for (j, v) in row.iter().enumerate() {
+            if j > 0 {
+                self.sql.push_str(", ");
+            }
+            if let Err(e) = literal(&mut self.sql, v) {
+                self.refused.get_or_insert(e);
+            }
+        }
+        self.sql.push(')');
     }
 
+    /// Sends the rows pushed so far, and starts again empty.
     pub(crate) async fn write(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        let head = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
-        let values = std::mem::take(&mut self.values);
-        let mut sql = String::new();
-        for (i, row) in values.chunks(self.columns.len()).enumerate() {
-            if i % ROWS_PER_STATEMENT == 0 {
-                if sql.len() >= SQL_PER_CALL {
-                    sqlx::raw_sql(sqlx::AssertSqlSafe(std::mem::take(&mut sql))).execute(&mut *conn).await?;
-                }
-                if !sql.is_empty() {
-                    sql.push_str(";\n");
-                }
-                sql.push_str(&head);
-            } else {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for (j, v) in row.iter().enumerate() {
-                if j > 0 {
-                    sql.push_str(", ");
-                }
-                literal(&mut sql, v)?;
-            }
-            sql.push(')');
+        let mut calls = std::mem::take(&mut self.calls);
+        calls.push(std::mem::take(&mut self.sql));
+        self.in_statement = 0;
+        if let Some(refused) = self.refused.take() {
+            return Err(crate::StoreError::Refused(refused));
         }
-        if !sql.is_empty() {
+        for sql in calls.into_iter().filter(|s| !s.is_empty()) {
             sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await?;
         }
         Ok(())
@@ -103,14 +121,22 @@ impl Rows {
 /// Writes a value as an SQL literal, the same on both engines: text in single quotes with any
 /// quote doubled (PostgreSQL's standard strings take backslashes as they are). A NUL could end
 /// the text early, so it is refused rather than written.
-fn literal(sql: &mut String, v: &Value) -> Result<()> {
+fn literal(sql: &mut String, v: &Value) -> Result<(), hearth_domain::FieldError> {
     match v {
-        Value::Int(i) => sql.push_str(&i.to_string()),
+        Value::Int(i) => {
+            use std::fmt::Write;
+            let _ = write!(sql, "{i}");
+        }
         Value::Text(None) => sql.push_str("NULL"),
-        Value::Text(Some(t)) if t.contains('\0') => return Err(crate::StoreError::Refused(hearth_domain::FieldError::new("text", "Demo text cannot hold a NUL character"))),
+        Value::Text(Some(t)) if t.contains('\0') => return Err(hearth_domain::FieldError::new("text", "Demo text cannot hold a NUL character")),
         Value::Text(Some(t)) => {
             sql.push('\'');
-            sql.push_str(&t.replace('\'', "''"));
+            for (i, part) in t.split('\'').enumerate() {
+                if i > 0 {
+                    sql.push_str("''");
+                }
+                sql.push_str(part);
+            }
             sql.push('\'');
         }
     }
