@@ -139,6 +139,10 @@ impl Store {
                 Engine::Sqlite => 8,
                 Engine::Postgres => 16,
             })
+            // A SQLite connection is a file handle in this process: it cannot drop like a
+            // network one, and asking it first would cost every query a second round trip to
+            // its thread.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
