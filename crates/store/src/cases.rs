@@ -1359,7 +1359,6 @@ pub(crate) enum Expect {
     HeldBy(Uuid),
 }
 
-/// Allocates inside the caller's transaction, so workload can record the decision with it.
 /// Notes who holds a case from now (`None`: nobody, the hub), for the figures of past days.
 pub(crate) async fn record_holder(conn: &mut AnyConnection, case_id: Uuid, worker: Option<Uuid>) -> Result<()> {
     sqlx::query("INSERT INTO case_allocations (case_id, worker_id, at) VALUES ($1, $2, $3)")
@@ -1371,6 +1370,7 @@ pub(crate) async fn record_holder(conn: &mut AnyConnection, case_id: Uuid, worke
     Ok(())
 }
 
+/// Allocates inside the caller's transaction, so workload can record the decision with it.
 pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, expect: Expect) -> Result<()> {
     require_open(&mut *tx, case_id).await?;
     if let Some((id, _)) = worker {
