@@ -161,10 +161,6 @@ impl crate::group_commit::GroupWrite for QueuedEvent {
     fn finish(self: Box<Self>, outcome: Result<()>) {
         let _ = self.reply.send(outcome.map(|()| self.seq));
     }
-
-    fn may_be_refused(&self) -> bool {
-        false
-    }
 }
 
 /// Checks the whole chain in order, a batch at a time. Returns how many events were checked.

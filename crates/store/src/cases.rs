@@ -1182,8 +1182,8 @@ pub async fn add_note(store: &Store, ctx: &AuditContext, case_id: Uuid, note: &N
     crate::group_commit::submit(store, move |reply| Box::new(QueuedNote { ctx, case_id, note, id: None, reply })).await
 }
 
-/// A note waiting for the group-commit writer: notes written together share one commit, each in
-/// its own savepoint, so a note refused (a closed case) takes no other with it.
+/// A note waiting for the group-commit writer: notes written together share one commit, and a
+/// note refused (a closed case) is refused before it writes, so it takes no other with it.
 struct QueuedNote {
     ctx: AuditContext,
     case_id: Uuid,
@@ -1193,10 +1193,13 @@ struct QueuedNote {
 }
 
 impl crate::group_commit::GroupWrite for QueuedNote {
+    fn check<'a>(&'a self, conn: &'a mut AnyConnection) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(require_open(conn, self.case_id))
+    }
+
     fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut audit::ChainHead) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
         Box::pin(async move {
             let (case_id, note) = (self.case_id, &self.note);
-            require_open(conn, case_id).await?;
             let id = entry_row(conn, case_id, note.kind, note.occurred_on, &note.summary, Some(&note.body), self.ctx.actor_id).await?;
             head.append(conn, &self.ctx, Event::success("case.note_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "kind": note.kind }))).await?;
             self.id = Some(id);
@@ -1206,10 +1209,6 @@ impl crate::group_commit::GroupWrite for QueuedNote {
 
     fn finish(self: Box<Self>, outcome: Result<()>) {
         let _ = self.reply.send(outcome.and_then(|()| self.id.ok_or(StoreError::NotFound)));
-    }
-
-    fn may_be_refused(&self) -> bool {
-        true
     }
 }
 

@@ -2,9 +2,19 @@
 //!
 //! Every write to Hearth's audit chain is serialised by the chain's head row, so on SQLite (one
 //! writer) and on PostgreSQL (a row lock) the cost of a read's audit event or a note is mostly the
-//! sync at commit. One writer task takes everything waiting, applies each in turn (a note inside
-//! its own savepoint, so one that is refused leaves the others standing) and commits once. Each
-//! caller hears back only after that commit: durable when the call returns, as before.
+//! sync at commit. One writer task takes everything waiting, applies each in turn and commits
+//! once. Each caller hears back only after that commit: durable when the call returns, as before.
+//!
+//! A write that can be refused (a note to a closed case) is checked first, by reading only, so a
+//! refusal has written nothing and the others go ahead. No savepoints: on SQLite each one makes
+//! the full-text index flush its pending words as a new segment, and a segment for every note
+//! kept the index merging segments most of the writer's time. Once a write has begun, a failure
+//! is the database's own, and it fails the whole group: nothing half-written is committed.
+//!
+//! On SQLite the writer also keeps the write-ahead log short. Left to SQLite, the commit that
+//! fills the log past its limit copies it into the database file and syncs that file before it
+//! returns, and the whole group waits (about 200 ms at national scale). Instead, once a second,
+//! the writer starts a passive checkpoint beside itself: commits go on while the file is synced.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -13,22 +23,27 @@ use sqlx::AnyConnection;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::audit::ChainHead;
-use crate::{Result, Store, StoreError};
+use crate::{Engine, Result, Store, StoreError};
 
 /// A write the group-commit writer applies inside the shared transaction.
 pub(crate) trait GroupWrite: Send {
+    /// Whether this write may go ahead, reading only: a refusal (a closed case, say) writes nothing.
+    fn check<'a>(&'a self, _conn: &'a mut AnyConnection) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>> {
+        Box::pin(async { Ok(()) })
+    }
     /// Writes this change on the shared transaction's connection, its audit events after `head`.
     fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut ChainHead) -> Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
     /// Tells the caller how it ended, once the transaction has committed (or failed).
     fn finish(self: Box<Self>, outcome: Result<()>);
-    /// Whether a refusal is possible (a closed case, say), so it needs a savepoint to undo alone.
-    fn may_be_refused(&self) -> bool;
 }
 
 pub(crate) type Queue = tokio::sync::mpsc::UnboundedSender<Box<dyn GroupWrite>>;
 
 /// The most writes one commit takes.
 const BATCH: usize = 256;
+
+/// How often the writer starts a checkpoint of SQLite's write-ahead log.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Sends a write to the writer and waits until it is committed.
 pub(crate) async fn submit<T: Send + 'static>(store: &Store, write: impl FnOnce(tokio::sync::oneshot::Sender<Result<T>>) -> Box<dyn GroupWrite>) -> Result<T> {
@@ -43,7 +58,22 @@ fn stopped() -> StoreError {
 
 /// Applies queued writes in groups until every `Store` handle is gone.
 pub(crate) async fn writer(store: Store, mut queue: UnboundedReceiver<Box<dyn GroupWrite>>) {
-    while let Some(first) = queue.recv().await {
+    let mut checkpoints = tokio::time::interval(CHECKPOINT_EVERY);
+    checkpoints.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut checkpoint: Option<tokio::task::JoinHandle<()>> = None;
+    loop {
+        let first = tokio::select! {
+            write = queue.recv() => match write {
+                Some(write) => write,
+                None => break,
+            },
+            _ = checkpoints.tick() => {
+                if store.engine() == Engine::Sqlite && checkpoint.as_ref().is_none_or(|c| c.is_finished()) {
+                    checkpoint = Some(tokio::spawn(checkpoint_log(store.pool().clone())));
+                }
+                continue;
+            }
+        };
         let mut batch = vec![first];
         while batch.len() < BATCH {
             match queue.try_recv() {
@@ -57,7 +87,11 @@ pub(crate) async fn writer(store: Store, mut queue: UnboundedReceiver<Box<dyn Gr
             // The chain's head is read once and written once for the whole group.
             let mut head = ChainHead::lock(&mut tx).await?;
             for w in batch.iter_mut() {
-                outcomes.push(if w.may_be_refused() { in_savepoint(&mut tx, &mut head, w.as_mut()).await? } else { w.apply(&mut tx, &mut head).await });
+                let refusal = w.check(&mut tx).await;
+                if refusal.is_ok() {
+                    w.apply(&mut tx, &mut head).await?;
+                }
+                outcomes.push(refusal);
             }
             head.save(&mut tx).await?;
             tx.commit().await?;
@@ -80,16 +114,10 @@ pub(crate) async fn writer(store: Store, mut queue: UnboundedReceiver<Box<dyn Gr
     }
 }
 
-/// Applies one write so that its refusal undoes only itself. The outer error is the
-/// transaction's own failure, which ends the whole group.
-async fn in_savepoint(conn: &mut AnyConnection, head: &mut ChainHead, w: &mut dyn GroupWrite) -> Result<Result<()>> {
-    sqlx::query("SAVEPOINT group_write").execute(&mut *conn).await?;
-    let before = head.clone();
-    let outcome = w.apply(conn, head).await;
-    if outcome.is_err() {
-        sqlx::query("ROLLBACK TO SAVEPOINT group_write").execute(&mut *conn).await?;
-        *head = before;
+/// Copies the write-ahead log into the database file without holding up readers or writers
+/// (`PASSIVE`). A failure leaves the log to the next attempt, and to SQLite's own limit.
+async fn checkpoint_log(pool: sqlx::AnyPool) {
+    if let Err(err) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+        tracing::warn!(error = %err, "checkpoint of the write-ahead log failed");
     }
-    sqlx::query("RELEASE SAVEPOINT group_write").execute(&mut *conn).await?;
-    Ok(outcome)
 }

@@ -163,6 +163,9 @@ impl Store {
                             synchronous,
                             "PRAGMA busy_timeout = 15000",
                             "PRAGMA mmap_size = 4294967296",
+                            // The group-commit writer checkpoints the log every second, beside
+                            // the writes; this is the backstop should the log outgrow that.
+                            "PRAGMA wal_autocheckpoint = 10000",
                         ] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
