@@ -532,6 +532,12 @@ pub async fn case_record(store: &Store, id: Uuid) -> Result<CaseRecord> {
     })
 }
 
+/// A case's reference, for an answer that names the case without reading its whole record.
+pub async fn reference(store: &Store, id: Uuid) -> Result<String> {
+    let row = sqlx::query("SELECT reference FROM cases WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?;
+    row.map(|r| r.get(0)).ok_or(StoreError::NotFound)
+}
+
 /// Reads a case record for a person and records that they did.
 pub async fn view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<CaseRecord> {
     // The read and its durable audit event at once: the record is returned only when both are done.
