@@ -13,8 +13,8 @@
 //!
 //! On SQLite the writer also keeps the write-ahead log short. Left to SQLite, the commit that
 //! fills the log past its limit copies it into the database file and syncs that file before it
-//! returns, and the whole group waits (about 200 ms at national scale). Instead, once a second,
-//! the writer starts a passive checkpoint beside itself: commits go on while the file is synced.
+//! returns, and the whole group waits. Instead, once a second, the writer starts a passive
+//! checkpoint beside itself: commits go on while the file is synced.
 
 use std::future::Future;
 use std::pin::Pin;
