@@ -68,7 +68,7 @@ pub async fn append(conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'
 
 /// The end of the chain, held in memory while a transaction appends several events: the
 /// group-commit writer reads it once, appends its whole batch, and writes it back once.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct ChainHead {
     seq: i64,
     hash: String,
