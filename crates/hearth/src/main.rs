@@ -307,8 +307,15 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     println!("Hearth is running at http://{}", listener.local_addr()?);
     axum::serve(listener, hearth_web::router(state))
         .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+            // Ctrl-C at a terminal, or SIGTERM from a service manager or container runtime.
+            let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match terminate.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+            }
         })
         .await?;
+    // Reads' audit events wait in the journal for up to a second: put them in the trail now.
+    store.close().await;
     Ok(())
 }

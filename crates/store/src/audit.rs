@@ -2,6 +2,7 @@
 //! behind the audit screen.
 
 use hearth_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, Outcome};
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
@@ -83,17 +84,24 @@ impl ChainHead {
 
     /// Writes the next event after this head and moves the head onto it.
     pub(crate) async fn append(&mut self, conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
+        self.add(conn, PendingEvent::new(ctx, event)).await
+    }
+
+    /// Gives an event recorded earlier (in the journal) its place after this head, keeping its
+    /// id and time.
+    pub(crate) async fn add(&mut self, conn: &mut AnyConnection, event: PendingEvent) -> Result<i64> {
+        let PendingEvent { id, at, actor_id, action, subject_type, subject_id, outcome, request_id, detail } = event;
         let mut record = AuditRecord {
             seq: self.seq + 1,
-            id: new_id().to_string(),
-            at: ts(now()),
-            actor_id: ctx.actor_id.map(|a| a.to_string()),
-            action: event.action.to_string(),
-            subject_type: event.subject_type.map(str::to_string),
-            subject_id: event.subject_id,
-            outcome: event.outcome.code().to_string(),
-            request_id: ctx.request_id.clone(),
-            detail: event.detail.map(|d| d.to_string()),
+            id,
+            at,
+            actor_id,
+            action,
+            subject_type,
+            subject_id,
+            outcome,
+            request_id,
+            detail,
             prev_hash: self.hash.clone(),
             hash: String::new(),
         };
@@ -127,44 +135,83 @@ impl ChainHead {
     }
 }
 
-/// Appends an event that belongs to no other change: reads, refusals and sign-in attempts. It is
-/// durable when this returns. Events arriving together share one transaction and one disk sync
-/// (group commit), so many people reading at once do not queue behind one sync each.
-pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
-    let ctx = ctx.clone();
-    let (action, subject_type, subject_id, outcome, detail) =
-        (event.action.to_string(), event.subject_type.map(str::to_string), event.subject_id, event.outcome, event.detail);
-    crate::group_commit::submit(store, move |reply| Box::new(QueuedEvent { ctx, action, subject_type, subject_id, outcome, detail, seq: 0, reply })).await
-}
-
-/// An event waiting for the group-commit writer, with where to send its sequence number.
-struct QueuedEvent {
-    ctx: AuditContext,
+/// An event with everything but its place in the chain: what the journal keeps until the event
+/// joins the chain.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct PendingEvent {
+    pub(crate) id: String,
+    at: String,
+    actor_id: Option<String>,
     action: String,
     subject_type: Option<String>,
     subject_id: Option<String>,
-    outcome: Outcome,
-    detail: Option<serde_json::Value>,
-    seq: i64,
-    reply: tokio::sync::oneshot::Sender<Result<i64>>,
+    outcome: String,
+    request_id: Option<String>,
+    detail: Option<String>,
+}
+
+impl PendingEvent {
+    fn new(ctx: &AuditContext, event: Event<'_>) -> Self {
+        Self {
+            id: new_id().to_string(),
+            at: ts(now()),
+            actor_id: ctx.actor_id.map(|a| a.to_string()),
+            action: event.action.to_string(),
+            subject_type: event.subject_type.map(str::to_string),
+            subject_id: event.subject_id,
+            outcome: event.outcome.code().to_string(),
+            request_id: ctx.request_id.clone(),
+            detail: event.detail.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// Records an event that belongs to no other change: reads, refusals and downloads. It is durable
+/// when this returns. On SQLite it goes to the audit journal and joins the chain within about a
+/// second (`audit_journal.rs` says why); on PostgreSQL, or where another process keeps the
+/// journal, it is committed to the chain directly. Either way, events arriving together share one
+/// disk sync (group commit), so many people reading at once do not queue behind one sync each.
+pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<()> {
+    let event = PendingEvent::new(ctx, event);
+    match store.journal() {
+        Some(journal) => journal.append(event).await,
+        None => crate::group_commit::submit(store, move |reply| Box::new(QueuedEvent { event: Some(event), reply })).await,
+    }
+}
+
+/// Moves every event recorded so far into the chain. Whatever reads the trail calls this first, so
+/// it sees every event recorded before it asked.
+pub async fn settle(store: &Store) -> Result<()> {
+    match store.journal() {
+        Some(journal) => crate::audit_journal::settle(store, journal.clone()).await,
+        None => Ok(()),
+    }
+}
+
+/// An event waiting for the group-commit writer, with where to say it is committed.
+struct QueuedEvent {
+    event: Option<PendingEvent>,
+    reply: tokio::sync::oneshot::Sender<Result<()>>,
 }
 
 impl crate::group_commit::GroupWrite for QueuedEvent {
     fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut ChainHead) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
         Box::pin(async move {
-            let event = Event { action: &self.action, subject_type: self.subject_type.as_deref(), subject_id: self.subject_id.clone(), outcome: self.outcome, detail: self.detail.take() };
-            self.seq = head.append(conn, &self.ctx, event).await?;
+            if let Some(event) = self.event.take() {
+                head.add(conn, event).await?;
+            }
             Ok(())
         })
     }
 
     fn finish(self: Box<Self>, outcome: Result<()>) {
-        let _ = self.reply.send(outcome.map(|()| self.seq));
+        let _ = self.reply.send(outcome);
     }
 }
 
 /// Checks the whole chain in order, a batch at a time. Returns how many events were checked.
 pub async fn verify(store: &Store) -> Result<std::result::Result<u64, ChainBreak>> {
+    settle(store).await?;
     let mut verifier = ChainVerifier::default();
     let mut after = 0i64;
     loop {
@@ -201,6 +248,7 @@ pub struct AuditQuery {
 
 /// Events matching the query, newest first.
 pub async fn search(store: &Store, q: &AuditQuery, page: PageRequest) -> Result<Page<AuditRecord>> {
+    settle(store).await?;
     // Each filter is "no filter when the parameter is NULL", so one SQL text serves every combination.
     const FILTER: &str = " WHERE ($1 IS NULL OR subject_id = $1)
         AND ($2 IS NULL OR actor_id = $2)

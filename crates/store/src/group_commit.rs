@@ -11,7 +11,8 @@
 //! kept the index merging segments most of the writer's time. Once a write has begun, a failure
 //! is the database's own, and it fails the whole group: nothing half-written is committed.
 //!
-//! On SQLite the writer also keeps the write-ahead log short. Left to SQLite, the commit that
+//! On SQLite the writer also moves the audit journal's events into the chain once a second
+//! (`audit_journal.rs`), and keeps the write-ahead log short. Left to SQLite, the commit that
 //! fills the log past its limit copies it into the database file and syncs that file before it
 //! returns, and the whole group waits. Instead, once a second, the writer starts a passive
 //! checkpoint beside itself: commits go on while the file is synced.
@@ -23,6 +24,7 @@ use sqlx::AnyConnection;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::audit::ChainHead;
+use crate::audit_journal::Move;
 use crate::{Engine, Result, Store, StoreError};
 
 /// A write the group-commit writer applies inside the shared transaction.
@@ -42,7 +44,8 @@ pub(crate) type Queue = tokio::sync::mpsc::UnboundedSender<Box<dyn GroupWrite>>;
 /// The most writes one commit takes.
 const BATCH: usize = 256;
 
-/// How often the writer starts a checkpoint of SQLite's write-ahead log.
+/// How often the writer moves the audit journal into the chain and starts a checkpoint of SQLite's
+/// write-ahead log.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Sends a write to the writer and waits until it is committed.
@@ -71,7 +74,10 @@ pub(crate) async fn writer(store: Store, mut queue: UnboundedReceiver<Box<dyn Gr
                 if store.engine() == Engine::Sqlite && checkpoint.as_ref().is_none_or(|c| c.is_finished()) {
                     checkpoint = Some(tokio::spawn(checkpoint_log(store.pool().clone())));
                 }
-                continue;
+                match store.journal().filter(|j| j.is_unsettled()) {
+                    Some(journal) => Box::new(Move::new(journal.clone(), None)),
+                    None => continue,
+                }
             }
         };
         let mut batch = vec![first];

@@ -4,6 +4,7 @@
 //! transactions that append their audit event before they commit.
 
 pub mod audit;
+mod audit_journal;
 pub mod auth;
 pub mod cases;
 pub mod courtwork;
@@ -87,6 +88,8 @@ pub struct Store {
     engine: Engine,
     /// Standalone audit events and notes go to one writer task, which commits them in groups.
     write_queue: group_commit::Queue,
+    /// On SQLite, where standalone audit events wait to join the chain (`audit_journal.rs`).
+    journal: Option<audit_journal::Journal>,
 }
 
 impl Store {
@@ -148,8 +151,8 @@ impl Store {
                     if engine == Engine::Sqlite {
                         // WAL for concurrent readers, FULL sync so a commit survives power loss,
                         // and a busy timeout so writers queue rather than fail. Reads through a
-                        // memory map: every write (an audited read is one) empties the other
-                        // connections' page caches, and mapped pages come back without a copy.
+                        // memory map: every write empties the other connections' page caches, and
+                        // mapped pages come back without a copy.
                         let (journal, synchronous) = match sync {
                             Sync::Full => ("PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"),
                             // A load into a new database writes each page once, straight into
@@ -185,8 +188,16 @@ impl Store {
             })
             .connect_with(options)
             .await?;
+        // A load makes its events in its own transactions; only a store in service keeps a journal.
+        let journal = match (engine, sync) {
+            (Engine::Sqlite, Sync::Full) => match audit_journal::database_file(&pool).await? {
+                Some(file) => audit_journal::Journal::open(&file).map_err(|e| StoreError::Files(format!("audit journal: {e}")))?,
+                None => None,
+            },
+            _ => None,
+        };
         let (write_queue, queued) = tokio::sync::mpsc::unbounded_channel();
-        let store = Self { pool, engine, write_queue };
+        let store = Self { pool, engine, write_queue, journal };
         // The writer holds the pool, not the queue's sender: when every handle is dropped the queue
         // closes and the writer ends.
         tokio::spawn(group_commit::writer(Self { write_queue: closed_queue(), ..store.clone() }, queued));
@@ -195,6 +206,10 @@ impl Store {
 
     pub(crate) fn write_queue(&self) -> &group_commit::Queue {
         &self.write_queue
+    }
+
+    pub(crate) fn journal(&self) -> Option<&audit_journal::Journal> {
+        self.journal.as_ref()
     }
 
     /// The SQLite URL for a data directory: `<data-dir>/hearth.db`.
@@ -249,7 +264,11 @@ impl Store {
         Ok(())
     }
 
+    /// Moves the audit journal into the chain, then closes the database.
     pub async fn close(&self) {
+        if let Err(e) = audit::settle(self).await {
+            tracing::warn!(error = %e, "the audit journal stays to be moved when Hearth next starts");
+        }
         self.pool.close().await;
     }
 }
