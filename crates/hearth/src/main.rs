@@ -288,8 +288,10 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     });
     // The key figures read each team's bands, open work and hub as last measured, and the
     // months as kept: measure every team, and the months still changing, now and each quarter of
-    // an hour (a few milliseconds a team, and well under a second a month nationally).
-    let (measurer, settings, calendar) = (store.clone(), config.workload.clone(), config.calendar()?);
+    // an hour (a few milliseconds a team, and well under a second a month nationally). On its
+    // own one-connection store, so it never takes more than one core from the people served.
+    let measurer = Store::connect_for_background(&config.database_url()).await.context("open the database for the key figures")?;
+    let (settings, calendar) = (config.workload.clone(), config.calendar()?);
     tokio::spawn(async move {
         loop {
             let today = hearth_store::now().date();
