@@ -7,8 +7,10 @@ use hearth_store::PageRequest;
 use hearth_store::audit::{self, AuditQuery};
 use serde::Deserialize;
 
-use crate::components::{Cell, Input, Pagination, Table};
-use crate::page::{PageCtx, Shell, render, url_encode};
+use axum::http::StatusCode;
+
+use crate::components::{Cell, ErrorSummary, Input, Pagination, Table};
+use crate::page::{PageCtx, Shell, render, render_with, url_encode};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
@@ -29,6 +31,7 @@ struct AuditPage {
     total: i64,
     table: Table,
     pagination: Option<Pagination>,
+    errors: Option<String>,
 }
 
 fn blank(s: &Option<String>) -> Option<String> {
@@ -36,20 +39,30 @@ fn blank(s: &Option<String>) -> Option<String> {
 }
 
 pub async fn search(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p): Query<Params>) -> Result<Response, AppError> {
-    // Dates from the form are whole days: from the start of `from` up to the end of `to`.
-    let day = |d: &Option<String>, end: bool| {
-        blank(d).and_then(|d| hearth_domain::org::parse_date("d", "date", &d).ok()).map(|d| {
-            let d = if end { d.next_day().unwrap_or(d) } else { d };
-            format!("{}T00:00:00.000000Z", hearth_store::date_text(d))
-        })
+    // Dates from the form are whole days: from the start of `from` up to the end of `to`. A date
+    // that cannot be read is said so, not quietly dropped: the search would otherwise look wider
+    // than the person asked for.
+    let mut errors = Vec::new();
+    let mut day = |field: &'static str, label: &str, d: &Option<String>| {
+        blank(d).and_then(|d| hearth_domain::org::parse_date(field, label, &d).map_err(|e| errors.push(e)).ok())
     };
+    let (first, last) = (day("from", "the from date", &p.from), day("to", "the to date", &p.to));
+    if let (Some(first), Some(last)) = (first, last)
+        && last < first
+    {
+        errors.push(hearth_domain::FieldError::new("to", "The to date must be the same as or after the from date"));
+    }
+    let stamp = |d: time::Date| format!("{}T00:00:00.000000Z", hearth_store::date_text(d));
     let query = AuditQuery {
         subject_id: blank(&p.subject),
         actor_id: blank(&p.actor),
         action_prefix: None,
-        from: day(&p.from, false),
-        to: day(&p.to, true),
+        from: first.map(stamp),
+        to: last.map(|d| stamp(d.next_day().unwrap_or(d))),
     };
+    if !errors.is_empty() {
+        return Ok(render_with(StatusCode::BAD_REQUEST, &audit_page(&ctx, &p, &errors, hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 50 })));
+    }
     let page = audit::search(&state.store, &query, PageRequest::new(p.page, Some(50))).await?;
     hearth_store::audit::record(
         &state.store,
@@ -57,6 +70,10 @@ pub async fn search(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(
         hearth_store::audit::Event::success("audit.searched").detail(serde_json::json!({ "subject": query.subject_id, "actor": query.actor_id })),
     )
     .await?;
+    Ok(render(&audit_page(&ctx, &p, &[], page)))
+}
+
+fn audit_page(ctx: &PageCtx, p: &Params, errors: &[hearth_domain::FieldError], page: hearth_store::Page<hearth_domain::audit::AuditRecord>) -> AuditPage {
     let table = Table {
         caption: None,
         head: vec![Cell::text("When (UTC)"), Cell::text("Who"), Cell::text("Action"), Cell::text("Record"), Cell::text("Outcome"), Cell::text("Request")],
@@ -89,18 +106,19 @@ pub async fn search(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(
         url_encode(&blank(&p.to).unwrap_or_default())
     );
     let v = |s: &Option<String>| blank(s).unwrap_or_default();
-    Ok(render(&AuditPage {
+    AuditPage {
         shell: ctx.shell("Audit trail"),
         fields: vec![
             Input::text("subject", "Record id").hint("Who viewed or changed this record").no_spellcheck().value(&v(&p.subject)).to_string(),
             Input::text("actor", "Person id").hint("What this person did").no_spellcheck().value(&v(&p.actor)).to_string(),
-            Input::text("from", "From").kind("date").classes("govuk-input--width-10").value(&v(&p.from)).to_string(),
-            Input::text("to", "To").kind("date").classes("govuk-input--width-10").value(&v(&p.to)).to_string(),
+            Input::text("from", "From").kind("date").classes("govuk-input--width-10").value(&v(&p.from)).errors(errors).to_string(),
+            Input::text("to", "To").kind("date").classes("govuk-input--width-10").value(&v(&p.to)).errors(errors).to_string(),
         ],
         total: page.total,
         table,
         pagination: Pagination::around(page.page, page.last_page(), |n| format!("{base}&page={n}")),
-    }))
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors).to_string()),
+    }
 }
 
 /// The first block of a UUID: enough to tell events apart on screen; the link carries the whole id.

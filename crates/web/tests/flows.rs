@@ -172,6 +172,20 @@ async fn a_stale_edit_is_refused_and_reads_and_refusals_are_audited() {
         assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&admin_session), None).await.status(), StatusCode::OK);
         let viewed = audit::search(&store, &audit::AuditQuery { subject_id: Some(worker.to_string()), action_prefix: Some("staff.viewed".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         assert_eq!(viewed.items[0].actor_id, Some(admin.to_string()));
+        // The audit screen shows the read at once, though on SQLite it was journalled, not committed.
+        let before = audit::search(&store, &audit::AuditQuery { subject_id: Some(worker.to_string()), action_prefix: Some("staff.viewed".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap().total;
+        assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&admin_session), None).await.status(), StatusCode::OK);
+        let screen = body(app.send(Method::GET, &format!("/admin/audit?subject={worker}"), Some(&admin_session), None).await).await;
+        assert_eq!(screen.matches(">staff.viewed<").count() as i64, before + 1, "{screen}");
+        // A date that is not one is said so, rather than quietly searching every date.
+        let res = app.send(Method::GET, &format!("/admin/audit?subject={worker}&from=2026-02-31&to=2026-01-01"), Some(&admin_session), None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let html = body(res).await;
+        assert!(html.contains("govuk-error-summary") && html.contains("href=\"#from\"") && html.contains("The from date must be a real date"), "{html}");
+        assert!(!html.contains(">staff.viewed<"), "no events beside the error");
+        let res = app.send(Method::GET, "/admin/audit?from=2026-02-01&to=2026-01-01", Some(&admin_session), None).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The to date must be the same as or after the from date"));
 
         let other_session = sign_in_other(&app, &store, other).await;
         assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&other_session), None).await.status(), StatusCode::FORBIDDEN);
