@@ -188,6 +188,12 @@ pub async fn settle(store: &Store) -> Result<()> {
     }
 }
 
+/// How many of the audit journal's closed files wait to join the chain, for `/metrics`; None
+/// where this process keeps no journal (PostgreSQL, or a command beside the server).
+pub fn journal_backlog(store: &Store) -> Option<usize> {
+    store.journal().and_then(|j| j.waiting_files().ok())
+}
+
 /// An event waiting for the group-commit writer, with where to say it is committed.
 struct QueuedEvent {
     event: Option<PendingEvent>,

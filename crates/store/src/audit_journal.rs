@@ -59,9 +59,7 @@ impl Journal {
     /// keeps it. What an earlier process was appending is closed first, so it is moved before
     /// anything new.
     pub(crate) fn open(database: &Path) -> std::io::Result<Option<Self>> {
-        let mut dir = database.as_os_str().to_owned();
-        dir.push("-audit");
-        let dir = PathBuf::from(dir);
+        let dir = dir_beside(database);
         std::fs::create_dir_all(&dir)?;
         let lock = OpenOptions::new().create(true).write(true).truncate(false).open(dir.join("lock"))?;
         match lock.try_lock() {
@@ -94,6 +92,12 @@ impl Journal {
         answer.await.map_err(|_| stopped())?
     }
 
+    /// How many closed files wait to be moved. Moves happen every second, so more than one or
+    /// two means they are failing.
+    pub(crate) fn waiting_files(&self) -> std::io::Result<usize> {
+        closed_files(&self.dir).map(|f| f.len())
+    }
+
     pub(crate) fn is_unsettled(&self) -> bool {
         self.unsettled.load(Ordering::Acquire)
     }
@@ -103,6 +107,13 @@ impl Journal {
         self.requests.send(Request::Close(reply)).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
+}
+
+/// `<database>-audit`: the journal's directory.
+pub(crate) fn dir_beside(database: &Path) -> PathBuf {
+    let mut dir = database.as_os_str().to_owned();
+    dir.push("-audit");
+    PathBuf::from(dir)
 }
 
 fn stopped() -> StoreError {

@@ -69,6 +69,13 @@ pub async fn fresh(engine: Engine) -> TestStore {
     TestStore { store, cleanup }
 }
 
+/// Where a SQLite store keeps its audit journal (`<database>-audit/`), for tests that look at or
+/// put files there.
+pub async fn journal_dir(store: &Store) -> Option<PathBuf> {
+    let file = crate::audit_journal::database_file(store.pool()).await.ok()??;
+    Some(crate::audit_journal::dir_beside(&file))
+}
+
 /// The same server URL with a different database name.
 fn with_database(url: &str, db: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

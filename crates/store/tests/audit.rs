@@ -157,8 +157,7 @@ async fn events_recorded_at_once_each_take_their_own_place_in_one_chain() {
 /// The SQLite file behind a store, and the journal directory beside it.
 async fn files_of(store: &Store) -> (PathBuf, PathBuf) {
     let file: String = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'").fetch_one(store.pool()).await.unwrap().get(0);
-    let journal = PathBuf::from(format!("{file}-audit"));
-    (PathBuf::from(file), journal)
+    (PathBuf::from(file), testing::journal_dir(store).await.unwrap())
 }
 
 async fn events_in_table(store: &Store) -> i64 {

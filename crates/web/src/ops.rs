@@ -23,7 +23,13 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let mut res = state.metrics.render().into_response();
+    let mut text = state.metrics.render();
+    if let Some(n) = hearth_store::audit::journal_backlog(&state.store) {
+        text.push_str(&format!(
+            "# HELP hearth_audit_journal_waiting_files Closed audit journal files waiting to join the chain: moved every second, so more than one or two means moving them is failing.\n# TYPE hearth_audit_journal_waiting_files gauge\nhearth_audit_journal_waiting_files {n}\n"
+        ));
+    }
+    let mut res = text.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
     res
 }

@@ -217,6 +217,12 @@ async fn operators_get_health_readiness_and_metrics() {
     assert_eq!(app.send(Method::GET, "/readyz", None, None).await.status(), StatusCode::OK);
     let metrics = body(app.send(Method::GET, "/metrics", None, None).await).await;
     assert!(metrics.contains("hearth_http_requests_total{method=\"GET\",status=\"2xx\"} 2"), "{metrics}");
+    assert!(metrics.contains("hearth_audit_journal_waiting_files 0"), "{metrics}");
+    // A closed journal file that has not been moved (as when moving fails) shows.
+    let journal = testing::journal_dir(&store).await.unwrap();
+    std::fs::write(journal.join("closed-00000000000000000009"), "").unwrap();
+    let metrics = body(app.send(Method::GET, "/metrics", None, None).await).await;
+    assert!(metrics.contains("hearth_audit_journal_waiting_files 1"), "{metrics}");
     let page = app.send(Method::GET, "/sign-in", None, None).await;
     let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"));
