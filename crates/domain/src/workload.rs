@@ -459,6 +459,15 @@ pub struct Suggestions {
     pub ineligible: Vec<(usize, Ineligible, String)>,
 }
 
+/// What no path may allocate past, whatever a manager decides: someone who has left, is away
+/// today, has declared a conflict of interest with anyone in the case, or is at their case cap.
+/// The store checks this inside every allocating transaction (`workload::clear`); the rest of
+/// [`eligibility`] (time away before the deadline, skills the case needs) is for ranking.
+pub fn barred(settings: &WorkloadSettings, c: &Candidate, today: Date) -> Result<(), (Ineligible, String)> {
+    let no_needs = CaseNeeds { weight: Points(0), skills: vec![], helpful: vec![], next_deadline: None };
+    eligibility(settings, &no_needs, c, today)
+}
+
 /// Whether a worker can take the case at all, and if not the first reason why.
 pub fn eligibility(settings: &WorkloadSettings, case: &CaseNeeds, c: &Candidate, today: Date) -> Result<(), (Ineligible, String)> {
     if !c.active {
@@ -1153,6 +1162,16 @@ mod tests {
                 prop_assert!(case.skills.iter().all(|sk| c.skills.contains(sk)));
             }
             prop_assert!(got.ranked.windows(2).all(|w| w[0].score >= w[1].score));
+        }
+
+        #[test]
+        fn barred_is_the_hard_part_of_eligibility(c in arb_candidate(), welsh in any::<bool>(), deadline in 0i64..90) {
+            let s = WorkloadSettings::default();
+            let hard = !c.active || c.conflicted || away_on(&c.absences, TODAY).is_some() || case_cap(&s, &c.terms).is_some_and(|cap| c.open_cases >= cap);
+            prop_assert_eq!(barred(&s, &c, TODAY).is_err(), hard);
+            // Whatever the case needs, a barred worker is never eligible for it.
+            let case = CaseNeeds { weight: Points::whole(6), skills: if welsh { vec![Skill::WelshLanguage] } else { vec![] }, helpful: vec![], next_deadline: Some(TODAY + time::Duration::days(deadline)) };
+            prop_assert!(!hard || eligibility(&s, &case, &c, TODAY).is_err());
         }
 
         #[test]

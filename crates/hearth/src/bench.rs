@@ -356,7 +356,7 @@ pub async fn workload(
         parts[3].1.push(ms(t));
         let t = Instant::now();
         hearth_store::quality::standings(store, &ids).await?;
-        parts[4].1.push(ms(t));
+        parts[3].1.push(ms(t));
         let t = Instant::now();
         hearth_store::quality::samples::due_counts(store, &ids, today).await?;
         parts[5].1.push(ms(t));
@@ -365,10 +365,9 @@ pub async fn workload(
         summary(label, times);
     }
     // And the suggestions' reads that My People does not make.
-    let mut parts: [(&str, Vec<f64>); 5] = [
+    let mut parts: [(&str, Vec<f64>); 4] = [
         ("  the case's facts", vec![]),
-        ("  who is in it", vec![]),
-        ("  who has known the family", vec![]),
+        ("  who is tied to it (conflicts, continuity)", vec![]),
         ("  what weighs in the team's cases", vec![]),
         ("  members' work, absences, duties, caps", vec![]),
     ];
@@ -378,18 +377,15 @@ pub async fn workload(
         hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::One(case), today).await?;
         parts[0].1.push(ms(t));
         let t = Instant::now();
-        hearth_store::cases::facts::people_in(store, case).await?;
+        load::ties_for(store, &[case]).await?;
         parts[1].1.push(ms(t));
         let t = Instant::now();
-        hearth_store::cases::facts::workers_who_know(store, case).await?;
-        parts[2].1.push(ms(t));
-        let t = Instant::now();
         hearth_store::cases::facts::weighings(store, hearth_store::cases::facts::Which::CarriedByTeamOf(case), today).await?;
-        parts[3].1.push(ms(t));
+        parts[2].1.push(ms(t));
         let ids: Vec<uuid::Uuid> = hearth_store::org::members(store, hearth_store::org::Members::Team(team.id)).await?.iter().map(|m| m.id).collect();
         let t = Instant::now();
         load::Around::read(store, &ids, today).await?;
-        parts[4].1.push(ms(t));
+        parts[3].1.push(ms(t));
     }
     for (label, times) in parts {
         summary(label, times);
@@ -435,7 +431,9 @@ pub async fn workload(
     }
     cases.truncate(waiting.max(base));
     let t = Instant::now();
-    let (plan_cases, plan_workers) = load::plan_inputs(settings, &cases, &workers, today);
+    let ids: Vec<uuid::Uuid> = hub.iter().map(|c| c.id).collect();
+    let ties = load::ties_for(store, &ids).await?;
+    let (plan_cases, plan_workers) = load::plan_inputs(settings, &cases, &workers, &ties, today);
     let inputs = ms(t);
     let t = Instant::now();
     let plan = rules::plan(settings, &plan_cases, &plan_workers, false);

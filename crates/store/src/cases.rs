@@ -1344,15 +1344,6 @@ pub async fn edit_case(store: &Store, ctx: &AuditContext, case_id: Uuid, edit: &
     Ok(())
 }
 
-/// Allocates the case to a worker (or back to the hub with `None`), with the manager's reason.
-/// Open tasks follow the case.
-pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, version: i64) -> Result<()> {
-    let mut tx = store.begin().await?;
-    allocate_in(&mut tx, ctx, case_id, worker, reason, Expect::Version(version)).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// What an allocation expects of the case, so it never overwrites a change made since.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Expect {
@@ -1375,15 +1366,15 @@ pub(crate) async fn record_holder(conn: &mut AnyConnection, case_id: Uuid, worke
     Ok(())
 }
 
-/// Allocates inside the caller's transaction, so workload can record the decision with it.
-pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, expect: Expect) -> Result<()> {
-    require_open(&mut *tx, case_id).await?;
-    if let Some((id, _)) = worker {
-        let active = sqlx::query("SELECT 1 FROM staff WHERE id = $1 AND status = 'active'").bind(id.to_string()).fetch_optional(&mut *tx).await?;
-        if active.is_none() {
-            return Err(StoreError::MissingReference { field: "worker_id" });
-        }
+/// Allocates inside the caller's transaction, so workload can record the decision with it. A
+/// worker comes only as `workload::Cleared`, made by the check that nothing bars them from this
+/// case, in this transaction; `None` returns the case to the hub.
+pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, cleared: Option<&crate::workload::Cleared>, reason: &str, expect: Expect) -> Result<()> {
+    if cleared.is_some_and(|c| c.case_id() != case_id) {
+        return Err(StoreError::Database(sqlx::Error::Protocol("a worker cleared for one case was given another".into())));
     }
+    let worker = cleared.map(|c| (c.worker_id(), c.name()));
+    require_open(&mut *tx, case_id).await?;
     let taken = match expect {
         Expect::Version(v) => {
             claim_version(&mut *tx, "cases", case_id, v).await?;

@@ -861,6 +861,12 @@ pub async fn team_of_everyone(store: &Store) -> Result<std::collections::HashMap
 }
 
 pub async fn members(store: &Store, which: Members) -> Result<Vec<Member>> {
+    members_on(store.pool(), which).await
+}
+
+/// [`members`] on a given connection: inside a transaction that must see its own writes and
+/// hold its locks (allocation's eligibility check).
+pub(crate) async fn members_on<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, which: Members) -> Result<Vec<Member>> {
     let (filter, id) = match which {
         Members::Team(t) => ("s.team_id = $1 AND s.status = 'active'", Some(t)),
         Members::PoolOf(a) => ("t.service_area_id = $1 AND s.status = 'active' AND s.contract IN ('bank', 'associate')", Some(a)),
@@ -874,7 +880,7 @@ pub async fn members(store: &Store, which: Members) -> Result<Vec<Member>> {
          FROM staff s LEFT JOIN teams t ON t.id = s.team_id
          WHERE {filter} ORDER BY s.name, s.id",
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.map(|i| i.to_string())).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.map(|i| i.to_string())).fetch_all(ex).await?;
     rows.iter()
         .map(|r| {
             let opt_id = |i: usize| r.get::<Option<String>, _>(i).map(|s| parse_id(&s)).transpose();

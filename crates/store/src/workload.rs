@@ -157,7 +157,7 @@ struct Standing {
 impl Around {
     /// Reads it all at once, for these workers (court work by any of them).
     pub async fn read(store: &Store, ids: &[Uuid], today: Date) -> Result<Self> {
-        let (in_progress, absences, duties, caps) = tokio::try_join!(crate::courtwork::in_progress_by(store, ids), absences_for(store, ids, today), duties_for(store, ids, today), caps_for(store, ids))?;
+        let (in_progress, absences, duties, caps) = tokio::try_join!(crate::courtwork::in_progress_by(store, ids), absences_for(store.pool(), ids, today), duties_for(store.pool(), ids, today), caps_for(store.pool(), ids))?;
         let mut work: HashMap<Uuid, Vec<WorkType>> = HashMap::new();
         for (case, t) in in_progress {
             work.entry(case).or_default().push(t);
@@ -227,13 +227,13 @@ fn ids_query(sql_head: &str, ids: &[Uuid], from: usize) -> String {
     format!("{sql_head} ({})", placeholders(from, ids.len()))
 }
 
-async fn absences_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Absence>>> {
+async fn absences_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Absence>>> {
     let mut out: HashMap<Uuid, Vec<Absence>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
     let sql = ids_query("SELECT staff_id, id, kind, first_day, last_day FROM absences WHERE cancelled_at IS NULL AND last_day >= $1 AND staff_id IN", ids, 2) + " ORDER BY first_day";
-    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(store.pool()).await? {
+    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(ex).await? {
         out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Absence {
             id: parse_id(&r.get::<String, _>(1))?,
             kind: code(r.get(2), AbsenceKind::from_code)?,
@@ -244,13 +244,13 @@ async fn absences_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMa
     Ok(out)
 }
 
-async fn duties_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Duty>>> {
+async fn duties_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, ids: &[Uuid], today: Date) -> Result<HashMap<Uuid, Vec<Duty>>> {
     let mut out: HashMap<Uuid, Vec<Duty>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
     }
     let sql = ids_query("SELECT staff_id, id, kind, points, first_day, last_day FROM duties WHERE first_day <= $1 AND (last_day IS NULL OR last_day >= $1) AND staff_id IN", ids, 2);
-    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(store.pool()).await? {
+    for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)), ids).fetch_all(ex).await? {
         out.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(Duty {
             id: parse_id(&r.get::<String, _>(1))?,
             kind: code(r.get(2), DutyKind::from_code)?,
@@ -262,20 +262,144 @@ async fn duties_for(store: &Store, ids: &[Uuid], today: Date) -> Result<HashMap<
     Ok(out)
 }
 
-async fn caps_for(store: &Store, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
+async fn caps_for<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, ids: &[Uuid]) -> Result<HashMap<Uuid, i64>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT staff_id, case_cap FROM case_caps WHERE staff_id IN", ids, 1))), ids)
-        .fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
+        .fetch_all(ex).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
 }
 
-async fn conflicted_among(store: &Store, people: &[Uuid]) -> Result<HashSet<Uuid>> {
+/// Declared conflicts with any of these people, as (member of staff, person).
+async fn conflicts_with<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, people: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
     if people.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(vec![]);
     }
-    crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT DISTINCT staff_id FROM conflicts WHERE person_id IN", people, 1))), people)
-        .fetch_all(store.pool()).await?.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+    crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(ids_query("SELECT staff_id, person_id FROM conflicts WHERE person_id IN", people, 1))), people)
+        .fetch_all(ex).await?.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?))).collect()
+}
+
+/// Which workers are conflicted with each case, given everyone in the cases as (case, person).
+fn conflicted_by_case(people: &[(Uuid, Uuid)], declared: &[(Uuid, Uuid)]) -> HashMap<Uuid, HashSet<Uuid>> {
+    let mut by_person: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (staff, person) in declared {
+        by_person.entry(*person).or_default().push(*staff);
+    }
+    let mut out: HashMap<Uuid, HashSet<Uuid>> = HashMap::new();
+    for (case, person) in people {
+        out.entry(*case).or_default().extend(by_person.get(person).into_iter().flatten());
+    }
+    out
+}
+
+// ---- Candidates: the one place a worker is weighed for a case ----
+
+/// What ties workers to one case's people: who has declared a conflict of interest with anyone
+/// in it, and who has held another case with someone in it (continuity).
+#[derive(Debug, Clone, Default)]
+pub struct Ties {
+    pub conflicted: HashSet<Uuid>,
+    pub known: HashSet<Uuid>,
+}
+
+/// The ties of each of these cases, read at once: for a suggestion (one case) and a batch or
+/// moving plan (every case in it) alike. A case with nobody tied to it has default ties.
+pub async fn ties_for(store: &Store, case_ids: &[Uuid]) -> Result<HashMap<Uuid, Ties>> {
+    let conflicted = async {
+        let people = facts::people_of(store.pool(), case_ids).await?;
+        let persons: Vec<Uuid> = people.iter().map(|(_, p)| *p).collect::<HashSet<_>>().into_iter().collect();
+        Ok(conflicted_by_case(&people, &conflicts_with(store.pool(), &persons).await?))
+    };
+    let (conflicted, known) = tokio::try_join!(conflicted, facts::workers_who_know(store, case_ids))?;
+    let mut ties: HashMap<Uuid, Ties> = case_ids.iter().map(|c| (*c, Ties::default())).collect();
+    for (case, staff) in conflicted {
+        ties.entry(case).or_default().conflicted = staff;
+    }
+    for (case, worker) in known {
+        ties.entry(case).or_default().known.insert(worker);
+    }
+    Ok(ties)
+}
+
+/// The one way a worker becomes a candidate for a case: suggestions, batch plans, moving plans,
+/// offers and the allocating check (`clear`) all build it here, so what the domain's
+/// eligibility reads (a declared conflict above all) cannot be left out on one path.
+fn candidate(m: &Member, terms: &WorkerTerms, absences: &[Absence], load: Points, open_cases: i64, ties: &Ties, court_area_id: Option<Uuid>) -> Candidate {
+    Candidate {
+        terms: terms.clone(),
+        skills: m.skills.clone(),
+        load,
+        open_cases,
+        absences: absences.iter().map(Absence::away).collect(),
+        conflicted: ties.conflicted.contains(&m.id),
+        knows_family: ties.known.contains(&m.id),
+        court_area: court_area_id.is_some_and(|a| m.service_area_id == Some(a)),
+        active: m.active,
+    }
+}
+
+// ---- The allocating check ----
+
+/// A worker cleared to take a case now. Only [`clear`] makes one, inside the allocating
+/// transaction, and `cases::allocate_in` will not give a case to anyone without one: the form,
+/// the API, batch and moving plans and accepted offers all pass the same check.
+#[derive(Debug)]
+pub struct Cleared {
+    case_id: Uuid,
+    worker_id: Uuid,
+    name: String,
+}
+
+impl Cleared {
+    pub(crate) fn case_id(&self) -> Uuid {
+        self.case_id
+    }
+    pub(crate) fn worker_id(&self) -> Uuid {
+        self.worker_id
+    }
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// Checks, inside the allocating transaction, that nothing bars this worker from this case
+/// (`rules::barred`: left the service, away today, a declared conflict with anyone in the case,
+/// at their case cap), and gives the proof `cases::allocate_in` needs. Refused on `worker_id`,
+/// naming the reason. The worker is locked first (`lock_worker`), as recording a conflict, an
+/// absence or a cap also does, so one recorded at the same moment is either seen here or waits
+/// until this allocation has committed.
+pub(crate) async fn clear(conn: &mut AnyConnection, settings: &WorkloadSettings, case_id: Uuid, worker_id: Uuid, today: Date) -> Result<Cleared> {
+    lock_worker(&mut *conn, worker_id).await?;
+    let member = org::members_on(&mut *conn, Members::One(worker_id)).await?.into_iter().next().ok_or(StoreError::MissingReference { field: "worker_id" })?;
+    let absences = absences_for(&mut *conn, &[worker_id], today).await?;
+    let caps = caps_for(&mut *conn, &[worker_id]).await?;
+    let open_cases = facts::open_cases_of(&mut *conn, worker_id).await?;
+    let people = facts::people_of(&mut *conn, &[case_id]).await?;
+    let persons: Vec<Uuid> = people.iter().map(|(_, p)| *p).collect();
+    let declared = conflicts_with(&mut *conn, &persons).await?;
+    let ties = Ties { conflicted: conflicted_by_case(&people, &declared).remove(&case_id).unwrap_or_default(), known: HashSet::new() };
+    // Duties and court work change capacity, not whether someone may take a case.
+    let mut around = Around { work: HashMap::new(), absences, duties: HashMap::new(), caps };
+    let s = around.standing(settings, &member, Points(0), today);
+    let c = candidate(&member, &s.terms, &s.absences, Points(0), open_cases, &ties, None);
+    rules::barred(settings, &c, today).map_err(|(_, why)| StoreError::Refused(FieldError::new("worker_id", format!("{} cannot take this case: {}", member.name, lower_first(&why)))))?;
+    Ok(Cleared { case_id, worker_id, name: member.name })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// Serialises everything that decides whether a worker may take a case (allocating to them,
+/// and recording their conflicts, absences and case cap) for the rest of the transaction.
+/// SQLite's writing transactions already hold the database's one write lock (`BEGIN
+/// IMMEDIATE`); on PostgreSQL a transaction-scoped advisory lock keyed by the worker does it.
+pub(crate) async fn lock_worker(conn: &mut AnyConnection, worker_id: Uuid) -> Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(worker_id.to_string()).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 // ---- Suggestions ----
@@ -313,7 +437,8 @@ pub struct Colleague {
 /// - the case, then its team's members, then their court work, absences, duties and caps;
 /// - what weighs in the cases that team (or pool) carries, found from the case alone
 ///   (`facts::weighings`: no court dates, which a suggestion does not show);
-/// - who is in the case, then who has declared a conflict with them; and who has known the family.
+/// - who is tied to the case: who has declared a conflict with anyone in it, and who has known
+///   the family (`ties_for`).
 pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, pool: Option<Uuid>, today: Date) -> Result<Suggested> {
     let carried = match pool {
         Some(area) => Which::CarriedByPoolOf(area),
@@ -330,9 +455,9 @@ pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, 
         let around = Around::read(store, &ids, today).await?;
         Ok((case, members, around))
     };
-    let conflicted = async { conflicted_among(store, &facts::people_in(store, case_id).await?).await };
-    let ((case, members, mut around), carried, conflicted, known) =
-        tokio::try_join!(team, facts::weighings(store, carried, today), conflicted, facts::workers_who_know(store, case_id))?;
+    let one = [case_id];
+    let ((case, members, mut around), carried, mut ties) = tokio::try_join!(team, facts::weighings(store, carried, today), ties_for(store, &one))?;
+    let ties = ties.remove(&case_id).unwrap_or_default();
     let weight = around.weigh(settings, case_id, weigh_facts(&case));
     let needs = needs(&case, &weight);
     let mut carrying: HashMap<Uuid, (Points, i64)> = HashMap::new();
@@ -348,17 +473,7 @@ pub async fn suggest(store: &Store, settings: &WorkloadSettings, case_id: Uuid, 
         .map(|m| {
             let (points, open_cases) = carrying.get(&m.id).copied().unwrap_or((Points(0), 0));
             let s = around.standing(settings, &m, points, today);
-            let candidate = Candidate {
-                skills: m.skills.clone(),
-                load: points,
-                open_cases,
-                absences: s.absences.iter().map(Absence::away).collect(),
-                conflicted: conflicted.contains(&m.id),
-                knows_family: known.contains(&m.id),
-                court_area: m.service_area_id == Some(case.court_area_id),
-                active: m.active,
-                terms: s.terms,
-            };
+            let candidate = candidate(&m, &s.terms, &s.absences, points, open_cases, &ties, Some(case.court_area_id));
             (Some(Colleague { member: m, load: s.load }), candidate)
         })
         .unzip();
@@ -387,16 +502,23 @@ pub struct Decision<'a> {
 }
 
 /// Allocates a case (or returns it to the hub) with the suggestion it followed or overrode,
-/// all in one transaction: the allocation, its chronology entry, the record here and the audit.
-pub async fn allocate(store: &Store, ctx: &AuditContext, case_id: Uuid, worker: Option<(Uuid, &str)>, reason: &str, decision: Decision<'_>, version: i64) -> Result<()> {
+/// all in one transaction: the check that nothing bars the worker (`clear`), the allocation, its
+/// chronology entry, the record here and the audit. The one way to allocate a case by hand, from
+/// the form and the API alike.
+#[allow(clippy::too_many_arguments)]
+pub async fn allocate(store: &Store, settings: &WorkloadSettings, ctx: &AuditContext, case_id: Uuid, worker: Option<Uuid>, reason: &str, decision: Decision<'_>, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
-    crate::cases::allocate_in(&mut tx, ctx, case_id, worker, reason, crate::cases::Expect::Version(version)).await?;
-    record(&mut tx, case_id, worker.map(|w| w.0), ctx.actor_id, decision, None, None).await?;
+    let cleared = match worker {
+        Some(w) => Some(clear(&mut tx, settings, case_id, w, now().date()).await?),
+        None => None,
+    };
+    crate::cases::allocate_in(&mut tx, ctx, case_id, cleared.as_ref(), reason, crate::cases::Expect::Version(version)).await?;
+    record(&mut tx, case_id, worker, ctx.actor_id, decision, None, None).await?;
     if let (Some(top), Some(why)) = (decision.suggested, decision.override_reason) {
         audit::append(
             &mut tx,
             ctx,
-            Event::success("allocation.overridden").about("case", case_id).detail(serde_json::json!({ "suggested_id": top, "chosen_id": worker.map(|w| w.0), "rank": decision.rank, "reason": why })),
+            Event::success("allocation.overridden").about("case", case_id).detail(serde_json::json!({ "suggested_id": top, "chosen_id": worker, "rank": decision.rank, "reason": why })),
         )
         .await?;
     }
@@ -428,12 +550,13 @@ pub(crate) async fn record(conn: &mut AnyConnection, case_id: Uuid, worker: Opti
 
 /// A person's current and future absences.
 pub async fn absences_of(store: &Store, staff_id: Uuid, today: Date) -> Result<Vec<Absence>> {
-    Ok(absences_for(store, &[staff_id], today).await?.remove(&staff_id).unwrap_or_default())
+    Ok(absences_for(store.pool(), &[staff_id], today).await?.remove(&staff_id).unwrap_or_default())
 }
 
 /// Records time away. Overlapping an absence already recorded is refused, naming the dates.
 pub async fn record_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: AbsenceKind, first: Date, last: Date) -> Result<Uuid> {
     let mut tx = store.begin().await?;
+    lock_worker(&mut tx, staff_id).await?;
     let clash = sqlx::query("SELECT first_day, last_day FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $3 AND last_day >= $2")
         .bind(staff_id.to_string())
         .bind(date_text(first))
@@ -521,6 +644,7 @@ pub async fn end_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, duty_id
 /// Sets a person's own contracted case threshold, or with `None` returns them to the national one.
 pub async fn set_case_cap(store: &Store, ctx: &AuditContext, staff_id: Uuid, cap: Option<i64>) -> Result<()> {
     let mut tx = store.begin().await?;
+    lock_worker(&mut tx, staff_id).await?;
     sqlx::query("DELETE FROM case_caps WHERE staff_id = $1").bind(staff_id.to_string()).execute(&mut *tx).await?;
     if let Some(c) = cap {
         sqlx::query("INSERT INTO case_caps (staff_id, case_cap, version) VALUES ($1, $2, 1)").bind(staff_id.to_string()).bind(c).execute(&mut *tx).await?;
@@ -560,6 +684,7 @@ pub async fn conflicts_of(store: &Store, staff_id: Uuid) -> Result<Vec<Conflict>
 /// refused, naming the field.
 pub async fn declare_conflict(store: &Store, ctx: &AuditContext, staff_id: Uuid, case_id: Uuid, person_id: Uuid, reason: &str) -> Result<Uuid> {
     let mut tx = store.begin().await?;
+    lock_worker(&mut tx, staff_id).await?;
     let in_case = sqlx::query("SELECT 1 FROM case_participants WHERE case_id = $1 AND person_id = $2").bind(case_id.to_string()).bind(person_id.to_string()).fetch_optional(&mut *tx).await?;
     if in_case.is_none() {
         return Err(StoreError::MissingReference { field: "person_id" });
@@ -657,6 +782,8 @@ pub struct HubFacts {
     pub urgent: bool,
     pub received_on: Date,
     pub next_deadline: Option<Date>,
+    /// The service area of the case's court, for travel.
+    pub court_area_id: Uuid,
 }
 
 /// Weighs and prioritises the waiting cases given.
@@ -672,7 +799,7 @@ pub fn hub_cases(settings: &WorkloadSettings, deadlines: &DeadlineSettings, case
             (
                 HubCase {
                     needs: needs.skills.clone(),
-                    facts: HubFacts { id: c.id, reference: c.reference, law: c.law, urgent: c.urgent, received_on: c.received_on, next_deadline: c.next_deadline },
+                    facts: HubFacts { id: c.id, reference: c.reference, law: c.law, urgent: c.urgent, received_on: c.received_on, next_deadline: c.next_deadline, court_area_id: c.court_area_id },
                     weight,
                     priority,
                     allocate_by,
@@ -685,8 +812,9 @@ pub fn hub_cases(settings: &WorkloadSettings, deadlines: &DeadlineSettings, case
 }
 
 /// The plan's inputs for a set of waiting cases and workers: each case's fits are the workers
-/// eligible for it, with their suggestion score.
-pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uuid)], workers: &[WorkerLoad], today: Date) -> (Vec<PlanCase>, Vec<PlanWorker>) {
+/// eligible for it (built by `candidate` with the case's `ties`, as a suggestion's are), with
+/// their suggestion score.
+pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uuid)], workers: &[WorkerLoad], ties: &HashMap<Uuid, Ties>, today: Date) -> (Vec<PlanCase>, Vec<PlanWorker>) {
     let by_team: HashMap<Uuid, Vec<usize>> = workers.iter().enumerate().filter(|(_, w)| w.member.practitioner && w.member.active && !in_pool(w.member.contract)).fold(HashMap::new(), |mut m, (j, w)| {
         if let Some(t) = &w.member.team {
             m.entry(t.id).or_default().push(j);
@@ -697,25 +825,17 @@ pub fn plan_inputs(settings: &WorkloadSettings, cases: &[(HubCase, CaseNeeds, Uu
         .iter()
         .map(|w| PlanWorker { load: w.load.points, capacity: w.load.capacity, open_cases: w.cases.len() as i64, case_cap: w.case_cap })
         .collect();
+    let untied = Ties::default();
     let plan_cases = cases
         .iter()
         .map(|(hub, needs, team)| {
             let team_workers = by_team.get(team).cloned().unwrap_or_default();
+            let ties = ties.get(&hub.facts.id).unwrap_or(&untied);
             let candidates: Vec<Candidate> = team_workers
                 .iter()
                 .map(|j| {
                     let w = &workers[*j];
-                    Candidate {
-                        terms: w.terms.clone(),
-                        skills: w.member.skills.clone(),
-                        load: w.load.points,
-                        open_cases: w.cases.len() as i64,
-                        absences: w.absences.iter().map(Absence::away).collect(),
-                        conflicted: false,
-                        knows_family: false,
-                        court_area: true,
-                        active: w.member.active,
-                    }
+                    candidate(&w.member, &w.terms, &w.absences, w.load.points, w.cases.len() as i64, ties, Some(hub.facts.court_area_id))
                 })
                 .collect();
             let got = rules::suggest(settings, needs, &candidates, today);

@@ -150,8 +150,8 @@ async fn allocation_moves_open_tasks_and_a_stale_allocation_is_refused() {
         let b = common::add(&store, "Birch Worker", &[Role::Practitioner], Some(o.team), None).await;
         let case = open(&store, o.team, None).await;
         let ctx = AuditContext::system();
-        cases::allocate(&store, &ctx, case, Some((a, "Ash Worker")), "Has capacity and knows the family", 1).await.unwrap();
-        let stale = cases::allocate(&store, &ctx, case, Some((b, "Birch Worker")), "Has capacity and knows the family", 1).await;
+        hearth_store::workload::allocate(&store, &Default::default(), &ctx, case, Some(a), "Has capacity and knows the family", Default::default(), 1).await.unwrap();
+        let stale = hearth_store::workload::allocate(&store, &Default::default(), &ctx, case, Some(b), "Has capacity and knows the family", Default::default(), 1).await;
         assert!(matches!(stale, Err(StoreError::Conflict { current: 2 })));
         let tasks = cases::open_tasks_for(&store, a, PageRequest::new(None, None)).await.unwrap();
         assert!(tasks.total >= 4, "the deadline tasks follow the case to its worker");
@@ -188,7 +188,7 @@ async fn lists_show_only_what_visibility_allows_and_restricted_cases_only_their_
         let worker = common::add(&store, "Elm Worker", &[Role::Practitioner], Some(o.team), None).await;
         let colleague = common::add(&store, "Oak Worker", &[Role::Practitioner], Some(o.team), None).await;
         let mine = open(&store, o.team, None).await;
-        cases::allocate(&store, &AuditContext::system(), mine, Some((worker, "Elm Worker")), "Has capacity and knows the family", 1).await.unwrap();
+        hearth_store::workload::allocate(&store, &Default::default(), &AuditContext::system(), mine, Some(worker), "Has capacity and knows the family", Default::default(), 1).await.unwrap();
         let court = org::courts(&store).await.unwrap()[0].id;
         let mut restricted = private_case(o.team, court);
         restricted.flags.push(CaseFlag::Restricted);
@@ -275,7 +275,7 @@ async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_with
         // areas, case by case for cases seen outside those, and nationally.
         let worker = common::add(&store, "Oak Worker", &[Role::Practitioner], Some(o.team), None).await;
         let own = open(&store, o.team, None).await;
-        cases::allocate(&store, &ctx, own, Some((worker, "Oak Worker")), "Has capacity", 1).await.unwrap();
+        hearth_store::workload::allocate(&store, &Default::default(), &ctx, own, Some(worker), "Has capacity", Default::default(), 1).await.unwrap();
         cases::add_participant(&store, &ctx, own, &person("Isabel Mahmood", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
         let mut all = vec![a, own];
         all.sort();
@@ -336,7 +336,7 @@ async fn a_transfer_moves_the_case_only_when_the_receiving_team_accepts() {
         let receiver = common::add(&store, "Ash Manager", &[Role::TeamManager], Some(o.other_team), None).await;
         let sender = AuditContext::actor(common::add(&store, "Fir Manager", &[Role::TeamManager], Some(o.team), None).await, None);
         let id = open(&store, o.team, None).await;
-        cases::allocate(&store, &AuditContext::system(), id, Some((worker, "Elm Worker")), "Has capacity", 1).await.unwrap();
+        hearth_store::workload::allocate(&store, &Default::default(), &AuditContext::system(), id, Some(worker), "Has capacity", Default::default(), 1).await.unwrap();
         cases::add_participant(&store, &AuditContext::system(), id, &person("Rowan Birch", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
         let version = cases::case_record(&store, id).await.unwrap().version;
 

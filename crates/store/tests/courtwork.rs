@@ -48,7 +48,7 @@ async fn open_case(store: &Store, team: Uuid, worker: Uuid) -> Uuid {
     };
     let (id, _) = cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap();
     let v = cases::case_record(store, id).await.unwrap().version;
-    cases::allocate(store, &AuditContext::system(), id, Some((worker, "Wes Worker")), "Knows the family", v).await.unwrap();
+    hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), id, Some(worker), "Knows the family", Default::default(), v).await.unwrap();
     id
 }
 

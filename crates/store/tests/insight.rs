@@ -107,7 +107,7 @@ async fn a_past_month_is_measured_from_history_and_adds_up_the_same_at_every_rea
         let ctx = hearth_store::AuditContext::system();
         for (case, to) in [(h.cases[0], Some((other, "Robin Other"))), (h.cases[1], None)] {
             let version = hearth_store::cases::case_record(&store, case).await.unwrap().version;
-            hearth_store::cases::allocate(&store, &ctx, case, to, "Moved since", version).await.unwrap();
+            hearth_store::workload::allocate(&store, &Default::default(), &ctx, case, to.map(|t: (uuid::Uuid, &str)| t.0), "Moved since", Default::default(), version).await.unwrap();
         }
         insight::measure(&store, &cal, h.month, today).await.unwrap();
         let (again, _) = insight::months(&store, Reach::Team(h.team), h.month, h.month).await.unwrap();

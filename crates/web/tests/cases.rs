@@ -35,7 +35,7 @@ async fn case_in(store: &Store, team: Uuid, worker: Uuid, flags: Vec<CaseFlag>) 
         flags,
     };
     let (id, _) = cases::create(store, &AuditContext::system(), &c, &[]).await.unwrap();
-    cases::allocate(store, &AuditContext::system(), id, Some((worker, "Worker")), "Has capacity and knows the family", 1).await.unwrap();
+    hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), id, Some(worker), "Has capacity and knows the family", Default::default(), 1).await.unwrap();
     id
 }
 

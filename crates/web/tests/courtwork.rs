@@ -39,7 +39,7 @@ async fn case_for(store: &Store, team: Uuid, worker: Uuid) -> Uuid {
     };
     let ctx = AuditContext::system();
     let (id, _) = cases::create(store, &ctx, &c, &[]).await.unwrap();
-    cases::allocate(store, &ctx, id, Some((worker, "Worker")), "Has capacity", 1).await.unwrap();
+    hearth_store::workload::allocate(store, &Default::default(), &ctx, id, Some(worker), "Has capacity", Default::default(), 1).await.unwrap();
     let child = NewParticipant {
         full_name: "Poppy Amberley".into(),
         date_of_birth: Some(time::macros::date!(2018 - 03 - 09)),

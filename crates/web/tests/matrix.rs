@@ -105,7 +105,7 @@ async fn case_of(store: &Store, subject: Uuid) -> Uuid {
     };
     let (id, _) = cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap();
     let version = cases::case_record(store, id).await.unwrap().version;
-    cases::allocate(store, &AuditContext::system(), id, Some((subject, "Subject")), "Has capacity and knows the family", version).await.unwrap();
+    hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), id, Some(subject), "Has capacity and knows the family", Default::default(), version).await.unwrap();
     id
 }
 

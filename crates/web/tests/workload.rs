@@ -55,7 +55,7 @@ async fn case(store: &Store, team: Uuid, worker: Option<Uuid>, n: usize) -> Uuid
     };
     cases::add_participant(store, &ctx, id, &child).await.unwrap();
     if let Some(w) = worker {
-        cases::allocate(store, &ctx, id, Some((w, "Worker")), "Has capacity", cases::case_record(store, id).await.unwrap().version).await.unwrap();
+        hearth_store::workload::allocate(store, &Default::default(), &ctx, id, Some(w), "Has capacity", Default::default(), cases::case_record(store, id).await.unwrap().version).await.unwrap();
     }
     id
 }

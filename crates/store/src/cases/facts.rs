@@ -7,7 +7,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::code;
-use crate::{Engine, Result, Store, StoreError, date_text, parse_date, parse_id};
+use crate::{Engine, Result, Store, StoreError, bind_ids, date_text, parse_date, parse_id, placeholders};
 
 /// One open case, as the weighting tool and allocation see it.
 #[derive(Debug, Clone)]
@@ -194,26 +194,43 @@ pub async fn facts(store: &Store, which: Which, today: Date) -> Result<Vec<CaseF
     Ok(out)
 }
 
-/// Workers who have been allocated another case with someone in this one: continuity.
-pub async fn workers_who_know(store: &Store, case_id: Uuid) -> Result<Vec<Uuid>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT c2.allocated_to FROM case_participants p1
+/// Workers who have been allocated another case with someone in one of these: continuity.
+/// Pairs of (case, worker).
+pub async fn workers_who_know(store: &Store, case_ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
+    if case_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT DISTINCT p1.case_id, c2.allocated_to FROM case_participants p1
          JOIN case_participants p2 ON p2.person_id = p1.person_id AND p2.case_id <> p1.case_id
          JOIN cases c2 ON c2.id = p2.case_id
-         WHERE p1.case_id = $1 AND c2.allocated_to IS NOT NULL",
-    )
-    .bind(case_id.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+         WHERE c2.allocated_to IS NOT NULL AND p1.case_id IN ({})",
+        placeholders(1, case_ids.len())
+    );
+    let rows = bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), case_ids).fetch_all(store.pool()).await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?))).collect()
 }
 
 /// The ids of everyone in a case, for checking declared conflicts.
 pub async fn people_in(store: &Store, case_id: Uuid) -> Result<Vec<Uuid>> {
-    let rows = sqlx::query("SELECT person_id FROM case_participants WHERE case_id = $1").bind(case_id.to_string()).fetch_all(store.pool()).await?;
-    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+    Ok(people_of(store.pool(), &[case_id]).await?.into_iter().map(|(_, person)| person).collect())
 }
 
+/// Everyone in these cases, as (case, person): for declared conflicts, on the pool or inside an
+/// allocating transaction.
+pub(crate) async fn people_of<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, case_ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
+    if case_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!("SELECT case_id, person_id FROM case_participants WHERE case_id IN ({})", placeholders(1, case_ids.len()));
+    let rows = bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), case_ids).fetch_all(ex).await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?))).collect()
+}
+
+/// How many open cases a worker holds now, for their case cap.
+pub(crate) async fn open_cases_of<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(ex: E, worker_id: Uuid) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM cases WHERE allocated_to = $1 AND status = 'open'").bind(worker_id.to_string()).fetch_one(ex).await?.get(0))
+}
 
 /// People placed in a team who have left but still hold open cases, and how many each: their
 /// cases wait on nobody until they are moved.

@@ -9,7 +9,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Decision, expires, record};
+use super::{Decision, clear, expires, record};
 use crate::audit::{self, AuditContext, Event};
 use crate::cases::{code, insert_alerts, opt_id};
 use crate::org::{NamedRef, named};
@@ -76,17 +76,28 @@ pub async fn get(store: &Store, id: Uuid) -> Result<Offer> {
     offer(&sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?, now())
 }
 
-/// Offers a waiting case to these pool workers (the caller has checked each is eligible). The
-/// case must still be in the hub; anyone with an open offer of it already is skipped.
+/// Offers a waiting case to these pool workers: bank and associate workers of the case's
+/// service area whom nothing bars from it (`clear`, the check every allocation passes, so an
+/// offer is never made to someone who could not accept it). The case must still be in the hub;
+/// anyone with an open offer of it already is skipped.
 pub async fn make(store: &Store, ctx: &AuditContext, settings: &WorkloadSettings, case_id: Uuid, workers: &[Uuid], note: Option<&str>) -> Result<usize> {
     let at = now();
+    let area = crate::cases::placement(store, case_id).await?.service_area_id;
     let mut tx = store.begin().await?;
     let waiting = sqlx::query("SELECT 1 FROM cases WHERE id = $1 AND status = 'open' AND allocated_to IS NULL").bind(case_id.to_string()).fetch_optional(&mut *tx).await?;
     if waiting.is_none() {
         return Err(StoreError::Refused(FieldError::new("worker_ids", "Only a case waiting in the allocation hub can be offered")));
     }
+    let pool = crate::org::members_on(&mut *tx, crate::org::Members::PoolOf(area)).await?;
     let mut made = 0;
     for w in workers {
+        if !pool.iter().any(|m| m.id == *w && m.practitioner) {
+            return Err(StoreError::Refused(FieldError::new("worker_ids", "Offer the case only to bank and associate practitioners of its service area")));
+        }
+        clear(&mut tx, settings, case_id, *w, at.date()).await.map_err(|e| match e {
+            StoreError::Refused(why) => StoreError::Refused(FieldError::new("worker_ids", why.message)),
+            e => e,
+        })?;
         let open = sqlx::query("SELECT 1 FROM offers WHERE case_id = $1 AND staff_id = $2 AND status = 'open' AND expires_at > $3")
             .bind(case_id.to_string())
             .bind(w.to_string())
@@ -118,8 +129,10 @@ pub async fn make(store: &Store, ctx: &AuditContext, settings: &WorkloadSettings
 }
 
 /// The offered worker accepts (taking the case, and withdrawing everyone else's offers of it)
-/// or declines. An offer that is no longer open, or has expired, is refused with why.
-pub async fn answer(store: &Store, ctx: &AuditContext, id: Uuid, staff_id: Uuid, accept: bool, note: Option<&str>) -> Result<()> {
+/// or declines. An offer that is no longer open, or has expired, is refused with why; so is an
+/// acceptance by someone whom something now bars from the case (`clear`: a conflict declared
+/// since the offer, time away begun, a case cap reached).
+pub async fn answer(store: &Store, settings: &WorkloadSettings, ctx: &AuditContext, id: Uuid, staff_id: Uuid, accept: bool, note: Option<&str>) -> Result<()> {
     let at = now();
     let o = get(store, id).await?;
     if o.worker.id != staff_id {
@@ -143,7 +156,11 @@ pub async fn answer(store: &Store, ctx: &AuditContext, id: Uuid, staff_id: Uuid,
         return Err(StoreError::Refused(FieldError::new("answer", why)));
     }
     if accept {
-        crate::cases::allocate_in(&mut tx, ctx, o.case_id, Some((staff_id, &o.worker.name)), "Accepted an offer from the bank and associate pool", crate::cases::Expect::Waiting).await.map_err(|e| match e {
+        let cleared = clear(&mut tx, settings, o.case_id, staff_id, at.date()).await.map_err(|e| match e {
+            StoreError::Refused(why) => StoreError::Refused(FieldError::new("answer", why.message)),
+            e => e,
+        })?;
+        crate::cases::allocate_in(&mut tx, ctx, o.case_id, Some(&cleared), "Accepted an offer from the bank and associate pool", crate::cases::Expect::Waiting).await.map_err(|e| match e {
             StoreError::Conflict { .. } => StoreError::Refused(FieldError::new("answer", "This case has already been allocated")),
             e => e,
         })?;

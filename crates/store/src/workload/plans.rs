@@ -2,6 +2,7 @@
 //! long-term sick: proposed by the solver beside its greedy yardstick, reviewed by the manager,
 //! and accepted in whole or in part, all or nothing.
 
+use hearth_domain::FieldError;
 use hearth_domain::cases::deadlines::DeadlineSettings;
 use hearth_domain::workload::{self as rules, WorkloadSettings};
 use serde::Serialize;
@@ -9,7 +10,7 @@ use sqlx::Row;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::{Compared, Decision, hub_cases, plan_inputs, record, team_loads};
+use super::{Compared, Decision, clear, hub_cases, plan_inputs, record, team_loads, ties_for};
 use crate::audit::{self, AuditContext, Event};
 use crate::cases::Expect;
 use crate::cases::facts::{self, Which};
@@ -50,10 +51,10 @@ pub async fn propose(store: &Store, ctx: &AuditContext, settings: &WorkloadSetti
 /// Proposes a plan moving the open cases of someone who is leaving or long-term sick to the rest
 /// of their team. Cases nobody has room for go back to the hub when the plan is accepted.
 pub async fn propose_moving(store: &Store, ctx: &AuditContext, settings: &WorkloadSettings, deadlines: &DeadlineSettings, worker_id: Uuid, allow_above_amber: bool, today: Date) -> Result<Uuid> {
-    let team_id = crate::org::placement(store, worker_id).await?.team_id.ok_or(StoreError::Refused(hearth_domain::FieldError::new("worker_id", "They are not in a team, so there is nobody to move their cases to")))?;
+    let team_id = crate::org::placement(store, worker_id).await?.team_id.ok_or(StoreError::Refused(FieldError::new("worker_id", "They are not in a team, so there is nobody to move their cases to")))?;
     let (mut workers, held) = tokio::try_join!(team_loads(store, settings, team_id, today), facts::facts(store, Which::CarriedBy(worker_id), today))?;
     if held.is_empty() {
-        return Err(StoreError::Refused(hearth_domain::FieldError::new("worker_id", "They hold no open cases to move")));
+        return Err(StoreError::Refused(FieldError::new("worker_id", "They hold no open cases to move")));
     }
     workers.retain(|w| w.member.id != worker_id);
     keep(store, ctx, settings, deadlines, team_id, Some(worker_id), workers, held, allow_above_amber, today).await
@@ -73,8 +74,10 @@ async fn keep(
     allow_above_amber: bool,
     today: Date,
 ) -> Result<Uuid> {
+    let case_ids: Vec<Uuid> = waiting.iter().map(|c| c.id).collect();
+    let ties = ties_for(store, &case_ids).await?;
     let cases = hub_cases(settings, deadlines, waiting, today);
-    let (plan_cases, plan_workers) = plan_inputs(settings, &cases, &workers, today);
+    let (plan_cases, plan_workers) = plan_inputs(settings, &cases, &workers, &ties, today);
     let plan = rules::plan(settings, &plan_cases, &plan_workers, allow_above_amber);
     let yardstick = rules::greedy(settings, &plan_cases, &plan_workers, allow_above_amber);
     let measures = Compared::of(rules::measure(settings, &plan_cases, &plan_workers, &plan), rules::measure(settings, &plan_cases, &plan_workers, &yardstick));
@@ -183,36 +186,45 @@ pub async fn for_team(store: &Store, team_id: Uuid, limit: i64) -> Result<Vec<(U
 
 /// Accepts the chosen items of a proposed plan (the whole plan when `chosen` is `None`): each
 /// case is allocated to its planned worker, all in one transaction. If any chosen case has been
-/// allocated or closed since the plan was made, nothing is allocated and the conflict is
-/// returned, so the manager can propose again.
-pub async fn accept(store: &Store, ctx: &AuditContext, id: Uuid, chosen: Option<&[Uuid]>) -> Result<usize> {
+/// allocated or closed since the plan was made, or anything now bars its planned worker (a
+/// conflict declared, time away begun, a case cap reached: `clear`, checked again here),
+/// nothing is allocated and the item is named with why, so the manager can leave it out or
+/// propose again.
+pub async fn accept(store: &Store, settings: &WorkloadSettings, ctx: &AuditContext, id: Uuid, chosen: Option<&[Uuid]>) -> Result<usize> {
     let plan = get(store, id).await?;
     let mut tx = store.begin().await?;
     decide(&mut tx, ctx, id, "accepted").await?;
     let mut count = 0;
+    let today = now().date();
     // A hub plan allocates the cases it placed; a plan moving someone's cases moves every case
     // chosen, and those nobody had room for go back to the hub rather than stay with them.
     let moving = plan.moving_from.as_ref().map(|m| m.id);
     for item in plan.items.iter().filter(|i| (i.worker.is_some() || moving.is_some()) && chosen.is_none_or(|c| c.contains(&i.case_id))) {
-        let to = item.worker.as_ref().map(|w| (w.id, w.name.as_str()));
-        let (expect, reason) = match (&plan.moving_from, to) {
+        let cleared = match &item.worker {
+            Some(w) => Some(clear(&mut tx, settings, item.case_id, w.id, today).await.map_err(|e| match e {
+                StoreError::Refused(why) => StoreError::Refused(FieldError::new("cases", format!("{}: {}. Nothing was allocated: leave it out or propose a new plan.", item.reference, why.message))),
+                e => e,
+            })?),
+            None => None,
+        };
+        let (expect, reason) = match (&plan.moving_from, &item.worker) {
             (Some(from), Some(_)) => (Expect::HeldBy(from.id), format!("Moved from {} by a plan", from.name)),
             (Some(from), None) => (Expect::HeldBy(from.id), format!("Moved from {}: nobody in the team had room", from.name)),
             (None, _) => (Expect::Waiting, "Batch allocation plan".to_string()),
         };
-        crate::cases::allocate_in(&mut tx, ctx, item.case_id, to, &reason, expect).await.map_err(|e| match e {
-            StoreError::Conflict { .. } | StoreError::Refused(_) => StoreError::Refused(hearth_domain::FieldError::new(
+        crate::cases::allocate_in(&mut tx, ctx, item.case_id, cleared.as_ref(), &reason, expect).await.map_err(|e| match e {
+            StoreError::Conflict { .. } | StoreError::Refused(_) => StoreError::Refused(FieldError::new(
                 "cases",
                 format!("{} has been allocated, moved or closed since this plan was made. Nothing was allocated: propose a new plan.", item.reference),
             )),
             e => e,
         })?;
-        record(&mut tx, item.case_id, to.map(|t| t.0), ctx.actor_id, Decision::default(), Some(id), None).await?;
+        record(&mut tx, item.case_id, item.worker.as_ref().map(|w| w.id), ctx.actor_id, Decision::default(), Some(id), None).await?;
         sqlx::query("UPDATE allocation_plan_items SET accepted = 1 WHERE plan_id = $1 AND case_id = $2").bind(id.to_string()).bind(item.case_id.to_string()).execute(&mut *tx).await?;
         count += 1;
     }
     if count == 0 {
-        return Err(StoreError::Refused(hearth_domain::FieldError::new("cases", "Select at least one planned allocation to accept")));
+        return Err(StoreError::Refused(FieldError::new("cases", "Select at least one planned allocation to accept")));
     }
     audit::append(&mut tx, ctx, Event::success("allocation_plan.accepted").about("team", plan.team.id).detail(serde_json::json!({ "plan_id": id, "allocated": count }))).await?;
     tx.commit().await?;
@@ -239,7 +251,7 @@ async fn decide(conn: &mut sqlx::AnyConnection, ctx: &AuditContext, id: Uuid, st
         .await?
         .rows_affected();
     if n == 0 {
-        return Err(StoreError::Refused(hearth_domain::FieldError::new("plan", "This plan has already been decided")));
+        return Err(StoreError::Refused(FieldError::new("plan", "This plan has already been decided")));
     }
     Ok(())
 }

@@ -176,7 +176,7 @@ pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         _ => return my_offers_page(&state, &ctx, &me, &[FieldError::new("answer", "Choose to accept or decline the offer")]).await,
     };
     let (case_id, _, _) = offers::parties(&state.store, id).await?;
-    match offers::answer(&state.store, &me.audit, id, me.id(), accept, None).await {
+    match offers::answer(&state.store, &state.config.workload, &me.audit, id, me.id(), accept, None).await {
         Ok(()) if accept => Ok(to_case(case_id)),
         Ok(()) => Ok(Redirect::to("/my/offers").into_response()),
         Err(hearth_store::StoreError::Refused(e)) => my_offers_page(&state, &ctx, &me, &[e]).await,
@@ -238,7 +238,7 @@ pub async fn api_mine(State(state): State<AppState>, me: Ctx) -> Result<Json<Vec
 }
 
 async fn api_answer(state: &AppState, me: &Ctx, id: Uuid, accept: bool) -> Result<Json<OfferJson>, ApiError> {
-    offers::answer(&state.store, &me.audit, id, me.id(), accept, None).await?;
+    offers::answer(&state.store, &state.config.workload, &me.audit, id, me.id(), accept, None).await?;
     Ok(Json(offer_json(&offers::get(&state.store, id).await?)))
 }
 

@@ -104,7 +104,7 @@ pub async fn accept(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     plan_for(&state, &me, id).await?;
     let chosen: Vec<Uuid> = all_of(&pairs(&body), "case_ids").iter().filter_map(|c| Uuid::parse_str(c).ok()).collect();
     let team = plans::team_of(&state.store, id).await?;
-    match plans::accept(&state.store, &me.audit, id, Some(&chosen)).await {
+    match plans::accept(&state.store, &state.config.workload, &me.audit, id, Some(&chosen)).await {
         Ok(_) => Ok(Redirect::to(&format!("/my-people?team={team}")).into_response()),
         Err(hearth_store::StoreError::Refused(e)) => Ok(plan_page(&ctx, plans::get(&state.store, id).await?, &[e])),
         Err(e) => Err(e.into()),
@@ -226,6 +226,6 @@ pub struct Accepted {
 pub async fn api_accept(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Json<Accepted>, ApiError> {
     plan_for(&state, &me, id).await?;
     let body: AcceptPlan = if body.trim().is_empty() { AcceptPlan::default() } else { json(&body)? };
-    let allocated = plans::accept(&state.store, &me.audit, id, body.case_ids.as_deref()).await?;
+    let allocated = plans::accept(&state.store, &state.config.workload, &me.audit, id, body.case_ids.as_deref()).await?;
     Ok(Json(Accepted { allocated }))
 }
