@@ -135,6 +135,12 @@ async fn a_manager_sees_my_people_and_allocates_from_the_suggestions() {
         let res = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&reason=Most+headroom&version={version}", w.colleague))).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(cases::case_record(&store, w.waiting).await.unwrap().allocated_to.map(|a| a.id), Some(w.colleague));
+        // The same form sent again from another tab names the worker who now holds the case:
+        // it is stale, answered like every other stale allocation, and changes nothing.
+        let res = w.app.send(Method::POST, &path, Some(&m), Some(&format!("worker_id={}&reason=Most+headroom&version={version}", w.colleague))).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        assert!(body(res).await.contains("This case changed since you opened it"));
+        assert_eq!(cases::case_record(&store, w.waiting).await.unwrap().version, version + 1, "nothing more was saved");
         // The colleague sees it in My Work.
         let c = session(&store, w.colleague).await;
         let home = body(w.app.send(Method::GET, "/", Some(&c), None).await).await;

@@ -125,7 +125,13 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     let p = pairs(&body);
     let chosen = one_of(&p, "worker_id");
     let reason_text = one_of(&p, "reason");
+    let version = version_of(&p)?;
     let s = workload::suggest(&state.store, &state.config.workload, id, None, today()).await?;
+    // A form read before someone else allocated the case is stale whatever it names (even the
+    // worker who now holds it, who is no longer among the suggestions): 409, as the store would.
+    if version != case.version {
+        return Ok(stale(&ctx, &case, &s, &chosen, &reason_text));
+    }
     let mut errors = vec![];
     let worker = match hearth_domain::org::optional_id("worker_id", "worker", &chosen) {
         Ok(None) if case.allocated_to.is_none() => {
@@ -137,6 +143,10 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
             (Some(rank), _) => Some((w, s.ranked[rank].0.member.name.clone(), rank)),
             (None, Some((x, _, why))) => {
                 errors.push(FieldError::new("worker_id", format!("{} cannot take this case: {}", x.member.name, why.to_lowercase())));
+                None
+            }
+            (None, None) if case.allocated_to.as_ref().is_some_and(|a| a.id == w) => {
+                errors.push(FieldError::new("worker_id", "They already hold this case: choose someone else, or nobody to return it to the hub"));
                 None
             }
             (None, None) => {
@@ -167,26 +177,43 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
             rank: worker.as_ref().map(|(_, _, r)| *r as i64 + 1),
             override_reason: overriding.then_some(reason.as_str()),
         };
-        match workload::allocate(&state.store, &me.audit, id, worker.as_ref().map(|(w, n, _)| (*w, n.as_str())), &reason, decision, version_of(&p)?).await {
+        match workload::allocate(&state.store, &state.config.workload, &me.audit, id, worker.as_ref().map(|(w, _, _)| *w), &reason, decision, version).await {
             Ok(()) => return Ok(to_case(id)),
+            // Allocated by someone else between this request's read and its write.
             Err(StoreError::Conflict { .. }) => {
-                // `case` was read with this request: it is the case as saved now.
-                let name = |w: Option<&str>| w.map(str::to_string).unwrap_or_else(|| "Nobody (the allocation hub)".into());
-                let mut page = ConflictPage::new(&ctx, "case", format!("/cases/{id}/allocate"), format!("/cases/{id}"), case.version);
-                page.caption = Some(case.reference.clone());
-                page.rows = vec![
-                    ConflictRow::new("Allocated to", name(case.allocated_to.as_ref().map(|w| w.name.as_str())), name(worker.as_ref().map(|(_, n, _)| n.as_str()))),
-                    ConflictRow::new("Stage", case.stage.label(), case.stage.label()),
-                    ConflictRow::new("Team", case.team.name.clone(), case.team.name.clone()),
-                ];
-                page.resubmit = vec![("worker_id".into(), chosen.clone()), ("reason".into(), reason_text.clone())];
-                return Ok(show_conflict(&page));
+                let now = open_case(&state, &me, id).await?;
+                return Ok(stale(&ctx, &now, &s, &chosen, &reason_text));
             }
+            Err(StoreError::Refused(e)) => errors.push(e),
             Err(StoreError::MissingReference { .. }) => errors.push(FieldError::new("worker_id", "Choose an active practitioner")),
             Err(e) => return Err(e.into()),
         }
     }
     page(&state, &ctx, &case, &chosen, &reason_text, &errors).await
+}
+
+/// The 409 page for an allocation made on a stale form: the case as saved now beside the choice.
+fn stale(ctx: &PageCtx, case: &CaseRecord, s: &Suggested, chosen: &str, reason_text: &str) -> Response {
+    let name = |w: Option<&str>| w.map(str::to_string).unwrap_or_else(|| "Nobody (the allocation hub)".into());
+    let chosen_name = Uuid::parse_str(chosen).ok().map(|w| {
+        s.ranked
+            .iter()
+            .map(|(x, _)| &x.member)
+            .chain(s.ineligible.iter().map(|(x, _, _)| &x.member))
+            .find(|m| m.id == w)
+            .map(|m| m.name.clone())
+            .or_else(|| case.allocated_to.as_ref().filter(|a| a.id == w).map(|a| a.name.clone()))
+            .unwrap_or_else(|| "The worker you chose".into())
+    });
+    let mut page = ConflictPage::new(ctx, "case", format!("/cases/{}/allocate", case.id), format!("/cases/{}", case.id), case.version);
+    page.caption = Some(case.reference.clone());
+    page.rows = vec![
+        ConflictRow::new("Allocated to", name(case.allocated_to.as_ref().map(|w| w.name.as_str())), name(chosen_name.as_deref())),
+        ConflictRow::new("Stage", case.stage.label(), case.stage.label()),
+        ConflictRow::new("Team", case.team.name.clone(), case.team.name.clone()),
+    ];
+    page.resubmit = vec![("worker_id".into(), chosen.to_string()), ("reason".into(), reason_text.to_string())];
+    show_conflict(&page)
 }
 
 // ---- API ----
