@@ -217,24 +217,84 @@ impl SessionPolicy {
     }
 }
 
-/// Sign-in attempts for one account: after `max_failures` failures inside `window`, further attempts
-/// are refused whatever the source address, until the window passes.
+/// The limits on guessing. Failures are counted apart for the two steps:
+///
+/// - **Passwords** are counted by account and source together, where the source is the address
+///   the attempt came from, or a device that has completed MFA for that account before (a
+///   device cookie). So nobody can lock a colleague out from elsewhere: their failures fill only
+///   their own address's count, and the colleague's own known device has a count of its own.
+///   From an address (not a known device) three wider limits apply too: failures from that
+///   address for any accounts (spraying one password across many), failures for the account
+///   from every address (guessing from many), and failures overall (a large attack). Past any
+///   of these, only known devices are let in.
+/// - **MFA codes** are counted by account, whatever the password step does: a correct password
+///   never clears them. After every `mfa_failures` wrong codes in a day, MFA for the account is
+///   refused for `mfa_lock` from the last wrong code, doubling with each further run (5, 10,
+///   20 minutes…) up to `mfa_lock_max`. A correct code clears them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SignInLimit {
-    pub max_failures: i64,
+    pub per_account_and_source: i64,
+    pub per_address: i64,
+    pub per_account: i64,
+    pub overall: i64,
     pub window: Duration,
+    pub mfa_failures: i64,
+    pub mfa_lock: Duration,
+    pub mfa_lock_max: Duration,
 }
 
 impl Default for SignInLimit {
     fn default() -> Self {
-        Self { max_failures: 10, window: Duration::minutes(5) }
+        Self {
+            per_account_and_source: 10,
+            per_address: 30,
+            per_account: 50,
+            overall: 1000,
+            window: Duration::minutes(5),
+            mfa_failures: 10,
+            mfa_lock: Duration::minutes(5),
+            mfa_lock_max: Duration::hours(24),
+        }
     }
 }
 
+/// Password failures within the window, counted as the limits need them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PasswordFailures {
+    /// For this account from this source (address or known device).
+    pub account_and_source: i64,
+    /// From this address, for any account.
+    pub address: i64,
+    /// For this account, from anywhere.
+    pub account: i64,
+    /// For any account from anywhere.
+    pub overall: i64,
+}
+
+/// How long MFA counts wrong codes for its growing lock.
+pub const MFA_MEMORY: Duration = Duration::hours(24);
+
 impl SignInLimit {
-    /// `failures` counts failed attempts for the account since `now - window`.
-    pub fn refuses(&self, failures: i64) -> bool {
-        failures >= self.max_failures
+    /// Whether a password attempt is refused, given the failures so far and whether it comes
+    /// from a device that has completed MFA for the account before.
+    pub fn refuses_password(&self, f: &PasswordFailures, known_device: bool) -> bool {
+        if f.account_and_source >= self.per_account_and_source {
+            return true;
+        }
+        !known_device && (f.address >= self.per_address || f.account >= self.per_account || f.overall >= self.overall)
+    }
+
+    /// Until when MFA is refused for an account, given its wrong codes in the last day and when
+    /// the last was. `None`: not refused.
+    pub fn mfa_locked_until(&self, failures: i64, last: Option<OffsetDateTime>) -> Option<OffsetDateTime> {
+        let runs = failures / self.mfa_failures.max(1);
+        let last = last?;
+        if runs < 1 {
+            return None;
+        }
+        let doubling = 2i64.saturating_pow(u32::try_from(runs - 1).unwrap_or(u32::MAX).min(40));
+        let lock = self.mfa_lock.checked_mul(i32::try_from(doubling).unwrap_or(i32::MAX)).unwrap_or(self.mfa_lock_max).min(self.mfa_lock_max);
+        Some(last + lock)
     }
 }
 
@@ -312,9 +372,28 @@ mod tests {
     }
 
     #[test]
-    fn the_eleventh_failure_is_refused() {
+    fn passwords_are_limited_by_account_and_source_and_wider_limits_spare_known_devices() {
         let l = SignInLimit::default();
-        assert!(!l.refuses(9));
-        assert!(l.refuses(10), "10 failures already: the 11th attempt is refused");
+        let f = |account_and_source, address, account, overall| PasswordFailures { account_and_source, address, account, overall };
+        assert!(!l.refuses_password(&f(9, 9, 9, 9), false));
+        assert!(l.refuses_password(&f(10, 10, 10, 10), false), "10 failures already: the 11th attempt from there is refused");
+        assert!(l.refuses_password(&f(10, 0, 10, 10), true), "a known device has its own count, and it is limited too");
+        assert!(l.refuses_password(&f(0, 30, 30, 30), false), "one address spraying many accounts");
+        assert!(l.refuses_password(&f(0, 0, 50, 50), false), "one account guessed from many addresses");
+        assert!(l.refuses_password(&f(0, 0, 0, 1000), false), "a large attack");
+        assert!(!l.refuses_password(&f(0, 30, 50, 1000), true), "the person's own device is still let in");
+    }
+
+    #[test]
+    fn mfa_locks_after_ten_wrong_codes_for_a_growing_time() {
+        let l = SignInLimit::default();
+        let t = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        assert_eq!(l.mfa_locked_until(9, Some(t)), None);
+        assert_eq!(l.mfa_locked_until(10, Some(t)), Some(t + Duration::minutes(5)));
+        assert_eq!(l.mfa_locked_until(19, Some(t)), Some(t + Duration::minutes(5)), "each wrong code after the first run locks again");
+        assert_eq!(l.mfa_locked_until(20, Some(t)), Some(t + Duration::minutes(10)));
+        assert_eq!(l.mfa_locked_until(40, Some(t)), Some(t + Duration::minutes(40)));
+        assert_eq!(l.mfa_locked_until(10_000, Some(t)), Some(t + Duration::hours(24)), "never longer than a day");
+        assert_eq!(l.mfa_locked_until(0, None), None);
     }
 }

@@ -16,6 +16,9 @@ pub struct Config {
     pub addr: String,
     /// How people reach Hearth. `https://` turns on Secure, `__Host-` cookies.
     pub public_url: String,
+    /// Behind a load balancer that appends the client's address to `X-Forwarded-For`: sign-in
+    /// limits count by that address rather than the balancer's.
+    pub trust_forwarded_for: bool,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     /// `json` for JSON logs, anything else for human-readable ones.
@@ -49,6 +52,7 @@ impl Default for Config {
             database_url: None,
             addr: "127.0.0.1:8080".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            trust_forwarded_for: false,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             log_format: "text".into(),
@@ -78,7 +82,7 @@ impl Config {
 pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     let mut figment = Figment::from(Serialized::defaults(Config::default()))
         .merge(Toml::file("hearth.toml"))
-        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "session_idle_minutes", "session_absolute_hours", "log_format", "max_upload_mb", "s3_bucket", "s3_region", "s3_endpoint"]));
+        .merge(Env::prefixed("HEARTH_").only(&["data_dir", "database_url", "addr", "public_url", "trust_forwarded_for", "session_idle_minutes", "session_absolute_hours", "log_format", "max_upload_mb", "s3_bucket", "s3_region", "s3_endpoint"]));
     if let Some(dir) = data_dir_flag {
         figment = figment.merge(Serialized::default("data_dir", dir));
     }

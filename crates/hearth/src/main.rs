@@ -261,6 +261,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
     let web = hearth_web::WebConfig {
         secure_cookies: config.public_url.starts_with("https://"),
+        trust_forwarded_for: config.trust_forwarded_for,
         session: hearth_domain::auth::SessionPolicy {
             idle: time::Duration::minutes(config.session_idle_minutes),
             absolute: time::Duration::hours(config.session_absolute_hours),
@@ -282,7 +283,12 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     let sweeper = store.clone();
     tokio::spawn(async move {
         loop {
-            let _ = hearth_store::auth::purge_sessions(&sweeper, hearth_store::now() - policy.idle).await;
+            if let Err(e) = hearth_store::auth::purge_sessions(&sweeper, hearth_store::now() - policy.idle).await {
+                tracing::warn!(error = %e, "purging ended sessions failed");
+            }
+            if let Err(e) = hearth_store::auth::purge_attempts(&sweeper).await {
+                tracing::warn!(error = %e, "purging old sign-in attempts failed");
+            }
             tokio::time::sleep(std::time::Duration::from_secs(300)).await;
         }
     });
@@ -307,7 +313,8 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = ?store.engine(), "Hearth is listening");
     println!("Hearth is running at http://{}", listener.local_addr()?);
-    axum::serve(listener, hearth_web::router(state))
+    // The peer address reaches handlers for the sign-in limits (`ClientAddress`).
+    axum::serve(listener, hearth_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             // Ctrl-C at a terminal, or SIGTERM from a service manager or container runtime.
             let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();

@@ -2,6 +2,7 @@
 //! API tokens. Session and token values are stored only as SHA-256 hashes.
 
 use hearth_domain::audit::Outcome;
+use hearth_domain::auth::{MFA_MEMORY, PasswordFailures};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 use time::{Duration, OffsetDateTime};
@@ -60,54 +61,137 @@ pub fn account_key(email: &str) -> String {
     sha256_hex(&email.trim().to_lowercase())
 }
 
-/// Failed attempts for an account since `since`.
-pub async fn failures_since(store: &Store, account_key: &str, since: OffsetDateTime) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM sign_in_attempts WHERE account_key = $1 AND succeeded = FALSE AND at >= $2")
+/// Which step of sign-in an attempt was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Password,
+    Mfa,
+}
+
+impl Step {
+    fn code(self) -> &'static str {
+        match self {
+            Step::Password => "password",
+            Step::Mfa => "mfa",
+        }
+    }
+}
+
+/// Where an attempt came from, as stored: a hash of the address, or of a device that has
+/// completed MFA for the account before. Never the address itself.
+pub fn source_key(address: Option<std::net::IpAddr>, known_device: Option<&str>) -> String {
+    match (known_device, address) {
+        (Some(device), _) => format!("device:{}", sha256_hex(device)),
+        (None, Some(ip)) => format!("address:{}", sha256_hex(&ip.to_string())),
+        (None, None) => "address:unknown".to_string(),
+    }
+}
+
+/// Password failures since `since`, counted as `SignInLimit` needs them, in one read.
+pub async fn password_failures(store: &Store, account_key: &str, source_key: &str, since: OffsetDateTime) -> Result<PasswordFailures> {
+    let r = sqlx::query(
+        "SELECT COALESCE(SUM(CASE WHEN account_key = $1 AND source_key = $2 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN source_key = $2 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN account_key = $1 THEN 1 ELSE 0 END), 0),
+                COUNT(*)
+         FROM sign_in_attempts WHERE step = 'password' AND succeeded = FALSE AND at >= $3",
+    )
+    .bind(account_key)
+    .bind(source_key)
+    .bind(ts(since))
+    .fetch_one(store.pool())
+    .await?;
+    Ok(PasswordFailures { account_and_source: r.get(0), address: r.get(1), account: r.get(2), overall: r.get(3) })
+}
+
+/// Wrong MFA codes for an account since `since`, and when the last was.
+pub async fn mfa_failures(store: &Store, account_key: &str, since: OffsetDateTime) -> Result<(i64, Option<OffsetDateTime>)> {
+    let r = sqlx::query("SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE account_key = $1 AND step = 'mfa' AND succeeded = FALSE AND at >= $2")
         .bind(account_key)
         .bind(ts(since))
         .fetch_one(store.pool())
-        .await?
-        .get(0))
+        .await?;
+    Ok((r.get(0), r.get::<Option<String>, _>(1).map(|t| parse_ts(&t)).transpose()?))
 }
 
-/// Records a sign-in attempt (password or MFA step) and its audit event together.
-/// A success clears the account's earlier failures.
-pub async fn record_attempt(
-    store: &Store,
-    ctx: &AuditContext,
-    account_key: &str,
-    staff_id: Option<Uuid>,
-    action: &str,
-    outcome: Outcome,
-    reason: &str,
-) -> Result<()> {
+/// One sign-in attempt, as recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    pub account_key: &'a str,
+    pub source_key: &'a str,
+    pub step: Step,
+    pub staff_id: Option<Uuid>,
+}
+
+/// Records a sign-in attempt and its audit event together. A failure is kept for the limits;
+/// a correct password clears that account's password failures from that source only, and a
+/// correct code clears the account's wrong codes. Nothing else clears a count, so a correct
+/// password never resets MFA's.
+pub async fn record_attempt(store: &Store, ctx: &AuditContext, attempt: Attempt<'_>, action: &str, outcome: Outcome, reason: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let succeeded = outcome == Outcome::Success;
-    if succeeded {
-        sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1").bind(account_key).execute(&mut *tx).await?;
-    } else {
-        // Keep the table small: anything older than a day no longer counts.
-        sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1 AND at < $2")
-            .bind(account_key)
-            .bind(ts(now() - Duration::days(1)))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO sign_in_attempts (id, account_key, succeeded, at) VALUES ($1, $2, $3, $4)")
-            .bind(new_id().to_string())
-            .bind(account_key)
-            .bind(false)
-            .bind(ts(now()))
-            .execute(&mut *tx)
-            .await?;
+    match (succeeded, attempt.step) {
+        (true, Step::Password) => {
+            sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1 AND source_key = $2 AND step = 'password'")
+                .bind(attempt.account_key)
+                .bind(attempt.source_key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        (true, Step::Mfa) => {
+            sqlx::query("DELETE FROM sign_in_attempts WHERE account_key = $1 AND step = 'mfa'").bind(attempt.account_key).execute(&mut *tx).await?;
+        }
+        // A refusal under a limit is not another guess: counting it would extend the lock.
+        (false, _) if outcome == Outcome::Denied => {}
+        (false, step) => {
+            sqlx::query("INSERT INTO sign_in_attempts (id, account_key, source_key, step, succeeded, at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(new_id().to_string())
+                .bind(attempt.account_key)
+                .bind(attempt.source_key)
+                .bind(step.code())
+                .bind(false)
+                .bind(ts(now()))
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     let mut event = Event::success(action).outcome(outcome).detail(serde_json::json!({ "reason": reason }));
-    if let Some(id) = staff_id {
+    if let Some(id) = attempt.staff_id {
         event = event.about("staff", id);
     }
-    let ctx = AuditContext { actor_id: staff_id.filter(|_| succeeded).or(ctx.actor_id), request_id: ctx.request_id.clone() };
+    let ctx = AuditContext { actor_id: attempt.staff_id.filter(|_| succeeded).or(ctx.actor_id), request_id: ctx.request_id.clone() };
     audit::append(&mut tx, &ctx, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Forgets attempts older than any limit looks back (a day, for MFA's growing lock).
+pub async fn purge_attempts(store: &Store) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1").bind(ts(now() - MFA_MEMORY)).execute(store.pool()).await?.rows_affected())
+}
+
+/// Remembers a browser that has completed MFA for a member of staff, and returns the value for
+/// its device cookie. Only its hash is kept.
+pub async fn remember_device(conn: &mut AnyConnection, staff_id: Uuid) -> Result<String> {
+    let token = hearth_domain::auth::random_token();
+    let at = ts(now());
+    sqlx::query("INSERT INTO known_devices (token_hash, staff_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)")
+        .bind(sha256_hex(&token))
+        .bind(staff_id.to_string())
+        .bind(&at)
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
+/// Whether this device cookie is one remembered for this member of staff.
+pub async fn is_known_device(store: &Store, staff_id: Uuid, token: &str) -> Result<bool> {
+    Ok(sqlx::query("SELECT 1 FROM known_devices WHERE token_hash = $1 AND staff_id = $2")
+        .bind(sha256_hex(token))
+        .bind(staff_id.to_string())
+        .fetch_optional(store.pool())
+        .await?
+        .is_some())
 }
 
 /// A server-side session.
@@ -258,16 +342,26 @@ pub async fn set_pending_totp(store: &Store, session: &Session, secret: &str) ->
     Ok(())
 }
 
+/// What completing MFA gives the browser: its new session, and a device cookie if it was not a
+/// known device for this person already.
+#[derive(Debug, Clone)]
+pub struct Completed {
+    pub session: String,
+    pub device: Option<String>,
+}
+
 /// Completes MFA after a correct code: records the code's step as used (refusing it if that step or
-/// a later one was already used), saves the secret when enrolling, and replaces the session with a
-/// new fully-signed-in one. Returns the new cookie value, or `None` if the code was already used.
+/// a later one was already used), saves the secret when enrolling, replaces the session with a
+/// new fully-signed-in one, and remembers the device unless it is known already. `None` if the
+/// code was already used.
 pub async fn complete_mfa(
     store: &Store,
     ctx: &AuditContext,
     session: &Session,
     step: i64,
     enrolled_secret: Option<&str>,
-) -> Result<Option<String>> {
+    known_device: bool,
+) -> Result<Option<Completed>> {
     let mut tx = store.begin().await?;
     let updated = sqlx::query(
         "UPDATE staff SET totp_last_step = $1, totp_secret = COALESCE($2, totp_secret)
@@ -284,11 +378,12 @@ pub async fn complete_mfa(
     }
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&session.id_hash).execute(&mut *tx).await?;
     let token = create_session(&mut tx, session.staff_id, true).await?;
+    let device = if known_device { None } else { Some(remember_device(&mut tx, session.staff_id).await?) };
     let action = if enrolled_secret.is_some() { "auth.mfa_enrolled" } else { "auth.mfa_verified" };
     let ctx = AuditContext::actor(session.staff_id, ctx.request_id.clone());
     audit::append(&mut tx, &ctx, Event::success(action).about("staff", session.staff_id)).await?;
     tx.commit().await?;
-    Ok(Some(token))
+    Ok(Some(Completed { session: token, device }))
 }
 
 /// Sets a password hash inside the caller's transaction.

@@ -110,16 +110,42 @@ async fn the_directory_finds_people_and_pages() {
 }
 
 #[tokio::test]
-async fn sign_in_failures_are_counted_per_account() {
+async fn sign_in_failures_are_counted_by_account_source_and_step() {
+    use hearth_domain::audit::Outcome;
+    use hearth_domain::auth::PasswordFailures;
+    use hearth_store::auth::{Attempt, Step, source_key};
     for store in testing::stores().await {
         let key = auth::account_key("Nobody@Hearth.Example");
         assert_eq!(key, auth::account_key("nobody@hearth.example "));
+        let other = auth::account_key("other@hearth.example");
+        let here = source_key(Some("192.0.2.7".parse().unwrap()), None);
+        let there = source_key(Some("198.51.100.9".parse().unwrap()), None);
+        assert!(!here.contains("192.0.2.7"), "an address is kept only as a hash");
         let since = hearth_store::now() - time::Duration::minutes(5);
+        let fail = |account_key, source_key, step| Attempt { account_key, source_key, step, staff_id: None };
         for _ in 0..4 {
-            auth::record_attempt(&store, &AuditContext::system(), &key, None, "auth.sign_in", hearth_domain::audit::Outcome::Failure, "unknown account").await.unwrap();
+            auth::record_attempt(&store, &AuditContext::system(), fail(&key, &here, Step::Password), "auth.sign_in", Outcome::Failure, "unknown account").await.unwrap();
         }
-        assert_eq!(auth::failures_since(&store, &key, since).await.unwrap(), 4);
-        assert_eq!(auth::failures_since(&store, &auth::account_key("other@hearth.example"), since).await.unwrap(), 0);
+        auth::record_attempt(&store, &AuditContext::system(), fail(&other, &here, Step::Password), "auth.sign_in", Outcome::Failure, "unknown account").await.unwrap();
+        auth::record_attempt(&store, &AuditContext::system(), fail(&key, &there, Step::Password), "auth.sign_in", Outcome::Failure, "unknown account").await.unwrap();
+        auth::record_attempt(&store, &AuditContext::system(), fail(&key, &there, Step::Mfa), "auth.mfa", Outcome::Failure, "wrong code").await.unwrap();
+        // A refusal under a limit is recorded in the trail but is not counted as another guess.
+        auth::record_attempt(&store, &AuditContext::system(), fail(&key, &here, Step::Password), "auth.sign_in", Outcome::Denied, "too many attempts").await.unwrap();
+        assert_eq!(
+            auth::password_failures(&store, &key, &here, since).await.unwrap(),
+            PasswordFailures { account_and_source: 4, address: 5, account: 5, overall: 6 }
+        );
+        assert_eq!(auth::mfa_failures(&store, &key, since).await.unwrap().0, 1);
+        // A correct password clears that account's password failures from that source only, and
+        // never its wrong codes.
+        auth::record_attempt(&store, &AuditContext::system(), fail(&key, &here, Step::Password), "auth.sign_in", Outcome::Success, "password").await.unwrap();
+        assert_eq!(
+            auth::password_failures(&store, &key, &here, since).await.unwrap(),
+            PasswordFailures { account_and_source: 0, address: 1, account: 1, overall: 2 }
+        );
+        assert_eq!(auth::mfa_failures(&store, &key, since).await.unwrap().0, 1, "a correct password leaves MFA's count alone");
+        auth::record_attempt(&store, &AuditContext::system(), fail(&key, &there, Step::Mfa), "auth.mfa", Outcome::Success, "code").await.unwrap();
+        assert_eq!(auth::mfa_failures(&store, &key, since).await.unwrap().0, 0, "a correct code clears it");
     }
 }
 

@@ -9,13 +9,14 @@ use hearth_domain::FieldError;
 use hearth_domain::audit::Outcome;
 use hearth_domain::auth::{TotpSecret, decoy_hash, verify_password};
 use hearth_store::AuditContext;
-use hearth_store::auth::{self as store_auth, Session, account_key};
+use hearth_domain::auth::MFA_MEMORY;
+use hearth_store::auth::{self as store_auth, Attempt, Session, Step, account_key};
 use serde::Deserialize;
 
 use crate::components::{ErrorSummary, Input};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::security::{csrf_cookie_name, set_csrf_cookie};
-use crate::session::{Auth, Ctx, cookie, request_id, session_cookie_name};
+use crate::session::{Auth, ClientAddress, Ctx, DEVICE_COOKIE_DAYS, cookie, device_cookie_name, read_cookie, request_id, session_cookie_name};
 use crate::{AppError, AppState};
 
 #[derive(Deserialize, Default)]
@@ -24,11 +25,19 @@ pub struct NextQuery {
     signed_out: Option<String>,
 }
 
-/// Only local paths are followed after sign-in, so a link cannot send someone elsewhere.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/".to_string(),
+/// Where to go after sign-in: only a path on Hearth itself, so a link cannot send someone elsewhere.
+/// The value is parsed as a URL relative to Hearth and kept only if it stays on Hearth; control
+/// characters and backslashes are refused before parsing, because browsers drop or reinterpret
+/// them (`/\t/evil.example` and `/\\evil.example` both lead off-site).
+pub fn safe_next(next: Option<&str>) -> String {
+    let Some(next) = next.filter(|n| n.starts_with('/')) else { return "/".into() };
+    if next.chars().any(|c| c.is_control() || c == '\\') {
+        return "/".into();
+    }
+    let base = url::Url::parse("https://hearth.invalid/").expect("a fixed, valid base URL");
+    match base.join(next) {
+        Ok(url) if url.origin() == base.origin() => url[url::Position::BeforePath..].to_string(),
+        _ => "/".into(),
     }
 }
 
@@ -80,7 +89,7 @@ pub struct SignInForm {
 const WRONG: &str = "Enter a correct email address and password";
 const LOCKED: &str = "There have been too many attempts to sign in to this account. Wait 5 minutes and try again";
 
-pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, headers: axum::http::HeaderMap, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, address: ClientAddress, headers: axum::http::HeaderMap, Form(form): Form<SignInForm>) -> Response {
     let next = safe_next(Some(&form.next));
     let mut errors = Vec::new();
     if form.email.trim().is_empty() {
@@ -93,7 +102,8 @@ pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, headers: axum:
         return render_with(StatusCode::BAD_REQUEST, &sign_in_page(&ctx, &form.email, &errors, &next, None));
     }
     let audit = AuditContext { actor_id: None, request_id: request_id(&headers) };
-    match check_password(&state, &audit, &form.email, &form.password).await {
+    let device = read_cookie(&headers, device_cookie_name(state.config.secure_cookies));
+    match check_password(&state, &audit, address, device, &form.email, &form.password).await {
         Ok(Ok(creds)) => {
             let mut tx = match state.store.begin().await {
                 Ok(tx) => tx,
@@ -108,7 +118,7 @@ pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, headers: axum:
             }
             let to = if creds.totp_secret.is_some() { "/mfa" } else { "/mfa/enrol" };
             let to = if next == "/" { to.to_string() } else { format!("{to}?next={}", crate::page::url_encode(&next)) };
-            signed_in_redirect(&state, &to, &token)
+            signed_in_redirect(&state, &to, &token, None)
         }
         Ok(Err(message)) => {
             let errors = [FieldError::new("email", message)];
@@ -118,20 +128,28 @@ pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, headers: axum:
     }
 }
 
-/// Checks a password under the attempt limit. The inner error is the message to show.
+/// Checks a password under the sign-in limits (`SignInLimit`). The inner error is the message to show.
 async fn check_password(
     state: &AppState,
     audit: &AuditContext,
+    address: ClientAddress,
+    device: Option<&str>,
     email: &str,
     password: &str,
 ) -> Result<Result<store_auth::Credentials, &'static str>, AppError> {
     let key = account_key(email);
     let limit = state.config.sign_in_limit;
-    let failures = store_auth::failures_since(&state.store, &key, hearth_store::now() - limit.window).await?;
     let creds = store_auth::credentials_by_email(&state.store, &email.trim().to_lowercase()).await?;
     let staff_id = creds.as_ref().map(|c| c.staff_id);
-    if limit.refuses(failures) {
-        store_auth::record_attempt(&state.store, audit, &key, staff_id, "auth.sign_in", Outcome::Denied, "too many attempts").await?;
+    let known_device = match (staff_id, device) {
+        (Some(id), Some(d)) => store_auth::is_known_device(&state.store, id, d).await?,
+        _ => false,
+    };
+    let source = store_auth::source_key(address.0, device.filter(|_| known_device));
+    let attempt = Attempt { account_key: &key, source_key: &source, step: Step::Password, staff_id };
+    let failures = store_auth::password_failures(&state.store, &key, &source, hearth_store::now() - limit.window).await?;
+    if limit.refuses_password(&failures, known_device) {
+        store_auth::record_attempt(&state.store, audit, attempt, "auth.sign_in", Outcome::Denied, "too many attempts").await?;
         return Ok(Err(LOCKED));
     }
     // Verify against a decoy when there is no usable hash, so timing does not reveal the account.
@@ -142,7 +160,7 @@ async fn check_password(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     match creds {
         Some(c) if matches && c.active && c.password_hash.is_some() => {
-            store_auth::record_attempt(&state.store, audit, &key, staff_id, "auth.sign_in", Outcome::Success, "password").await?;
+            store_auth::record_attempt(&state.store, audit, attempt, "auth.sign_in", Outcome::Success, "password").await?;
             Ok(Ok(c))
         }
         c => {
@@ -151,17 +169,23 @@ async fn check_password(
                 Some(c) if !c.active => "account disabled",
                 _ => "wrong password",
             };
-            store_auth::record_attempt(&state.store, audit, &key, staff_id, "auth.sign_in", Outcome::Failure, reason).await?;
+            store_auth::record_attempt(&state.store, audit, attempt, "auth.sign_in", Outcome::Failure, reason).await?;
             Ok(Err(WRONG))
         }
     }
 }
 
-/// Redirects with a new session cookie and a new CSRF token.
-fn signed_in_redirect(state: &AppState, to: &str, token: &str) -> Response {
+/// Redirects with a new session cookie and a new CSRF token, and a device cookie when MFA has
+/// just been completed on a browser not known before.
+fn signed_in_redirect(state: &AppState, to: &str, token: &str, device: Option<&str>) -> Response {
     let secure = state.config.secure_cookies;
     let mut res = Redirect::to(to).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie(session_cookie_name(secure), token, secure, true, None)) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if let Some(device) = device
+        && let Ok(v) = HeaderValue::from_str(&cookie(device_cookie_name(secure), device, secure, true, Some(DEVICE_COOKIE_DAYS * 86_400)))
+    {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     set_csrf_cookie(&mut res, csrf_cookie_name(secure), &hearth_domain::auth::random_token(), secure);
@@ -217,7 +241,7 @@ pub async fn mfa(State(state): State<AppState>, ctx: PageCtx, headers: axum::htt
     };
     let result = verify_code(&state, &session, &headers, &form.code, None).await;
     match result {
-        Ok(Ok(token)) => signed_in_redirect(&state, &next, &token),
+        Ok(Ok(done)) => signed_in_redirect(&state, &next, &done.session, done.device.as_deref()),
         Ok(Err(message)) => {
             let errors = [FieldError::new("code", message)];
             let page = MfaPage { shell: ctx.shell("Enter your security code"), errors: Some(ErrorSummary::of(&errors)), code: code_input(&errors), next };
@@ -227,41 +251,51 @@ pub async fn mfa(State(state): State<AppState>, ctx: PageCtx, headers: axum::htt
     }
 }
 
-/// Checks a TOTP code for the session's account under the attempt limit, completing MFA if right.
-/// `enrolling` is the secret being set up, or `None` to check the enrolled one.
+/// Checks a TOTP code for the session's account under MFA's own limit (`SignInLimit`: counted
+/// by account, apart from passwords), completing MFA if right. `enrolling` is the secret being
+/// set up, or `None` to check the enrolled one.
 async fn verify_code(
     state: &AppState,
     session: &Session,
     headers: &axum::http::HeaderMap,
     code: &str,
     enrolling: Option<&str>,
-) -> Result<Result<String, &'static str>, AppError> {
+) -> Result<Result<store_auth::Completed, String>, AppError> {
     let creds = store_auth::credentials_by_id(&state.store, session.staff_id).await?.ok_or(AppError::Unauthenticated)?;
     let audit = AuditContext { actor_id: Some(session.staff_id), request_id: request_id(headers) };
     let key = account_key(&creds.email);
-    let limit = state.config.sign_in_limit;
-    if limit.refuses(store_auth::failures_since(&state.store, &key, hearth_store::now() - limit.window).await?) {
-        store_auth::record_attempt(&state.store, &audit, &key, Some(creds.staff_id), "auth.mfa", Outcome::Denied, "too many attempts").await?;
-        return Ok(Err("There have been too many attempts. Wait 5 minutes and try again"));
+    let device = read_cookie(headers, device_cookie_name(state.config.secure_cookies));
+    let known_device = match device {
+        Some(d) => store_auth::is_known_device(&state.store, creds.staff_id, d).await?,
+        None => false,
+    };
+    let source = store_auth::source_key(None, device.filter(|_| known_device));
+    let attempt = Attempt { account_key: &key, source_key: &source, step: Step::Mfa, staff_id: Some(creds.staff_id) };
+    let now = hearth_store::now();
+    let (failures, last) = store_auth::mfa_failures(&state.store, &key, now - MFA_MEMORY).await?;
+    if let Some(until) = state.config.sign_in_limit.mfa_locked_until(failures, last).filter(|u| *u > now) {
+        store_auth::record_attempt(&state.store, &audit, attempt, "auth.mfa", Outcome::Denied, "too many wrong codes").await?;
+        let minutes = ((until - now).whole_seconds() + 59) / 60;
+        return Ok(Err(format!("There have been too many wrong codes. Wait {minutes} minute{} and try again", if minutes == 1 { "" } else { "s" })));
     }
     if code.trim().is_empty() {
-        return Ok(Err("Enter the 6-digit security code"));
+        return Ok(Err("Enter the 6-digit security code".into()));
     }
     let secret_text = enrolling.map(str::to_string).or(creds.totp_secret.clone());
     let Some(secret) = secret_text.as_deref().and_then(TotpSecret::from_base32) else {
         return Err(AppError::Unauthenticated);
     };
-    let last = if enrolling.is_some() { None } else { creds.totp_last_step };
-    let Some(step) = secret.verify(code, hearth_store::now(), last) else {
-        store_auth::record_attempt(&state.store, &audit, &key, Some(creds.staff_id), "auth.mfa", Outcome::Failure, "wrong or used code").await?;
-        return Ok(Err("The security code is wrong or has already been used. Wait for a new code and try again"));
+    let last_step = if enrolling.is_some() { None } else { creds.totp_last_step };
+    let Some(step) = secret.verify(code, now, last_step) else {
+        store_auth::record_attempt(&state.store, &audit, attempt, "auth.mfa", Outcome::Failure, "wrong or used code").await?;
+        return Ok(Err("The security code is wrong or has already been used. Wait for a new code and try again".into()));
     };
-    match store_auth::complete_mfa(&state.store, &audit, session, step, enrolling).await? {
-        Some(token) => {
-            store_auth::record_attempt(&state.store, &audit, &key, Some(creds.staff_id), "auth.mfa", Outcome::Success, "code").await?;
-            Ok(Ok(token))
+    match store_auth::complete_mfa(&state.store, &audit, session, step, enrolling, known_device).await? {
+        Some(done) => {
+            store_auth::record_attempt(&state.store, &audit, attempt, "auth.mfa", Outcome::Success, "code").await?;
+            Ok(Ok(done))
         }
-        None => Ok(Err("That security code has already been used. Wait for a new code and try again")),
+        None => Ok(Err("That security code has already been used. Wait for a new code and try again".into())),
     }
 }
 
@@ -337,7 +371,7 @@ pub async fn enrol(State(state): State<AppState>, ctx: PageCtx, headers: axum::h
         return Redirect::to("/mfa/enrol").into_response();
     };
     match verify_code(&state, &session, &headers, &form.code, Some(&pending)).await {
-        Ok(Ok(token)) => signed_in_redirect(&state, &next, &token),
+        Ok(Ok(done)) => signed_in_redirect(&state, &next, &done.session, done.device.as_deref()),
         Ok(Err(message)) => {
             let errors = [FieldError::new("code", message)];
             match enrol_page(&state, &ctx, &session, &errors, next).await {
@@ -391,5 +425,30 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, me: Ctx) -> Resp
     match store_auth::sign_out_everywhere(&state.store, &me.audit, me.id()).await {
         Ok(_) => signed_out(&state, "/sign-in?signed_out=everywhere"),
         Err(e) => AppError::from(e).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_on_hearth_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/cases/1?page=2#notes")), "/cases/1?page=2#notes");
+        assert_eq!(safe_next(Some("/cases/../staff")), "/staff", "kept in its normal form");
+        for away in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(away)), "/", "{away:?} must not be followed");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use hearth_domain::auth::{SessionPolicy, SignInLimit};
 use hearth_store::Store;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -42,6 +42,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     pub session: SessionPolicy,
     pub sign_in_limit: SignInLimit,
+    /// Behind a load balancer that appends the client's address to `X-Forwarded-For`: take the
+    /// address from there rather than the connection (which is the balancer's).
+    pub trust_forwarded_for: bool,
     /// How long a request may take before it is answered 503.
     pub request_timeout: Duration,
     /// National settings for computed deadlines.
@@ -79,6 +82,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             session: SessionPolicy::default(),
             sign_in_limit: SignInLimit::default(),
+            trust_forwarded_for: false,
             request_timeout: Duration::from_secs(30),
             deadlines: Default::default(),
             calendar: hearth_domain::calendar::WorkingCalendar::with_known_changes(),
@@ -132,7 +136,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), page::render_error_pages))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn_with_state(state.clone(), session::load))
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             state.config.request_timeout,

@@ -2,7 +2,8 @@
 //!
 //! CSRF uses a double-submit token: a random value in a cookie (`__Host-` prefixed over TLS, so no
 //! other origin can set it) that every state-changing form must echo in `csrf_token`, or htmx in
-//! the `X-CSRF-Token` header. API calls with a bearer token carry no ambient credential and are exempt.
+//! the `X-CSRF-Token` header. API calls authenticated by a bearer token carry no ambient credential
+//! and are exempt; nothing else is.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -10,7 +11,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::session::{cookie, read_cookie};
+use crate::session::{Auth, bearer, cookie, read_cookie, request_id};
 use crate::{AppError, AppState};
 
 /// This response's CSP nonce, for `<script nonce>`.
@@ -27,8 +28,11 @@ pub fn csrf_cookie_name(secure: bool) -> &'static str {
 
 const FORM_LIMIT: usize = 1024 * 1024;
 
+/// HSTS for a Hearth reached over https: browsers then refuse plain HTTP to it for a year.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// Adds the security headers, with a nonce made for this response.
-pub async fn headers(mut req: Request, next: Next) -> Response {
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let nonce = hearth_domain::auth::random_token()[..32].to_string();
     req.extensions_mut().insert(Nonce(nonce.clone()));
     let is_static = req.uri().path().starts_with("/static/");
@@ -46,6 +50,11 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     h.insert("permissions-policy", HeaderValue::from_static("camera=(self), microphone=(self), geolocation=()"));
+    // Only where people reach Hearth over TLS: sent over plain HTTP it would be ignored, and on a
+    // local plain-HTTP installation it would only mislead.
+    if state.config.secure_cookies {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
     if !is_static {
         // Pages hold personal data: never keep them in a shared or back-button cache.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -55,6 +64,7 @@ pub async fn headers(mut req: Request, next: Next) -> Response {
 
 /// Gives every visitor a CSRF token and refuses state-changing requests that do not echo it.
 pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
     let secure = state.config.secure_cookies;
     let name = csrf_cookie_name(secure);
     let existing = read_cookie(req.headers(), name)
@@ -64,15 +74,25 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let issued = existing.is_none();
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let bearer = req.uri().path().starts_with("/api/") && req.headers().contains_key(header::AUTHORIZATION);
-    let req = if unsafe_method && !bearer {
+    let auth = req.extensions().get::<Auth>().cloned().unwrap_or(Auth::Anonymous);
+    let api = req.uri().path().starts_with("/api/");
+    // CSRF rides on the ambient session cookie. An API call that authenticated by bearer token
+    // carries none, and an API call with no credentials at all is answered 401 by its route; any
+    // other `Authorization` scheme (Basic, say) authenticates nothing, so its cookie is checked.
+    let exempt = api && (bearer(req.headers()).is_some() || matches!(auth, Auth::Anonymous));
+    let req = if unsafe_method && !exempt {
         match checked(req, existing.as_deref()).await {
             Ok(req) => req,
             Err(path) => {
                 tracing::warn!("refused a state-changing request without a valid CSRF token");
+                let actor = match &auth {
+                    Auth::Staff { principal, .. } => Some(principal.id),
+                    Auth::MfaPending { session } => Some(session.staff_id),
+                    Auth::Anonymous => None,
+                };
                 let _ = hearth_store::audit::record(
                     &state.store,
-                    &hearth_store::AuditContext::system(),
+                    &hearth_store::AuditContext { actor_id: actor, request_id: request_id(&headers) },
                     hearth_store::audit::Event::success("security.csrf_refused")
                         .outcome(hearth_domain::audit::Outcome::Denied)
                         .detail(serde_json::json!({ "path": path })),

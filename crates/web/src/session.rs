@@ -33,6 +33,32 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-hearth_session" } else { "hearth_session" }
 }
 
+/// The cookie of a browser that has completed MFA for someone before (see `SignInLimit`).
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-hearth_device" } else { "hearth_device" }
+}
+
+/// How long a browser is remembered as a known device.
+pub const DEVICE_COOKIE_DAYS: i64 = 400;
+
+/// The address a request came from: the connection's peer, or with `trust_forwarded_for` (Hearth
+/// behind a load balancer that appends the address it saw) the last `X-Forwarded-For` entry,
+/// the one written by that balancer rather than anything the client sent.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for {
+            let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).last();
+            return Ok(ClientAddress(forwarded.and_then(|a| a.trim().parse().ok())));
+        }
+        Ok(ClientAddress(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
 /// Builds a `Set-Cookie` value with the attributes every Hearth cookie carries.
 pub fn cookie(name: &str, value: &str, secure: bool, http_only: bool, max_age: Option<i64>) -> String {
     let mut c = format!("{name}={value}; Path=/; SameSite=Lax");
@@ -60,7 +86,8 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The bearer token, if the request authenticates by one (the only `Authorization` scheme Hearth takes).
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 

@@ -102,6 +102,142 @@ async fn the_eleventh_attempt_is_refused_and_says_nothing_about_the_account() {
     }
 }
 
+/// A password attempt from an address, with a device cookie if given.
+async fn password_from(app: &App, address: &str, email: &str, password: &str, device: Option<&str>) -> axum::http::Response<axum::body::Body> {
+    let mut cookie = format!("hearth_csrf={}", common::CSRF);
+    if let Some(d) = device {
+        cookie.push_str(&format!("; hearth_device={d}"));
+    }
+    let mut req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(format!("csrf_token={}&email={email}&password={}", common::CSRF, password.replace(' ', "+"))))
+        .unwrap();
+    let peer: std::net::SocketAddr = format!("{address}:40000").parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    app.request(req).await
+}
+
+#[tokio::test]
+async fn mfa_codes_cannot_be_guessed_by_entering_the_password_again() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        account(&store, "guessed@hearth.example", &[Role::Practitioner]).await;
+        let wrong = if code() == "000000" { "111111" } else { "000000" };
+        let res = password_from(&app, "192.0.2.1", "guessed@hearth.example", PASSWORD, None).await;
+        let partial = session_cookie(&res).unwrap();
+        for _ in 0..10 {
+            let res = app.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={wrong}"))).await;
+            assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+            assert!(body(res).await.contains("wrong or has already been used"));
+        }
+        // The password again gives a new pre-MFA session, but MFA's count stands: even the right
+        // code is refused for now.
+        let res = password_from(&app, "192.0.2.1", "guessed@hearth.example", PASSWORD, None).await;
+        assert_eq!(location(&res), "/mfa", "the password itself is still accepted");
+        let again = session_cookie(&res).unwrap();
+        let res = app.send(Method::POST, "/mfa", Some(&again), Some(&format!("code={}", code()))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("too many wrong codes"));
+        assert_eq!(location(&app.send(Method::GET, "/", Some(&again), None).await), "/mfa", "still not signed in");
+    }
+}
+
+#[tokio::test]
+async fn sign_in_limits_stop_guessing_without_letting_anyone_lock_a_colleague_out() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        account(&store, "victim@hearth.example", &[Role::Practitioner]).await;
+        // The victim signs in on their own device once: it becomes a known device.
+        let res = password_from(&app, "192.0.2.10", "victim@hearth.example", PASSWORD, None).await;
+        let partial = session_cookie(&res).unwrap();
+        let res = app.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={}", code()))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let device = common::set_cookie(&res, "hearth_device").expect("a device cookie after MFA");
+
+        // Ten wrong passwords from one address: that address is refused for the account, even
+        // with the right password...
+        for _ in 0..10 {
+            assert!(body(password_from(&app, "203.0.113.5", "victim@hearth.example", "wrong password here", None).await).await.contains("Enter a correct email address and password"));
+        }
+        let res = password_from(&app, "203.0.113.5", "victim@hearth.example", PASSWORD, None).await;
+        assert!(body(res).await.contains("too many attempts"));
+        // ...but the victim, from anywhere else, is not locked out.
+        assert_eq!(location(&password_from(&app, "192.0.2.11", "victim@hearth.example", PASSWORD, None).await), "/mfa");
+
+        // One address spraying a password across many accounts is stopped at 30 failures, for
+        // every account, existing or not.
+        for i in 0..30 {
+            password_from(&app, "198.51.100.20", &format!("person{i}@hearth.example"), "summer2026 password", None).await;
+        }
+        assert!(body(password_from(&app, "198.51.100.20", "victim@hearth.example", PASSWORD, None).await).await.contains("too many attempts"));
+
+        // One account guessed from many addresses is stopped at 50 failures in all: then only a
+        // device that has completed MFA for it gets in.
+        for i in 0..40 {
+            password_from(&app, &format!("198.18.0.{}", i / 5 + 1), "victim@hearth.example", "wrong password here", None).await;
+        }
+        let res = password_from(&app, "192.0.2.12", "victim@hearth.example", PASSWORD, None).await;
+        assert!(body(res).await.contains("too many attempts"), "a new address is refused once the account has had 50 failures");
+        let res = password_from(&app, "192.0.2.12", "victim@hearth.example", PASSWORD, Some(&device)).await;
+        assert_eq!(location(&res), "/mfa", "the victim's own device is let in");
+        // A device cookie only counts for the account it completed MFA for.
+        assert!(body(password_from(&app, "192.0.2.12", "victim@hearth.example", PASSWORD, Some("not-a-known-device")).await).await.contains("too many attempts"));
+    }
+}
+
+#[tokio::test]
+async fn sign_in_never_forwards_a_person_to_another_site() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        account(&store, "traveller@hearth.example", &[Role::Practitioner]).await;
+        let res = app.send(Method::POST, "/sign-in", None, Some(&format!("email=traveller@hearth.example&password={}&next=%2F%09%2Fevil.example", PASSWORD.replace(' ', "+")))).await;
+        assert_eq!(location(&res), "/mfa", "the crafted next is dropped");
+        let partial = session_cookie(&res).unwrap();
+        let page = body(app.send(Method::GET, "/mfa?next=%2F%0A%2Fevil.example", Some(&partial), None).await).await;
+        assert!(!page.contains("evil.example"), "not carried into the MFA form");
+        // Posted straight to the MFA step, it is answered with Hearth's home page, not a 500.
+        let res = app.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={}&next=%2F%0A%2Fevil.example", code()))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&res), "/");
+    }
+}
+
+#[tokio::test]
+async fn csrf_is_waived_only_for_bearer_tokens_and_https_sends_hsts() {
+    for store in testing::stores().await {
+        let app = App::new(&store).await;
+        let hr = account(&store, "hr.person@hearth.example", &[Role::Hr]).await;
+        let session = sign_in_other(&app, &store, hr).await;
+        // A cookie session that sends another Authorization scheme is still a cookie session.
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/cases")
+            .header("cookie", format!("hearth_session={session}"))
+            .header("authorization", "Basic aGVhcnRoOmhlYXJ0aA==")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from("{}"))
+            .unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(body(res).await.contains("CSRF"), "refused for its missing CSRF token");
+        let refused = audit::search(&store, &audit::AuditQuery { action_prefix: Some("security.csrf_refused".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!(refused.items[0].actor_id, Some(hr.to_string()), "the refusal names who was refused");
+        // No credentials at all: 401, not a CSRF refusal.
+        let req = axum::http::Request::builder().method(Method::POST).uri("/api/v1/cases").header("content-type", "application/json").body(axum::body::Body::from("{}")).unwrap();
+        let res = app.request(req).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+
+        assert!(app.send(Method::GET, "/sign-in", None, None).await.headers().get("strict-transport-security").is_none(), "not over plain HTTP");
+        let tls = App::with_config(&store, hearth_web::WebConfig { secure_cookies: true, ..Default::default() }).await;
+        let res = tls.send(Method::GET, "/sign-in", None, None).await;
+        assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    }
+}
+
 #[tokio::test]
 async fn the_api_takes_bearer_tokens_pages_and_names_bad_fields() {
     for store in testing::stores().await {

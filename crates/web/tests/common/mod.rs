@@ -78,6 +78,11 @@ impl App {
         self.router.clone().oneshot(req).await.unwrap()
     }
 
+    /// Sends a request built by the test as it is.
+    pub async fn request(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
     pub async fn bearer(&self, path: &str, token: &str) -> Response<Body> {
         let req = Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
         self.router.clone().oneshot(req).await.unwrap()
@@ -90,6 +95,16 @@ pub fn session_cookie(res: &Response<Body>) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|c| c.strip_prefix("hearth_session=").map(|v| v.split(';').next().unwrap().to_string()))
+        .filter(|v| !v.is_empty())
+}
+
+/// The value a response sets for a cookie, if it sets it.
+pub fn set_cookie(res: &Response<Body>, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap().to_string()))
         .filter(|v| !v.is_empty())
 }
 
