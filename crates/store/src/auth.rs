@@ -94,7 +94,7 @@ pub async fn password_failures(store: &Store, account_key: &str, source_key: &st
                 COALESCE(SUM(CASE WHEN source_key = $2 THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN account_key = $1 THEN 1 ELSE 0 END), 0),
                 COUNT(*)
-         FROM sign_in_attempts WHERE step = 'password' AND succeeded = FALSE AND at >= $3",
+         FROM sign_in_attempts WHERE step = 'password' AND at >= $3",
     )
     .bind(account_key)
     .bind(source_key)
@@ -106,7 +106,7 @@ pub async fn password_failures(store: &Store, account_key: &str, source_key: &st
 
 /// Wrong MFA codes for an account since `since`, and when the last was.
 pub async fn mfa_failures(store: &Store, account_key: &str, since: OffsetDateTime) -> Result<(i64, Option<OffsetDateTime>)> {
-    let r = sqlx::query("SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE account_key = $1 AND step = 'mfa' AND succeeded = FALSE AND at >= $2")
+    let r = sqlx::query("SELECT COUNT(*), MAX(at) FROM sign_in_attempts WHERE account_key = $1 AND step = 'mfa' AND at >= $2")
         .bind(account_key)
         .bind(ts(since))
         .fetch_one(store.pool())
@@ -144,12 +144,11 @@ pub async fn record_attempt(store: &Store, ctx: &AuditContext, attempt: Attempt<
         // A refusal under a limit is not another guess: counting it would extend the lock.
         (false, _) if outcome == Outcome::Denied => {}
         (false, step) => {
-            sqlx::query("INSERT INTO sign_in_attempts (id, account_key, source_key, step, succeeded, at) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO sign_in_attempts (id, account_key, source_key, step, at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(new_id().to_string())
                 .bind(attempt.account_key)
                 .bind(attempt.source_key)
                 .bind(step.code())
-                .bind(false)
                 .bind(ts(now()))
                 .execute(&mut *tx)
                 .await?;

@@ -38,13 +38,22 @@ impl std::ops::Deref for TestStore {
     }
 }
 
-/// One fresh store per engine under test.
+/// One fresh store per engine under test. Under CI (`CI` set) a missing PostgreSQL is a failure,
+/// never a run that quietly tested SQLite alone.
 pub async fn stores() -> Vec<TestStore> {
     let mut all = vec![fresh(Engine::Sqlite).await];
-    if std::env::var("HEARTH_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+    if postgres_configured() {
         all.push(fresh(Engine::Postgres).await);
     }
     all
+}
+
+/// Whether PostgreSQL is to be tested: `HEARTH_TEST_DATABASE_URL` names a server. Panics under CI
+/// when it does not.
+pub fn postgres_configured() -> bool {
+    let configured = std::env::var("HEARTH_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+    assert!(configured || std::env::var("CI").is_err(), "CI needs HEARTH_TEST_DATABASE_URL: every store test runs on PostgreSQL as well as SQLite");
+    configured
 }
 
 /// A fresh store on one engine. Panics if PostgreSQL is asked for but not configured.

@@ -1,5 +1,6 @@
 -- Sign-in limits count password and MFA failures apart, and passwords by account and source
--- together (see domain::auth::SignInLimit). Attempts matter for a day at most, so the table is
+-- together (see domain::auth::SignInLimit); only failures are kept, since a success clears them.
+-- Attempts matter for a day at most, so the table is
 -- made again rather than altered.
 DROP TABLE sign_in_attempts;
 CREATE TABLE sign_in_attempts (
@@ -10,7 +11,6 @@ CREATE TABLE sign_in_attempts (
     -- account before: never the address itself.
     source_key TEXT NOT NULL,
     step TEXT NOT NULL CHECK (step IN ('password', 'mfa')),
-    succeeded BOOLEAN NOT NULL,
     at TEXT NOT NULL
 );
 CREATE INDEX sign_in_attempts_account ON sign_in_attempts (account_key, step, at);
