@@ -5,6 +5,8 @@ use hearth_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, Outcome};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 use crate::{Page, PageRequest, Result, Store, new_id, now, ts};
@@ -14,6 +16,9 @@ use crate::{Page, PageRequest, Result, Store, new_id, now, ts};
 pub struct AuditContext {
     pub actor_id: Option<Uuid>,
     pub request_id: Option<String>,
+    /// Set once anything is recorded with this context, so the web layer can tell whether a
+    /// request that read a record has audited it (and record the read itself if not).
+    pub noted: Option<Arc<AtomicBool>>,
 }
 
 impl AuditContext {
@@ -22,7 +27,19 @@ impl AuditContext {
     }
 
     pub fn actor(actor_id: Uuid, request_id: Option<String>) -> Self {
-        Self { actor_id: Some(actor_id), request_id }
+        Self { actor_id: Some(actor_id), request_id, noted: None }
+    }
+
+    /// The same context, noting in `flag` that something was recorded with it.
+    pub fn noting(mut self, flag: Option<Arc<AtomicBool>>) -> Self {
+        self.noted = flag;
+        self
+    }
+
+    fn note(&self) {
+        if let Some(flag) = &self.noted {
+            flag.store(true, Ordering::Relaxed);
+        }
     }
 }
 
@@ -61,6 +78,7 @@ impl<'a> Event<'a> {
 /// Appends an event inside the caller's transaction, so it commits with the change it records.
 /// Taking the head row's lock sequences concurrent appenders one at a time on both engines.
 pub async fn append(conn: &mut AnyConnection, ctx: &AuditContext, event: Event<'_>) -> Result<i64> {
+    ctx.note();
     let mut head = ChainHead::lock(conn).await?;
     let seq = head.append(conn, ctx, event).await?;
     head.save(conn).await?;
@@ -172,6 +190,7 @@ impl PendingEvent {
 /// journal, it is committed to the chain directly. Either way, events arriving together share one
 /// disk sync (group commit), so many people reading at once do not queue behind one sync each.
 pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<()> {
+    ctx.note();
     let event = PendingEvent::new(ctx, event);
     match store.journal() {
         Some(journal) => journal.append(event).await,

@@ -158,7 +158,7 @@ pub async fn record_attempt(store: &Store, ctx: &AuditContext, attempt: Attempt<
     if let Some(id) = attempt.staff_id {
         event = event.about("staff", id);
     }
-    let ctx = AuditContext { actor_id: attempt.staff_id.filter(|_| succeeded).or(ctx.actor_id), request_id: ctx.request_id.clone() };
+    let ctx = AuditContext { actor_id: attempt.staff_id.filter(|_| succeeded).or(ctx.actor_id), ..ctx.clone() };
     audit::append(&mut tx, &ctx, event).await?;
     tx.commit().await?;
     Ok(())

@@ -101,7 +101,7 @@ pub async fn sign_in(State(state): State<AppState>, ctx: PageCtx, address: Clien
     if !errors.is_empty() {
         return render_with(StatusCode::BAD_REQUEST, &sign_in_page(&ctx, &form.email, &errors, &next, None));
     }
-    let audit = AuditContext { actor_id: None, request_id: request_id(&headers) };
+    let audit = AuditContext { actor_id: None, request_id: request_id(&headers), noted: None };
     let device = read_cookie(&headers, device_cookie_name(state.config.secure_cookies));
     match check_password(&state, &audit, address, device, &form.email, &form.password).await {
         Ok(Ok(creds)) => {
@@ -262,7 +262,7 @@ async fn verify_code(
     enrolling: Option<&str>,
 ) -> Result<Result<store_auth::Completed, String>, AppError> {
     let creds = store_auth::credentials_by_id(&state.store, session.staff_id).await?.ok_or(AppError::Unauthenticated)?;
-    let audit = AuditContext { actor_id: Some(session.staff_id), request_id: request_id(headers) };
+    let audit = AuditContext::actor(session.staff_id, request_id(headers));
     let key = account_key(&creds.email);
     let device = read_cookie(headers, device_cookie_name(state.config.secure_cookies));
     let known_device = match device {

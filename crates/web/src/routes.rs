@@ -1,14 +1,14 @@
 //! Every route Hearth serves, with the access it needs. The router is built from this list and the
 //! authorisation-matrix test walks it, so a route cannot exist without a declared permission.
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::Method;
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
-use crate::session::Auth;
+use crate::session::{Auth, ReadNote};
 use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, quality, workload};
 
 /// What a route requires of the caller.
@@ -303,7 +303,23 @@ async fn enforce(State((state, access)): State<(AppState, Access)>, mut req: Req
         }
     };
     match outcome {
-        Ok(()) => next.run(req).await,
+        Ok(()) => match read_of(access, &mut req, &auth).await {
+            Some(read) => {
+                let note = ReadNote::default();
+                req.extensions_mut().insert(note.clone());
+                let res = next.run(req).await;
+                if res.status().is_success() && !note.recorded() {
+                    let (action, subject) = read.target;
+                    let event = hearth_store::audit::Event::success(action).about(subject, read.id);
+                    if let Err(e) = hearth_store::audit::record(&state.store, &read.ctx, event).await {
+                        // An unaudited read must not be answered.
+                        return crate::error::AppError::from(e).into_response_for(&read.path);
+                    }
+                }
+                res
+            }
+            None => next.run(req).await,
+        },
         Err(e) if api => crate::error::ApiError(e).into_response(),
         Err(AppError::Unauthenticated) => {
             let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
@@ -317,6 +333,37 @@ async fn enforce(State((state, access)): State<(AppState, Access)>, mut req: Req
         Err(AppError::MfaRequired) => axum::response::Redirect::to("/mfa").into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// A read of one record, which the route layer makes sure is audited.
+struct Read {
+    target: (&'static str, &'static str),
+    id: uuid::Uuid,
+    ctx: hearth_store::AuditContext,
+    path: String,
+}
+
+/// Whether this request reads a case, a piece of court work or a person (a GET of a route whose
+/// `{id}` names one), and so must leave an audit event. Following from the route table, a new
+/// route cannot forget it.
+async fn read_of(access: Access, req: &mut Request, auth: &Auth) -> Option<Read> {
+    let Access::Permission(_, target) = access else { return None };
+    let target = match target {
+        Target::Case => ("case.viewed", "case"),
+        Target::Work => ("work.viewed", "work"),
+        Target::Staff => ("staff.viewed", "staff"),
+        Target::Collection => return None,
+    };
+    let Auth::Staff { principal, .. } = auth else { return None };
+    if req.method() != Method::GET {
+        return None;
+    }
+    // The path's parameters come through their extractor, which needs the request's parts.
+    let (mut parts, body) = std::mem::replace(req, Request::new(axum::body::Body::empty())).into_parts();
+    let params = axum::extract::RawPathParams::from_request_parts(&mut parts, &()).await;
+    *req = Request::from_parts(parts, body);
+    let id = params.ok()?.iter().find(|(k, _)| *k == "id").and_then(|(_, v)| uuid::Uuid::parse_str(v).ok())?;
+    Some(Read { target, id, ctx: crate::session::audit_context(principal.id, req), path: req.uri().path().to_string() })
 }
 
 /// The permission the matched route declared, for the handler's record-level check.

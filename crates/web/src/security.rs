@@ -92,7 +92,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
                 };
                 let _ = hearth_store::audit::record(
                     &state.store,
-                    &hearth_store::AuditContext { actor_id: actor, request_id: request_id(&headers) },
+                    &hearth_store::AuditContext { actor_id: actor, request_id: request_id(&headers), noted: None },
                     hearth_store::audit::Event::success("security.csrf_refused")
                         .outcome(hearth_domain::audit::Outcome::Denied)
                         .detail(serde_json::json!({ "path": path })),

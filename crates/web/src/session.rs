@@ -145,6 +145,18 @@ pub fn audit_context(actor: Uuid, req: &Request) -> AuditContext {
     AuditContext::actor(actor, request_id(req.headers()))
 }
 
+/// Whether a request that reads a record has recorded an audit event of its own: the route layer
+/// (`routes::enforce`) puts one in every read of a case, a piece of work or a person, every
+/// [`Ctx`]'s audit context notes in it, and the layer records the read itself when nothing did.
+#[derive(Debug, Clone, Default)]
+pub struct ReadNote(pub Arc<std::sync::atomic::AtomicBool>);
+
+impl ReadNote {
+    pub fn recorded(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// A fully signed-in caller, for handlers behind `SignedIn` or a permission.
 pub struct Ctx {
     pub principal: Arc<Principal>,
@@ -162,7 +174,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             Some(Auth::Staff { principal, session }) => Ok(Ctx {
                 principal: principal.clone(),
                 session: session.clone(),
-                audit: AuditContext::actor(principal.id, request_id(&parts.headers)),
+                audit: AuditContext::actor(principal.id, request_id(&parts.headers)).noting(parts.extensions.get::<ReadNote>().map(|n| n.0.clone())),
                 permission: parts.extensions.get::<RoutePermission>().map(|p| p.0),
                 path: parts.uri.path().to_string(),
             }),

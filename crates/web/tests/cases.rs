@@ -18,6 +18,8 @@ struct World {
     case: Uuid,
     restricted: Uuid,
     team: Uuid,
+    /// A team in another area, where the manager may not open cases.
+    other: Uuid,
 }
 
 async fn case_in(store: &Store, team: Uuid, worker: Uuid, flags: Vec<CaseFlag>) -> Uuid {
@@ -52,7 +54,7 @@ async fn world(store: &Store) -> World {
     let outsider = staff(store, "Otto Outsider", &[Role::Practitioner], other, None).await;
     let case = case_in(store, team, worker, vec![]).await;
     let restricted = case_in(store, team, worker, vec![CaseFlag::Restricted]).await;
-    World { app: App::new(store).await, worker, manager, outsider, case, restricted, team }
+    World { app: App::new(store).await, worker, manager, outsider, case, restricted, team, other }
 }
 
 #[tokio::test]
@@ -103,8 +105,16 @@ async fn a_restricted_case_offers_no_break_glass_and_is_hidden_from_the_team_lis
         let res = w.app.send(Method::GET, &format!("/cases/{}", w.restricted), Some(&o), None).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
         assert!(!body(res).await.contains("break-glass"));
+        let refusals = || async {
+            let q = audit::AuditQuery { actor_id: Some(w.outsider.to_string()), subject_id: Some(w.restricted.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() };
+            audit::search(&store, &q, PageRequest::new(None, None)).await.unwrap().total
+        };
+        let before = refusals().await;
         let res = w.app.send(Method::POST, &format!("/cases/{}/break-glass", w.restricted), Some(&o), Some("reason=I+would+like+to+see+it+please")).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert_eq!(refusals().await, before + 1, "a refused break-glass is recorded");
+        assert_eq!(w.app.send(Method::GET, &format!("/cases/{}/break-glass", w.restricted), Some(&o), None).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(refusals().await, before + 2);
 
         let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], w.team, Some(w.manager)).await;
         let c = session(&store, colleague).await;
@@ -169,6 +179,15 @@ async fn the_api_names_what_was_wrong_and_saves_nothing() {
         // 21 December 2026 less 3 working days is Wednesday 16 December.
         let letter = detail["deadlines"].as_array().unwrap().iter().find(|d| d["key"] == "safeguarding_letter").unwrap();
         assert_eq!(letter["due"], "2026-12-16");
+
+        // Opening a case in a team the manager does not manage is answered on the field, and
+        // recorded as the refusal it is.
+        let far = good.replace(&w.team.to_string(), &w.other.to_string());
+        let res = w.app.json(Method::POST, "/api/v1/cases", &m, &far).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("\"field\":\"team_id\""));
+        let q = audit::AuditQuery { actor_id: Some(w.manager.to_string()), subject_id: Some(w.other.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() };
+        assert_eq!(audit::search(&store, &q, PageRequest::new(None, None)).await.unwrap().total, 1);
 
         let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"dream","summary":""}"#).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);

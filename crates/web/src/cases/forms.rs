@@ -137,6 +137,8 @@ pub async fn open_new_case(state: &AppState, me: &Ctx, f: &CaseForm) -> Result<R
         Err(e) => return Err(e.into()),
     };
     if !permits(&me.principal.roles, Permission::CreateCase, &Relationships::to_team(&me.principal.placement, team.id, team.service_area.id)) {
+        // Answered on the form, but a refusal all the same: recorded like any other.
+        me.refuse(state, "team", team.id).await?;
         return Ok(Err(vec![FieldError::new("team_id", "Select a team you can open cases for")]));
     }
     let deadlines = hearth_domain::cases::deadlines::deadlines(
@@ -668,7 +670,7 @@ async fn glass_needed(state: &AppState, me: &Ctx, id: Uuid) -> Result<Option<Res
         return Ok(Some(to_case(id)));
     }
     if !may_break_glass(&me.principal.roles, Permission::ViewCase, placement.restricted) {
-        return Err(AppError::Forbidden);
+        return Err(me.refuse(state, "case", id).await?);
     }
     Ok(None)
 }
