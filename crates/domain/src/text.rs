@@ -2,12 +2,31 @@
 
 use crate::FieldError;
 
-/// Trims a submitted value and checks it is present and not too long.
+/// Whether a character may be kept in text: anything but control characters, except tab and
+/// the line breaks a text area sends. A NUL would be refused by PostgreSQL and kept by SQLite, and
+/// the rest only hide text or break documents made from it; refusing them keeps both engines alike.
+pub fn allowed_char(c: char) -> bool {
+    !c.is_control() || matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Refuses text holding a character [`allowed_char`] does not allow, naming the field.
+pub fn printable(field: &str, value: &str) -> Result<(), FieldError> {
+    match value.chars().find(|c| !allowed_char(*c)) {
+        None => Ok(()),
+        Some(c) => Err(FieldError::new(
+            field.to_string(),
+            format!("{} contains a hidden control character (U+{:04X}) that cannot be saved. Remove it, or type the text again rather than pasting it", capitalise(&field.replace('_', " ")), c as u32),
+        )),
+    }
+}
+
+/// Trims a submitted value and checks it is present, printable and not too long.
 pub fn required(field: &'static str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(FieldError::new(field, format!("Enter {label}")));
     }
+    printable(field, v)?;
     if v.chars().count() > max {
         return Err(FieldError::new(field, format!("{} must be {max} characters or fewer", capitalise(label))));
     }
@@ -76,6 +95,17 @@ mod tests {
         for bad in ["", "no-at-sign", "a@b", "@x.org", "a@@x.org", "a b@x.org", "a@x.org."] {
             assert!(EmailAddress::parse("email", bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_tabs_and_line_breaks_kept() {
+        assert!(printable("note", "Line one\r\nLine two\tindented").is_ok());
+        for bad in ["nul\u{0}here", "bell\u{7}", "escape\u{1b}[31m", "delete\u{7f}", "c1\u{85}"] {
+            let e = printable("summary", bad).unwrap_err();
+            assert_eq!(e.field, "summary");
+            assert!(e.message.starts_with("Summary contains a hidden control character"), "{}", e.message);
+        }
+        assert!(required("summary", "a summary", "a\u{0}b", 100).is_err(), "required text is checked too");
     }
 
     #[test]

@@ -90,6 +90,8 @@ pub struct ErrorPage {
     pub expired_form: bool,
     /// The case the caller may open by break-glass, if that is on offer.
     pub break_glass: Option<uuid::Uuid>,
+    /// What was wrong with what was sent, for a refused request that had no form to show it on.
+    pub problems: Vec<String>,
 }
 
 impl IntoResponse for AppError {
@@ -103,12 +105,16 @@ impl IntoResponse for AppError {
             AppError::BreakGlassOffered(case) => Some(case),
             _ => None,
         };
+        let problems = match &self {
+            AppError::Invalid(errors) => errors.iter().map(|e| e.message.clone()).collect(),
+            _ => vec![],
+        };
         let detail = match self {
             AppError::Conflict(m) => Some(m),
             _ => None,
         };
         let mut res = status.into_response();
-        res.extensions_mut().insert(ErrorPage { status, detail, expired_form, break_glass });
+        res.extensions_mut().insert(ErrorPage { status, detail, expired_form, break_glass, problems });
         res
     }
 }

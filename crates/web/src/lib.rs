@@ -13,6 +13,7 @@ pub mod courtwork;
 pub mod error;
 pub mod form;
 mod home;
+pub mod input;
 pub mod insight;
 pub mod metrics;
 pub mod ops;
@@ -133,6 +134,7 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/static", assets::service())
         .fallback(error::not_found)
         // Layers run outside-in from the bottom of this list.
+        .layer(axum::middleware::from_fn(input::guard))
         .layer(from_fn_with_state(state.clone(), page::render_error_pages))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn_with_state(state.clone(), session::load))

@@ -130,6 +130,7 @@ struct ErrorTemplate {
     message: String,
     status: u16,
     break_glass: Option<uuid::Uuid>,
+    problems: Vec<String>,
 }
 
 /// Draws the error page for any HTML response that carries an [`ErrorPage`].
@@ -175,7 +176,7 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
             "Try again later. If the problem continues, contact the service desk and give them the time it happened.".to_string(),
         ),
     };
-    let template = ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16(), break_glass: page.break_glass };
+    let template = ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16(), break_glass: page.break_glass, problems: page.problems };
     render_with(page.status, &template)
 }
 

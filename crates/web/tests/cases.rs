@@ -189,6 +189,22 @@ async fn the_api_names_what_was_wrong_and_saves_nothing() {
         let q = audit::AuditQuery { actor_id: Some(w.manager.to_string()), subject_id: Some(w.other.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() };
         assert_eq!(audit::search(&store, &q, PageRequest::new(None, None)).await.unwrap().total, 1);
 
+        // A control character is refused on every engine, naming its field, and nothing is kept:
+        // SQLite would store a NUL that PostgreSQL refuses.
+        let entries = || async { cases::chronology(&store, uuid::Uuid::parse_str(id).unwrap(), &Default::default()).await.unwrap().len() };
+        let before = entries().await;
+        let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"visit","occurred_on":"2026-11-20","summary":"Seen\u0000at home"}"#).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert!(body(res).await.contains("\"field\":\"summary\""));
+        let res = w.app.send(Method::POST, &format!("/cases/{id}/notes/new"), Some(&m), Some("kind=visit&occurred_on=2026-11-20&summary=Seen&body=Bell%07here")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = body(res).await;
+        assert!(page.contains("govuk-error-summary") && page.contains("Body contains a hidden control character (U+0007)"), "{page}");
+        let res = w.app.send(Method::GET, "/cases?q=a%00b", Some(&m), None).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a search is checked too, never a 500 on PostgreSQL");
+        assert_eq!(entries().await, before, "nothing was written");
+
         let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"dream","summary":""}"#).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body(res).await.contains("\"field\":\"kind\""));

@@ -75,13 +75,17 @@ async fn prepare(sent: &Sent, limit: u64) -> Result<NewDocument, FieldErrors> {
     let file_type = errors.keep(check_upload("file", &sent.file, limit));
     let withheld_from = errors.keep(hearth_domain::org::optional_id("withheld_from", "party", &sent.withheld_from));
     let title = if sent.title.trim().is_empty() {
-        let stem = sent.file_name.rsplit_once('.').map_or(sent.file_name.as_str(), |(s, _)| s).trim().to_string();
+        // A file's own name may carry characters nobody typed: leave them out rather than refuse.
+        let stem: String = sent.file_name.rsplit_once('.').map_or(sent.file_name.as_str(), |(s, _)| s).chars().filter(|c| hearth_domain::text::allowed_char(*c)).collect::<String>().trim().to_string();
         if stem.is_empty() { format!("Photograph taken {}", long_date(super::today())) } else { stem }
     } else {
         sent.title.trim().to_string()
     };
     if title.chars().count() > 150 {
         errors.push(FieldError::new("title", "Title must be 150 characters or fewer"));
+    }
+    if let Err(e) = hearth_domain::text::printable("title", &title) {
+        errors.push(e);
     }
     let (Some(kind), Some(file_type), Some(withheld_from)) = (kind, file_type, withheld_from) else { return Err(errors.0) };
     if !errors.is_empty() {
