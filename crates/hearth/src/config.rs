@@ -71,6 +71,15 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The database as an operator would name it: the SQLite file, or PostgreSQL (never its URL,
+    /// which may hold a password).
+    pub fn database_name(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => "the PostgreSQL database".into(),
+            _ => format!("the database file {}", self.data_dir.join("hearth.db").display()),
+        }
+    }
+
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) if !url.is_empty() => url.clone(),

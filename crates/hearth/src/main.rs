@@ -154,7 +154,7 @@ async fn open_with(config: &config::Config, connect: impl std::future::Future<Ou
     if config.database_url().starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).with_context(|| format!("create data directory {}", config.data_dir.display()))?;
     }
-    let store = connect.await.context("open the database")?;
+    let store = connect.await.with_context(|| format!("open {}", config.database_name()))?;
     store.migrate().await.context("apply migrations")?;
     hearth_store::org::ensure_reference_data(&store).await.context("load reference data")?;
     Ok(store)
@@ -257,6 +257,9 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
 }
 
 async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> {
+    // A database that can be read but not written, or whose file is damaged, would start and
+    // answer every write (or some reads) with an error: refuse to serve, saying why.
+    store.check_usable().await.with_context(|| format!("{} cannot be used", config.database_name()))?;
     let files = config.files()?;
     hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
     let web = hearth_web::WebConfig {

@@ -22,7 +22,7 @@ use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Row};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Row};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -146,6 +146,14 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
+        if engine == Engine::Sqlite {
+            // One connection first, asked to read the schema: a file that is not a database (a
+            // damaged header) says so at once, where the pool would retry it until it timed out
+            // and report only that.
+            let mut probe = options.connect().await?;
+            sqlx::query("PRAGMA schema_version").fetch_one(&mut probe).await?;
+            probe.close().await?;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(connections.unwrap_or(match engine {
                 Engine::Sqlite => 8,
@@ -252,10 +260,31 @@ impl Store {
         })
     }
 
-    /// Checks the database answers, for `/readyz`.
+    /// Checks the database answers, and would take a write: a change made and rolled back. For
+    /// `/readyz`, so a database that can be read but not written (a read-only file or replica,
+    /// a full disk) is not reported ready.
     pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO installation (key, value) VALUES ('write_probe', $1) ON CONFLICT (key) DO UPDATE SET value = $1")
+            .bind(ts(now()))
+            .execute(&mut *tx)
+            .await?;
+        tx.rollback().await?;
         Ok(())
+    }
+
+    /// Checks, before serving, that the database can be used: on SQLite that the file is sound
+    /// (`PRAGMA quick_check`, which reads every page once: a few seconds for the national demo),
+    /// and on both engines that it takes a write. The error says what is wrong.
+    pub async fn check_usable(&self) -> Result<()> {
+        if self.engine == Engine::Sqlite {
+            let rows = sqlx::query("PRAGMA quick_check(5)").fetch_all(&self.pool).await?;
+            let problems: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).filter(|p| p != "ok").collect();
+            if !problems.is_empty() {
+                return Err(StoreError::Database(sqlx::Error::Protocol(format!("the database file is damaged: {}", problems.join("; ")))));
+            }
+        }
+        self.ping().await
     }
 
     /// Whether this installation holds synthetic demo data (the banner must say so).

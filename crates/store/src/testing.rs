@@ -85,6 +85,11 @@ pub async fn journal_dir(store: &Store) -> Option<PathBuf> {
     Some(crate::audit_journal::dir_beside(&file))
 }
 
+/// A SQLite store's database file, for tests that damage it or open it another way.
+pub async fn database_file(store: &Store) -> Option<PathBuf> {
+    crate::audit_journal::database_file(store.pool()).await.ok()?
+}
+
 /// The same server URL with a different database name.
 fn with_database(url: &str, db: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));

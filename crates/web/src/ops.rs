@@ -11,13 +11,13 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Answers once the database is reachable.
+/// Answers once the database is reachable and would take a write (`Store::ping`).
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
-            tracing::warn!(error = %e, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
+            tracing::warn!(error = %e, "database cannot take writes");
+            (StatusCode::SERVICE_UNAVAILABLE, "database cannot take writes").into_response()
         }
     }
 }
