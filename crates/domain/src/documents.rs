@@ -114,8 +114,27 @@ pub struct CleanImage {
     pub height: u32,
 }
 
-/// The largest photo Hearth will decode, so a small file cannot unpack into gigabytes.
-const MAX_PIXELS: u64 = 50_000_000;
+/// The largest photo Hearth will decode: 24 megapixels (a 6000 × 4000 camera photo), so a small
+/// file cannot unpack into gigabytes, and one decode at this size (about 100 MB of pixels, with
+/// its re-encoding) fits the server's memory budget. Checked from the file's header before any
+/// pixel is decoded.
+pub const MAX_PIXELS: u64 = 24_000_000;
+
+/// How many pixels a photo holds, from its header alone (nothing is decoded), refused with a
+/// reason a person can act on if it is more than [`MAX_PIXELS`] or cannot be read.
+pub fn image_pixels(bytes: &[u8], kind: FileType) -> Result<u64, String> {
+    let format = match kind {
+        FileType::Jpeg => image::ImageFormat::Jpeg,
+        FileType::Png => image::ImageFormat::Png,
+        _ => return Err("not an image".into()),
+    };
+    let (w, h) = image::ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(|e| format!("the photo could not be read: {e}"))?;
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > MAX_PIXELS {
+        return Err(format!("the photo is {w} × {h} pixels; the most is {} megapixels", MAX_PIXELS / 1_000_000));
+    }
+    Ok(pixels)
+}
 const THUMBNAIL_EDGE: u32 = 320;
 
 /// Re-encodes a photo from its pixels alone, so EXIF (GPS position, camera, times) and any other
@@ -136,9 +155,14 @@ pub fn clean_image(bytes: &[u8], kind: FileType) -> Result<CleanImage, String> {
         return Err("the photo is too large".into());
     }
     let mut out = Vec::new();
-    match kind {
-        FileType::Png => img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png),
-        _ => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88).encode_image(&img.to_rgb8()),
+    // Encoded from the decoded pixels as they are: a copy of a large photo's pixels in another
+    // layout would double what its upload holds in memory.
+    let mut jpeg = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 88);
+    match (&img, kind) {
+        (_, FileType::Png) => img.write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png),
+        (image::DynamicImage::ImageRgb8(pixels), _) => jpeg.encode_image(pixels),
+        (image::DynamicImage::ImageLuma8(pixels), _) => jpeg.encode_image(pixels),
+        (other, _) => jpeg.encode_image(&other.to_rgb8()),
     }
     .map_err(|e| format!("the photo could not be saved: {e}"))?;
     let small = img.thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE).to_rgb8();

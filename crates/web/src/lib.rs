@@ -108,6 +108,9 @@ pub struct Inner {
     pub metrics: metrics::Metrics,
     /// Whether this installation holds demo data, read once at start.
     pub demo: bool,
+    /// Megapixels of photos being decoded at once (`cases::documents`): at most one photo of
+    /// the largest size, or several smaller ones, so uploads cannot multiply the memory they take.
+    pub image_budget: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -120,7 +123,8 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub async fn new(store: Store, config: WebConfig) -> Result<Self, hearth_store::StoreError> {
         let demo = store.is_demo().await?;
-        Ok(Self(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo })))
+        let image_budget = Arc::new(tokio::sync::Semaphore::new((hearth_domain::documents::MAX_PIXELS / 1_000_000) as usize));
+        Ok(Self(Arc::new(Inner { store, config, metrics: metrics::Metrics::default(), demo, image_budget })))
     }
 }
 

@@ -409,6 +409,15 @@ async fn bad_uploads_are_refused_clearly_and_nothing_is_kept() {
             assert!(body(res).await.contains("The file or form was too large"));
         }
 
+        // A small file that would unpack into a huge picture is refused from its header, before
+        // any of it is decoded.
+        let mut huge_png = Vec::new();
+        image::RgbImage::from_pixel(7000, 7000, image::Rgb([200, 200, 200])).write_to(&mut std::io::Cursor::new(&mut huge_png), image::ImageFormat::Png).unwrap();
+        assert!(huge_png.len() < 1024 * 1024, "{} bytes", huge_png.len());
+        let res = upload(&w.app, &path, &s, true, &[("kind", "report")], Some(("photo", "wall.png", &huge_png))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("the photo is 7000 × 7000 pixels; the most is 24 megapixels"));
+
         let res = upload(&w.app, &path, &s, false, &[("kind", "report")], Some(("file", "order.pdf", b"%PDF-1.4 order"))).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "an upload without its CSRF token is refused");
 

@@ -7,7 +7,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::cases::PartyRole;
-use hearth_domain::documents::{DocumentKind, FileType, check_upload, clean_image, content_disposition, megabytes};
+use hearth_domain::documents::{DocumentKind, FileType, check_upload, clean_image, content_disposition, image_pixels, megabytes};
 use hearth_domain::{FieldError, FieldErrors};
 use hearth_store::StoreError;
 use hearth_store::cases::{self, CaseRecord};
@@ -67,9 +67,15 @@ async fn read_upload(mut multipart: Multipart) -> Result<Sent, AppError> {
     Ok(sent)
 }
 
+/// A photo's share of the decoding budget: its pixels in whole megapixels, at least one.
+fn megapixels(pixels: u64) -> u32 {
+    pixels.div_ceil(1_000_000).max(1) as u32
+}
+
 /// Checks what was sent and makes the document: type by content, size, a photo re-encoded
-/// without its metadata (off the async runtime), and a title.
-async fn prepare(sent: &Sent, limit: u64) -> Result<NewDocument, FieldErrors> {
+/// without its metadata (off the async runtime, within the server's pixel budget), and a title.
+async fn prepare(state: &AppState, sent: &Sent) -> Result<NewDocument, FieldErrors> {
+    let limit = state.config.max_upload_bytes;
     let mut errors = hearth_domain::Collect::default();
     let kind = errors.keep(DocumentKind::from_code(sent.kind.trim()).ok_or_else(|| FieldError::new("kind", "Select what the document is")));
     let file_type = errors.keep(check_upload("file", &sent.file, limit));
@@ -92,8 +98,18 @@ async fn prepare(sent: &Sent, limit: u64) -> Result<NewDocument, FieldErrors> {
         return Err(errors.0);
     }
     let (bytes, thumbnail) = if file_type.is_image() {
+        let pixels = image_pixels(&sent.file, file_type).map_err(|why| vec![FieldError::new("file", format!("The photo could not be used: {why}. Take it at a lower resolution, or upload it as a PDF"))])?;
+        // Decoding holds every pixel in memory: photos wait their turn for the budget rather
+        // than decode all at once (eight large uploads together once took the server to 670 MB).
+        let permit = state.image_budget.clone().acquire_many_owned(megapixels(pixels)).await.map_err(|_| vec![FieldError::new("file", "The photo could not be read")])?;
         let original = sent.file.clone();
-        let cleaned = tokio::task::spawn_blocking(move || clean_image(&original, file_type)).await.map_err(|_| vec![FieldError::new("file", "The photo could not be read")])?;
+        let cleaned = tokio::task::spawn_blocking(move || {
+            let cleaned = clean_image(&original, file_type);
+            drop(permit);
+            cleaned
+        })
+        .await
+        .map_err(|_| vec![FieldError::new("file", "The photo could not be read")])?;
         match cleaned {
             Ok(c) => (c.bytes, Some(c.thumbnail)),
             Err(_) => return Err(vec![FieldError::new("file", "The photo could not be read. Try taking it again, or upload it as a PDF")]),
@@ -166,7 +182,7 @@ pub async fn upload(
     let case = open_case(&state, &me, id).await?;
     let multipart = multipart.map_err(|_| AppError::Invalid(vec![FieldError::new("file", "Send the form as a file upload")]));
     let (sent, errors) = match async { read_upload(multipart?).await }.await {
-        Ok(sent) => match prepare(&sent, state.config.max_upload_bytes).await {
+        Ok(sent) => match prepare(&state, &sent).await {
             Ok(doc) => match save(&state, &me, id, &doc).await? {
                 Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}#documents")).into_response()),
                 Err(errors) => (sent, errors),
@@ -282,7 +298,7 @@ pub async fn api_upload(
     open_case(&state, &me, id).await?;
     let multipart = multipart.map_err(|_| ApiError(AppError::Invalid(vec![FieldError::new("body", "Send the document as multipart/form-data")])))?;
     let sent = read_upload(multipart).await?;
-    let doc = prepare(&sent, state.config.max_upload_bytes).await.map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let doc = prepare(&state, &sent).await.map_err(|e| ApiError(AppError::Invalid(e)))?;
     match save(&state, &me, id, &doc).await? {
         Ok(doc) => Ok((StatusCode::CREATED, Json(Uploaded { id: doc }))),
         Err(errors) => Err(ApiError(AppError::Invalid(errors))),
