@@ -62,6 +62,7 @@ pub async fn me(me: Ctx) -> Json<Me> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StaffListParams {
     /// 1-based page number (default 1).
     pub page: Option<i64>,

@@ -27,6 +27,7 @@ use crate::session::Ctx;
 use crate::{AppError, AppState};
 
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KpiQuery {
     /// `team:<id>`, `area:<id>` or `national` (the page's chooser).
     scope: Option<String>,

@@ -21,6 +21,7 @@ use crate::session::Ctx;
 use crate::{AppError, AppState};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseListParams {
     /// 1-based page number (default 1).
     pub page: Option<i64>,
@@ -41,6 +42,7 @@ pub struct CaseListParams {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// A case reference or court case number, a person's name (small misspellings are found), a date
     /// of birth (`2019-05-04` or `4/5/2019`), or words in notes.
@@ -294,6 +296,7 @@ pub struct Entry {
 
 /// Which part of the chronology: the newest entries first, a page at a time.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChronologyParams {
     /// 1-based page number (default 1).
     pub page: Option<i64>,
