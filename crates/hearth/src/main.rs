@@ -1,6 +1,7 @@
 //! The Hearth command line: serve, migrate, demo, token, audit, user.
 
 mod bench;
+mod periodic;
 mod config;
 mod demo;
 
@@ -282,37 +283,10 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     };
     let policy = web.session;
     let state = hearth_web::AppState::new(store.clone(), web).await?;
-    // Sessions are checked on every use; this only keeps the table small.
-    let sweeper = store.clone();
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = hearth_store::auth::purge_sessions(&sweeper, hearth_store::now() - policy.idle).await {
-                tracing::warn!(error = %e, "purging ended sessions failed");
-            }
-            if let Err(e) = hearth_store::auth::purge_attempts(&sweeper).await {
-                tracing::warn!(error = %e, "purging old sign-in attempts failed");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(300)).await;
-        }
-    });
-    // The key figures read each team's bands, open work and hub as last measured, and the
-    // months as kept: measure every team, and the months still changing, now and each quarter of
-    // an hour (a few milliseconds a team, and well under a second a month nationally). On its
-    // own one-connection store, so it never takes more than one core from the people served.
+    // The key figures are measured on their own one-connection store, so the measurement never
+    // takes more than one core from the people served.
     let measurer = Store::connect_for_background(&config.database_url()).await.context("open the database for the key figures")?;
-    let (settings, calendar) = (config.workload.clone(), config.calendar()?);
-    tokio::spawn(async move {
-        loop {
-            let today = hearth_store::now().date();
-            if let Err(e) = hearth_store::workload::snapshot_all(&measurer, &settings, today).await {
-                tracing::warn!(error = %e, "workload snapshot failed");
-            }
-            if let Err(e) = hearth_store::insight::refresh(&measurer, &calendar, today).await {
-                tracing::warn!(error = %e, "measuring the key figures' months failed");
-            }
-            tokio::time::sleep(std::time::Duration::from_secs(900)).await;
-        }
-    });
+    tokio::spawn(periodic::run(store.clone(), measurer, state.clone(), policy, config.workload.clone(), config.calendar()?));
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = ?store.engine(), "Hearth is listening");
     println!("Hearth is running at http://{}", listener.local_addr()?);

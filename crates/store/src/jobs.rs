@@ -81,3 +81,75 @@ pub async fn fail(store: &Store, id: Uuid, error: &str, retry_at: OffsetDateTime
         .await?;
     Ok(())
 }
+
+// ---- Periodic work ----
+
+/// A piece of work every instance would otherwise repeat (purging ended sessions, measuring the
+/// key figures): kept as one job row per task that is never done. Whichever instance claims it
+/// when it is due runs it and sets it to run again after its interval, so several instances on
+/// one database run it once between them; if the one running it stops, its lease runs out and
+/// another takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct Periodic {
+    pub name: &'static str,
+    pub every: Duration,
+}
+
+/// A task's outcome, for logs and metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ran {
+    /// Another instance holds it, or it is not due.
+    NotDue,
+    Done,
+    Failed(String),
+}
+
+/// How long a claimed task may run before another instance may take it over.
+const PERIODIC_LEASE: Duration = Duration::minutes(10);
+
+fn periodic_queue(name: &str) -> String {
+    format!("periodic:{name}")
+}
+
+/// The fixed id of a task's row, so every instance makes (or finds) the same one.
+fn periodic_id(name: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(periodic_queue(name).as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Uuid::from_bytes(bytes)
+}
+
+/// Runs a periodic task if it is due and no other instance holds it, then sets it to run again
+/// after its interval (or in a minute, if it failed: the error is kept on the row and returned).
+pub async fn run_periodic<F, Fut>(store: &Store, task: Periodic, work: F) -> Result<Ran>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<(), String>>,
+{
+    let queue = periodic_queue(task.name);
+    sqlx::query("INSERT INTO jobs (id, queue, payload, run_at, created_at) VALUES ($1, $2, '{}', $3, $3) ON CONFLICT (id) DO NOTHING")
+        .bind(periodic_id(task.name).to_string())
+        .bind(&queue)
+        .bind(ts(now()))
+        .execute(store.pool())
+        .await?;
+    let Some(job) = claim(store, &queue, PERIODIC_LEASE).await? else {
+        return Ok(Ran::NotDue);
+    };
+    let outcome = work().await;
+    let (next, error) = match &outcome {
+        Ok(()) => (now() + task.every, None),
+        Err(e) => (now() + Duration::minutes(1).min(task.every), Some(e.as_str())),
+    };
+    sqlx::query("UPDATE jobs SET locked_until = NULL, run_at = $1, last_error = $2 WHERE id = $3")
+        .bind(ts(next))
+        .bind(error)
+        .bind(job.id.to_string())
+        .execute(store.pool())
+        .await?;
+    Ok(match outcome {
+        Ok(()) => Ran::Done,
+        Err(e) => Ran::Failed(e),
+    })
+}

@@ -23,6 +23,8 @@ pub fn s3_test_files() -> Option<Files> {
 /// A migrated store on a brand-new database, removed when dropped.
 pub struct TestStore {
     pub store: Store,
+    /// Where it is, for a second store on the same database (a second instance, say).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -75,7 +77,7 @@ pub async fn fresh(engine: Engine) -> TestStore {
     };
     let store = Store::connect(&url).await.expect("connect to the fresh test database");
     store.migrate().await.expect("migrate the fresh test database");
-    TestStore { store, cleanup }
+    TestStore { store, url, cleanup }
 }
 
 /// Where a SQLite store keeps its audit journal (`<database>-audit/`), for tests that look at or

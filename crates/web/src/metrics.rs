@@ -20,6 +20,8 @@ pub struct Metrics {
     buckets: [AtomicU64; 10],
     count: AtomicU64,
     sum_micros: AtomicU64,
+    /// Periodic work this instance ran, by task: (runs, failures).
+    periodic: std::sync::Mutex<std::collections::BTreeMap<&'static str, (u64, u64)>>,
 }
 
 impl Metrics {
@@ -34,6 +36,15 @@ impl Metrics {
         }
         self.count.fetch_add(1, Ordering::Relaxed);
         self.sum_micros.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a periodic task this instance ran, and whether it failed.
+    pub fn periodic_ran(&self, task: &'static str, failed: bool) {
+        if let Ok(mut m) = self.periodic.lock() {
+            let e = m.entry(task).or_default();
+            e.0 += 1;
+            e.1 += u64::from(failed);
+        }
     }
 
     pub fn render(&self) -> String {
@@ -56,6 +67,16 @@ impl Metrics {
             "hearth_http_request_duration_seconds_sum {}\nhearth_http_request_duration_seconds_count {count}\n",
             self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6
         ));
+        if let Ok(m) = self.periodic.lock() {
+            out.push_str("# HELP hearth_periodic_runs_total Periodic work this instance ran, by task.\n# TYPE hearth_periodic_runs_total counter\n");
+            for (task, (runs, _)) in m.iter() {
+                out.push_str(&format!("hearth_periodic_runs_total{{task=\"{task}\"}} {runs}\n"));
+            }
+            out.push_str("# HELP hearth_periodic_failures_total Periodic work that failed on this instance, by task: each is also logged.\n# TYPE hearth_periodic_failures_total counter\n");
+            for (task, (_, failures)) in m.iter() {
+                out.push_str(&format!("hearth_periodic_failures_total{{task=\"{task}\"}} {failures}\n"));
+            }
+        }
         out
     }
 }

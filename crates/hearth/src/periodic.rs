@@ -1,0 +1,59 @@
+//! The server's periodic work, run through the job queue (`jobs::run_periodic`) so that several
+//! instances on one database run each task once between them. Failures are logged and counted
+//! in `/metrics` (`hearth_periodic_failures_total`), and the task is tried again in a minute.
+
+use std::time::Duration as StdDuration;
+
+use hearth_domain::auth::SessionPolicy;
+use hearth_domain::calendar::WorkingCalendar;
+use hearth_domain::workload::WorkloadSettings;
+use hearth_store::Store;
+use hearth_store::jobs::{Periodic, Ran, run_periodic};
+use time::Duration;
+
+/// Sessions past their time and sign-in attempts past any limit's memory: only to keep the
+/// tables small (both are checked on use).
+pub const PURGE: Periodic = Periodic { name: "purge", every: Duration::minutes(5) };
+
+/// Every team's bands, open work and hub (`workload_snapshots`), and the key figures' months
+/// still changing. A few milliseconds a team, and well under a second a month nationally.
+pub const KEY_FIGURES: Periodic = Periodic { name: "key_figures", every: Duration::minutes(15) };
+
+/// How often an instance looks for periodic work that is due.
+const LOOK_EVERY: StdDuration = StdDuration::from_secs(10);
+
+pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, policy: SessionPolicy, settings: WorkloadSettings, calendar: WorkingCalendar) {
+    loop {
+        let purge = run_periodic(&store, PURGE, || async {
+            hearth_store::auth::purge_sessions(&store, hearth_store::now() - policy.idle).await.map_err(|e| format!("sessions: {e}"))?;
+            hearth_store::auth::purge_attempts(&store).await.map_err(|e| format!("sign-in attempts: {e}"))?;
+            Ok(())
+        })
+        .await;
+        note(&state, PURGE, purge);
+        let measured = run_periodic(&store, KEY_FIGURES, || async {
+            let today = hearth_store::now().date();
+            hearth_store::workload::snapshot_all(&measurer, &settings, today).await.map_err(|e| format!("workload snapshot: {e}"))?;
+            hearth_store::insight::refresh(&measurer, &calendar, today).await.map_err(|e| format!("key figures' months: {e}"))?;
+            Ok(())
+        })
+        .await;
+        note(&state, KEY_FIGURES, measured);
+        tokio::time::sleep(LOOK_EVERY).await;
+    }
+}
+
+fn note(state: &hearth_web::AppState, task: Periodic, ran: hearth_store::Result<Ran>) {
+    match ran {
+        Ok(Ran::NotDue) => {}
+        Ok(Ran::Done) => state.metrics.periodic_ran(task.name, false),
+        Ok(Ran::Failed(e)) => {
+            tracing::warn!(task = task.name, error = %e, "periodic work failed; trying again in a minute");
+            state.metrics.periodic_ran(task.name, true);
+        }
+        Err(e) => {
+            tracing::warn!(task = task.name, error = %e, "could not claim periodic work");
+            state.metrics.periodic_ran(task.name, true);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Several `hearth serve` instances on one PostgreSQL database behave as one: a session started
+//! on one continues on the other, sign-in failures count across both, a stale edit through one
+//! is refused through the other, and periodic work runs once between them.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::{Method, StatusCode};
+use common::{App, body, location, session_cookie};
+use hearth_domain::auth::{TotpSecret, step_at};
+use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
+use hearth_domain::text::EmailAddress;
+use hearth_store::jobs::{Periodic, Ran, run_periodic};
+use hearth_store::{AuditContext, Engine, Store, auth, org, testing};
+
+const PASSWORD: &str = "a perfectly long passphrase";
+const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+async fn account(store: &Store, email: &str, roles: &[Role]) -> uuid::Uuid {
+    org::ensure_reference_data(store).await.unwrap();
+    let staff = NewStaff {
+        name: format!("Person {email}"),
+        email: EmailAddress::parse("email", email).unwrap(),
+        roles: roles.to_vec(),
+        team_id: None,
+        line_manager_id: None,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    let id = org::create_staff(store, &AuditContext::system(), &staff).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    auth::set_password_hash(&mut tx, id, &hearth_domain::auth::hash_password(PASSWORD)).await.unwrap();
+    auth::set_totp_secret(&mut tx, id, SECRET).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgresql_database_act_as_one() {
+    if !testing::postgres_configured() {
+        eprintln!("HEARTH_TEST_DATABASE_URL is not set: several instances are not tested in this run");
+        return;
+    }
+    let first = testing::fresh(Engine::Postgres).await;
+    let second = Store::connect(&first.url).await.unwrap();
+    let (a, b) = (App::new(&first).await, App::new(&second).await);
+    let admin = account(&first, "admin@hearth.example", &[Role::SystemAdmin]).await;
+    let worker = account(&first, "worker@hearth.example", &[Role::Practitioner]).await;
+
+    // Password and MFA on the first instance; the session carries on at the second.
+    let login = format!("email=admin@hearth.example&password={}", PASSWORD.replace(' ', "+"));
+    let res = a.send(Method::POST, "/sign-in", None, Some(&login)).await;
+    let partial = session_cookie(&res).unwrap();
+    let code = TotpSecret::from_base32(SECRET).unwrap().code_at_step(step_at(time::OffsetDateTime::now_utc()));
+    let res = b.send(Method::POST, "/mfa", Some(&partial), Some(&format!("code={code}"))).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "MFA on the second instance completes the first's sign-in");
+    let session = session_cookie(&res).unwrap();
+    assert_eq!(a.send(Method::GET, "/", Some(&session), None).await.status(), StatusCode::OK);
+    assert_eq!(b.send(Method::GET, "/", Some(&session), None).await.status(), StatusCode::OK);
+
+    // Sign-in failures count across both: five on each, then the eleventh is refused on either.
+    let wrong = "email=worker@hearth.example&password=wrong+password+here";
+    for app in [&a, &b] {
+        for _ in 0..5 {
+            assert!(body(app.send(Method::POST, "/sign-in", None, Some(wrong)).await).await.contains("Enter a correct email address and password"));
+        }
+    }
+    let right = format!("email=worker@hearth.example&password={}", PASSWORD.replace(' ', "+"));
+    assert!(body(a.send(Method::POST, "/sign-in", None, Some(&right)).await).await.contains("too many attempts"));
+
+    // A stale edit through one instance is refused through the other.
+    let path = format!("/admin/staff/{worker}/roles");
+    let res = a.send(Method::POST, &path, Some(&session), Some("version=1&roles=team_manager")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", location(&res));
+    let res = b.send(Method::POST, &path, Some(&session), Some("version=1&roles=hr")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(org::staff_record(&first, worker).await.unwrap().roles, [Role::TeamManager]);
+    let _ = admin;
+
+    // Periodic work is claimed by one instance at a time: both look at once, one runs it.
+    let task = Periodic { name: "test_task", every: time::Duration::minutes(5) };
+    let runs = Arc::new(AtomicUsize::new(0));
+    let work = |runs: Arc<AtomicUsize>| move || async move {
+        runs.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        Ok(())
+    };
+    let (x, y) = tokio::join!(run_periodic(&first, task, work(runs.clone())), run_periodic(&second, task, work(runs.clone())));
+    let mut outcomes = [x.unwrap(), y.unwrap()];
+    outcomes.sort_by_key(|o| format!("{o:?}"));
+    assert_eq!(outcomes, [Ran::Done, Ran::NotDue]);
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "once between the two instances");
+    // Nor again until it is due.
+    assert_eq!(run_periodic(&second, task, work(runs.clone())).await.unwrap(), Ran::NotDue);
+    second.close().await;
+}
