@@ -34,8 +34,91 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(document())
+}
+
+/// The OpenAPI document: generated from the handlers, then given what is true of every
+/// operation and that the handlers' annotations would otherwise each have to repeat.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut() {
+            for (method, op) in item.as_object_mut().into_iter().flatten() {
+                let writes = matches!(method.as_str(), "post" | "patch" | "put");
+                common_problems(op, writes);
+            }
+        }
+    }
+    // Requests' text, and what Hearth stores and answers with; a problem may quote what it refused.
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(|s| s.as_object_mut()) {
+        for (name, schema) in schemas.iter_mut() {
+            if !name.starts_with("Problem") {
+                printable_strings(schema);
+            }
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths") {
+        for item in paths.as_object_mut().into_iter().flat_map(|p| p.values_mut()) {
+            for op in item.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+                op.get_mut("parameters").into_iter().for_each(printable_strings);
+                op.get_mut("requestBody").into_iter().for_each(printable_strings);
+            }
+        }
+    }
+    doc
+}
+
+/// The problems any operation can answer, whatever its handler does: a malformed request (400),
+/// no credentials (401), no permission or a missing CSRF token (403), a record that is not there
+/// (404), a body too large (413) or of the wrong type (415), invalid input
+/// (422) and a request that took too long (503). Each as `application/problem+json`.
+fn common_problems(op: &mut serde_json::Value, writes: bool) {
+    let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut()) else { return };
+    let mut codes = vec![("400", "The request could not be read"), ("401", "No valid credentials"), ("403", "Not permitted"), ("404", "No such record (named in the path, the query or the body)"), ("422", "Invalid input, naming the field"), ("503", "Hearth is busy: try again")];
+    if writes {
+        codes.extend([("413", "The body is larger than this operation accepts"), ("415", "The body is not of a type this operation accepts")]);
+    }
+    for (code, description) in codes {
+        responses.entry(code).or_insert_with(|| {
+            serde_json::json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
+        });
+    }
+}
+
+/// Text Hearth stores may not hold control characters other than tab and line breaks
+/// (`input::guard` refuses them): every free-text string in the document says so.
+fn printable_strings(v: &mut serde_json::Value) {
+    const PRINTABLE: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+    match v {
+        serde_json::Value::Object(map) => {
+            let is_string = match map.get("type") {
+                Some(serde_json::Value::String(t)) => t == "string",
+                Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            if is_string && !map.contains_key("format") && !map.contains_key("enum") && !map.contains_key("pattern") {
+                map.insert("pattern".into(), serde_json::Value::String(PRINTABLE.into()));
+            }
+            for child in map.values_mut() {
+                printable_strings(child);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(printable_strings),
+        _ => {}
+    }
+}
+
+/// A list's page as asked for, refusing (on its field) a page below 1 or a page size outside 1 to
+/// 100, as the document says: every paged list of the API reads its page here.
+pub fn page_request(page: Option<i64>, per_page: Option<i64>) -> Result<PageRequest, ApiError> {
+    if per_page.is_some_and(|n| !(1..=PageRequest::MAX_PER_PAGE).contains(&n)) {
+        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("per_page", "per_page must be between 1 and 100")]).into());
+    }
+    if page.is_some_and(|n| n < 1) {
+        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("page", "page must be 1 or more")]).into());
+    }
+    Ok(PageRequest::new(page, per_page))
 }
 
 /// The caller.
@@ -65,14 +148,17 @@ pub async fn me(me: Ctx) -> Json<Me> {
 #[into_params(parameter_in = Query)]
 pub struct StaffListParams {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
     /// Only this team.
     pub team_id: Option<Uuid>,
     /// Part of a name or email.
     pub q: Option<String>,
     /// Only people holding this role code.
+    #[param(pattern = "^(practitioner|team_manager|service_manager|business_support|hr|national_leadership|system_admin)?$")]
     pub role: Option<String>,
 }
 
@@ -103,14 +189,8 @@ pub async fn staff_list(State(state): State<AppState>, me: Ctx, Query(p): Query<
             crate::AppError::Invalid(vec![hearth_domain::FieldError::new("role", "Unknown role code")])
         })?),
     };
-    if p.per_page.is_some_and(|n| !(1..=PageRequest::MAX_PER_PAGE).contains(&n)) {
-        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("per_page", "per_page must be between 1 and 100")]).into());
-    }
-    if p.page.is_some_and(|n| n < 1) {
-        return Err(crate::AppError::Invalid(vec![hearth_domain::FieldError::new("page", "page must be 1 or more")]).into());
-    }
     let query = DirectoryQuery { text: p.q, team_id: p.team_id, role, include_leavers: false };
-    let page = org::directory(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    let page = org::directory(&state.store, &query, page_request(p.page, p.per_page)?).await?;
     hearth_store::audit::record(&state.store, &me.audit, hearth_store::audit::Event::success("staff.listed").detail(serde_json::json!({ "page": page.page, "team_id": p.team_id }))).await?;
     Ok(Json(StaffPage {
         items: page

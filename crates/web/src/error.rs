@@ -194,6 +194,28 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Makes any error the API answers `application/problem+json`, including those answered before
+/// a handler runs (axum's own refusals of a path, query or body it cannot read).
+pub async fn as_problem(res: Response) -> Response {
+    let status = res.status();
+    let is_problem = res.headers().get(axum::http::header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return res;
+    }
+    let text = axum::body::to_bytes(res.into_body(), 4096).await.map(|b| String::from_utf8_lossy(&b).trim().to_string()).unwrap_or_default();
+    let problem = Problem {
+        kind: "about:blank".into(),
+        title: status.canonical_reason().unwrap_or("Error").into(),
+        status: status.as_u16(),
+        // Axum's own refusals say what could not be read; a server error says nothing of its cause.
+        detail: (status.is_client_error() && !text.is_empty()).then_some(text),
+        errors: vec![],
+    };
+    let mut res = (status, Json(problem)).into_response();
+    res.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/problem+json"));
+    res
+}
+
 /// The fallback for paths no route matches.
 pub async fn not_found(uri: Uri) -> Response {
     AppError::NotFound.into_response_for(uri.path())

@@ -52,21 +52,19 @@ pub async fn guard(req: Request, next: Next) -> Response {
     }
 }
 
+/// Values only: a name is never stored, and one no handler knows is ignored.
 fn in_pairs(bytes: &[u8]) -> Option<FieldError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).unwrap_or_default();
-    pairs.iter().find_map(|(k, v)| printable(k, k).and_then(|()| printable(k, v)).err())
+    pairs.iter().find_map(|(k, v)| printable(k, v).err())
 }
 
-/// The first string (or key) in a JSON value that cannot be stored, named by its path
+/// The first string in a JSON value that cannot be stored, named by its path
 /// (`sections.analysis`, `worker_ids[2]`).
 fn in_json(v: &serde_json::Value, at: &str) -> Option<FieldError> {
     match v {
         serde_json::Value::String(s) => printable(if at.is_empty() { "body" } else { at }, s).err(),
         serde_json::Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| in_json(item, &format!("{at}[{i}]"))),
-        serde_json::Value::Object(map) => map.iter().find_map(|(k, item)| {
-            let path = if at.is_empty() { k.clone() } else { format!("{at}.{k}") };
-            printable(&path, k).err().or_else(|| in_json(item, &path))
-        }),
+        serde_json::Value::Object(map) => map.iter().find_map(|(k, item)| in_json(item, &if at.is_empty() { k.clone() } else { format!("{at}.{k}") })),
         _ => None,
     }
 }

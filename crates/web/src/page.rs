@@ -142,12 +142,12 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && res.extensions().get::<ErrorPage>().is_none() {
         res = AppError::TooLarge.into_response_for(&path);
     }
+    if path.starts_with("/api/") {
+        return crate::error::as_problem(res).await;
+    }
     let Some(page) = res.extensions().get::<ErrorPage>().cloned() else {
         return res;
     };
-    if path.starts_with("/api/") {
-        return res;
-    }
     let (heading, message) = match page.status {
         StatusCode::NOT_FOUND => ("Page not found", "If you typed the web address, check it is correct. If you pasted the web address, check you copied the entire address.".to_string()),
         StatusCode::FORBIDDEN if page.expired_form => (

@@ -244,7 +244,6 @@ pub fn all() -> Vec<Route> {
         route(Method::PATCH, "/api/v1/cases/{id}", perm(P::EditCase, Case), patch(cases::api::edit)),
         route(Method::GET, "/api/v1/cases/{id}/deadlines", perm(P::ViewCase, Case), get(cases::api::deadlines)),
         route(Method::GET, "/api/v1/cases/{id}/chronology", perm(P::ViewCase, Case), get(cases::api::chronology)),
-        route(Method::POST, "/api/v1/cases/{id}/chronology", perm(P::EditCase, Case), post(cases::api::add_note)),
         route(Method::POST, "/api/v1/cases/{id}/notes", perm(P::EditCase, Case), post(cases::api::add_note)),
         route(Method::GET, "/api/v1/cases/{id}/documents", perm(P::ViewCase, Case), get(cases::documents::api_list)),
         route(Method::POST, "/api/v1/cases/{id}/documents", perm(P::EditCase, Case), post(cases::documents::api_upload)).uploads(),

@@ -9,7 +9,6 @@ use hearth_domain::access::Permission;
 use hearth_domain::cases::deadlines::Basis;
 use axum::response::{IntoResponse, Response};
 use hearth_domain::cases::{CaseEdit, CaseFlag, CaseForm, CaseStatus, LawType, NoteForm, court_case_number, parse_codes};
-use hearth_store::PageRequest;
 use hearth_store::cases::{self, CaseQuery, ChronologyFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -24,14 +23,18 @@ use crate::{AppError, AppState};
 #[into_params(parameter_in = Query)]
 pub struct CaseListParams {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
     /// A case reference, court case number or part of a person's name.
     pub q: Option<String>,
     /// `open` (default), `closed` or `any`.
+    #[param(pattern = "^(open|closed|any)?$")]
     pub status: Option<String>,
     /// `private` or `public`.
+    #[param(pattern = "^(private|public)?$")]
     pub law: Option<String>,
     /// Only cases allocated to this member of staff.
     pub allocated_to: Option<Uuid>,
@@ -46,8 +49,11 @@ pub struct CaseListParams {
 pub struct SearchParams {
     /// A case reference or court case number, a person's name (small misspellings are found), a date
     /// of birth (`2019-05-04` or `4/5/2019`), or words in notes.
+    #[param(required = true, min_length = 1, max_length = 200)]
     pub q: Option<String>,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -58,7 +64,7 @@ pub struct SearchParams {
 pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
     let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;
     let query = CaseQuery { text: Some(q), visible: Some(visibility(&state, &me, Permission::ViewCase).await?), ..Default::default() };
-    let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    let page = cases::list(&state.store, &query, crate::api::page_request(p.page, p.per_page)?).await?;
     Ok(Json(case_page(page)))
 }
 
@@ -137,13 +143,14 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseLi
         visible: Some(visibility(&state, &me, Permission::ViewCase).await?),
         ..Default::default()
     };
-    let page = cases::list(&state.store, &query, PageRequest::new(p.page, p.per_page)).await?;
+    let page = cases::list(&state.store, &query, crate::api::page_request(p.page, p.per_page)?).await?;
     Ok(Json(case_page(page)))
 }
 
 /// A case to open. Dates are ISO `YYYY-MM-DD`.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct NewCaseBody {
     pub court_case_number: String,
     /// `private` or `public`.
@@ -299,8 +306,10 @@ pub struct Entry {
 #[into_params(parameter_in = Query)]
 pub struct ChronologyParams {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// Entries per page, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<i64>,
 }
 
@@ -339,6 +348,7 @@ pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<U
 /// A note for the chronology.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct NoteBody {
     /// A note kind, such as `visit` or `phone_call`.
     pub kind: String,
@@ -420,6 +430,7 @@ pub async fn edit(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, 
 /// The fields PATCH accepts; any left out stay as they are.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
+#[serde(deny_unknown_fields)]
 pub struct CaseEditBody {
     pub court_case_number: Option<String>,
     pub urgent: Option<bool>,

@@ -101,6 +101,7 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StartBody {
     /// The work type's code; it must suit the case's law type.
     pub work_type: String,
@@ -128,6 +129,7 @@ pub async fn record(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SaveBody {
     /// Section key to text. Every section of the template may be sent; one left out is emptied.
     pub sections: BTreeMap<String, String>,
@@ -150,6 +152,7 @@ pub async fn save(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, 
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VersionBody {
     /// The version read.
     pub version: i64,
@@ -173,6 +176,7 @@ pub async fn submit(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ApproveBody {
     pub version: i64,
     /// `outstanding`, `good`, `requires_improvement` or `inadequate`.
@@ -189,6 +193,7 @@ pub async fn approve(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReturnBody {
     pub version: i64,
     /// Section key to comment; at least one.
@@ -214,6 +219,7 @@ pub async fn return_work(State(state): State<AppState>, me: Ctx, Path(id): Path<
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FileBody {
     pub version: i64,
     /// `court_portal`, `secure_email`, `by_hand` or `post`.

@@ -187,6 +187,7 @@ pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
 // ---- API ----
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewOffers {
     pub worker_ids: Vec<Uuid>,
     pub note: Option<String>,

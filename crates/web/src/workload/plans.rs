@@ -120,6 +120,7 @@ pub async fn discard(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid
 // ---- API ----
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewPlan {
     pub team_id: Uuid,
     /// Let the plan take people above amber (up to the start of high red).
@@ -192,6 +193,7 @@ pub async fn api_propose(State(state): State<AppState>, me: Ctx, body: String) -
 }
 
 #[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 pub struct NewMovingPlan {
     /// Let the plan take people above amber (up to the start of high red).
     #[serde(default)]
@@ -210,6 +212,7 @@ pub async fn api_propose_moving(State(state): State<AppState>, me: Ctx, Path(id)
 }
 
 #[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptPlan {
     /// The planned allocations to accept, by case; all of them when left out.
     pub case_ids: Option<Vec<Uuid>>,
