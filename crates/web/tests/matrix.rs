@@ -237,3 +237,99 @@ async fn a_form_without_its_csrf_token_is_refused() {
         .unwrap();
     assert_eq!(app.oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
 }
+
+/// A waiting case in a team, unallocated.
+async fn waiting_case(store: &Store, team: Uuid, number: &str, flags: Vec<hearth_domain::cases::CaseFlag>) -> Uuid {
+    let court = org::courts(store).await.unwrap()[0].id;
+    let case = NewCase {
+        court_case_number: number.into(),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: court,
+        local_authority_id: None,
+        team_id: team,
+        received_on: time::macros::date!(2026 - 11 - 02),
+        urgent: false,
+        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
+        issued_on: None,
+        flags,
+    };
+    cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap().0
+}
+
+/// Routes whose `{id}` names a record the route table cannot type (a plan, an offer, a transfer,
+/// a team, a case offered by break-glass) are checked by their handlers: each is asked for a real
+/// record of another team, by someone who holds the permission somewhere but not there, and must
+/// refuse; the record's own manager is let in, so the refusal is the check's, not a missing record.
+#[tokio::test]
+async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let (home, far, receiving) = (new_id(), new_id(), new_id());
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, home, "Home team", areas[0].id, None).await.unwrap();
+        org::insert_team(&mut tx, far, "Far team", areas[1].id, None).await.unwrap();
+        org::insert_team(&mut tx, receiving, "Receiving team", areas[2].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let app = hearth_web::router(hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap());
+        let mut n = 100;
+        let outsider = person(&store, &mut n, &[Role::TeamManager, Role::Practitioner], home, None).await;
+        let owner = person(&store, &mut n, &[Role::TeamManager], far, None).await;
+        let taker = person(&store, &mut n, &[Role::TeamManager], receiving, None).await;
+        person(&store, &mut n, &[Role::Practitioner], far, Some(owner)).await;
+        let bank = NewStaff {
+            name: "Bea Bank".into(),
+            email: EmailAddress::parse("email", "bea.bank@hearth.example").unwrap(),
+            roles: vec![Role::Practitioner],
+            team_id: Some(far),
+            line_manager_id: None,
+            fte: Fte::FULL_TIME,
+            contract: ContractType::Bank,
+            start_date: time::macros::date!(2024 - 01 - 01),
+            qualified_date: None,
+            skills: vec![],
+        };
+        let bank = org::create_staff(&store, &AuditContext::system(), &bank).await.unwrap();
+
+        let hub = waiting_case(&store, far, "MX26P00101", vec![]).await;
+        let settings = hearth_domain::workload::WorkloadSettings::default();
+        let today = hearth_store::now().date();
+        let plan = hearth_store::workload::plans::propose(&store, &AuditContext::actor(owner, None), &settings, &Default::default(), far, true, today).await.unwrap();
+        hearth_store::workload::offers::make(&store, &AuditContext::actor(owner, None), &settings, hub, &[bank], None).await.unwrap();
+        let offer = hearth_store::workload::offers::on_case(&store, hub).await.unwrap()[0].id;
+        let moving = waiting_case(&store, far, "MX26P00102", vec![]).await;
+        let version = cases::case_record(&store, moving).await.unwrap().version;
+        let transfer = cases::transfers::offer(&store, &AuditContext::actor(owner, None), moving, receiving, "Family moved", version).await.unwrap();
+        let restricted = waiting_case(&store, far, "MX26P00103", vec![hearth_domain::cases::CaseFlag::Restricted]).await;
+
+        let (out, own, take) = (session(&store, outsider).await, session(&store, owner).await, session(&store, taker).await);
+        let checks: [(Method, String, &str, StatusCode); 12] = [
+            (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
+            (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
+            (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/allocation-plans/{plan}/accept"), "", StatusCode::OK),
+            (Method::POST, format!("/offers/{offer}/withdraw"), "", StatusCode::OK),
+            (Method::GET, format!("/transfers/{transfer}"), &take, StatusCode::OK),
+            (Method::POST, format!("/transfers/{transfer}"), "", StatusCode::OK),
+            (Method::GET, format!("/api/v1/teams/{far}/my-people"), &own, StatusCode::OK),
+            (Method::GET, format!("/cases/{restricted}/break-glass"), "", StatusCode::OK),
+            (Method::POST, format!("/cases/{restricted}/break-glass"), "", StatusCode::OK),
+            (Method::POST, format!("/my/offers/{offer}"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/offers/{offer}/accept"), "", StatusCode::OK),
+        ];
+        for (method, path, rightful, expected) in &checks {
+            let refused = call(&app, method, path, &out).await;
+            let offered_to_someone_else = path.contains("offers/") && !path.contains("withdraw");
+            if offered_to_someone_else {
+                // Not their offer: as if it did not exist, so its existence is not given away.
+                assert!(matches!(refused, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN), "{method} {path} as an outsider: {refused}");
+            } else {
+                assert_eq!(refused, StatusCode::FORBIDDEN, "{method} {path} as an outsider");
+            }
+            if !rightful.is_empty() {
+                assert_eq!(call(&app, method, path, rightful).await, *expected, "{method} {path} as the record's own manager");
+            }
+        }
+    }
+}

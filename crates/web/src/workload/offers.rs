@@ -169,13 +169,17 @@ pub async fn mine(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
 }
 
 pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+    // Someone else's offer is answered as no offer at all, before anything sent is looked at.
+    let (case_id, offered_to, _) = offers::parties(&state.store, id).await?;
+    if offered_to != me.id() {
+        return Err(AppError::NotFound);
+    }
     let p = pairs(&body);
     let accept = match one_of(&p, "answer").as_str() {
         "accept" => true,
         "decline" => false,
         _ => return my_offers_page(&state, &ctx, &me, &[FieldError::new("answer", "Choose to accept or decline the offer")]).await,
     };
-    let (case_id, _, _) = offers::parties(&state.store, id).await?;
     match offers::answer(&state.store, &state.config.workload, &me.audit, id, me.id(), accept, None).await {
         Ok(()) if accept => Ok(to_case(case_id)),
         Ok(()) => Ok(Redirect::to("/my/offers").into_response()),
