@@ -870,9 +870,11 @@ pub struct Task {
     pub due_on: Option<Date>,
     pub done_at: Option<OffsetDateTime>,
     pub version: i64,
+    /// The deadline this task was made for, if any (`Deadline::key`): what says a deadline is met.
+    pub deadline_key: Option<String>,
 }
 
-const TASK: &str = "SELECT k.id, k.case_id, c.reference, k.title, s.id, s.name, k.due_on, k.done_at, k.version
+const TASK: &str = "SELECT k.id, k.case_id, c.reference, k.title, s.id, s.name, k.due_on, k.done_at, k.version, k.deadline_key
      FROM tasks k JOIN cases c ON c.id = k.case_id LEFT JOIN staff s ON s.id = k.assigned_to";
 
 fn task(r: &AnyRow) -> Result<Task> {
@@ -885,6 +887,7 @@ fn task(r: &AnyRow) -> Result<Task> {
         due_on: opt_date(r.get(6))?,
         done_at: r.get::<Option<String>, _>(7).map(|t| parse_ts(&t)).transpose()?,
         version: r.get(8),
+        deadline_key: r.get(9),
     })
 }
 

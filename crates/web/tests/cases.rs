@@ -598,3 +598,37 @@ async fn a_manager_puts_a_practitioner_on_duty_from_the_hub() {
         assert_eq!(w.app.send(Method::GET, &path, Some(&c), None).await.status(), StatusCode::FORBIDDEN, "off duty: gone on the next request");
     }
 }
+
+#[tokio::test]
+async fn a_deadline_is_met_by_its_own_task_not_by_another_with_the_same_title() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        // Opened as a person would, so its deadlines make their tasks.
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let new = format!(r#"{{"court_case_number":"BS26P08888","law":"private","applications":["child_arrangements"],"court_id":"{court}","team_id":"{}","received_on":"2026-11-20","first_hearing_on":"2026-12-21"}}"#, w.team);
+        let created: serde_json::Value = serde_json::from_str(&body(w.app.json(Method::POST, "/api/v1/cases", &m, &new).await).await).unwrap();
+        let case = Uuid::parse_str(created["id"].as_str().unwrap()).unwrap();
+        let path = format!("/cases/{case}");
+        // Deadlines shown as met: "Done" tags in the deadlines section only (tasks show theirs too).
+        let done_tags = |html: &str| {
+            let from = html.find("id=\"deadlines\"").unwrap();
+            let to = html[from..].find("id=\"people\"").map_or(html.len(), |t| from + t);
+            html[from..to].matches(">Done<").count()
+        };
+        let before = done_tags(&body(w.app.send(Method::GET, &path, Some(&m), None).await).await);
+        // A task written by hand with the very title of one of the case's deadlines, then done.
+        let deadline = cases::case_tasks(&store, case).await.unwrap().into_iter().find(|t| t.deadline_key.is_some()).expect("a task made from a deadline");
+        let res = w.app.send(Method::POST, &format!("{path}/tasks/new"), Some(&m), Some(&format!("title={}&due_on=", deadline.title.replace(' ', "+")))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let twin = cases::case_tasks(&store, case).await.unwrap().into_iter().find(|t| t.title == deadline.title && t.deadline_key.is_none()).unwrap();
+        let res = w.app.send(Method::POST, &format!("{path}/tasks/{}/done", twin.id), Some(&m), Some(&format!("version={}", twin.version))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let after = done_tags(&body(w.app.send(Method::GET, &path, Some(&m), None).await).await);
+        assert_eq!(after, before, "the deadline is not met by a task that only shares its title");
+        // Its own task done: met.
+        let own = cases::case_tasks(&store, case).await.unwrap().into_iter().find(|t| t.id == deadline.id).unwrap();
+        w.app.send(Method::POST, &format!("{path}/tasks/{}/done", own.id), Some(&m), Some(&format!("version={}", own.version))).await;
+        assert_eq!(done_tags(&body(w.app.send(Method::GET, &path, Some(&m), None).await).await), before + 1);
+    }
+}

@@ -399,8 +399,9 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .iter()
             .map(|d| {
                 let u = Urgency::of(d.due, today, cal);
-                // A deadline whose task is done is met, however long ago it fell due.
-                let met = tasks.iter().any(|t| t.title == d.label && t.done_at.is_some());
+                // A deadline whose own task (made from it, so carrying its key) is done is met,
+                // however long ago it fell due; another task that happens to share its title is not.
+                let met = tasks.iter().any(|t| t.deadline_key.as_deref() == Some(d.key.as_str()) && t.done_at.is_some());
                 DeadlineRow {
                     label: d.label.clone(),
                     due: match d.within_hours {
