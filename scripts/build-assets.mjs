@@ -2,7 +2,6 @@
 // Builds Hearth's browser assets into crates/web/static/dist/ (git-ignored):
 //   hearth.css                  frontend/hearth.scss compiled (GOV.UK Frontend, system font)
 //   govuk-frontend.min.js(.map) GOV.UK Frontend's ES module, imported by static/hearth.js
-//   htmx.min.js                 htmx, pinned in package.json
 //   assets/images/…             only the govuk-frontend images the compiled CSS refers to
 //
 // Idempotent: a file is rewritten only when its bytes change (so mtimes stay put and
@@ -26,7 +25,7 @@ function fail (message) {
   process.exit(1)
 }
 
-for (const pkg of ['govuk-frontend', 'htmx.org', 'sass']) {
+for (const pkg of ['govuk-frontend', 'sass']) {
   if (!existsSync(join(modules, pkg, 'package.json'))) {
     fail(`node_modules/${pkg} is missing: run npm ci first`)
   }
@@ -55,8 +54,7 @@ outputs.set('hearth.css', Buffer.from(css + '\n'))
 // 2. Scripts, copied as published.
 const scripts = {
   'govuk-frontend.min.js': join(govuk, 'govuk-frontend.min.js'),
-  'govuk-frontend.min.js.map': join(govuk, 'govuk-frontend.min.js.map'),
-  'htmx.min.js': join(modules, 'htmx.org', 'dist', 'htmx.min.js')
+  'govuk-frontend.min.js.map': join(govuk, 'govuk-frontend.min.js.map')
 }
 for (const [name, source] of Object.entries(scripts)) {
   outputs.set(name, await readSource(source))

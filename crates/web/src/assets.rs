@@ -9,7 +9,6 @@ use axum::routing::get;
 const FILES: &[(&str, &str, &[u8])] = &[
     ("dist/hearth.css", "text/css; charset=utf-8", include_bytes!("../static/dist/hearth.css")),
     ("dist/govuk-frontend.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/dist/govuk-frontend.min.js")),
-    ("dist/htmx.min.js", "text/javascript; charset=utf-8", include_bytes!("../static/dist/htmx.min.js")),
     ("hearth.js", "text/javascript; charset=utf-8", include_bytes!("../static/hearth.js")),
     ("favicon.svg", "image/svg+xml", include_bytes!("../static/favicon.svg")),
 ];

@@ -1,7 +1,7 @@
 //! Security headers (with a fresh CSP nonce per response) and CSRF protection.
 //!
 //! CSRF uses a double-submit token: a random value in a cookie (`__Host-` prefixed over TLS, so no
-//! other origin can set it) that every state-changing form must echo in `csrf_token`, or htmx in
+//! other origin can set it) that every state-changing form must echo in `csrf_token`, or a script in
 //! the `X-CSRF-Token` header. API calls authenticated by a bearer token carry no ambient credential
 //! and are exempt; nothing else is.
 

@@ -10,20 +10,6 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
 
-// Content swapped in by htmx needs its components started too. Scope to the
-// parent so an element that is itself a component (hx-swap="outerHTML") is
-// found; components already started report InitError, which we ignore.
-document.addEventListener('htmx:load', (event) => {
-  const scope = event.detail.elt.parentElement
-  if (!scope || event.detail.elt === document.body) return
-  initAll({
-    scope,
-    onError (error) {
-      if (error.name !== 'InitError') console.error(error)
-    }
-  })
-})
-
 // Dictation: where the browser offers speech recognition, a button beside each note field
 // appends what is said. Without it (or without JavaScript) the field is an ordinary textarea.
 const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition
