@@ -26,6 +26,30 @@ impl Default for KpiTargets {
 }
 
 impl KpiTargets {
+    /// Whether the share of public law cases allocated within 2 working days meets its target
+    /// (at least); `None` when nothing was counted.
+    pub fn allocated_within_2_met(&self, percent: Option<i64>) -> Option<bool> {
+        percent.map(|p| p >= self.public_within_2_working_days_percent)
+    }
+
+    /// Whether the share allocated within 28 days meets its target (at least).
+    pub fn allocated_within_28_met(&self, percent: Option<i64>) -> Option<bool> {
+        percent.map(|p| p >= self.public_within_28_days_percent)
+    }
+
+    /// The target for unallocated work of a law type at month end: at most this share.
+    pub fn unallocated_target(&self, law: crate::cases::LawType) -> i64 {
+        match law {
+            crate::cases::LawType::Public => self.unallocated_public_percent,
+            crate::cases::LawType::Private => self.unallocated_private_percent,
+        }
+    }
+
+    /// Whether unallocated work of a law type meets its target (at most).
+    pub fn unallocated_met(&self, law: crate::cases::LawType, percent: Option<i64>) -> Option<bool> {
+        percent.map(|p| p <= self.unallocated_target(law))
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         let all = [self.public_within_2_working_days_percent, self.public_within_28_days_percent, self.unallocated_public_percent, self.unallocated_private_percent];
         if all.iter().all(|p| (0..=100).contains(p)) { Ok(()) } else { Err("targets are percentages from 0 to 100".into()) }
@@ -35,6 +59,21 @@ impl KpiTargets {
 /// A whole percentage, when there is anything to take a share of.
 pub fn percent(part: i64, all: i64) -> Option<i64> {
     (all > 0).then(|| (part * 100 + all / 2) / all)
+}
+
+/// Cases closed per full-time practitioner, to one decimal place; `None` with nobody measured.
+pub fn closures_per_fte(closed: i64, fte_hundredths: i64) -> Option<f64> {
+    (fte_hundredths > 0).then(|| (closed as f64 * 100.0 / fte_hundredths as f64 * 10.0).round() / 10.0)
+}
+
+/// The average wait in the hub in days; `None` with nobody waiting.
+pub fn average_wait_days(total_days: i64, waiting: i64) -> Option<f64> {
+    (waiting > 0).then(|| total_days as f64 / waiting as f64)
+}
+
+/// Whether public law proceedings averaged within the statutory limit (weeks).
+pub fn within_proceedings_limit(average_weeks: Option<f64>, limit_weeks: i64) -> Option<bool> {
+    average_weeks.map(|w| w <= limit_weeks as f64)
 }
 
 /// How quickly public law cases were allocated: of those received, how many within 2 working
@@ -324,5 +363,17 @@ mod tests {
         a.add(&TeamMonth { closed: 1, public_closed: 1, public_closed_days: 84, public_open_end: None, ..Default::default() });
         assert_eq!((a.closed, a.public_open_end, a.public_weeks()), (3, Some(10), Some(11.0)));
         assert_eq!(first_contact_days(&[(date!(2026 - 11 - 02), date!(2026 - 11 - 05)), (date!(2026 - 11 - 02), date!(2026 - 11 - 02))]), (2, 3));
+    }
+
+    #[test]
+    fn the_key_figures_judge_against_their_targets() {
+        use crate::cases::LawType;
+        let t = KpiTargets::default();
+        assert_eq!((t.allocated_within_2_met(Some(70)), t.allocated_within_2_met(Some(69)), t.allocated_within_2_met(None)), (Some(true), Some(false), None));
+        assert_eq!((t.allocated_within_28_met(Some(98)), t.allocated_within_28_met(Some(97))), (Some(true), Some(false)));
+        assert_eq!((t.unallocated_met(LawType::Public, Some(3)), t.unallocated_met(LawType::Public, Some(4)), t.unallocated_met(LawType::Private, Some(4))), (Some(true), Some(false), Some(true)));
+        assert_eq!((closures_per_fte(25, 250), closures_per_fte(1, 0)), (Some(10.0), None));
+        assert_eq!((average_wait_days(90, 3), average_wait_days(0, 0)), (Some(30.0), None));
+        assert_eq!((within_proceedings_limit(Some(26.0), 26), within_proceedings_limit(Some(26.5), 26), within_proceedings_limit(None, 26)), (Some(true), Some(false), None));
     }
 }

@@ -172,6 +172,34 @@ pub struct SamplingSettings {
     pub per_worker: u32,
     #[serde(with = "cadence_code")]
     pub cadence: Cadence,
+    /// Work filed on autonomy earned this many days ago or less counts as newly autonomous: the
+    /// greatest risk in the draw.
+    #[serde(default = "default_newly_autonomous_days")]
+    pub newly_autonomous_days: i64,
+    /// Work on a case open longer than this many days when it was filed weighs more in the draw.
+    #[serde(default = "default_long_open_days")]
+    pub long_open_days: i64,
+}
+
+fn default_newly_autonomous_days() -> i64 {
+    91
+}
+
+fn default_long_open_days() -> i64 {
+    182
+}
+
+/// What a filed piece's place in the sample draw follows from.
+#[derive(Debug, Clone, Copy)]
+pub struct FiledFacts {
+    pub filed_at: time::OffsetDateTime,
+    pub due_on: Option<time::Date>,
+    pub case_received_on: time::Date,
+    /// Filed on the author's own authority, not signed off.
+    pub own_authority: bool,
+    /// When the author last earned autonomy in its type, before filing it.
+    pub autonomy_granted_at: Option<time::OffsetDateTime>,
+    pub domestic_abuse: bool,
 }
 
 mod cadence_code {
@@ -187,12 +215,25 @@ mod cadence_code {
 
 impl Default for SamplingSettings {
     fn default() -> Self {
-        Self { per_worker: 3, cadence: Cadence::Quarterly }
+        Self { per_worker: 3, cadence: Cadence::Quarterly, newly_autonomous_days: default_newly_autonomous_days(), long_open_days: default_long_open_days() }
     }
 }
 
 impl SamplingSettings {
+    /// A filed piece as the draw weighs it: the risks it carries.
+    pub fn candidate(&self, f: &FiledFacts) -> Candidate {
+        Candidate {
+            newly_autonomous: f.own_authority && f.autonomy_granted_at.is_some_and(|g| f.filed_at - g <= time::Duration::days(self.newly_autonomous_days)),
+            domestic_abuse: f.domestic_abuse,
+            long_open: (f.filed_at.date() - f.case_received_on).whole_days() > self.long_open_days,
+            late: f.due_on.is_some_and(|d| f.filed_at.date() > d),
+        }
+    }
+
     pub fn validate(&self) -> Result<(), String> {
+        if !(1..=3650).contains(&self.newly_autonomous_days) || !(1..=3650).contains(&self.long_open_days) {
+            return Err("newly_autonomous_days and long_open_days must be between 1 and 3650".into());
+        }
         if (1..=20).contains(&self.per_worker) { Ok(()) } else { Err("per_worker must be between 1 and 20".into()) }
     }
 }
@@ -476,5 +517,17 @@ mod tests {
                 a = next;
             }
         }
+    }
+
+    #[test]
+    fn a_filed_piece_is_weighed_for_the_draw_by_the_national_settings() {
+        let at = |d: i64| time::OffsetDateTime::from_unix_timestamp(1_800_000_000 + d * 86_400).unwrap();
+        let facts = FiledFacts { filed_at: at(100), due_on: Some(at(99).date()), case_received_on: at(-90).date(), own_authority: true, autonomy_granted_at: Some(at(10)), domestic_abuse: true };
+        let s = SamplingSettings::default();
+        assert_eq!(s.candidate(&facts), Candidate { newly_autonomous: true, domestic_abuse: true, long_open: true, late: true });
+        let stricter = SamplingSettings { newly_autonomous_days: 30, long_open_days: 365, ..s };
+        let c = stricter.candidate(&facts);
+        assert!(!c.newly_autonomous && !c.long_open, "both thresholds come from the settings");
+        assert!(!s.candidate(&FiledFacts { own_authority: false, ..facts }).newly_autonomous, "signed-off work is not newly autonomous");
     }
 }

@@ -6,7 +6,7 @@
 
 use hearth_domain::FieldError;
 use hearth_domain::access::CasePlacement;
-use hearth_domain::cases::deadlines::{CaseDates, Deadline};
+use hearth_domain::cases::deadlines::{CaseDates, Deadline, DeadlineSettings};
 use hearth_domain::cases::{
     ApplicationKind, CaseEdit, CaseFlag, CaseStatus, CheckKind, CheckStatus, ClosureReason, ContactChannel, EntryKind, HearingKind, LawType,
     NewCase, NewHearing, NewNote, NewParticipant, PartyRole, PersonKind, Relationship, SearchTerms, Stage, case_reference, name_keys, note_editable,
@@ -1417,18 +1417,18 @@ pub(crate) async fn allocate_in(tx: &mut AnyConnection, ctx: &AuditContext, case
 }
 
 /// Closes the case with its reason and outcome, and makes a goodbye-letter task for each child.
-pub async fn close(store: &Store, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str, version: i64) -> Result<()> {
+pub async fn close(store: &Store, settings: &DeadlineSettings, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;
     require_open(&mut tx, case_id).await?;
     claim_version(&mut tx, "cases", case_id, version).await?;
-    close_in(&mut tx, ctx, case_id, reason, outcome).await?;
+    close_in(&mut tx, settings, ctx, case_id, reason, outcome).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Closes an open case inside the caller's transaction: by a manager's decision, or by filing a
 /// case closure. The caller has claimed the case's version.
-pub(crate) async fn close_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str) -> Result<()> {
+pub(crate) async fn close_in(tx: &mut AnyConnection, settings: &DeadlineSettings, ctx: &AuditContext, case_id: Uuid, reason: ClosureReason, outcome: &str) -> Result<()> {
     let today = now().date();
     sqlx::query("UPDATE cases SET status = 'closed', stage = 'closed', closed_on = $1, closure_reason = $2, closure_outcome = $3 WHERE id = $4")
         .bind(date_text(today))
@@ -1446,11 +1446,25 @@ pub(crate) async fn close_in(tx: &mut AnyConnection, ctx: &AuditContext, case_id
     .await?;
     for c in &children {
         let (pid, name): (String, String) = (c.get(0), c.get(1));
-        insert_task(tx, case_id, &format!("Goodbye letter to {name}"), opt_id(worker.clone())?, Some(today + time::Duration::days(14)), Some(&format!("goodbye:{pid}"))).await?;
+        insert_task(tx, case_id, &format!("Goodbye letter to {name}"), opt_id(worker.clone())?, Some(settings.goodbye_letter_due(today)), Some(&format!("goodbye:{pid}"))).await?;
     }
     entry_row(tx, case_id, EntryKind::Closure, today, &format!("Case closed: {}", reason.label()), Some(outcome), ctx.actor_id).await?;
     audit::append(tx, ctx, Event::success("case.closed").about("case", case_id).detail(serde_json::json!({ "reason": reason }))).await?;
     Ok(())
+}
+
+/// Court work filed for a case: the court-set filing date it was due on is met (`due_on`, as
+/// stored), inside the filing's transaction. Court work calls this rather than writing here.
+pub(crate) async fn filing_met(tx: &mut AnyConnection, case_id: Uuid, due_on: &str, on: Date) -> Result<()> {
+    sqlx::query("UPDATE filing_dates SET filed_on = $1 WHERE case_id = $2 AND due_on = $3 AND filed_on IS NULL").bind(date_text(on)).bind(case_id.to_string()).bind(due_on).execute(&mut *tx).await?;
+    Ok(())
+}
+
+/// Closes a case because its case closure was filed, inside the filing's transaction: the case
+/// moves to a new version (anyone editing it sees the closure) and closes as `close_in` does.
+pub(crate) async fn close_on_filing(tx: &mut AnyConnection, settings: &DeadlineSettings, ctx: &AuditContext, case_id: Uuid, outcome: &str) -> Result<()> {
+    sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(now())).bind(case_id.to_string()).execute(&mut *tx).await?;
+    close_in(tx, settings, ctx, case_id, ClosureReason::WorkCompleted, outcome).await
 }
 
 /// Records progress on a safeguarding check.

@@ -5,7 +5,8 @@
 //! ([`crate::quality`]), so authority revoked a moment before is never used.
 
 use hearth_domain::FieldError;
-use hearth_domain::cases::{ClosureReason, EntryKind};
+use hearth_domain::cases::EntryKind;
+use hearth_domain::cases::deadlines::DeadlineSettings;
 use hearth_domain::courtwork::{FilingMethod, FilingRoute, Sections, TemplateSection, WorkStatus, check_complete, check_decider, default_template, filing_route, total_words};
 use hearth_domain::documents::{DocumentKind, FileType};
 use hearth_domain::quality::{AutonomyChange, AutonomyEvent, AutonomySettings, Grade, WorkType};
@@ -20,7 +21,7 @@ use crate::cases::{code, entry_row, insert_alerts, require_open};
 use crate::documents::Files;
 use crate::org::{NamedRef, named};
 use crate::quality::{self, Source};
-use crate::{Result, Store, StoreError, conflict_or_missing, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
+use crate::{Result, Store, StoreError, conflict_or_missing, new_id, now, parse_date, parse_id, parse_ts, ts};
 
 pub mod bulk;
 
@@ -510,7 +511,7 @@ pub struct Filing<'a> {
 /// audit trail, and the work is filed. Approved work files on its sign-off; a draft files only if
 /// the filer holds authority for its type at this moment, checked under the lock that revocation
 /// takes. Filing a case closure closes the case.
-pub async fn file(store: &Store, files: &Files, ctx: &AuditContext, id: Uuid, filing: &Filing<'_>) -> Result<Filed> {
+pub async fn file(store: &Store, files: &Files, deadlines: &DeadlineSettings, ctx: &AuditContext, id: Uuid, filing: &Filing<'_>) -> Result<Filed> {
     let sha = crate::documents::put_document(files, filing.pdf).await?;
     let mut tx = store.begin().await?;
     let h = held(&mut tx, id).await?;
@@ -545,7 +546,7 @@ pub async fn file(store: &Store, files: &Files, ctx: &AuditContext, id: Uuid, fi
     )
     .await?;
     if let Some(due) = &h.due_on {
-        sqlx::query("UPDATE filing_dates SET filed_on = $1 WHERE case_id = $2 AND due_on = $3 AND filed_on IS NULL").bind(date_text(at.date())).bind(h.case_id.to_string()).bind(due).execute(&mut *tx).await?;
+        crate::cases::filing_met(&mut tx, h.case_id, due, at.date()).await?;
     }
     let label = h.work_type.label();
     let how = route.label().to_lowercase();
@@ -559,9 +560,8 @@ pub async fn file(store: &Store, files: &Files, ctx: &AuditContext, id: Uuid, fi
     )
     .await?;
     if h.work_type == WorkType::CaseClosure {
-        sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2").bind(ts(at)).bind(h.case_id.to_string()).execute(&mut *tx).await?;
         let outcome = h.sections.get("outcome").cloned().unwrap_or_default();
-        crate::cases::close_in(&mut tx, ctx, h.case_id, ClosureReason::WorkCompleted, &outcome).await?;
+        crate::cases::close_on_filing(&mut tx, deadlines, ctx, h.case_id, &outcome).await?;
     }
     tx.commit().await?;
     Ok(Filed { document_id, sha256: sha, route })

@@ -172,7 +172,7 @@ async fn a_closed_case_makes_goodbye_letters_and_takes_no_more_notes() {
         let ctx = AuditContext::system();
         cases::add_participant(&store, &ctx, case, &person("Amy Child", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
         cases::set_stage(&store, &ctx, case, Stage::IntakeScreening, Stage::WorkToFirstHearing, 1).await.unwrap();
-        cases::close(&store, &ctx, case, ClosureReason::FinalOrder, "Child arrangements order by consent.", 2).await.unwrap();
+        cases::close(&store, &Default::default(), &ctx, case, ClosureReason::FinalOrder, "Child arrangements order by consent.", 2).await.unwrap();
         let r = cases::case_record(&store, case).await.unwrap();
         assert_eq!((r.stage, r.closure_reason), (Stage::Closed, Some(ClosureReason::FinalOrder)));
         assert!(cases::case_tasks(&store, case).await.unwrap().iter().any(|t| t.title == "Goodbye letter to Amy Child"));
@@ -403,7 +403,7 @@ async fn notes_written_together_commit_together_and_a_refused_one_takes_no_other
         let open_case = open(&store, o.team, None).await;
         let closed_case = open(&store, o.team, None).await;
         let v = cases::case_record(&store, closed_case).await.unwrap().version;
-        cases::close(&store, &AuditContext::system(), closed_case, hearth_domain::cases::ClosureReason::FinalOrder, "Final order made", v).await.unwrap();
+        cases::close(&store, &Default::default(), &AuditContext::system(), closed_case, hearth_domain::cases::ClosureReason::FinalOrder, "Final order made", v).await.unwrap();
         let note = |i: usize| NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
         let mut writes = tokio::task::JoinSet::new();
         for i in 0..40 {

@@ -76,7 +76,7 @@ async fn signed_off(store: &Store, files: &Files, t: &Team, grade: Grade) -> Opt
     let (id, v) = draft(store, t).await;
     courtwork::submit(store, &as_(t.worker), id, v).await.unwrap();
     let change = courtwork::approve(store, &as_(t.manager), id, grade, v + 1, &N3).await.unwrap();
-    courtwork::file(store, files, &as_(t.worker), id, &filing(b"%PDF-1.7 signed off", v + 2)).await.unwrap();
+    courtwork::file(store, files, &Default::default(), &as_(t.worker), id, &filing(b"%PDF-1.7 signed off", v + 2)).await.unwrap();
     change
 }
 
@@ -112,7 +112,7 @@ async fn a_report_goes_from_draft_through_return_and_approval_to_a_filed_documen
         assert_eq!(w.status, WorkStatus::Returned);
         let comments = courtwork::comments(&store, id).await.unwrap();
         assert_eq!((comments[0].round, comments[0].section_key.as_str(), comments[0].body.as_str()), (1, "analysis", comment.1.as_str()));
-        assert_eq!(refused_field(courtwork::file(&store, &files, &as_(t.worker), id, &filing(b"%PDF-1.7", 5)).await), "authority", "no authority yet, so no filing without sign-off");
+        assert_eq!(refused_field(courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(b"%PDF-1.7", 5)).await), "authority", "no authority yet, so no filing without sign-off");
 
         let mut better = complete();
         better.insert("analysis".into(), "Weighed together, the checklist favours her staying with her mother.".into());
@@ -121,7 +121,7 @@ async fn a_report_goes_from_draft_through_return_and_approval_to_a_filed_documen
         assert_eq!(courtwork::approve(&store, &as_(t.manager), id, Grade::Good, 7, &N3).await.unwrap(), None, "one good piece of three");
 
         let pdf = b"%PDF-1.7 the filed report".to_vec();
-        let filed = courtwork::file(&store, &files, &as_(t.worker), id, &filing(&pdf, 8)).await.unwrap();
+        let filed = courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(&pdf, 8)).await.unwrap();
         assert_eq!((filed.route, filed.sha256.as_str()), (FilingRoute::AfterSignOff, sha256_hex(&pdf).as_str()));
         let w = courtwork::get(&store, id).await.unwrap();
         assert_eq!((w.status, w.filing_method, w.filed_by.map(|f| f.id), w.document_id), (WorkStatus::Filed, Some(FilingMethod::SecureEmail), Some(t.worker), Some(filed.document_id)));
@@ -149,13 +149,13 @@ async fn three_good_pieces_earn_autonomy_and_one_below_good_takes_it_away() {
 
         // The fourth is filed straight from the draft.
         let (id, v) = draft(&store, &t).await;
-        let filed = courtwork::file(&store, &files, &as_(t.worker), id, &filing(b"%PDF-1.7 four", v)).await.unwrap();
+        let filed = courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(b"%PDF-1.7 four", v)).await.unwrap();
         assert_eq!(filed.route, FilingRoute::OwnAuthority);
 
         // A piece graded below good at sign-off takes it away.
         assert_eq!(signed_off(&store, &files, &t, Grade::RequiresImprovement).await, Some(AutonomyChange::Lost));
         let (id, v) = draft(&store, &t).await;
-        assert_eq!(refused_field(courtwork::file(&store, &files, &as_(t.worker), id, &filing(b"%PDF-1.7 six", v)).await), "authority");
+        assert_eq!(refused_field(courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(b"%PDF-1.7 six", v)).await), "authority");
         let history = quality::history(&store, t.worker, 50).await.unwrap();
         assert_eq!(history.iter().filter_map(|e| e.change).collect::<Vec<_>>(), vec![AutonomyChange::Lost, AutonomyChange::Granted]);
         let actions: Vec<String> = sqlx::query("SELECT action FROM audit_events WHERE action LIKE 'autonomy.%' ORDER BY seq").fetch_all(store.pool()).await.unwrap().iter().map(|r| r.get(0)).collect();
@@ -174,7 +174,7 @@ async fn authority_revoked_a_moment_before_filing_is_never_used() {
         // Revoked, then filed: refused.
         quality::revoke(&store, &as_(t.manager), t.worker, WorkType::Section7Report, "Concerns raised by the court", &N3).await.unwrap();
         let (id, v) = draft(&store, &t).await;
-        assert_eq!(refused_field(courtwork::file(&store, &files, &as_(t.worker), id, &filing(b"%PDF-1.7", v)).await), "authority");
+        assert_eq!(refused_field(courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(b"%PDF-1.7", v)).await), "authority");
         assert_eq!(courtwork::get(&store, id).await.unwrap().status, WorkStatus::Draft, "nothing of the refused filing is kept");
 
         // Revocation and filing at the same moment, many times: the filing uses authority only if
@@ -189,8 +189,9 @@ async fn authority_revoked_a_moment_before_filing_is_never_used() {
             let f = filing(&pdf, v);
             let ctx_w = as_(t.worker);
             let ctx_m = as_(t.manager);
+            let deadlines = Default::default();
             let (filed, revoked) = tokio::join!(
-                courtwork::file(&store, &files, &ctx_w, id, &f),
+                courtwork::file(&store, &files, &deadlines, &ctx_w, id, &f),
                 quality::revoke(&store, &ctx_m, t.worker, WorkType::Section7Report, "Spot check found gaps", &N3)
             );
             revoked.unwrap();
@@ -229,14 +230,14 @@ async fn filing_a_case_closure_closes_the_case_and_a_letter_can_be_withheld_only
         courtwork::approve(&store, &as_(t.manager), letter, Grade::Good, v + 1, &N3).await.unwrap();
         let mut f = filing(b"%PDF-1.7 letter", v + 2);
         f.withheld_from = Some(Uuid::now_v7());
-        assert!(matches!(courtwork::file(&store, &files, &as_(t.worker), letter, &f).await, Err(StoreError::MissingReference { field: "withheld_from" })));
+        assert!(matches!(courtwork::file(&store, &files, &Default::default(), &as_(t.worker), letter, &f).await, Err(StoreError::MissingReference { field: "withheld_from" })));
 
         let closure = courtwork::start(&store, &as_(t.worker), t.case, WorkType::CaseClosure, t.worker).await.unwrap();
         let text: Sections = default_template(WorkType::CaseClosure).into_iter().map(|s| (s.key, "Final order made by consent.".to_string())).collect();
         let v = courtwork::save(&store, &as_(t.worker), closure, &text, 1).await.unwrap();
         courtwork::submit(&store, &as_(t.worker), closure, v).await.unwrap();
         courtwork::approve(&store, &as_(t.manager), closure, Grade::Good, v + 1, &N3).await.unwrap();
-        courtwork::file(&store, &files, &as_(t.worker), closure, &filing(b"%PDF-1.7 closure", v + 2)).await.unwrap();
+        courtwork::file(&store, &files, &Default::default(), &as_(t.worker), closure, &filing(b"%PDF-1.7 closure", v + 2)).await.unwrap();
         assert_eq!(cases::case_record(&store, t.case).await.unwrap().status, CaseStatus::Closed);
         assert!(matches!(courtwork::start(&store, &as_(t.worker), t.case, WorkType::Section7Report, t.worker).await, Err(StoreError::Closed)));
     }
@@ -254,17 +255,17 @@ async fn a_dip_sample_is_proposed_swapped_audited_and_moderated_and_its_grade_ca
         }
         for n in 0..3 {
             let (id, v) = draft(&store, &t).await;
-            courtwork::file(&store, &files, &as_(t.worker), id, &filing(format!("%PDF-1.7 alone {n}").as_bytes(), v)).await.unwrap();
+            courtwork::file(&store, &files, &Default::default(), &as_(t.worker), id, &filing(format!("%PDF-1.7 alone {n}").as_bytes(), v)).await.unwrap();
         }
         let period = Period::containing(hearth_store::now().date(), Cadence::Quarterly);
         // The three filed on authority just earned are the risky ones; the draw itself is tested
         // in the domain, with fixed seeds (these ids, and so this draw's seed, change every run).
         let mut conn = store.pool().acquire().await.unwrap();
-        let pool = samples::candidates(&mut conn, t.worker, &period).await.unwrap();
+        let pool = samples::candidates(&mut conn, t.worker, &period, &Default::default()).await.unwrap();
         drop(conn);
         assert_eq!((pool.len(), pool.iter().filter(|(_, c)| c.newly_autonomous).count()), (6, 3));
-        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, 3).await.unwrap(), 3);
-        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, 3).await.unwrap(), 0, "K per worker per period, not more");
+        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, &Default::default()).await.unwrap(), 3);
+        assert_eq!(samples::propose(&store, &as_(t.manager), t.manager, &[t.worker], &period, &Default::default()).await.unwrap(), 0, "K per worker per period, not more");
         let list = samples::for_workers(&store, &[t.worker]).await.unwrap();
         assert_eq!(list.len(), 3);
         use hearth_domain::quality::SampleBasis;

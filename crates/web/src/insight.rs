@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
 use hearth_domain::cases::LawType;
-use hearth_domain::insight::{Month, TeamMonth, percent};
+use hearth_domain::insight::{Month, TeamMonth, average_wait_days, closures_per_fte, percent, within_proceedings_limit};
 use hearth_domain::workload::Band;
 use hearth_store::quality::insight::Reach;
 use serde::{Deserialize, Serialize};
@@ -151,7 +151,7 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
         share_text(t.within_2, t.counted_2),
         p2.map(|p| p as f64),
         Some(format!("At least {}%", targets.public_within_2_working_days_percent)),
-        p2.map(|p| p >= targets.public_within_2_working_days_percent),
+        targets.allocated_within_2_met(p2),
     ));
     let p28 = percent(t.within_28, t.counted_28);
     figures.push(figure(
@@ -160,11 +160,12 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
         share_text(t.within_28, t.counted_28),
         p28.map(|p| p as f64),
         Some(format!("At least {}%", targets.public_within_28_days_percent)),
-        p28.map(|p| p >= targets.public_within_28_days_percent),
+        targets.allocated_within_28_met(p28),
     ));
     // At month end: the last month of the period that has ended.
     let month_end = months.iter().rev().find(|(_, m)| m.public_open_end.is_some());
-    for (law, target) in [(LawType::Public, targets.unallocated_public_percent), (LawType::Private, targets.unallocated_private_percent)] {
+    for law in [LawType::Public, LawType::Private] {
+        let target = targets.unallocated_target(law);
         let (key, label) = (format!("unallocated_{}_month_end", law.code()), format!("{} work unallocated at month end", law.label()));
         match month_end {
             Some((month, m)) => {
@@ -173,7 +174,7 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
                     LawType::Private => (m.private_open_end.unwrap_or(0), m.private_unallocated_end.unwrap_or(0)),
                 };
                 let p = percent(waiting, all);
-                figures.push(figure(&key, &label, format!("{} at {}", share_text(waiting, all), long_date(month.last_day())), p.map(|p| p as f64), Some(format!("At most {target}%")), p.map(|p| p <= target)));
+                figures.push(figure(&key, &label, format!("{} at {}", share_text(waiting, all), long_date(month.last_day())), p.map(|p| p as f64), Some(format!("At most {target}%")), targets.unallocated_met(law, p)));
             }
             None => figures.push(figure(&key, &label, "No month in the period has ended".into(), None, Some(format!("At most {target}%")), None)),
         }
@@ -185,7 +186,7 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
     figures.push(figure("good_or_better", "Work graded good or better", share_text(sum.graded_good, sum.graded), percent(sum.graded_good, sum.graded).map(|p| p as f64), None, None));
     let fte = bands.fte_hundredths as f64 / 100.0;
     let closed = sum.closed;
-    let per_fte = (fte > 0.0).then(|| (closed as f64 / fte * 10.0).round() / 10.0);
+    let per_fte = closures_per_fte(closed, bands.fte_hundredths);
     figures.push(figure("closures_per_fte", "Cases closed per practitioner (FTE)", per_fte.map(|v| format!("{v} ({closed} closed, {fte:.1} FTE)")).unwrap_or_else(|| "No practitioners measured".into()), per_fte, None, None));
     let weeks = sum.public_weeks();
     let limit = state.config.deadlines.proceedings_limit_weeks;
@@ -195,10 +196,10 @@ async fn kpis(state: &AppState, reach: Reach, scope: String, name: String, from:
         weeks.map(|w| format!("{w} weeks ({} closed)", sum.public_closed)).unwrap_or_else(|| "None closed in the period".into()),
         weeks,
         Some(format!("{limit} weeks")),
-        weeks.map(|w| w <= limit as f64),
+        within_proceedings_limit(weeks, limit),
     ));
     figures.push(figure("hub_size", "Cases waiting in the allocation hub now", bands.hub_waiting.to_string(), Some(bands.hub_waiting as f64), None, None));
-    let average_wait = (bands.hub_waiting > 0).then(|| bands.hub_wait_days as f64 / bands.hub_waiting as f64);
+    let average_wait = average_wait_days(bands.hub_wait_days, bands.hub_waiting);
     figures.push(figure(
         "hub_wait_days",
         "Average wait in the hub",

@@ -30,6 +30,8 @@ pub struct DeadlineSettings {
     pub allocation_target_weeks: i64,
     /// Allocation hub: and at least this many weeks before the filing date.
     pub allocation_buffer_weeks: i64,
+    /// A goodbye letter to each child is due this many days after the case closes.
+    pub goodbye_letter_days: i64,
 }
 
 impl Default for DeadlineSettings {
@@ -44,7 +46,15 @@ impl Default for DeadlineSettings {
             proceedings_limit_weeks: 26,
             allocation_target_weeks: 20,
             allocation_buffer_weeks: 8,
+            goodbye_letter_days: 14,
         }
+    }
+}
+
+impl DeadlineSettings {
+    /// When the goodbye letter to each child is due, for a case closed on `closed_on`.
+    pub fn goodbye_letter_due(&self, closed_on: Date) -> Date {
+        closed_on + time::Duration::days(self.goodbye_letter_days)
     }
 }
 

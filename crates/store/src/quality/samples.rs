@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use hearth_domain::FieldError;
 use hearth_domain::cases::CaseFlag;
-use hearth_domain::quality::{AutonomyChange, AutonomyEvent, AutonomySettings, Candidate, Grade, ImpactOutcome, Period, SampleBasis, WorkType, propose as draw};
+use hearth_domain::quality::{AutonomyChange, AutonomyEvent, AutonomySettings, Candidate, FiledFacts, Grade, ImpactOutcome, Period, SampleBasis, SamplingSettings, WorkType, propose as draw};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -154,7 +154,7 @@ pub async fn for_workers(store: &Store, workers: &[Uuid]) -> Result<Vec<Sample>>
 }
 
 /// A worker's filed work in a period that is not sampled yet, with the facts that weigh it.
-pub async fn candidates(conn: &mut AnyConnection, worker: Uuid, period: &Period) -> Result<Vec<(Uuid, Candidate)>> {
+pub async fn candidates(conn: &mut AnyConnection, worker: Uuid, period: &Period, settings: &SamplingSettings) -> Result<Vec<(Uuid, Candidate)>> {
     let from = ts(OffsetDateTime::new_utc(period.first, time::Time::MIDNIGHT));
     let to = ts(OffsetDateTime::new_utc(period.last + time::Duration::days(1), time::Time::MIDNIGHT));
     let rows = sqlx::query(
@@ -174,21 +174,15 @@ pub async fn candidates(conn: &mut AnyConnection, worker: Uuid, period: &Period)
     .await?;
     rows.iter()
         .map(|r| {
-            let filed = parse_ts(&r.get::<String, _>(1))?;
-            let due = r.get::<Option<String>, _>(2).map(|d| parse_date(&d)).transpose()?;
-            let received = parse_date(&r.get::<String, _>(3))?;
-            let own = r.get::<Option<String>, _>(4).as_deref() == Some("own_authority");
-            let granted = r.get::<Option<String>, _>(6).map(|t| parse_ts(&t)).transpose()?;
-            Ok((
-                parse_id(&r.get::<String, _>(0))?,
-                Candidate {
-                    // Filed on authority earned within the last three months.
-                    newly_autonomous: own && granted.is_some_and(|g| filed - g <= time::Duration::days(91)),
-                    domestic_abuse: r.get::<i64, _>(5) != 0,
-                    long_open: (filed.date() - received).whole_days() > 182,
-                    late: due.is_some_and(|d| filed.date() > d),
-                },
-            ))
+            let facts = FiledFacts {
+                filed_at: parse_ts(&r.get::<String, _>(1))?,
+                due_on: r.get::<Option<String>, _>(2).map(|d| parse_date(&d)).transpose()?,
+                case_received_on: parse_date(&r.get::<String, _>(3))?,
+                own_authority: r.get::<Option<String>, _>(4).as_deref() == Some("own_authority"),
+                autonomy_granted_at: r.get::<Option<String>, _>(6).map(|t| parse_ts(&t)).transpose()?,
+                domestic_abuse: r.get::<i64, _>(5) != 0,
+            };
+            Ok((parse_id(&r.get::<String, _>(0))?, settings.candidate(&facts)))
         })
         .collect()
 }
@@ -200,17 +194,17 @@ fn seed(manager: Uuid, worker: Uuid, period: &Period) -> u64 {
 
 /// Proposes each worker's samples for a period, up to `per_worker` each, counting any already
 /// there. Gives how many were proposed.
-pub async fn propose(store: &Store, ctx: &AuditContext, manager: Uuid, workers: &[Uuid], period: &Period, per_worker: u32) -> Result<usize> {
+pub async fn propose(store: &Store, ctx: &AuditContext, manager: Uuid, workers: &[Uuid], period: &Period, settings: &SamplingSettings) -> Result<usize> {
     let mut tx = store.begin().await?;
     let mut made = 0;
     let code = period.code();
     for worker in workers {
         let have: i64 = sqlx::query("SELECT COUNT(*) FROM samples WHERE worker_id = $1 AND period = $2").bind(worker.to_string()).bind(&code).fetch_one(&mut *tx).await?.get(0);
-        let need = (per_worker as i64 - have).max(0) as usize;
+        let need = (settings.per_worker as i64 - have).max(0) as usize;
         if need == 0 {
             continue;
         }
-        let pool = candidates(&mut tx, *worker, period).await?;
+        let pool = candidates(&mut tx, *worker, period, settings).await?;
         let facts: Vec<Candidate> = pool.iter().map(|(_, c)| *c).collect();
         for (i, basis) in draw(&facts, need, seed(manager, *worker, period)) {
             let id = new_id();

@@ -474,7 +474,7 @@ pub async fn close(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
     let r = errors.keep(ClosureReason::from_code(&reason).ok_or_else(|| FieldError::new("reason", "Select why the case is closing")));
     let o = errors.keep(hearth_domain::text::required("outcome", "the outcome", &outcome, 5_000));
     if let (Some(r), Some(o)) = (r, o) {
-        cases::close(&state.store, &me.audit, id, r, &o, version_of(&p)?).await?;
+        cases::close(&state.store, &state.config.deadlines, &me.audit, id, r, &o, version_of(&p)?).await?;
         return Ok(to_case(id));
     }
     Ok(show(&close_page(&ctx, &case, &reason, &outcome, &errors.0), &errors.0))

@@ -528,7 +528,7 @@ pub async fn file_work(state: &AppState, me: &Ctx, work: &Work, method: FilingMe
     let pdf = typeset(state, report).await?;
     let title = format!("{} filed {}", work.work_type.label(), long_date(on));
     let filing = Filing { method, withheld_from: withheld, pdf: &pdf, title: &title, version };
-    match courtwork::file(&state.store, &state.config.files, &me.audit, work.id, &filing).await {
+    match courtwork::file(&state.store, &state.config.files, &state.config.deadlines, &me.audit, work.id, &filing).await {
         Ok(f) => Ok(f),
         Err(StoreError::Refused(e)) => Err(FileError::Field(e)),
         Err(StoreError::MissingReference { field }) => Err(FileError::Field(FieldError::new(field, "Choose a party to this case"))),

@@ -100,7 +100,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
 
 pub async fn propose(State(state): State<AppState>, me: Ctx) -> Result<Response, AppError> {
     let workers = sampled_workers(&state, &me).await?;
-    samples::propose(&state.store, &me.audit, me.id(), &workers, &period_now(&state), state.config.sampling.per_worker).await?;
+    samples::propose(&state.store, &me.audit, me.id(), &workers, &period_now(&state), &state.config.sampling).await?;
     Ok(Redirect::to("/samples").into_response())
 }
 
@@ -269,7 +269,7 @@ async fn swap_page(state: &AppState, ctx: &PageCtx, s: &Sample, p: &[(String, St
     page.intro = Some(format!("Hearth proposed the {} on {} ({}). Choose another piece of their filed work from the same period.", s.work_type.label().to_lowercase(), s.case_reference, s.basis.label().to_lowercase()));
     let period = Period::containing(s.due_on, state.config.sampling.cadence);
     let mut conn = state.store.pool().acquire().await.map_err(StoreError::from)?;
-    let pool = samples::candidates(&mut conn, s.worker.id, &period).await?;
+    let pool = samples::candidates(&mut conn, s.worker.id, &period, &state.config.sampling).await?;
     drop(conn);
     let mut options = vec![];
     for (work_id, _) in pool {
@@ -398,6 +398,6 @@ pub async fn api_list(State(state): State<AppState>, me: Ctx) -> Result<Json<Sam
 #[utoipa::path(post, path = "/api/v1/samples", responses((status = 201, body = SampleList), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_propose(State(state): State<AppState>, me: Ctx) -> Result<(StatusCode, Json<SampleList>), ApiError> {
     let workers = sampled_workers(&state, &me).await?;
-    samples::propose(&state.store, &me.audit, me.id(), &workers, &period_now(&state), state.config.sampling.per_worker).await?;
+    samples::propose(&state.store, &me.audit, me.id(), &workers, &period_now(&state), &state.config.sampling).await?;
     Ok((StatusCode::CREATED, Json(SampleList { items: samples::for_workers(&state.store, &workers).await?.iter().map(summary).collect() })))
 }
