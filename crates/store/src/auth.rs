@@ -307,6 +307,16 @@ pub async fn end_all_sessions(conn: &mut AnyConnection, staff_id: Uuid) -> Resul
         .rows_affected())
 }
 
+/// Revokes every live API token of one person, inside the caller's transaction (a leaver's).
+pub async fn revoke_all_tokens(conn: &mut AnyConnection, staff_id: Uuid) -> Result<u64> {
+    Ok(sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE staff_id = $2 AND revoked_at IS NULL")
+        .bind(ts(now()))
+        .bind(staff_id.to_string())
+        .execute(conn)
+        .await?
+        .rows_affected())
+}
+
 /// "Sign out everywhere".
 pub async fn sign_out_everywhere(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result<u64> {
     let mut tx = store.begin().await?;

@@ -1861,10 +1861,10 @@ pub async fn merge_people(store: &Store, ctx: &AuditContext, keep: Uuid, remove:
         "UPDATE case_participants SET person_id = $1 WHERE person_id = $2",
         "UPDATE case_name_keys SET person_id = $1 WHERE person_id = $2",
         "UPDATE addresses SET person_id = $1 WHERE person_id = $2",
-        "UPDATE documents SET withheld_from = $1 WHERE withheld_from = $2",
     ] {
         sqlx::query(sql).bind(keep.to_string()).bind(remove.to_string()).execute(&mut *tx).await?;
     }
+    crate::documents::withhold_from_instead(&mut tx, remove, keep).await?;
     sqlx::query("UPDATE people SET merged_into = $1, version = version + 1, updated_at = $2 WHERE id = $3")
         .bind(keep.to_string())
         .bind(ts(now()))

@@ -241,3 +241,10 @@ pub async fn thumbnail(store: &Store, files: &Files, case_id: Uuid, id: Uuid) ->
     let key = doc.thumbnail_key.ok_or(StoreError::NotFound)?;
     fetch(files, &key).await
 }
+
+/// Documents withheld from one person are withheld from another instead, inside the caller's
+/// transaction: when two records of one person are merged.
+pub(crate) async fn withhold_from_instead(conn: &mut sqlx::AnyConnection, from: Uuid, instead: Uuid) -> Result<()> {
+    sqlx::query("UPDATE documents SET withheld_from = $1 WHERE withheld_from = $2").bind(instead.to_string()).bind(from.to_string()).execute(conn).await?;
+    Ok(())
+}

@@ -775,11 +775,7 @@ pub async fn record_leaver(store: &Store, ctx: &AuditContext, id: Uuid, left_on:
         .execute(&mut *tx)
         .await?;
     let sessions = crate::auth::end_all_sessions(&mut tx, id).await?;
-    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE staff_id = $2 AND revoked_at IS NULL")
-        .bind(ts(now()))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
+    crate::auth::revoke_all_tokens(&mut tx, id).await?;
     audit::append(
         &mut tx,
         ctx,
