@@ -247,6 +247,19 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   res = await pressButton(w, 'Save note')
   assert.equal(res.status(), 200)
 
+  // Text pasted with a hidden control character is refused, saying which field and why.
+  await pressButton(w, 'Add a note')
+  await w.check('input[name="kind"][value="phone_call"]')
+  await w.fill('#summary', 'Pasted from an old system')
+  await w.fill('#body', 'Copied text\u0007 with a bell in it')
+  res = await pressButton(w, 'Save note')
+  assert.equal(res.status(), 422)
+  assert.match(await w.locator('.govuk-error-summary').innerText(), /Body contains a hidden control character \(U\+0007\)/)
+  await expectNoAxeViolations(w, 'a refused control character')
+  await screenshot(w, 'control-character-refused')
+  await w.goto(caseUrl)
+  assert.equal(await w.getByText('Pasted from an old system').count(), 0, 'nothing was saved')
+
   // No signal in the court corridor: the note is held on the device and sent when the signal returns.
   await pressButton(w, 'Add a note')
   await w.check('input[name="kind"][value="court_attendance"]')
