@@ -2,40 +2,14 @@
 
 mod common;
 
-use common::{App, body, location, session_cookie};
+use common::{App, PASSWORD, SECRET, account, body, location, session_cookie};
 
 use axum::http::{Method, StatusCode};
 use hearth_domain::auth::{TotpSecret, step_at};
-use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
-use hearth_domain::text::EmailAddress;
+use hearth_domain::org::Role;
 use hearth_store::{AuditContext, PageRequest, Store, audit, auth, org, testing};
 use uuid::Uuid;
 
-const PASSWORD: &str = "a perfectly long passphrase";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-/// A member of staff with a password and an enrolled authenticator.
-async fn account(store: &Store, email: &str, roles: &[Role]) -> Uuid {
-    org::ensure_reference_data(store).await.unwrap();
-    let staff = NewStaff {
-        name: format!("Person {email}"),
-        email: EmailAddress::parse("email", email).unwrap(),
-        roles: roles.to_vec(),
-        team_id: None,
-        line_manager_id: None,
-        fte: Fte::FULL_TIME,
-        contract: ContractType::Employed,
-        start_date: time::macros::date!(2024 - 01 - 01),
-        qualified_date: None,
-        skills: vec![],
-    };
-    let id = org::create_staff(store, &AuditContext::system(), &staff).await.unwrap();
-    let mut tx = store.begin().await.unwrap();
-    auth::set_password_hash(&mut tx, id, &hearth_domain::auth::hash_password(PASSWORD)).await.unwrap();
-    auth::set_totp_secret(&mut tx, id, SECRET).await.unwrap();
-    tx.commit().await.unwrap();
-    id
-}
 
 fn code() -> String {
     TotpSecret::from_base32(SECRET).unwrap().code_at_step(step_at(time::OffsetDateTime::now_utc()))

@@ -8,37 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::{Method, StatusCode};
-use common::{App, body, location, session_cookie};
+use common::{App, PASSWORD, SECRET, account, body, location, session_cookie};
 use hearth_domain::auth::{TotpSecret, step_at};
-use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
-use hearth_domain::text::EmailAddress;
+use hearth_domain::org::Role;
 use hearth_store::jobs::{Periodic, Ran, run_periodic};
-use hearth_store::{AuditContext, Engine, Store, auth, org, testing};
-
-const PASSWORD: &str = "a perfectly long passphrase";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-async fn account(store: &Store, email: &str, roles: &[Role]) -> uuid::Uuid {
-    org::ensure_reference_data(store).await.unwrap();
-    let staff = NewStaff {
-        name: format!("Person {email}"),
-        email: EmailAddress::parse("email", email).unwrap(),
-        roles: roles.to_vec(),
-        team_id: None,
-        line_manager_id: None,
-        fte: Fte::FULL_TIME,
-        contract: ContractType::Employed,
-        start_date: time::macros::date!(2024 - 01 - 01),
-        qualified_date: None,
-        skills: vec![],
-    };
-    let id = org::create_staff(store, &AuditContext::system(), &staff).await.unwrap();
-    let mut tx = store.begin().await.unwrap();
-    auth::set_password_hash(&mut tx, id, &hearth_domain::auth::hash_password(PASSWORD)).await.unwrap();
-    auth::set_totp_secret(&mut tx, id, SECRET).await.unwrap();
-    tx.commit().await.unwrap();
-    id
-}
+use hearth_store::{Engine, Store, org, testing};
 
 #[tokio::test]
 async fn two_instances_on_one_postgresql_database_act_as_one() {

@@ -32,6 +32,34 @@ pub async fn staff(store: &Store, name: &str, roles: &[hearth_domain::org::Role]
     hearth_store::org::create_staff(store, &hearth_store::AuditContext::system(), &s).await.unwrap()
 }
 
+/// The password and authenticator secret of accounts made by [`account`].
+pub const PASSWORD: &str = "a perfectly long passphrase";
+pub const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+/// A member of staff with a password and an enrolled authenticator, in no team.
+pub async fn account(store: &Store, email: &str, roles: &[hearth_domain::org::Role]) -> Uuid {
+    use hearth_domain::org::{ContractType, Fte, NewStaff};
+    hearth_store::org::ensure_reference_data(store).await.unwrap();
+    let staff = NewStaff {
+        name: format!("Person {email}"),
+        email: hearth_domain::text::EmailAddress::parse("email", email).unwrap(),
+        roles: roles.to_vec(),
+        team_id: None,
+        line_manager_id: None,
+        fte: Fte::FULL_TIME,
+        contract: ContractType::Employed,
+        start_date: time::macros::date!(2024 - 01 - 01),
+        qualified_date: None,
+        skills: vec![],
+    };
+    let id = hearth_store::org::create_staff(store, &hearth_store::AuditContext::system(), &staff).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    hearth_store::auth::set_password_hash(&mut tx, id, &hearth_domain::auth::hash_password(PASSWORD)).await.unwrap();
+    hearth_store::auth::set_totp_secret(&mut tx, id, SECRET).await.unwrap();
+    tx.commit().await.unwrap();
+    id
+}
+
 pub const CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 pub struct App {
