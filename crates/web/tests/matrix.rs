@@ -88,22 +88,8 @@ fn other_ids(path: &str) -> String {
 /// An open case in the subject's team, allocated to the subject, so the actor stands to the case
 /// as they stand to the subject.
 async fn case_of(store: &Store, subject: Uuid) -> Uuid {
-    let court = org::courts(store).await.unwrap()[0].id;
     let team = org::placement(store, subject).await.unwrap().team_id.unwrap();
-    let case = NewCase {
-        court_case_number: "MX26P00001".into(),
-        law: LawType::Private,
-        applications: vec![ApplicationKind::ChildArrangements],
-        court_id: court,
-        local_authority_id: None,
-        team_id: team,
-        received_on: time::macros::date!(2026 - 11 - 02),
-        urgent: false,
-        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
-        issued_on: None,
-        flags: vec![],
-    };
-    let (id, _) = cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap();
+    let id = waiting_case(store, team, "MX26P00001", vec![]).await;
     let version = cases::case_record(store, id).await.unwrap().version;
     hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), id, Some(subject), "Has capacity and knows the family", Default::default(), version).await.unwrap();
     id
