@@ -1,5 +1,9 @@
 //! The audit trail's tables: appending hash-chained events, verifying the chain, and the queries
-//! behind the audit screen.
+//! behind the audit screen. Beside it, in one module: the journal that holds reads' events on
+//! SQLite until they join the chain (`journal`), and the group-commit writer (`group_commit`).
+
+pub(crate) mod group_commit;
+pub(crate) mod journal;
 
 use hearth_domain::audit::{AuditRecord, ChainBreak, ChainVerifier, Outcome};
 use serde::{Deserialize, Serialize};
@@ -186,7 +190,7 @@ impl PendingEvent {
 
 /// Records an event that belongs to no other change: reads, refusals and downloads. It is durable
 /// when this returns. On SQLite it goes to the audit journal and joins the chain within about a
-/// second (`audit_journal.rs` says why); on PostgreSQL, or where another process keeps the
+/// second (`audit/journal.rs` says why); on PostgreSQL, or where another process keeps the
 /// journal, it is committed to the chain directly. Either way, events arriving together share one
 /// disk sync (group commit), so many people reading at once do not queue behind one sync each.
 pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Result<()> {
@@ -194,7 +198,7 @@ pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Resu
     let event = PendingEvent::new(ctx, event);
     match store.journal() {
         Some(journal) => journal.append(event).await,
-        None => crate::group_commit::submit(store, move |reply| Box::new(QueuedEvent { event: Some(event), reply })).await,
+        None => crate::audit::group_commit::submit(store, move |reply| Box::new(QueuedEvent { event: Some(event), reply })).await,
     }
 }
 
@@ -202,7 +206,7 @@ pub async fn record(store: &Store, ctx: &AuditContext, event: Event<'_>) -> Resu
 /// it sees every event recorded before it asked.
 pub async fn settle(store: &Store) -> Result<()> {
     match store.journal() {
-        Some(journal) => crate::audit_journal::settle(store, journal.clone()).await,
+        Some(journal) => crate::audit::journal::settle(store, journal.clone()).await,
         None => Ok(()),
     }
 }
@@ -219,7 +223,7 @@ struct QueuedEvent {
     reply: tokio::sync::oneshot::Sender<Result<()>>,
 }
 
-impl crate::group_commit::GroupWrite for QueuedEvent {
+impl crate::audit::group_commit::GroupWrite for QueuedEvent {
     fn apply<'a>(&'a mut self, conn: &'a mut AnyConnection, head: &'a mut ChainHead) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
         Box::pin(async move {
             if let Some(event) = self.event.take() {

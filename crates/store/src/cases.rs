@@ -1188,7 +1188,7 @@ pub async fn add_filing_date(store: &Store, ctx: &AuditContext, case_id: Uuid, d
 /// Writes a note in the chronology.
 pub async fn add_note(store: &Store, ctx: &AuditContext, case_id: Uuid, note: &NewNote) -> Result<Uuid> {
     let (ctx, note) = (ctx.clone(), note.clone());
-    crate::group_commit::submit(store, move |reply| Box::new(QueuedNote { ctx, case_id, note, id: None, reply })).await
+    crate::audit::group_commit::submit(store, move |reply| Box::new(QueuedNote { ctx, case_id, note, id: None, reply })).await
 }
 
 /// A note waiting for the group-commit writer: notes written together share one commit, and a
@@ -1201,7 +1201,7 @@ struct QueuedNote {
     reply: tokio::sync::oneshot::Sender<Result<Uuid>>,
 }
 
-impl crate::group_commit::GroupWrite for QueuedNote {
+impl crate::audit::group_commit::GroupWrite for QueuedNote {
     fn check<'a>(&'a self, conn: &'a mut AnyConnection) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send + 'a>> {
         Box::pin(require_open(conn, self.case_id))
     }

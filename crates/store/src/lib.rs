@@ -4,12 +4,10 @@
 //! transactions that append their audit event before they commit.
 
 pub mod audit;
-mod audit_journal;
 pub mod auth;
 pub mod cases;
 pub mod courtwork;
 pub mod documents;
-mod group_commit;
 pub mod insight;
 pub mod jobs;
 pub mod org;
@@ -87,9 +85,9 @@ pub struct Store {
     pool: AnyPool,
     engine: Engine,
     /// Standalone audit events and notes go to one writer task, which commits them in groups.
-    write_queue: group_commit::Queue,
-    /// On SQLite, where standalone audit events wait to join the chain (`audit_journal.rs`).
-    journal: Option<audit_journal::Journal>,
+    write_queue: audit::group_commit::Queue,
+    /// On SQLite, where standalone audit events wait to join the chain (`audit/journal.rs`).
+    journal: Option<audit::journal::Journal>,
 }
 
 impl Store {
@@ -207,8 +205,8 @@ impl Store {
             .await?;
         // A load makes its events in its own transactions; only a store in service keeps a journal.
         let journal = match (engine, sync) {
-            (Engine::Sqlite, Sync::Full) => match audit_journal::database_file(&pool).await? {
-                Some(file) => audit_journal::Journal::open(&file).map_err(|e| StoreError::Files(format!("audit journal: {e}")))?,
+            (Engine::Sqlite, Sync::Full) => match audit::journal::database_file(&pool).await? {
+                Some(file) => audit::journal::Journal::open(&file).map_err(|e| StoreError::Files(format!("audit journal: {e}")))?,
                 None => None,
             },
             _ => None,
@@ -217,15 +215,15 @@ impl Store {
         let store = Self { pool, engine, write_queue, journal };
         // The writer holds the pool, not the queue's sender: when every handle is dropped the queue
         // closes and the writer ends.
-        tokio::spawn(group_commit::writer(Self { write_queue: closed_queue(), ..store.clone() }, queued));
+        tokio::spawn(audit::group_commit::writer(Self { write_queue: closed_queue(), ..store.clone() }, queued));
         Ok(store)
     }
 
-    pub(crate) fn write_queue(&self) -> &group_commit::Queue {
+    pub(crate) fn write_queue(&self) -> &audit::group_commit::Queue {
         &self.write_queue
     }
 
-    pub(crate) fn journal(&self) -> Option<&audit_journal::Journal> {
+    pub(crate) fn journal(&self) -> Option<&audit::journal::Journal> {
         self.journal.as_ref()
     }
 
@@ -312,7 +310,7 @@ impl Store {
 }
 
 /// A sender whose receiver is already gone: the writer's own handle never feeds its own queue.
-fn closed_queue() -> group_commit::Queue {
+fn closed_queue() -> audit::group_commit::Queue {
     tokio::sync::mpsc::unbounded_channel().0
 }
 

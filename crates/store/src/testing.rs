@@ -83,13 +83,13 @@ pub async fn fresh(engine: Engine) -> TestStore {
 /// Where a SQLite store keeps its audit journal (`<database>-audit/`), for tests that look at or
 /// put files there.
 pub async fn journal_dir(store: &Store) -> Option<PathBuf> {
-    let file = crate::audit_journal::database_file(store.pool()).await.ok()??;
-    Some(crate::audit_journal::dir_beside(&file))
+    let file = crate::audit::journal::database_file(store.pool()).await.ok()??;
+    Some(crate::audit::journal::dir_beside(&file))
 }
 
 /// A SQLite store's database file, for tests that damage it or open it another way.
 pub async fn database_file(store: &Store) -> Option<PathBuf> {
-    crate::audit_journal::database_file(store.pool()).await.ok()?
+    crate::audit::journal::database_file(store.pool()).await.ok()?
 }
 
 /// The same server URL with a different database name.

@@ -35,7 +35,7 @@ use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{ChainHead, PendingEvent};
-use crate::group_commit::GroupWrite;
+use crate::audit::group_commit::GroupWrite;
 use crate::{Result, Store, StoreError};
 
 /// A handle on this process's journal.
@@ -232,7 +232,7 @@ impl Keeper {
 
 /// Asks the group-commit writer to move every event recorded so far into the chain, and waits.
 pub(crate) async fn settle(store: &Store, journal: Journal) -> Result<()> {
-    crate::group_commit::submit(store, move |reply| Box::new(Move::new(journal, Some(reply)))).await
+    crate::audit::group_commit::submit(store, move |reply| Box::new(Move::new(journal, Some(reply)))).await
 }
 
 /// Moving the closed files' events into the chain, as one of the group-commit writer's writes.

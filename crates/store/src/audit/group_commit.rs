@@ -12,7 +12,7 @@
 //! is the database's own, and it fails the whole group: nothing half-written is committed.
 //!
 //! On SQLite the writer also moves the audit journal's events into the chain once a second
-//! (`audit_journal.rs`), and keeps the write-ahead log short. Left to SQLite, the commit that
+//! (`audit/journal.rs`), and keeps the write-ahead log short. Left to SQLite, the commit that
 //! fills the log past its limit copies it into the database file and syncs that file before it
 //! returns, and the whole group waits. Instead, once a second, the writer starts a passive
 //! checkpoint beside itself: commits go on while the file is synced.
@@ -24,7 +24,7 @@ use sqlx::AnyConnection;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::audit::ChainHead;
-use crate::audit_journal::Move;
+use crate::audit::journal::Move;
 use crate::{Engine, Result, Store, StoreError};
 
 /// A write the group-commit writer applies inside the shared transaction.
