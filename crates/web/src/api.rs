@@ -109,6 +109,28 @@ fn printable_strings(v: &mut serde_json::Value) {
     }
 }
 
+/// Invalid input on one field, as a problem naming it.
+pub(crate) fn invalid(field: &'static str, message: &str) -> ApiError {
+    ApiError(crate::AppError::Invalid(vec![hearth_domain::FieldError::new(field, message)]))
+}
+
+/// Reads a JSON body, answering a malformed one as invalid input (naming `body`) rather than a
+/// bare 400.
+pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    serde_json::from_str(body).map_err(|e| invalid("body", &format!("The body must be JSON of the documented shape: {e}")))
+}
+
+/// Reads `If-Match`: the version from an ETag (`"3"`, `W/"3"` or `3`). Every API edit of a
+/// versioned record needs it (428 without it).
+pub(crate) fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, ApiError> {
+    let raw = headers.get(axum::http::header::IF_MATCH).ok_or(ApiError(crate::AppError::PreconditionRequired))?;
+    raw.to_str()
+        .ok()
+        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| invalid("If-Match", "Send the version you read, as the ETag of the record's GET"))
+}
+
 /// A list's page as asked for, refusing (on its field) a page below 1 or a page size outside 1 to
 /// 100, as the document says: every paged list of the API reads its page here.
 pub fn page_request(page: Option<i64>, per_page: Option<i64>) -> Result<PageRequest, ApiError> {

@@ -9,7 +9,7 @@ use hearth_domain::access::Permission;
 use hearth_store::PageRequest;
 
 use crate::cases::pages::{TaskRow, task_row};
-use crate::cases::today;
+use crate::dates::today;
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -59,7 +59,7 @@ fn work_row(w: &hearth_store::courtwork::Work) -> WorkRow {
         title: w.work_type.label().into(),
         reference: w.case_reference.clone(),
         author: w.author.name.clone(),
-        due: w.due_on.map(crate::cases::short_date).unwrap_or_else(|| "No date set".into()),
+        due: w.due_on.map(crate::dates::short_date).unwrap_or_else(|| "No date set".into()),
         status: crate::courtwork::pages::status_tag(w.status),
     }
 }
@@ -134,9 +134,9 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             text: crate::workload::load_text(&mine.load),
             cases: cases
                 .iter()
-                .map(|c| (c.id, c.reference.clone(), c.weight.item.label().to_string(), c.next_deadline.map(crate::cases::short_date).unwrap_or_else(|| "None set".into())))
+                .map(|c| (c.id, c.reference.clone(), c.weight.item.label().to_string(), c.next_deadline.map(crate::dates::short_date).unwrap_or_else(|| "None set".into())))
                 .collect(),
-            away: mine.away_now.as_ref().map(|a| format!("{} until {}", a.kind.label(), crate::cases::long_date(a.last))),
+            away: mine.away_now.as_ref().map(|a| format!("{} until {}", a.kind.label(), crate::dates::long_date(a.last))),
         }
     });
     let autonomy = if me.can(Permission::ViewAutonomy) && load.is_some() {

@@ -18,7 +18,7 @@ use time::Date;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::cases::{long_date, today};
+use crate::dates::{long_date, today};
 use crate::components::ErrorSummary;
 use crate::error::ApiError;
 use crate::page::{PageCtx, Shell, render, render_with};
@@ -285,7 +285,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
     let shown = |p: Option<i64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "–".into());
     let allocation_rows: Vec<(String, Option<i64>)> = k.months.iter().map(|m| (short(&m.month), m.public_within_2_percent)).collect();
     let month_rows = k.months.iter().map(|m| (label(&m.month), m.public_received, shown(m.public_within_2_percent), shown(m.public_unallocated_end_percent), shown(m.private_unallocated_end_percent), m.closed)).collect();
-    let when = |t: &Option<String>| t.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(crate::cases::long_time).unwrap_or_else(|| "not yet".into());
+    let when = |t: &Option<String>| t.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(crate::dates::long_time).unwrap_or_else(|| "not yet".into());
     let page = KpiPage {
         shell: ctx.shell(format!("Insight – {}", k.name)),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(&errors)),

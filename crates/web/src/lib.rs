@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cases;
 pub mod components;
 pub mod courtwork;
+pub mod dates;
 pub mod error;
 pub mod form;
 mod home;

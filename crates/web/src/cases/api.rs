@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{case_deadlines, open, today, visibility};
+use super::{case_deadlines, open, visibility};
+use crate::api::{if_match, invalid, json};
+use crate::dates::today;
 use crate::error::{ApiError, Problem};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -117,10 +119,6 @@ pub struct CasePage {
     pub per_page: i64,
 }
 
-pub(crate) fn invalid(field: &'static str, message: &str) -> ApiError {
-    ApiError(AppError::Invalid(vec![FieldError::new(field, message)]))
-}
-
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseListParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, me: Ctx, Query(p): Query<CaseListParams>) -> Result<Json<CasePage>, ApiError> {
     let status = match p.status.as_deref() {
@@ -172,11 +170,6 @@ pub struct NewCaseBody {
 pub struct Created {
     pub id: Uuid,
     pub reference: String,
-}
-
-/// Reads a JSON body, answering a malformed one as invalid input rather than a bare 400.
-pub(crate) fn json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ApiError> {
-    serde_json::from_str(body).map_err(|e| invalid("body", &format!("The body must be JSON of the documented shape: {e}")))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", request_body = NewCaseBody, responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -365,16 +358,6 @@ pub async fn add_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uui
     // The answer names the case by its reference: one small read beside the write, not the record.
     let (entry, reference) = tokio::try_join!(cases::add_note(&state.store, &me.audit, id, &note), cases::reference(&state.store, id))?;
     Ok((StatusCode::CREATED, Json(Created { id: entry, reference })))
-}
-
-/// Reads `If-Match`: the version from an ETag (`"3"`, `W/"3"` or `3`).
-pub(crate) fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, ApiError> {
-    let raw = headers.get(axum::http::header::IF_MATCH).ok_or(ApiError(AppError::PreconditionRequired))?;
-    raw.to_str()
-        .ok()
-        .map(|v| v.trim().trim_start_matches("W/").trim_matches('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| invalid("If-Match", "Send the version you read, as the ETag of GET /api/v1/cases/{id}"))
 }
 
 /// Parses a PATCH body into a validated edit, naming every field that is wrong.

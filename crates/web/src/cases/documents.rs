@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::forms::open_case;
-use super::long_date;
+use crate::dates::long_date;
 use crate::components::{Choices, ErrorSummary, Input, Select};
 use crate::error::{ApiError, Problem};
 use crate::page::{PageCtx, Shell, render, render_with};
@@ -83,7 +83,7 @@ async fn prepare(state: &AppState, sent: &Sent) -> Result<NewDocument, FieldErro
     let title = if sent.title.trim().is_empty() {
         // A file's own name may carry characters nobody typed: leave them out rather than refuse.
         let stem: String = sent.file_name.rsplit_once('.').map_or(sent.file_name.as_str(), |(s, _)| s).chars().filter(|c| hearth_domain::text::allowed_char(*c)).collect::<String>().trim().to_string();
-        if stem.is_empty() { format!("Photograph taken {}", long_date(super::today())) } else { stem }
+        if stem.is_empty() { format!("Photograph taken {}", long_date(crate::dates::today())) } else { stem }
     } else {
         sent.title.trim().to_string()
     };

@@ -13,7 +13,6 @@ pub mod transfers;
 use hearth_domain::access::{Permission, Relationships, Scope, scopes_for};
 use hearth_domain::cases::deadlines::{Deadline, deadlines};
 use hearth_store::cases::{self, CaseRecord, Visibility};
-use time::Date;
 use uuid::Uuid;
 
 use crate::session::Ctx;
@@ -62,22 +61,4 @@ pub fn deadlines_of(state: &AppState, case: &CaseRecord, filings: &[cases::Filin
     deadlines(case.law, &cases::case_dates(case, filings), &state.config.deadlines, &state.config.calendar)
 }
 
-/// Today in the service's time zone. Courts sit in England and Wales; Hearth keeps UTC and
-/// reads "today" as the UTC date, which differs only in the first hour of a summer day.
-pub fn today() -> Date {
-    hearth_store::now().date()
-}
 
-pub use hearth_domain::text::long_date;
-
-/// "Mon 2 Nov 2026", for dense tables.
-/// "23 November 2026 at 14:05".
-pub fn long_time(t: time::OffsetDateTime) -> String {
-    format!("{} at {:02}:{:02}", long_date(t.date()), t.hour(), t.minute())
-}
-
-pub fn short_date(d: Date) -> String {
-    let month = d.month().to_string();
-    let weekday = d.weekday().to_string();
-    format!("{} {} {} {}", &weekday[..3], d.day(), &month[..3], d.year())
-}

@@ -13,7 +13,8 @@ use hearth_store::cases::{self, CaseQuery, ChronologyFilter, Entry};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{long_date, open, short_date, today, visibility};
+use super::{open, visibility};
+use crate::dates::{long_date, short_date, today};
 use crate::components::{Cell, ErrorSummary, Input, Pagination, Select, SummaryList, SummaryRow, Table, Tag};
 use crate::page::{PageCtx, Shell, render, render_with, url_encode};
 use crate::session::Ctx;

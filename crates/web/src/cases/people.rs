@@ -10,7 +10,8 @@ use hearth_store::StoreError;
 use hearth_store::cases;
 use uuid::Uuid;
 
-use super::{long_date, visibility};
+use super::visibility;
+use crate::dates::long_date;
 use crate::components::ErrorSummary;
 use crate::form::{one_of, pairs};
 use crate::page::{PageCtx, Shell, render, render_with};

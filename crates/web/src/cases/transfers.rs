@@ -11,7 +11,7 @@ use hearth_store::org::TeamSummary;
 use uuid::Uuid;
 
 use super::forms::{case_form, field_error, open_case, to_case};
-use super::long_date;
+use crate::dates::long_date;
 use crate::components::{Choices, Select, Textarea};
 use crate::form::{FormPage, form_page, one_of, pairs, show, version_of};
 use crate::page::PageCtx;

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::pages::{FileError, file_work};
-use crate::cases::api::{if_match, invalid, json};
+use crate::api::{if_match, invalid, json};
 use crate::error::{ApiError, Problem};
 use crate::session::Ctx;
 use crate::{AppError, AppState};

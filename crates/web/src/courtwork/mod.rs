@@ -11,7 +11,7 @@ use hearth_domain::quality::{Autonomy, WorkType};
 use hearth_store::cases::{self, CaseRecord};
 use hearth_store::courtwork::Work;
 
-use crate::cases::long_date;
+use crate::dates::long_date;
 use crate::{AppError, AppState};
 
 /// How the author signs: a family court adviser in private law, a children's guardian in public.

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{report_of, standing_in, typeset};
 use crate::cases::forms::{case_form, open_case};
-use crate::cases::{long_date, long_time as time_of, today};
+use crate::dates::{long_date, long_time as time_of, today};
 use crate::components::{Choices, ErrorSummary, Select, SummaryList, SummaryRow, Tag};
 use crate::form::{ConflictPage, ConflictRow, FormPage, form_page, one_of, pairs, show, show_conflict, version_of};
 use crate::page::{PageCtx, Shell, render, render_with};

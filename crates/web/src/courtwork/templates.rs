@@ -11,7 +11,7 @@ use hearth_domain::quality::WorkType;
 use hearth_store::StoreError;
 use hearth_store::courtwork;
 
-use crate::cases::long_date;
+use crate::dates::long_date;
 use crate::components::ErrorSummary;
 use crate::form::{all_of, one_of, pairs, version_of};
 use crate::page::{PageCtx, Shell, render, render_with};

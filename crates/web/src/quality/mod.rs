@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::cases::long_date;
+use crate::dates::long_date;
 use crate::components::{Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{FormPage, form_page, one_of, pairs, show};

@@ -15,7 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::cases::{long_date, today};
+use crate::dates::{long_date, today};
 use crate::components::{Choices, ErrorSummary, Input, Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{FormPage, form_page, one_of, pairs, show, version_of};

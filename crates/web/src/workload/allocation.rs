@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{band_tag, load_text};
 use crate::cases::forms::{open_case, to_case};
-use crate::cases::{long_date, today};
+use crate::dates::{long_date, today};
 use crate::components::{ErrorSummary, Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{ConflictPage, ConflictRow, one_of, pairs, show_conflict, version_of};

@@ -9,7 +9,7 @@ use hearth_domain::insight::{Month, StaffMonth, median};
 use hearth_store::insight::{Whose, staff_months};
 use uuid::Uuid;
 
-use crate::cases::today;
+use crate::dates::today;
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
 use crate::{AppError, AppState};

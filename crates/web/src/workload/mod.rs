@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::cases::{long_date, today};
+use crate::dates::{long_date, today};
 use crate::components::{Input, Select, Tag};
 use crate::error::{ApiError, Problem};
 use crate::form::{FormPage, form_page, one_of, pairs, show};

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::allocation::{Ranked, left_out, ranked, weight_text};
 use crate::cases::forms::{open_case, to_case};
-use crate::cases::{long_time as when, today};
+use crate::dates::{long_time as when, today};
 use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{all_of, one_of, pairs};
@@ -226,7 +226,7 @@ fn offer_json(o: &Offer) -> OfferJson {
 #[utoipa::path(post, path = "/api/v1/cases/{id}/offers", params(("id" = Uuid, Path)), request_body = NewOffers, responses((status = 201, body = [OfferJson]), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_offer(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, ApiError> {
     let case = open_case(&state, &me, id).await?;
-    let body: NewOffers = crate::cases::api::json(&body)?;
+    let body: NewOffers = crate::api::json(&body)?;
     if body.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(AppError::Invalid(vec![FieldError::new("note", "The note must be 500 characters or fewer")]).into());
     }

@@ -15,8 +15,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::chosen_team;
-use crate::cases::api::json;
-use crate::cases::{long_date, today};
+use crate::api::json;
+use crate::dates::{long_date, today};
 use crate::components::ErrorSummary;
 use crate::error::{ApiError, Problem};
 use crate::form::{all_of, one_of, pairs};

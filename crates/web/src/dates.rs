@@ -1,0 +1,23 @@
+//! Dates as every page shows them, and "today".
+
+use time::Date;
+
+pub use hearth_domain::text::long_date;
+
+/// Today in the service's time zone. Courts sit in England and Wales; Hearth keeps UTC and
+/// reads "today" as the UTC date, which differs only in the first hour of a summer day.
+pub fn today() -> Date {
+    hearth_store::now().date()
+}
+
+/// "23 November 2026 at 14:05".
+pub fn long_time(t: time::OffsetDateTime) -> String {
+    format!("{} at {:02}:{:02}", long_date(t.date()), t.hour(), t.minute())
+}
+
+/// "Mon 2 Nov 2026", for dense tables.
+pub fn short_date(d: Date) -> String {
+    let month = d.month().to_string();
+    let weekday = d.weekday().to_string();
+    format!("{} {} {} {}", &weekday[..3], d.day(), &month[..3], d.year())
+}
