@@ -51,7 +51,8 @@ pub fn show(page: &FormPage, errors: &[FieldError]) -> Response {
 }
 
 /// Form bodies repeat keys for checkboxes (`roles=a&roles=b`), which serde_urlencoded cannot put
-/// in a Vec directly; read the pairs and gather them.
+/// in a Vec directly; read the pairs and gather them. A body that is not a well-formed form never
+/// gets here: `input::guard` refuses it first.
 pub fn pairs(body: &str) -> Vec<(String, String)> {
     serde_urlencoded::from_str(body).unwrap_or_default()
 }

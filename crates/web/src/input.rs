@@ -33,8 +33,14 @@ pub async fn guard(req: Request, next: Next) -> Response {
         Kind::Form
     } else if content_type.starts_with("application/json") {
         Kind::Json
-    } else {
+    } else if content_type.starts_with("multipart/form-data") || !writes(req.method()) {
         // Uploads are multipart: their few text fields are checked by the upload's own form.
+        return next.run(req).await;
+    } else if !path.starts_with("/api/") {
+        // A page's form is sent form-encoded (or multipart, for a file): anything else is not one
+        // of Hearth's forms, and is refused rather than read as an empty one.
+        return AppError::Invalid(vec![unreadable()]).into_response_for(&path);
+    } else {
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
@@ -42,6 +48,7 @@ pub async fn guard(req: Request, next: Next) -> Response {
         return AppError::TooLarge.into_response_for(&path);
     };
     let refused = match kind {
+        Kind::Form if !well_formed(&bytes) => Some(unreadable()),
         Kind::Form => in_pairs(&bytes),
         // Malformed JSON is the handler's to answer (a 422 naming `body`); only text is checked here.
         Kind::Json => serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| in_json(&v, "")),
@@ -50,6 +57,26 @@ pub async fn guard(req: Request, next: Next) -> Response {
         Some(e) => AppError::Invalid(vec![e]).into_response_for(&path),
         None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
     }
+}
+
+fn writes(method: &axum::http::Method) -> bool {
+    !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS)
+}
+
+fn unreadable() -> FieldError {
+    FieldError::new("body", "What was sent could not be read as a form. Go back, reload the page and try again")
+}
+
+/// Whether a form body is what a browser sends: every name and value valid UTF-8 once
+/// percent-decoded. A parser would otherwise replace what it cannot read and carry on, and the
+/// handler would save something nobody typed.
+fn well_formed(bytes: &[u8]) -> bool {
+    bytes.split(|b| *b == b'&').filter(|p| !p.is_empty()).all(|pair| {
+        pair.split(|b| *b == b'=').all(|part| {
+            let spaced: Vec<u8> = part.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+            percent_encoding::percent_decode(&spaced).decode_utf8().is_ok()
+        })
+    })
 }
 
 /// Values only: a name is never stored, and one no handler knows is ignored.
@@ -72,6 +99,14 @@ fn in_json(v: &serde_json::Value, at: &str) -> Option<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_body_must_decode_to_text() {
+        assert!(well_formed(b"summary=Caf%C3%A9+visit&kind=visit"));
+        assert!(well_formed(b""));
+        assert!(!well_formed(b"summary=%FF%FE"), "not UTF-8 once decoded");
+        assert!(!well_formed(b"%C3=x"), "a name cut off in the middle of a character");
+    }
 
     #[test]
     fn control_characters_are_found_where_they_are_named() {

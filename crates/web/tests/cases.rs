@@ -203,6 +203,20 @@ async fn the_api_names_what_was_wrong_and_saves_nothing() {
         assert!(page.contains("govuk-error-summary") && page.contains("Body contains a hidden control character (U+0007)"), "{page}");
         let res = w.app.send(Method::GET, "/cases?q=a%00b", Some(&m), None).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a search is checked too, never a 500 on PostgreSQL");
+        // A form body that is not text once decoded, or is not a form at all, is refused, never
+        // read as an empty form or with its bytes replaced.
+        let res = w.app.send(Method::POST, &format!("/cases/{id}/notes/new"), Some(&m), Some("kind=visit&occurred_on=2026-11-20&summary=%FF%FE&body=Seen")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body(res).await.contains("could not be read as a form"));
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri(format!("/cases/{id}/notes/new"))
+            .header("cookie", format!("hearth_csrf={}; hearth_session={m}", common::CSRF))
+            .header("x-csrf-token", common::CSRF)
+            .header("content-type", "text/plain")
+            .body(axum::body::Body::from("kind=visit&summary=Seen"))
+            .unwrap();
+        assert_eq!(w.app.request(req).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(entries().await, before, "nothing was written");
 
         let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"dream","summary":""}"#).await;
