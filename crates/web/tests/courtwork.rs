@@ -204,6 +204,25 @@ async fn a_report_is_drafted_returned_approved_and_filed_as_a_pdf_and_the_fourth
         assert_eq!(app.send(Method::POST, &format!("/samples/{sample}"), Some(&boss), Some(form)).await.status(), StatusCode::SEE_OTHER);
         let page = body(app.send(Method::GET, &format!("/samples/{sample}"), Some(&boss), None).await).await;
         assert!(page.contains("Supervision on analysis") && page.contains("Requires improvement"));
+
+        // A manager of another team holds the sampling permission, but not for this worker: every
+        // route naming the sample refuses them (the sample exists: its own manager just read it).
+        let elsewhere = new_id();
+        let area = org::area_refs(&store).await.unwrap()[1].id;
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, elsewhere, "Far team", area, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let other = staff(&store, "Otis Other", &[Role::TeamManager, Role::ServiceManager], elsewhere, None).await;
+        let other = session(&store, other).await;
+        for (method, path, form) in [
+            (Method::GET, format!("/samples/{sample}"), None),
+            (Method::POST, format!("/samples/{sample}"), Some(form)),
+            (Method::GET, format!("/samples/{sample}/swap"), None),
+            (Method::POST, format!("/samples/{sample}/swap"), Some("version=2&work_id=&reason=Swap")),
+            (Method::POST, format!("/samples/{sample}/moderate"), Some("agrees=yes&comment=Fine")),
+        ] {
+            assert_eq!(app.send(method.clone(), &path, Some(&other), form).await.status(), StatusCode::FORBIDDEN, "{method} {path} by another team's manager");
+        }
     }
 }
 
