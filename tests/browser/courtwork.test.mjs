@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, expectNoHorizontalScroll, launch, newPage, pathOf, pressButton, screenshot, signIn } from './lib.mjs'
+import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, expectNoHorizontalScroll, fillDate, launch, newPage, pathOf, pressButton, screenshot, signIn } from './lib.mjs'
 
 let browser
 
@@ -191,7 +191,7 @@ test('a section 7 report goes through sign-off to a filed PDF, autonomy is earne
   await manager.getByLabel('Strengths').fill('The child is heard throughout.')
   await manager.getByLabel('Areas to develop').fill('The risk analysis is thin.')
   await manager.getByLabel('Action 1 (optional)').fill('Reflective supervision on risk analysis')
-  await manager.getByLabel('Action 1 due by').fill('15/1/2099')
+  await fillDate(manager, 'action-1-due', '2099-01-15')
   res = await pressButton(manager, 'Save the audit')
   assert.equal(res.status(), 200)
   await screenshot(manager, 'sample-audited')

@@ -42,6 +42,15 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
+/// "day", "day and month", "day, month and year": a short list as it is said.
+pub fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A work email address, normalised to lower case. Once one exists it is well formed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct EmailAddress(String);

@@ -82,6 +82,88 @@ impl Input {
     }
 }
 
+/// The design system's date input: day, month and year as three number fields in a fieldset.
+/// They are sent as `{name}-day`, `{name}-month` and `{name}-year`, and `input::guard` joins
+/// them into the one `{name}` value (`year-month-day`) the handlers read, so a form's date is
+/// shown back exactly as typed, and an impossible one is named rather than blanked as a
+/// browser's own date picker would.
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/date_input.html")]
+pub struct DateInput {
+    pub id: String,
+    pub name: String,
+    pub legend: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    /// Day, month and year as typed (or as stored).
+    pub values: [Option<String>; 3],
+    /// Which of day, month and year to mark as wrong, beside the error.
+    pub wrong: [bool; 3],
+}
+
+pub struct DatePart {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub width: &'static str,
+    pub value: Option<String>,
+    pub wrong: bool,
+}
+
+impl DateInput {
+    /// A date input for a field, with the design system's example as its hint.
+    pub fn new(field: &str, legend: &str) -> Self {
+        Self { id: field.into(), name: field.into(), legend: legend.into(), hint: Some(Self::EXAMPLE.into()), ..Default::default() }
+    }
+
+    const EXAMPLE: &'static str = "For example, 27 3 2026";
+
+    /// Words before the example: "Needed for a child. For example, 27 3 2026".
+    pub fn hint(mut self, h: &str) -> Self {
+        self.hint = Some(format!("{h} {}", Self::EXAMPLE));
+        self
+    }
+
+    /// The field's value, `year-month-day` as stored or as joined from what was typed; a day or
+    /// month is shown as people write it, without a leading zero.
+    pub fn value(mut self, v: &str) -> Self {
+        if v.trim().is_empty() {
+            return self;
+        }
+        let mut parts = v.splitn(3, '-').map(|p| p.trim().to_string());
+        let (year, month, day) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let plain = |p: String| match p.parse::<u32>() {
+            Ok(n) if p.bytes().all(|b| b.is_ascii_digit()) => n.to_string(),
+            _ => p,
+        };
+        self.values = [Some(plain(day)), Some(plain(month)), Some(year)];
+        self
+    }
+
+    /// The field's error, and which parts it is about: those left empty or not numbers, or all
+    /// three when each part reads but the date is not a real one.
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        if self.error.is_some() {
+            let bad = |v: &Option<String>| v.as_deref().is_none_or(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()));
+            let wrong = [bad(&self.values[0]), bad(&self.values[1]), bad(&self.values[2]) || self.values[2].as_deref().is_some_and(|y| y.len() != 4)];
+            self.wrong = if wrong.iter().any(|w| *w) { wrong } else { [true; 3] };
+        }
+        self
+    }
+
+    pub fn parts(&self) -> Vec<DatePart> {
+        [("day", "Day", "govuk-input--width-2"), ("month", "Month", "govuk-input--width-2"), ("year", "Year", "govuk-input--width-4")]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, label, width))| DatePart { name, label, width, value: self.values[i].clone(), wrong: self.wrong[i] })
+            .collect()
+    }
+
+    fn described_by(&self) -> Option<String> {
+        described_by(&self.id, self.hint.is_some(), self.error.is_some())
+    }
+}
+
 #[derive(Template, Debug, Clone, Default)]
 #[template(path = "components/textarea.html")]
 pub struct Textarea {

@@ -23,10 +23,19 @@ enum Kind {
 /// 422 `application/problem+json`, a page the error page listing what was wrong.
 pub async fn guard(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    if let Some(query) = req.uri().query()
-        && let Some(e) = in_pairs(query.as_bytes())
-    {
-        return AppError::Invalid(vec![e]).into_response_for(&path);
+    let mut req = req;
+    if let Some(query) = req.uri().query() {
+        if let Some(e) = in_pairs(query.as_bytes()) {
+            return AppError::Invalid(vec![e]).into_response_for(&path);
+        }
+        // A page's filter may carry a date input too (the audit and chronology date ranges).
+        if let Some(joined) = join_dates(query.as_bytes()) {
+            let uri = format!("{path}?{joined}");
+            match uri.parse() {
+                Ok(uri) => *req.uri_mut() = uri,
+                Err(_) => return AppError::Invalid(vec![unreadable()]).into_response_for(&path),
+            }
+        }
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let kind = if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -53,10 +62,51 @@ pub async fn guard(req: Request, next: Next) -> Response {
         // Malformed JSON is the handler's to answer (a 422 naming `body`); only text is checked here.
         Kind::Json => serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| in_json(&v, "")),
     };
-    match refused {
-        Some(e) => AppError::Invalid(vec![e]).into_response_for(&path),
-        None => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+    if let Some(e) = refused {
+        return AppError::Invalid(vec![e]).into_response_for(&path);
     }
+    let mut parts = parts;
+    let bytes = match kind {
+        Kind::Form => match join_dates(&bytes) {
+            Some(joined) => {
+                parts.headers.remove(header::CONTENT_LENGTH);
+                joined.into_bytes().into()
+            }
+            None => bytes,
+        },
+        Kind::Json => bytes,
+    };
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The design system's date input sends a date as three fields, `{name}-day`, `{name}-month`
+/// and `{name}-year`. They are joined here into the one `{name}` value (`year-month-day`, a
+/// one-digit day or month padded) that handlers read and the domain's `parse_date` checks, so
+/// every date on every form is read one way, and a part left out is named rather than lost.
+/// `None` when the form has no date input.
+fn join_dates(bytes: &[u8]) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
+    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
+    let mut any = false;
+    let mut joined = Vec::with_capacity(pairs.len());
+    for (k, v) in &pairs {
+        if let Some(name) = k.strip_suffix("-day")
+            && let (Some(month), Some(year)) = (value(&format!("{name}-month")), value(&format!("{name}-year")))
+        {
+            any = true;
+            let day = v.trim();
+            let pad = |p: &str| if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) { format!("0{p}") } else { p.to_string() };
+            let date = if day.is_empty() && month.is_empty() && year.is_empty() { String::new() } else { format!("{year}-{}-{}", pad(&month), pad(day)) };
+            joined.push((name.to_string(), date));
+        } else if let Some(name) = k.strip_suffix("-month").or_else(|| k.strip_suffix("-year"))
+            && value(&format!("{name}-day")).is_some()
+        {
+            // Joined with its day.
+        } else {
+            joined.push((k.clone(), v.clone()));
+        }
+    }
+    any.then(|| serde_urlencoded::to_string(&joined).ok()).flatten()
 }
 
 fn writes(method: &axum::http::Method) -> bool {
@@ -99,6 +149,16 @@ fn in_json(v: &serde_json::Value, at: &str) -> Option<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_input_is_joined_into_one_value() {
+        assert_eq!(join_dates(b"summary=x&due_on-day=7&due_on-month=3&due_on-year=2026&version=2").as_deref(), Some("summary=x&due_on=2026-03-07&version=2"));
+        assert_eq!(join_dates(b"due_on-day=31&due_on-month=2&due_on-year=2026").as_deref(), Some("due_on=2026-02-31"), "an impossible date reaches the parser that names it");
+        assert_eq!(join_dates(b"due_on-day=&due_on-month=&due_on-year=").as_deref(), Some("due_on="), "an optional date left empty");
+        assert_eq!(join_dates(b"due_on-day=27&due_on-month=&due_on-year=2026").as_deref(), Some("due_on=2026--27"), "the missing month is kept missing");
+        assert_eq!(join_dates(b"summary=x&kind=visit"), None);
+        assert_eq!(join_dates(b"ends-day=1"), None, "a name that only looks like a day is left alone");
+    }
 
     #[test]
     fn a_form_body_must_decode_to_text() {

@@ -205,6 +205,42 @@ fn input_matches_govuk_frontend() {
 }
 
 #[test]
+fn date_input_matches_govuk_frontend() {
+    golden("date-input", 4, |o| {
+        if !keys_within(o, &["id", "namePrefix", "fieldset", "hint", "errorMessage", "items"]) || s(&o["namePrefix"])? != s(&o["id"])? {
+            return None;
+        }
+        let legend = text_of(&o["fieldset"]["legend"])?;
+        if !keys_within(&o["fieldset"], &["legend"]) {
+            return None;
+        }
+        let hint = if o["hint"].is_null() { None } else { Some(text_of(&o["hint"])?) };
+        let error = if o["errorMessage"].is_null() { None } else { Some(text_of(&o["errorMessage"])?) };
+        // Only the three standard parts, in order, each with its standard width (and the error mark).
+        let items = o["items"].as_array()?;
+        let standard = [("day", "govuk-input--width-2"), ("month", "govuk-input--width-2"), ("year", "govuk-input--width-4")];
+        if items.len() != 3 {
+            return None;
+        }
+        let mut values: [Option<String>; 3] = Default::default();
+        let mut wrong = [false; 3];
+        for (i, (item, (name, width))) in items.iter().zip(standard).enumerate() {
+            if !keys_within(item, &["name", "classes", "value"]) || s(&item["name"])? != name {
+                return None;
+            }
+            let classes = s(&item["classes"])?;
+            wrong[i] = classes == format!("{width} govuk-input--error");
+            if !wrong[i] && classes != width {
+                return None;
+            }
+            values[i] = s(&item["value"]);
+        }
+        let id = s(&o["id"])?;
+        Some(DateInput { name: id.clone(), id, legend, hint, error, values, wrong }.to_string())
+    });
+}
+
+#[test]
 fn error_summary_matches_govuk_frontend() {
     golden("error-summary", 1, |o| {
         if !keys_within(o, &["titleText", "errorList"]) || s(&o["titleText"])? != "There is a problem" {

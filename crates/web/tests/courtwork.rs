@@ -200,7 +200,7 @@ async fn a_report_is_drafted_returned_approved_and_filed_as_a_pdf_and_the_fourth
         let page = body(res).await;
         assert!(page.contains("Judge whether the child was safe") && page.contains("Enter the strengths of the work"), "every missing part is named");
         let form = "version=1&grade=requires_improvement&outcome-safe=good&outcome-heard=good&outcome-better_represented=requires_improvement&outcome-enabled=good\
-            &strengths=Clear+voice+of+the+child&areas_to_develop=Weigh+the+risks&action-1=Supervision+on+analysis&action-1-due=1%2F1%2F2099";
+            &strengths=Clear+voice+of+the+child&areas_to_develop=Weigh+the+risks&action-1=Supervision+on+analysis&action-1-due-day=1&action-1-due-month=1&action-1-due-year=2099";
         assert_eq!(app.send(Method::POST, &format!("/samples/{sample}"), Some(&boss), Some(form)).await.status(), StatusCode::SEE_OTHER);
         let page = body(app.send(Method::GET, &format!("/samples/{sample}"), Some(&boss), None).await).await;
         assert!(page.contains("Supervision on analysis") && page.contains("Requires improvement"));

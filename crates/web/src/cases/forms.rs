@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::for_change;
 use crate::dates::{long_date, today};
-use crate::components::{Choices, Input, Select, Textarea};
+use crate::components::{Choices, DateInput, Input, Select, Textarea};
 use crate::form::{ConflictPage, ConflictRow, FormPage, all_of, form_page, one_of, pairs, show, show_conflict, version_of};
 use crate::page::PageCtx;
 use crate::session::Ctx;
@@ -109,10 +109,10 @@ async fn new_case_page(state: &AppState, ctx: &PageCtx, me: &Ctx, f: &CaseForm, 
             .errors(errors)
             .to_string(),
         Select::new("team_id", "Team", Some("Select a team"), &creatable_teams(state, me).await?, &team).errors(errors).to_string(),
-        Input::text("received_on", "Date received").kind("date").classes("govuk-input--width-10").value(&f.received_on).errors(errors).to_string(),
+        DateInput::new("received_on", "Date received").value(&f.received_on).errors(errors).to_string(),
         Choices::new(false, "urgent", "Urgency", &[("yes", "Urgent: a referral to the local authority is needed")], std::slice::from_ref(&f.urgent)).errors(errors).to_string(),
-        Input::text("first_hearing_on", "First hearing (FHDRA) date").hint("Private law: the date the court listed.").kind("date").classes("govuk-input--width-10").value(&f.first_hearing_on).errors(errors).to_string(),
-        Input::text("issued_on", "Date the application was issued").hint("Public law.").kind("date").classes("govuk-input--width-10").value(&f.issued_on).errors(errors).to_string(),
+        DateInput::new("first_hearing_on", "First hearing (FHDRA) date").hint("Private law: the date the court listed.").value(&f.first_hearing_on).errors(errors).to_string(),
+        DateInput::new("issued_on", "Date the application was issued").hint("Public law.").value(&f.issued_on).errors(errors).to_string(),
         Choices::new(false, "flags", "Flags (optional)", &codes(CaseFlag::ALL, CaseFlag::code, CaseFlag::label), &f.flags).errors(errors).to_string(),
     ];
     page.button = "Open the case".into();

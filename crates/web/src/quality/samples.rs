@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::dates::{long_date, today};
-use crate::components::{Choices, ErrorSummary, Input, Select, Tag, Textarea};
+use crate::components::{Choices, DateInput, ErrorSummary, Input, Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{FormPage, form_page, one_of, pairs, show, version_of};
 use crate::page::{PageCtx, Shell, render, render_with};
@@ -149,9 +149,7 @@ fn audit_fields(p: &[(String, String)], errors: &[FieldError]) -> Vec<String> {
         let mut a = Input::text(&format!("action-{n}"), &format!("Action {n} (optional)")).value(&one_of(p, &format!("action-{n}")));
         a.error = crate::components::error_for(errors, &format!("action-{n}"));
         f.push(a.to_string());
-        let mut d = Input::text(&format!("action-{n}-due"), &format!("Action {n} due by")).hint("For example, 15/1/2027").classes("govuk-input--width-10").value(&one_of(p, &format!("action-{n}-due")));
-        d.error = crate::components::error_for(errors, &format!("action-{n}-due"));
-        f.push(d.to_string());
+        f.push(DateInput::new(&format!("action-{n}-due"), &format!("Action {n} due by")).value(&one_of(p, &format!("action-{n}-due"))).errors(errors).to_string());
     }
     f
 }
@@ -187,19 +185,6 @@ pub async fn show_sample(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
     Ok(render(&sample_page(&state, &ctx, &me, s, &[], &[]).await))
 }
 
-fn parse_day(field: String, v: &str) -> Result<time::Date, FieldError> {
-    let parts: Vec<&str> = v.trim().split(['/', '-']).collect();
-    let parsed = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => (y.parse().ok(), m.parse::<u8>().ok(), d.parse::<u8>().ok()),
-        [d, m, y] => (y.parse().ok(), m.parse::<u8>().ok(), d.parse::<u8>().ok()),
-        _ => (None, None, None),
-    };
-    match parsed {
-        (Some(y), Some(m), Some(d)) => time::Month::try_from(m).ok().and_then(|m| time::Date::from_calendar_date(y, m, d).ok()).ok_or_else(|| FieldError::new(field, "Enter a real date, for example 15/1/2027")),
-        _ => Err(FieldError::new(field, "Enter the date as day/month/year, for example 15/1/2027")),
-    }
-}
-
 /// Reads the audit form, naming every field that is wrong.
 fn audit_from(p: &[(String, String)]) -> Result<SampleAudit, Vec<FieldError>> {
     let mut errors = vec![];
@@ -231,7 +216,7 @@ fn audit_from(p: &[(String, String)]) -> Result<SampleAudit, Vec<FieldError>> {
             errors.push(FieldError::new(format!("action-{n}"), "An action must be 1,000 characters or fewer"));
             continue;
         }
-        match parse_day(format!("action-{n}-due"), &due) {
+        match hearth_domain::org::parse_date(format!("action-{n}-due"), &format!("the date action {n} is due by"), &due) {
             Ok(d) if d < today() => errors.push(FieldError::new(format!("action-{n}-due"), "An action's due date must be today or later")),
             Ok(d) => actions.push((text, d)),
             Err(e) => errors.push(e),

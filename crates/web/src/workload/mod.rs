@@ -22,7 +22,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::dates::{long_date, today};
-use crate::components::{Input, Select, Tag};
+use crate::components::{DateInput, Input, Select, Tag};
 use crate::error::{ApiError, Problem};
 use crate::form::{FormPage, form_page, one_of, pairs, show};
 use crate::page::{PageCtx, Shell, render};
@@ -277,8 +277,8 @@ fn absence_page(ctx: &PageCtx, id: Uuid, name: &str, p: &[(String, String)], err
     let kinds: Vec<(String, String)> = AbsenceKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect();
     page.fields = vec![
         Select::new("kind", "Kind of absence", Some("Choose one"), &kinds, &one_of(p, "kind")).errors(errors).to_string(),
-        Input::text("first_day", "First day away").kind("date").value(&one_of(p, "first_day")).errors(errors).to_string(),
-        Input::text("last_day", "Last day away").kind("date").value(&one_of(p, "last_day")).errors(errors).to_string(),
+        DateInput::new("first_day", "First day away").value(&one_of(p, "first_day")).errors(errors).to_string(),
+        DateInput::new("last_day", "Last day away").value(&one_of(p, "last_day")).errors(errors).to_string(),
     ];
     page.button = "Record time away".into();
     page
@@ -343,8 +343,8 @@ fn duty_page(ctx: &PageCtx, state: &AppState, id: Uuid, name: &str, p: &[(String
     page.fields = vec![
         Select::new("kind", "Duty", Some("Choose one"), &kinds, &one_of(p, "kind")).errors(errors).to_string(),
         Input::text("points", "Points (optional)").inputmode("numeric").classes("govuk-input--width-4").value(&one_of(p, "points")).errors(errors).to_string(),
-        Input::text("first_day", "From").kind("date").value(&one_of(p, "first_day")).errors(errors).to_string(),
-        Input::text("last_day", "Until (optional)").kind("date").value(&one_of(p, "last_day")).errors(errors).to_string(),
+        DateInput::new("first_day", "From").value(&one_of(p, "first_day")).errors(errors).to_string(),
+        DateInput::new("last_day", "Until (optional)").value(&one_of(p, "last_day")).errors(errors).to_string(),
     ];
     page.button = "Add the duty".into();
     page

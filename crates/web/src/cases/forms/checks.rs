@@ -24,8 +24,8 @@ pub(crate) fn check_page(ctx: &PageCtx, case: &CaseRecord, check: &cases::Check,
     page.version = Some(f.version.unwrap_or(check.version));
     page.fields = vec![
         Choices::new(true, "status", "Status", &codes(CheckStatus::ALL, CheckStatus::code, CheckStatus::label), std::slice::from_ref(&f.status)).errors(errors).to_string(),
-        Input::text("requested_on", "Date requested").kind("date").classes("govuk-input--width-10").value(&f.requested_on).errors(errors).to_string(),
-        Input::text("returned_on", "Date returned").kind("date").classes("govuk-input--width-10").value(&f.returned_on).errors(errors).to_string(),
+        DateInput::new("requested_on", "Date requested").value(&f.requested_on).errors(errors).to_string(),
+        DateInput::new("returned_on", "Date returned").value(&f.returned_on).errors(errors).to_string(),
         Textarea::new("result_summary", "Result summary").hint("What the check found. Needed once it has come back.").value(&f.result_summary).errors(errors).to_string(),
     ];
     page
@@ -152,7 +152,7 @@ pub(crate) fn task_page(ctx: &PageCtx, case: &CaseRecord, f: &TaskForm, errors: 
     });
     page.fields = vec![
         Input::text("title", "Task").value(&f.title).errors(errors).to_string(),
-        Input::text("due_on", "Due (optional)").kind("date").classes("govuk-input--width-10").value(&f.due_on).errors(errors).to_string(),
+        DateInput::new("due_on", "Due (optional)").value(&f.due_on).errors(errors).to_string(),
     ];
     page.button = "Add the task".into();
     page

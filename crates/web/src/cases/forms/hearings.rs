@@ -8,7 +8,7 @@ pub(crate) async fn hearing_page(state: &AppState, ctx: &PageCtx, case: &CaseRec
     let court = if f.court_id.is_empty() { case.court.id.to_string() } else { f.court_id.clone() };
     page.fields = vec![
         Choices::new(true, "kind", "Type of hearing", &codes(HearingKind::ALL, HearingKind::code, HearingKind::label), std::slice::from_ref(&f.kind)).errors(errors).to_string(),
-        Input::text("date", "Date").kind("date").classes("govuk-input--width-10").value(&f.date).errors(errors).to_string(),
+        DateInput::new("date", "Date").value(&f.date).errors(errors).to_string(),
         Input::text("time", "Start time").hint("For example, 10:00.").kind("time").classes("govuk-input--width-5").value(&f.time).errors(errors).to_string(),
         Select::new("court_id", "Court", Some("Select a court"), &courts, &court).errors(errors).to_string(),
     ];
@@ -46,7 +46,7 @@ pub(crate) fn filing_page(ctx: &PageCtx, case: &CaseRecord, f: &FilingForm, erro
     page.intro = Some("Court-set dates are authoritative: the deadline and a task for the allocated worker follow from this.".into());
     page.fields = vec![
         Input::text("direction", "What must be filed").hint("For example, a section 7 report.").value(&f.direction).errors(errors).to_string(),
-        Input::text("due_on", "File by").kind("date").classes("govuk-input--width-10").value(&f.due_on).errors(errors).to_string(),
+        DateInput::new("due_on", "File by").value(&f.due_on).errors(errors).to_string(),
     ];
     page.button = "Add the filing date".into();
     page

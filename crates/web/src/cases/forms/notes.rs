@@ -7,7 +7,7 @@ pub(crate) fn note_fields(f: &NoteForm, errors: &[FieldError]) -> Vec<String> {
     let kinds: Vec<(&str, &str)> = EntryKind::NOTES.iter().map(|k| (k.code(), k.label())).collect();
     vec![
         Choices::new(true, "kind", "Type of note", &kinds, std::slice::from_ref(&f.kind)).errors(errors).to_string(),
-        Input::text("occurred_on", "Date it happened").kind("date").classes("govuk-input--width-10").value(&f.occurred_on).errors(errors).to_string(),
+        DateInput::new("occurred_on", "Date it happened").value(&f.occurred_on).errors(errors).to_string(),
         Input::text("summary", "Summary").hint("One line that will make sense in the chronology.").value(&f.summary).errors(errors).to_string(),
         Textarea::new("body", "Note").rows(10).dictation().value(&f.body).errors(errors).to_string(),
     ]

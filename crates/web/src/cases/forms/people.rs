@@ -8,7 +8,7 @@ pub(crate) async fn person_page(state: &AppState, ctx: &PageCtx, case: &CaseReco
     page.fields = vec![
         Input::text("full_name", "Full name").autocomplete("off").value(&f.full_name).errors(errors).to_string(),
         Choices::new(true, "role", "Their part in the case", &codes(PartyRole::ALL, PartyRole::code, PartyRole::label), std::slice::from_ref(&f.role)).errors(errors).to_string(),
-        Input::text("date_of_birth", "Date of birth").hint("Needed for a child.").kind("date").classes("govuk-input--width-10").value(&f.date_of_birth).errors(errors).to_string(),
+        DateInput::new("date_of_birth", "Date of birth").hint("Needed for a child.").value(&f.date_of_birth).errors(errors).to_string(),
         Select::new("relationship", "Relationship to the children", Some("Not applicable (a child)"), &codes(Relationship::ALL, Relationship::code, Relationship::label).into_iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>(), &f.relationship).errors(errors).to_string(),
         Choices::new(true, "contact", "How they agreed to be contacted (adults)", &codes(ContactChannel::ALL, ContactChannel::code, ContactChannel::label), std::slice::from_ref(&f.contact))
             .hint("Text messages carry reminders only, never case details.")
@@ -20,7 +20,7 @@ pub(crate) async fn person_page(state: &AppState, ctx: &PageCtx, case: &CaseReco
         Input::text("address_line", "Current address (optional)").autocomplete("off").value(&f.address_line).errors(errors).to_string(),
         Input::text("postcode", "Postcode").classes("govuk-input--width-10").autocomplete("off").value(&f.postcode).errors(errors).to_string(),
         Select::new("local_authority_id", "Local authority for this address", Some("Not known"), &las, &f.local_authority_id).errors(errors).to_string(),
-        Input::text("address_from", "Lived there since").kind("date").classes("govuk-input--width-10").value(&f.address_from).errors(errors).to_string(),
+        DateInput::new("address_from", "Lived there since").value(&f.address_from).errors(errors).to_string(),
     ];
     page.button = "Add to the case".into();
     Ok(page)
