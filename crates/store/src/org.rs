@@ -372,7 +372,37 @@ pub async fn directory(store: &Store, q: &DirectoryQuery, page: PageRequest) -> 
     for item in &mut items {
         item.roles = roles.iter().filter(|(id, _)| *id == item.id).map(|(_, r)| *r).collect();
     }
-    Ok(Page { items, total, page: page.page, per_page: page.per_page })
+    Ok(Page { items, total, page: page.page, per_page: page.per_page, more: false })
+}
+
+/// What anyone signed in may know of a colleague: the directory's card (name, roles, team,
+/// area, office, work email), apart from the full staff record that HR and the line chain read.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectoryCard {
+    pub entry: DirectoryEntry,
+    pub office: Option<NamedRef>,
+}
+
+pub async fn directory_card(store: &Store, id: Uuid) -> Result<DirectoryCard> {
+    let r = sqlx::query(
+        "SELECT s.id, s.name, s.email, s.status, t.id, t.name, a.id, a.name, o.id, o.name
+         FROM staff s LEFT JOIN teams t ON t.id = s.team_id LEFT JOIN service_areas a ON a.id = t.service_area_id
+         LEFT JOIN offices o ON o.id = t.office_id WHERE s.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let entry = DirectoryEntry {
+        id,
+        name: r.get(1),
+        email: r.get(2),
+        status: status(&r.get::<String, _>(3)),
+        team: named(r.get(4), r.get(5))?,
+        service_area: named(r.get(6), r.get(7))?,
+        roles: roles_of(store, &[id]).await?.into_iter().map(|(_, role)| role).collect(),
+    };
+    Ok(DirectoryCard { entry, office: named(r.get(8), r.get(9))? })
 }
 
 fn escape_like(s: &str) -> String {
@@ -381,6 +411,22 @@ fn escape_like(s: &str) -> String {
 
 fn status(code: &str) -> StaffStatus {
     StaffStatus::from_code(code).unwrap_or(StaffStatus::Left)
+}
+
+/// The names of several members of staff (and of teams and offices, for events about them), for
+/// a screen that shows who did what: one query for each kind, not one per row.
+pub async fn names(store: &Store, ids: &[Uuid]) -> Result<std::collections::HashMap<Uuid, String>> {
+    let mut names = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(names);
+    }
+    for table in ["staff", "teams", "offices"] {
+        let sql = format!("SELECT id, name FROM {table} WHERE id IN ({})", crate::placeholders(1, ids.len()));
+        for r in crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), ids).fetch_all(store.pool()).await? {
+            names.insert(parse_id(&r.get::<String, _>(0))?, r.get(1));
+        }
+    }
+    Ok(names)
 }
 
 /// The roles of several people at once: one query, not one per person.
@@ -649,6 +695,36 @@ fn reference_error(e: StoreError) -> StoreError {
     }
 }
 
+/// Refuses a change of roles its maker may not make (`org::may_change_roles`), reading their
+/// roles on the change's own transaction, so no path (a form, the API, a script) can skip it.
+async fn check_role_change(conn: &mut AnyConnection, ctx: &AuditContext, before: &[Role], after: &[Role]) -> Result<()> {
+    let granter = match ctx.actor_id {
+        Some(actor) => Some(
+            sqlx::query("SELECT role FROM staff_roles WHERE staff_id = $1")
+                .bind(actor.to_string())
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .filter_map(|r| Role::from_code(&r.get::<String, _>(0)))
+                .collect::<Vec<_>>(),
+        ),
+        None => None,
+    };
+    hearth_domain::org::may_change_roles(granter.as_deref(), before, after).map_err(StoreError::Refused)
+}
+
+/// Audits a refused change of roles (the change itself was rolled back) and gives the refusal.
+async fn refused_roles(store: &Store, ctx: &AuditContext, subject: Uuid, roles: &[Role], refusal: StoreError) -> StoreError {
+    let event = Event::success("access.refused").about("staff", subject).outcome(Outcome::Denied).detail(serde_json::json!({
+        "rule": "privileged_roles",
+        "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),
+    }));
+    match audit::record(store, ctx, event).await {
+        Ok(()) => refusal,
+        Err(e) => e,
+    }
+}
+
 async fn write_roles(conn: &mut AnyConnection, id: Uuid, roles: &[Role]) -> Result<()> {
     sqlx::query("DELETE FROM staff_roles WHERE staff_id = $1").bind(id.to_string()).execute(&mut *conn).await?;
     for role in roles {
@@ -665,6 +741,10 @@ async fn write_roles(conn: &mut AnyConnection, id: Uuid, roles: &[Role]) -> Resu
 pub async fn create_staff(store: &Store, ctx: &AuditContext, staff: &NewStaff) -> Result<Uuid> {
     let id = new_id();
     let mut tx = store.begin().await?;
+    if let Err(e) = check_role_change(&mut tx, ctx, &[], &staff.roles).await {
+        drop(tx);
+        return Err(refused_roles(store, ctx, id, &staff.roles, e).await);
+    }
     check_references(&mut tx, staff.team_id, staff.line_manager_id).await?;
     insert_staff(&mut tx, id, staff).await?;
     audit::append(
@@ -712,6 +792,11 @@ pub async fn set_roles(store: &Store, ctx: &AuditContext, id: Uuid, roles: &[Rol
         .iter()
         .map(|r| r.get(0))
         .collect();
+    let held: Vec<Role> = before.iter().filter_map(|c| Role::from_code(c)).collect();
+    if let Err(e) = check_role_change(&mut tx, ctx, &held, roles).await {
+        drop(tx);
+        return Err(refused_roles(store, ctx, id, roles, e).await);
+    }
     write_roles(&mut tx, id, roles).await?;
     audit::append(
         &mut tx,

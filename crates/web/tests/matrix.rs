@@ -319,3 +319,77 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
         }
     }
 }
+
+async fn post_form(app: &axum::Router, path: &str, token: &str, form: &str) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("cookie", format!("hearth_session={token}; hearth_csrf={CSRF}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf_token={CSRF}&{form}")))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Separation of duties: whoever may add staff may give them any role but the two that reach
+/// every case or run Hearth; those only a system administrator gives or takes away. Tried for
+/// every role that may add staff and every role they could give, on the form and at the store.
+#[tokio::test]
+async fn only_a_system_administrator_gives_or_takes_a_privileged_role() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let team = new_id();
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, team, "Team one", areas[0].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let app = hearth_web::router(hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap());
+        let mut n = 200;
+        let granters: Vec<Role> = Role::ALL.iter().copied().filter(|r| permits_somewhere(&[*r], hearth_domain::access::Permission::ManageStaff)).collect();
+        assert!(granters.contains(&Role::Hr) && granters.contains(&Role::SystemAdmin), "{granters:?}");
+        let mut refused = 0;
+        for granter in &granters {
+            let actor = person(&store, &mut n, &[*granter], team, None).await;
+            let token = session(&store, actor).await;
+            for given in Role::ALL {
+                n += 1;
+                let email = format!("given{n}@hearth.example");
+                let form = format!("name=Given+{n}&email={email}&roles={}&team_id={team}&fte=1&contract=employed&start_date-day=1&start_date-month=9&start_date-year=2026", given.code());
+                let (status, html) = post_form(&app, "/admin/staff/new", &token, &form).await;
+                let exists = org::directory(&store, &org::DirectoryQuery { text: Some(email.clone()), ..Default::default() }, hearth_store::PageRequest::new(None, None)).await.unwrap().total > 0;
+                if given.privileged() && *granter != Role::SystemAdmin {
+                    refused += 1;
+                    assert_eq!(status, StatusCode::BAD_REQUEST, "{granter:?} giving {given:?}");
+                    assert!(html.contains("Only a system administrator can give or take away"), "{html}");
+                    assert!(!exists, "{granter:?} made a {given:?}");
+                } else {
+                    assert_eq!(status, StatusCode::SEE_OTHER, "{granter:?} giving {given:?}: {html}");
+                    assert!(exists);
+                }
+            }
+            // The store refuses it whatever calls it, and audits the refusal.
+            let subject = person(&store, &mut n, &[Role::Practitioner], team, None).await;
+            let version = org::staff_record(&store, subject).await.unwrap().version;
+            let result = org::set_roles(&store, &AuditContext::actor(actor, None), subject, &[Role::NationalLeadership], version).await;
+            if *granter == Role::SystemAdmin {
+                result.unwrap();
+            } else {
+                assert!(matches!(result, Err(hearth_store::StoreError::Refused(_))), "{result:?}");
+                assert_eq!(org::staff_record(&store, subject).await.unwrap().roles, vec![Role::Practitioner], "nothing changed");
+                let events = hearth_store::audit::search(
+                    &store,
+                    &hearth_store::audit::AuditQuery { subject_id: Some(subject.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() },
+                    hearth_store::PageRequest::new(None, None),
+                )
+                .await
+                .unwrap()
+                .total;
+                assert_eq!(events, 1, "the refusal is in the audit trail");
+            }
+        }
+        assert!(refused >= 2, "HR was tried with both privileged roles");
+    }
+}

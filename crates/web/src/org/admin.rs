@@ -11,14 +11,17 @@ use hearth_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::components::{Choices, Input, Select};
+use crate::components::{Choices, DateInput, Input, Select};
 use crate::form::{FormPage, all_of, form_page, one_of, pairs, show, version_of};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
-fn role_options() -> Vec<(&'static str, &'static str)> {
-    Role::ALL.iter().map(|r| (r.code(), r.label())).collect()
+/// The roles the caller may give: a privileged role only by a system administrator
+/// (`org::may_change_roles`, which the store enforces whatever the form offers).
+fn role_options(me: &Ctx) -> Vec<(&'static str, &'static str)> {
+    let admin = me.principal.roles.contains(&Role::SystemAdmin);
+    Role::ALL.iter().filter(|r| admin || !r.privileged()).map(|r| (r.code(), r.label())).collect()
 }
 
 async fn team_options(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
@@ -43,34 +46,35 @@ fn field_errors(e: StoreError) -> Result<FieldErrors, AppError> {
             Ok(vec![FieldError::new("line_manager_id", "Choose a line manager who is not managed by this person")])
         }
         StoreError::MissingReference { .. } => Ok(vec![FieldError::new("line_manager_id", "Select an active line manager from the list")]),
+        StoreError::Refused(e) => Ok(vec![e]),
         other => Err(other.into()),
     }
 }
 
-async fn staff_form_page(state: &AppState, ctx: &PageCtx, form: &StaffForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
+async fn staff_form_page(state: &AppState, ctx: &PageCtx, me: &Ctx, form: &StaffForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
     let mut page = form_page(ctx, "Add a member of staff", "/admin/staff/new".into(), errors);
-    page.intro = Some("They will set up their authenticator app the first time they sign in. Give them a temporary password through `hearth user create`, or ask them to use the password reset your service desk runs.".into());
+    page.intro = Some("They will set up their authenticator app the first time they sign in.".into());
     let contracts: Vec<(&str, &str)> = ContractType::ALL.iter().map(|c| (c.code(), c.label())).collect();
     let skills: Vec<(&str, &str)> = Skill::ALL.iter().map(|s| (s.code(), s.label())).collect();
     page.fields = vec![
         Input::text("name", "Full name").autocomplete("off").value(&form.name).errors(errors).to_string(),
         Input::text("email", "Work email address").kind("email").no_spellcheck().autocomplete("off").value(&form.email).errors(errors).to_string(),
-        Choices::new(false, "roles", "Roles", &role_options(), &form.roles).hint("Select all that apply.").errors(errors).to_string(),
+        Choices::new(false, "roles", "Roles", &role_options(me), &form.roles).hint("Select all that apply.").errors(errors).to_string(),
         Select::new("team_id", "Team", Some("No team yet"), &team_options(state).await?, &form.team_id).errors(errors).to_string(),
         Select::new("line_manager_id", "Line manager", Some("No line manager yet"), &manager_options(state, None).await?, &form.line_manager_id).errors(errors).to_string(),
         Input::text("fte", "Full-time equivalent (FTE)").hint("For example, 1 for full time or 0.6 for three days a week.").inputmode("decimal").classes("govuk-input--width-4").value(&form.fte).errors(errors).to_string(),
         Choices::new(true, "contract", "Contract type", &contracts, std::slice::from_ref(&form.contract)).errors(errors).to_string(),
-        Input::text("start_date", "Start date").kind("date").classes("govuk-input--width-10").value(&form.start_date).errors(errors).to_string(),
-        Input::text("qualified_date", "Date they qualified as a social worker (optional)").kind("date").classes("govuk-input--width-10").value(&form.qualified_date).errors(errors).to_string(),
+        DateInput::new("start_date", "Start date").value(&form.start_date).errors(errors).to_string(),
+        DateInput::new("qualified_date", "Date they qualified as a social worker (optional)").value(&form.qualified_date).errors(errors).to_string(),
         Choices::new(false, "skills", "Skills (optional)", &skills, &form.skills).errors(errors).to_string(),
     ];
     page.button = "Add member of staff".into();
     Ok(page)
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+pub async fn new_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
     let form = StaffForm { fte: "1".into(), contract: "employed".into(), ..Default::default() };
-    Ok(show(&staff_form_page(&state, &ctx, &form, &[]).await?, &[]))
+    Ok(show(&staff_form_page(&state, &ctx, &me, &form, &[]).await?, &[]))
 }
 
 pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
@@ -94,7 +98,7 @@ pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: 
         },
         Err(errors) => errors,
     };
-    Ok(show(&staff_form_page(&state, &ctx, &form, &errors).await?, &errors))
+    Ok(show(&staff_form_page(&state, &ctx, &me, &form, &errors).await?, &errors))
 }
 
 async fn subject(state: &AppState, me: &Ctx, id: Uuid) -> Result<StaffRecord, AppError> {
@@ -114,16 +118,16 @@ fn edit_page(ctx: &PageCtx, r: &StaffRecord, heading: &str, action: &str, errors
     page
 }
 
-fn roles_page(ctx: &PageCtx, r: &StaffRecord, checked: &[String], errors: &[FieldError]) -> FormPage {
+fn roles_page(ctx: &PageCtx, me: &Ctx, r: &StaffRecord, checked: &[String], errors: &[FieldError]) -> FormPage {
     let mut page = edit_page(ctx, r, "Change roles", "roles", errors);
-    page.fields = vec![Choices::new(false, "roles", "Roles", &role_options(), checked).hint("Select all that apply.").errors(errors).to_string()];
+    page.fields = vec![Choices::new(false, "roles", "Roles", &role_options(me), checked).hint("Select all that apply.").errors(errors).to_string()];
     page
 }
 
 pub async fn roles_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let r = subject(&state, &me, id).await?;
     let checked: Vec<String> = r.roles.iter().map(|x| x.code().to_string()).collect();
-    Ok(show(&roles_page(&ctx, &r, &checked, &[]), &[]))
+    Ok(show(&roles_page(&ctx, &me, &r, &checked, &[]), &[]))
 }
 
 pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
@@ -135,13 +139,14 @@ pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
         Ok(roles) if id == me.id() && r.roles.contains(&Role::SystemAdmin) && !roles.contains(&Role::SystemAdmin) => {
             errors.push(FieldError::new("roles", "You cannot remove your own system administrator role. Ask another administrator"));
         }
-        Ok(roles) => {
-            org::set_roles(&state.store, &me.audit, id, &roles, version_of(&p)?).await?;
-            return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
-        }
+        Ok(roles) => match org::set_roles(&state.store, &me.audit, id, &roles, version_of(&p)?).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Err(StoreError::Refused(e)) => errors.push(e),
+            Err(e) => return Err(e.into()),
+        },
         Err(e) => errors.push(e),
     }
-    Ok(show(&roles_page(&ctx, &r, &checked, &errors), &errors))
+    Ok(show(&roles_page(&ctx, &me, &r, &checked, &errors), &errors))
 }
 
 async fn move_page(state: &AppState, ctx: &PageCtx, r: &StaffRecord, team: &str, manager: &str, errors: &[FieldError]) -> Result<FormPage, AppError> {
@@ -180,7 +185,7 @@ fn leaver_page(ctx: &PageCtx, r: &StaffRecord, left_on: &str, confirm: &str, err
     let mut page = edit_page(ctx, r, "Record that they have left", "leaver", errors);
     page.intro = Some(format!("{} will be signed out everywhere at once and will not be able to sign in again. Their record is kept.", r.name));
     page.fields = vec![
-        Input::text("left_on", "Last working day").kind("date").classes("govuk-input--width-10").value(left_on).errors(errors).to_string(),
+        DateInput::new("left_on", "Last working day").value(left_on).errors(errors).to_string(),
         Choices::new(true, "confirm", &format!("Are you sure {} has left?", r.name), &[("yes", "Yes, they have left"), ("no", "No")], &[confirm.to_string()]).errors(errors).to_string(),
     ];
     page.button = "Record leaver".into();
