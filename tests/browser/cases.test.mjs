@@ -7,7 +7,9 @@ import { after, before, test } from 'node:test'
 import {
   ACCOUNTS,
   assertServerUp,
+  chooseWorker,
   clickAndWait,
+  fillDate,
   expectNoAxeViolations,
   expectNoHorizontalScroll,
   launch,
@@ -54,7 +56,7 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
 
   // A note with nothing in it is refused with the error summary; nothing is saved.
   await pressButton(page, 'Add a note')
-  await page.fill('#occurred_on', '')
+  await fillDate(page, 'occurred_on', '')
   res = await pressButton(page, 'Save note')
   assert.equal(res.status(), 400)
   const summary = page.locator('.govuk-error-summary')
@@ -67,7 +69,7 @@ test('a practitioner finds their tasks and cases, and writes a note', { timeout:
 
   const summaryText = `Phone call with the school ${Date.now()}`
   await page.check('input[name="kind"][value="phone_call"]')
-  await page.fill('#occurred_on', new Date().toISOString().slice(0, 10))
+  await fillDate(page, 'occurred_on', new Date().toISOString().slice(0, 10))
   await page.fill('#summary', summaryText)
   await page.fill('#body', 'The class teacher says attendance has improved since half term.')
   res = await pressButton(page, 'Save note')
@@ -123,7 +125,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   await page.check('input[name="law"][value="private"]')
   await page.selectOption('#court_id', { index: 1 })
   const fhdra = new Date(Date.now() + 35 * 86400_000).toISOString().slice(0, 10)
-  await page.fill('#first_hearing_on', fhdra)
+  await fillDate(page, 'first_hearing_on', fhdra)
   await page.check('input[name="flags"][value="domestic_abuse"]')
   res = await pressButton(page, 'Open the case')
   assert.equal(res.status(), 200)
@@ -138,7 +140,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   await page.check('input[name="role"][value="subject_child"]')
   res = await pressButton(page, 'Add to the case')
   assert.equal(res.status(), 400, 'a child needs a date of birth')
-  await page.fill('#date_of_birth', '2019-05-04')
+  await fillDate(page, 'date_of_birth', '2019-05-04')
   res = await pressButton(page, 'Add to the case')
   assert.equal(res.status(), 200)
   assert.equal(await page.locator('h1').innerText(), 'Poppy Testcase')
@@ -146,7 +148,7 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   // A hearing at a time the court does not sit is refused; a good one is listed.
   await pressButton(page, 'List a hearing')
   await page.check('input[name="kind"][value="fhdra"]')
-  await page.fill('#date', fhdra)
+  await fillDate(page, 'date', fhdra)
   await page.fill('#time', '21:00')
   res = await pressButton(page, 'List the hearing')
   assert.equal(res.status(), 400)
@@ -154,10 +156,33 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   res = await pressButton(page, 'List the hearing')
   assert.equal(res.status(), 200)
 
+  // An impossible date is named, kept as typed, and nothing is saved: 31 February is not blanked
+  // into "no date" as a browser's own date picker would.
+  await page.goto(`${caseUrl}/tasks/new`)
+  await page.fill('#title', 'Ring the school')
+  await fillDate(page, 'due_on', '2026-02-31')
+  res = await pressButton(page, 'Add the task')
+  assert.equal(res.status(), 400)
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /The due date must be a real date/)
+  assert.equal(await page.inputValue('#due_on-day'), '31', 'the day is shown as typed')
+  assert.equal(await page.inputValue('#due_on-month'), '2')
+  await expectNoAxeViolations(page, 'task with an impossible date')
+  await page.fill('#due_on-month', '')
+  res = await pressButton(page, 'Add the task')
+  assert.equal(res.status(), 400)
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /The due date must include a month/)
+  assert.ok(await page.locator('#due_on-month.govuk-input--error').count(), 'the missing part is marked')
+  assert.equal(await page.locator('#due_on-day.govuk-input--error').count(), 0, 'the part that was right is not')
+  await fillDate(page, 'due_on', '2026-03-27')
+  res = await pressButton(page, 'Add the task')
+  assert.equal(res.status(), 200)
+  assert.ok(await page.getByText('Ring the school').count(), 'the task is on the case')
+  await page.goto(caseUrl)
+
   // Allocate to the first practitioner offered.
   await pressButton(page, 'Allocate')
   await expectNoAxeViolations(page, 'allocate')
-  await page.selectOption('#worker_id', { index: 1 })
+  await chooseWorker(page, 0)
   res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 400, 'an allocation needs a reason')
   assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the reason for this allocation/)
@@ -168,6 +193,21 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   assert.equal(await page.getByText('Not allocated').count(), 0)
   assert.ok(await page.getByText(/^Allocated to /).count(), 'the allocation is in the chronology')
   await screenshot(page, 'case-opened-by-manager')
+
+  // Re-allocating names who holds the case now and keeps it with them unless changed.
+  const allocatedRow = page.locator('.govuk-summary-list__row', { has: page.locator('dt', { hasText: 'Allocated to' }) })
+  const holder = (await allocatedRow.locator('dd.govuk-summary-list__value').innerText()).replace(/ since .*$/, '').trim()
+  await pressButton(page, 'Re-allocate')
+  assert.equal((await page.locator('h1').innerText()).trim(), 'Re-allocate the case')
+  assert.equal((await page.locator('#current-worker').innerText()).trim(), `${holder} holds the case now.`)
+  assert.ok(await page.locator('input[name="worker_id"][value="keep"]').isChecked(), 'kept with them unless changed')
+  assert.equal(await page.locator('#worker-hub').isChecked(), false, 'never returned to the hub by default')
+  await expectNoAxeViolations(page, 're-allocate')
+  await screenshot(page, 're-allocate')
+  res = await pressButton(page, 'Save')
+  assert.equal(res.status(), 200)
+  assert.equal(pathOf(page), caseUrl)
+  assert.equal(await page.getByText('Not allocated').count(), 0, 'still with them')
 
   // The allocation hub, and possible duplicate people.
   res = await page.goto('/cases/hub')
@@ -203,8 +243,8 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   await page.check('input[name="law"][value="private"]')
   await page.check('input[name="applications"][value="child_arrangements"]')
   await page.selectOption('#court_id', { index: 1 })
-  await page.fill('#received_on', '2026-11-20')
-  await page.fill('#first_hearing_on', '2026-12-30')
+  await fillDate(page, 'received_on', '2026-11-20')
+  await fillDate(page, 'first_hearing_on', '2026-12-30')
   let res = await pressButton(page, 'Open the case')
   assert.equal(res.status(), 200)
   const caseUrl = pathOf(page)
@@ -221,7 +261,7 @@ test('the whole flow: allocated from the hub, opened on a phone, a note and a ph
   await expectNoAxeViolations(page, 'allocation hub')
   await clickAndWait(page, link)
   await pressButton(page, 'Allocate')
-  await page.selectOption('#worker_id', { label: workerName })
+  await chooseWorker(page, workerName)
   await page.fill('#reason', 'Continuity: has worked with this family before')
   res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 200)

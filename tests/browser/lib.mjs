@@ -89,6 +89,27 @@ export function pressButton(page, name) {
   return clickAndWait(page, page.getByRole('button', { name, exact: true }))
 }
 
+// Types a date into a GOV.UK date input (day, month and year fields) as a person would:
+// '2026-03-07' goes in as 7, 3 and 2026; '' clears all three.
+export async function fillDate(page, field, iso) {
+  const [year = '', month = '', day = ''] = iso ? iso.split('-') : []
+  await page.fill(`#${field}-day`, day.replace(/^0/, ''))
+  await page.fill(`#${field}-month`, month.replace(/^0/, ''))
+  await page.fill(`#${field}-year`, year)
+}
+
+// The workers ranked on a case's allocate page, best first, and choosing one of them (by name,
+// or by place: 0 is the top suggestion).
+export async function rankedWorkers(page) {
+  return (await page.locator('#suggestions-table input[name="worker_id"] + label').allInnerTexts()).map((n) => n.trim())
+}
+
+export async function chooseWorker(page, which) {
+  const radios = page.locator('#suggestions-table input[name="worker_id"]')
+  if (typeof which === 'number') await radios.nth(which).check()
+  else await page.locator('#suggestions-table').getByLabel(which, { exact: true }).check()
+}
+
 // ---- Accessibility ----
 
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']

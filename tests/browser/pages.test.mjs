@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import {
   ACCOUNTS,
+  fillDate,
   assertServerUp,
   clickAndWait,
   expectNoAxeViolations,
@@ -68,6 +69,30 @@ test('staff directory, a search and a record', async () => {
   await screenshot(page, 'record')
 })
 
+test('everyone can open a colleague\'s directory card; the directory never links to a refusal', async () => {
+  const { context, page: worker } = await newPage(browser)
+  try {
+    await signIn(worker, ACCOUNTS.practitioner, { axe: false })
+    await worker.goto('/staff?q=a')
+    const hrefs = await worker.locator('main table a[href^="/staff/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))
+    assert.ok(hrefs.length > 1, 'the directory lists colleagues')
+    for (const href of hrefs.slice(0, 5)) {
+      const response = await worker.goto(href)
+      assert.equal(response.status(), 200, `${href} opens for a practitioner`)
+    }
+    await worker.goto(hrefs[0])
+    assert.match(pathOf(worker), /^\/staff\/[^/]+\/card$/)
+    for (const key of ['Roles', 'Team', 'Office', 'Work email']) {
+      assert.ok(await worker.locator('.govuk-summary-list__key', { hasText: key }).count(), `the card shows ${key}`)
+    }
+    assert.equal(await worker.getByText('FTE', { exact: true }).count(), 0, 'nothing from the full record')
+    await expectNoAxeViolations(worker, 'directory card')
+    await screenshot(worker, 'directory-card')
+  } finally {
+    await context.close()
+  }
+})
+
 test('organisation: structure, a service area, a team, offices', async () => {
   await visit('/org', 'organisation')
   await follow('main a[href^="/org/areas/"]', 'service area')
@@ -110,7 +135,7 @@ test('adding a member of staff: errors, then success', async () => {
   await page.locator('#team_id').selectOption(team)
   await page.locator('#fte').fill('0.8')
   await page.getByLabel('Employed', { exact: true }).check()
-  await page.locator('#start_date').fill('2025-09-01')
+  await fillDate(page, 'start_date', '2025-09-01')
 
   const response = await clickAndWait(page, save)
   assert.equal(response.status(), 200, `after saving: ${page.url()}`)

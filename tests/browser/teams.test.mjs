@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { ACCOUNTS, assertServerUp, clickAndWait, expectNoAxeViolations, launch, newPage, pathOf, pressButton, screenshot, signIn } from './lib.mjs'
+import { ACCOUNTS, assertServerUp, chooseWorker, clickAndWait, expectNoAxeViolations, launch, newPage, pathOf, pressButton, screenshot, signIn } from './lib.mjs'
 
 let browser
 
@@ -108,13 +108,13 @@ test('two tabs allocating one case: the second sees both versions and keeps its 
   await page.goto(`${caseUrl}/allocate`)
   await second.goto(`${caseUrl}/allocate`)
 
-  await page.selectOption('#worker_id', { index: 1 })
+  await chooseWorker(page, 0)
   await page.fill('#reason', 'Capacity this month')
   let res = await pressButton(page, 'Allocate')
   assert.equal(res.status(), 200)
 
-  await second.selectOption('#worker_id', { index: 2 })
-  const mine = (await second.locator('#worker_id option:checked').innerText()).trim()
+  await chooseWorker(second, 1)
+  const mine = (await second.locator('#suggestions-table input[name="worker_id"]:checked + label').innerText()).trim()
   await second.fill('#reason', 'Knows the family from before')
   res = await pressButton(second, 'Allocate')
   assert.equal(res.status(), 409)

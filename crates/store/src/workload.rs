@@ -430,6 +430,17 @@ pub struct Colleague {
     pub load: Load,
 }
 
+/// One open case's weight, the skills it needs and its next court date: what someone offered
+/// the case weighs before accepting it. `None` once the case is closed.
+pub async fn weigh_one(store: &Store, settings: &WorkloadSettings, case_id: Uuid, today: Date) -> Result<Option<(Weight, Vec<Skill>, Option<Date>)>> {
+    let Some(case) = facts::facts(store, Which::One(case_id), today).await?.into_iter().next() else { return Ok(None) };
+    let holder: Vec<Uuid> = case.allocated_to.into_iter().collect();
+    let mut around = Around::read(store, &holder, today).await?;
+    let weight = around.weigh(settings, case_id, weigh_facts(&case));
+    let skills = needs(&case, &weight).skills;
+    Ok(Some((weight, skills, case.next_deadline)))
+}
+
 /// Who to give a case to, from its team's practitioners (or, for `pool`, the bank and associate
 /// workers of that service area), ranked with reasons.
 ///

@@ -21,7 +21,9 @@ struct HomePage {
     name: String,
     tasks: Vec<(uuid::Uuid, String, TaskRow)>,
     tasks_total: i64,
-    alerts: Vec<hearth_store::cases::Alert>,
+    /// Each alert with where it leads: the case, or for a case offered to the reader and not
+    /// yet theirs, the offer (the case would refuse them).
+    alerts: Vec<(hearth_store::cases::Alert, Option<(String, &'static str)>)>,
     links: Vec<(&'static str, &'static str, &'static str)>,
     /// The caller's court work not yet filed: their drafting list.
     work: Vec<WorkRow>,
@@ -149,6 +151,19 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     } else {
         vec![]
     };
-    let offers_open = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
+    let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
+    let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
+    let alerts = alerts
+        .into_iter()
+        .map(|a| {
+            let offered = a.case_id.and_then(|c| offers.iter().find(|o| o.case_id == c && o.status != hearth_domain::workload::OfferStatus::Accepted));
+            let link = match (offered, a.case_id) {
+                (Some(o), _) => Some((format!("/my/offers/{}", o.id), "See the offer")),
+                (None, Some(c)) => Some((format!("/cases/{c}"), "Go to the case")),
+                (None, None) => None,
+            };
+            (a, link)
+        })
+        .collect();
     Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open }))
 }

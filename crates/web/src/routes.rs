@@ -101,6 +101,7 @@ pub fn all() -> Vec<Route> {
         // Organisation
         route(Method::GET, "/staff", perm(P::ViewDirectory, Collection), get(org::pages::directory)),
         route(Method::GET, "/staff/{id}", perm(P::ViewStaffRecord, Staff), get(org::pages::record)),
+        route(Method::GET, "/staff/{id}/card", perm(P::ViewDirectory, Staff), get(org::pages::card)),
         route(Method::GET, "/org", perm(P::ViewDirectory, Collection), get(org::pages::structure)),
         route(Method::GET, "/org/areas/{id}", perm(P::ViewDirectory, Collection), get(org::pages::area)),
         route(Method::GET, "/org/teams/{id}", perm(P::ViewDirectory, Collection), get(org::pages::team)),
@@ -209,6 +210,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
         route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
+        route(Method::GET, "/my/offers/{id}", SignedIn, get(workload::offers::view)),
         route(Method::POST, "/my/offers/{id}", SignedIn, post(workload::offers::answer)),
         route(Method::GET, "/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::person)),
         // Figures include grades, which are personal: the worker and their managers only.

@@ -45,6 +45,10 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     let teams: Vec<(String, String)> =
         org::teams(&state.store, None).await?.into_iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect();
     let roles: Vec<(String, String)> = Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect();
+    // Straight to the full record for those who may read everyone's (HR); to the directory card
+    // for everyone else, which links on to the record when the reader may open it. Never a link
+    // to a page the reader would be refused.
+    let records_everywhere = hearth_domain::access::permits_nationally(&me.principal.roles, Permission::ViewStaffRecord);
     let table = Table {
         caption: None,
         head: vec![Cell::text("Name"), Cell::text("Team"), Cell::text("Roles"), Cell::text("Email")],
@@ -57,7 +61,7 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
                     name.push_str(" (left)");
                 }
                 vec![
-                    Cell::link(name, format!("/staff/{}", e.id)),
+                    Cell::link(name, if records_everywhere { format!("/staff/{}", e.id) } else { format!("/staff/{}/card", e.id) }),
                     match &e.team {
                         Some(t) => Cell::link(&t.name, format!("/org/teams/{}", t.id)),
                         None => Cell::text("No team"),
@@ -86,6 +90,39 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         pagination: Pagination::around(page.page, last, |n| format!("{base}&page={n}")),
         can_add: me.can(Permission::ManageStaff),
     }))
+}
+
+#[derive(Template)]
+#[template(path = "org/card.html")]
+struct CardPage {
+    shell: Shell,
+    name: String,
+    left: bool,
+    summary: SummaryList,
+    record: Option<String>,
+}
+
+/// A colleague's directory card, for anyone signed in.
+pub async fn card(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let c = org::directory_card(&state.store, id).await?;
+    let e = &c.entry;
+    let named = |r: &Option<hearth_store::org::NamedRef>, none: &str| r.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| none.into());
+    let mut team = SummaryRow::new("Team", named(&e.team, "No team"));
+    if let Some(t) = &e.team {
+        team = team.link(format!("/org/teams/{}", t.id));
+    }
+    let summary = SummaryList {
+        rows: vec![
+            SummaryRow::new("Roles", e.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")),
+            team,
+            SummaryRow::new("Service area", named(&e.service_area, "None")),
+            SummaryRow::new("Office", named(&c.office, "No office")),
+            SummaryRow::new("Work email", &e.email).link(format!("mailto:{}", e.email)),
+        ],
+    };
+    let record = me.may_for_staff(&state, Permission::ViewStaffRecord, id).await.then(|| format!("/staff/{id}"));
+    Ok(render(&CardPage { shell: ctx.shell(e.name.clone()), name: e.name.clone(), left: e.status == hearth_domain::org::StaffStatus::Left, summary, record }))
 }
 
 #[derive(Template)]

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{band_tag, load_text};
 use crate::cases::forms::{open_case, to_case};
 use crate::dates::{long_date, today};
-use crate::components::{ErrorSummary, Select, Tag, Textarea};
+use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{ConflictPage, ConflictRow, one_of, pairs, show_conflict, version_of};
 use crate::page::{PageCtx, Shell, render, render_with};
@@ -74,26 +74,28 @@ struct AllocatePage {
     deadline: String,
     ranked: Vec<Ranked>,
     left_out: Vec<(String, String)>,
-    worker_select: String,
+    /// Who holds the case now, kept unless the manager chooses otherwise.
+    current: Option<String>,
+    /// The choice as it stands: `keep`, a worker's id, or empty for the hub.
+    chosen: String,
+    worker_error: Option<String>,
     reason: String,
     version: i64,
     /// Nobody eligible can take it without going above amber: the pool is the way.
     offer_pool: bool,
 }
 
+/// The choice that keeps the case with whoever holds it.
+const KEEP: &str = "keep";
+
 async fn page(state: &AppState, ctx: &PageCtx, case: &CaseRecord, chosen: &str, reason: &str, errors: &[FieldError]) -> Result<Response, AppError> {
     let s = workload::suggest(&state.store, &state.config.workload, case.id, None, today()).await?;
-    let options: Vec<(String, String)> = s.ranked.iter().map(|(w, _)| (w.member.id.to_string(), w.member.name.clone())).collect();
-    let chosen = if chosen.is_empty() && errors.is_empty() { case.allocated_to.as_ref().map(|w| w.id.to_string()).unwrap_or_default() } else { chosen.to_string() };
-    let blank = if case.allocated_to.is_some() { "Nobody: return it to the allocation hub" } else { "Choose a worker" };
-    let top = s.ranked.first().map(|(w, _)| w.member.name.clone());
-    let hint = match &top {
-        Some(t) => format!("Ranked as suggested: {t} first."),
-        None => "Nobody in the team can take this case now.".into(),
-    };
+    // A case someone holds stays with them unless the manager chooses otherwise; a waiting case
+    // has nothing chosen for the manager.
+    let chosen = if chosen.is_empty() && errors.is_empty() && case.allocated_to.is_some() { KEEP.to_string() } else { chosen.to_string() };
     let offer_pool = case.allocated_to.is_none() && s.ranked.iter().all(|(_, r)| r.load_after.band >= hearth_domain::workload::Band::HighAmber);
     let page = AllocatePage {
-        shell: ctx.shell(format!("Allocate {}", case.reference)),
+        shell: ctx.shell(format!("{} {}", if case.allocated_to.is_some() { "Re-allocate" } else { "Allocate" }, case.reference)),
         case_id: case.id,
         reference: case.reference.clone(),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
@@ -102,7 +104,9 @@ async fn page(state: &AppState, ctx: &PageCtx, case: &CaseRecord, chosen: &str, 
         deadline: s.next_deadline.map(long_date).unwrap_or_else(|| "None set".into()),
         ranked: ranked(&s),
         left_out: left_out(&s),
-        worker_select: Select::new("worker_id", "Worker", Some(blank), &options, &chosen).hint(&hint).errors(errors).to_string(),
+        current: case.allocated_to.as_ref().map(|w| w.name.clone()),
+        chosen,
+        worker_error: crate::components::error_for(errors, "worker_id"),
         reason: Textarea::new("reason", "Reason")
             .hint("For example, capacity, continuity with the family, or skills the case needs. If you choose someone other than the top suggestion, say why.")
             .rows(3)
@@ -126,6 +130,10 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     let chosen = one_of(&p, "worker_id");
     let reason_text = one_of(&p, "reason");
     let version = version_of(&p)?;
+    if chosen == KEEP && case.allocated_to.is_some() && version == case.version {
+        // Kept with whoever holds it: nothing to change.
+        return Ok(to_case(id));
+    }
     let s = workload::suggest(&state.store, &state.config.workload, id, None, today()).await?;
     // A form read before someone else allocated the case is stale whatever it names (even the
     // worker who now holds it, who is no longer among the suggestions): 409, as the store would.

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::allocation::{Ranked, left_out, ranked, weight_text};
 use crate::cases::forms::{open_case, to_case};
 use crate::dates::{long_time as when, today};
+use hearth_domain::text::long_date;
 use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
 use crate::form::{all_of, one_of, pairs};
@@ -166,6 +167,77 @@ async fn my_offers_page(state: &AppState, ctx: &PageCtx, me: &Ctx, errors: &[Fie
 
 pub async fn mine(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
     my_offers_page(&state, &ctx, &me, &[]).await
+}
+
+#[derive(Template)]
+#[template(path = "workload/offered.html")]
+struct OfferedPage {
+    shell: Shell,
+    row: OfferRow,
+    note: String,
+    summary: crate::components::SummaryList,
+    dates: Vec<(String, String)>,
+}
+
+/// One offer, as the person offered it sees it before deciding: what the work is, where, when
+/// the court needs it and how much it weighs, and never who the family are or what the case
+/// holds (they see the record once the case is theirs). Anyone else's offer is no offer at all.
+pub async fn view(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let offer = offers::get(&state.store, id).await?;
+    if offer.worker.id != me.id() {
+        return Err(AppError::NotFound);
+    }
+    if offer.status == OfferStatus::Accepted {
+        return Ok(to_case(offer.case_id));
+    }
+    let today = today();
+    let (case, hearings, filings, weighed) = tokio::try_join!(
+        hearth_store::cases::case_record(&state.store, offer.case_id),
+        hearth_store::cases::hearings(&state.store, offer.case_id),
+        hearth_store::cases::filing_dates(&state.store, offer.case_id),
+        workload::weigh_one(&state.store, &state.config.workload, offer.case_id, today),
+    )?;
+    use crate::components::SummaryRow;
+    let mut rows = vec![
+        SummaryRow::new("Law", case.law.label()),
+        SummaryRow::new("Applications", case.applications.iter().map(|a| a.label()).collect::<Vec<_>>().join(", ")),
+        SummaryRow::new("Court", &case.court.name),
+        SummaryRow::new("Team", &case.team.name),
+        SummaryRow::new("Service area", &case.service_area.name),
+    ];
+    if let Some((weight, skills, _)) = &weighed {
+        rows.insert(0, SummaryRow::new("Kind of work", weight.item.label()));
+        rows.push(SummaryRow::new("Weight", format!("{} points", weight.points.display())));
+        rows.push(SummaryRow::new(
+            "Skills it needs",
+            if skills.is_empty() { "None beyond a practitioner's".to_string() } else { skills.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ") },
+        ));
+    }
+    if case.urgent {
+        rows.push(SummaryRow::new("Urgent", "Yes"));
+    }
+    let mut dates = vec![("Received".to_string(), long_date(case.received_on))];
+    if let Some(d) = case.first_hearing_on {
+        dates.push(("First hearing".into(), long_date(d)));
+    }
+    if let Some(d) = case.issued_on {
+        dates.push(("Application issued".into(), long_date(d)));
+    }
+    for h in hearings.iter().filter(|h| h.starts_at.date() >= today) {
+        dates.push((h.kind.label().to_string(), format!("{}, {}", long_date(h.starts_at.date()), h.court.name)));
+    }
+    // A filing direction is typed by the court's staff and may name the family: its date only.
+    for f in filings.iter().filter(|f| f.filed_on.is_none()) {
+        dates.push(("Report due at court".into(), long_date(f.due_on)));
+    }
+    let page = OfferedPage {
+        shell: ctx.shell(format!("Offer of {}", offer.case_reference)),
+        note: offer.note.clone().unwrap_or_default(),
+        row: offer_row(&offer),
+        summary: crate::components::SummaryList { rows },
+        dates,
+    };
+    Ok(render(&page))
 }
 
 pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
