@@ -304,7 +304,7 @@ pub async fn search(store: &Store, q: &AuditQuery, page: PageRequest) -> Result<
         .bind(page.offset())
         .fetch_all(store.pool())
         .await?;
-    Ok(Page { items: rows.iter().map(from_row).collect(), total, page: page.page, per_page: page.per_page })
+    Ok(Page { items: rows.iter().map(from_row).collect(), total, page: page.page, per_page: page.per_page, more: false })
 }
 
 const SELECT: &str = "SELECT seq, id, at, actor_id, action, subject_type, subject_id, outcome, request_id, detail, prev_hash, hash FROM audit_events";

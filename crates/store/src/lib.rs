@@ -389,6 +389,9 @@ pub struct Page<T> {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// More records match than `total` counts: a search lists its best few
+    /// (`cases::SEARCH_MOST`) and says there are more.
+    pub more: bool,
 }
 
 impl<T> Page<T> {

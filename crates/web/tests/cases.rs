@@ -646,3 +646,63 @@ async fn a_deadline_is_met_by_its_own_task_not_by_another_with_the_same_title() 
         assert_eq!(done_tags(&body(w.app.send(Method::GET, &path, Some(&m), None).await).await), before + 1);
     }
 }
+
+/// A search matching more cases than it lists answers with the most recently received of them and
+/// says so, on the page and in the API: never a refusal, never "0 cases found" beneath it.
+#[tokio::test]
+async fn a_broad_search_lists_the_most_recent_matches_and_says_there_are_more() {
+    use hearth_domain::cases::{NewParticipant, PartyRole, PersonKind};
+    use hearth_store::cases::bulk::{CaseBatch, Outcome};
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let mut batch = CaseBatch::new(hearth_store::now());
+        let outcome = Outcome { worker: None, allocated_on: None, stage: hearth_domain::cases::Stage::IntakeScreening, closed_on: None };
+        for i in 0..(cases::SEARCH_MOST + 5) {
+            let id = new_id();
+            let c = NewCase {
+                court_case_number: "BS26P00043".into(),
+                law: LawType::Private,
+                applications: vec![ApplicationKind::ChildArrangements],
+                court_id: court,
+                local_authority_id: None,
+                team_id: w.team,
+                received_on: time::macros::date!(2026 - 01 - 01) + time::Duration::days(i),
+                urgent: false,
+                first_hearing_on: None,
+                issued_on: None,
+                flags: vec![],
+            };
+            batch.case(id, &format!("HTH-D{i}"), &c, &outcome);
+            let child = NewParticipant {
+                full_name: "Ada Dixon".into(),
+                date_of_birth: Some(time::macros::date!(2019 - 05 - 04)),
+                kind: PersonKind::Child,
+                role: PartyRole::SubjectChild,
+                relationship: None,
+                contact: None,
+                no_texts: false,
+                address_withheld: false,
+                interpreter_language: None,
+                address: None,
+            };
+            batch.participant(id, w.team, &child);
+        }
+        let mut tx = store.begin().await.unwrap();
+        batch.write(&mut tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let leader = staff(&store, "Nia National", &[Role::NationalLeadership], w.team, None).await;
+        let s = session(&store, leader).await;
+        let res = w.app.send(Method::GET, "/cases?show=all&q=Dixon&status=any", Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let html = body(res).await;
+        assert!(html.contains("More than 250 cases match. These are the 250 most recently received."), "{html}");
+        assert!(!html.contains("govuk-error-summary") && !html.contains("cases found"), "no refusal, no contradiction");
+        let newest = format!("HTH-D{}", cases::SEARCH_MOST + 4);
+        assert!(html.contains(&newest), "the most recently received is first");
+        let res = w.app.send(Method::GET, "/api/v1/search?q=Dixon", Some(&s), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!((page["total"].as_i64(), page["more"].as_bool()), (Some(cases::SEARCH_MOST), Some(true)));
+    }
+}

@@ -60,8 +60,8 @@ pub struct SearchParams {
 }
 
 /// Searches every case, open or closed, that the caller may open. Nothing outside their grants is
-/// counted or returned. A search matching more than 250 of them is refused as too broad (422,
-/// naming `q`): add a surname, a date of birth or a reference.
+/// counted or returned. A search matching more than 250 of them lists the 250 most recently
+/// received, with `more` true: add a surname, a date of birth or a reference to narrow it.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
     let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;
@@ -92,6 +92,7 @@ fn case_page(page: hearth_store::Page<cases::CaseSummary>) -> CasePage {
         total: page.total,
         page: page.page,
         per_page: page.per_page,
+        more: page.more,
     }
 }
 
@@ -114,9 +115,12 @@ pub struct CaseSummary {
 #[derive(Serialize, ToSchema)]
 pub struct CasePage {
     pub items: Vec<CaseSummary>,
+    /// How many are listed across the pages; a search lists at most 250.
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// More cases match a search than it lists: the 250 most recently received are listed.
+    pub more: bool,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseListParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{open, visibility};
 use crate::dates::{long_date, short_date, today};
-use crate::components::{Cell, ErrorSummary, Input, Pagination, Select, SummaryList, SummaryRow, Table, Tag};
+use crate::components::{Cell, DateInput, ErrorSummary, Input, Pagination, Select, SummaryList, SummaryRow, Table, Tag};
 use crate::page::{PageCtx, Shell, render, render_with, url_encode};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -42,6 +42,8 @@ struct ListPage {
     law: Select,
     status: Select,
     total: i64,
+    /// A search matched more than it lists.
+    more: bool,
     table: Table,
     pagination: Option<Pagination>,
     can_create: bool,
@@ -63,7 +65,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
     };
     // A search too long to run is answered on the page, not ignored.
     let q = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    let mut errors: Vec<FieldError> = match q {
+    let errors: Vec<FieldError> = match q {
         Some(q) if SearchTerms::parse(q).is_none() => vec![FieldError::new("q", "Enter a search of up to 200 characters")],
         _ => vec![],
     };
@@ -80,12 +82,10 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
     if errors.is_empty() {
         match cases::list(&state.store, &query, PageRequest::new(p.page, Some(25))).await {
             Ok(page) => found = Some(page),
-            // Too broad a search is answered on the search field.
-            Err(hearth_store::StoreError::Refused(e)) => errors.push(e),
             Err(e) => return Err(e.into()),
         }
     }
-    let page = found.unwrap_or(hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 25 });
+    let page = found.unwrap_or(hearth_store::Page { items: vec![], total: 0, page: 1, per_page: 25, more: false });
     let table = case_table(&page.items, false);
     let base = format!(
         "/cases?show={show}&q={}&law={}&status={}",
@@ -114,6 +114,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(p)
         law: Select::new("law", "Law type", Some("Private and public law"), &laws, law.map(|l| l.code()).unwrap_or("")),
         status: Select::new("status", "Status", None, &statuses, status.map(|s| s.code()).unwrap_or("any")),
         total: page.total,
+        more: page.more,
         table,
         pagination: Pagination::around(page.page, page.last_page(), |n| format!("{base}&page={n}")),
         can_create: me.can(Permission::CreateCase),
@@ -582,8 +583,8 @@ struct ChronologyPage {
     id: Uuid,
     reference: String,
     kind: Select,
-    from: Input,
-    to: Input,
+    from: DateInput,
+    to: DateInput,
     errors: Option<crate::components::ErrorSummary>,
     upcoming: Vec<DeadlineRow>,
     entries: Vec<EntryView>,
@@ -625,8 +626,8 @@ pub async fn chronology(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
         id,
         reference: case.reference,
         kind: Select::new("kind", "Type", Some("All types"), &kinds, kind.map(|k| k.code()).unwrap_or("")),
-        from: Input::text("from", "From").kind("date").classes("govuk-input--width-10").value(p.from.as_deref().unwrap_or("")).errors(&errors),
-        to: Input::text("to", "To").kind("date").classes("govuk-input--width-10").value(p.to.as_deref().unwrap_or("")).errors(&errors),
+        from: DateInput::new("from", "From").value(p.from.as_deref().unwrap_or("")).errors(&errors),
+        to: DateInput::new("to", "To").value(p.to.as_deref().unwrap_or("")).errors(&errors),
         errors: (!errors.is_empty()).then(|| crate::components::ErrorSummary::of(&errors)),
         upcoming,
         entries,
