@@ -35,6 +35,20 @@ pub struct WorkingCalendar {
     removed: BTreeSet<Date>,
 }
 
+/// A moment as a clock in England and Wales shows it: British Summer Time (an hour ahead of UTC)
+/// from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+/// Hearth keeps UTC; pages show this.
+pub fn uk_local(t: time::OffsetDateTime) -> time::OffsetDateTime {
+    let last_sunday = |month: Month| {
+        let last = Date::from_calendar_date(t.year(), month, 31).expect("March and October have 31 days");
+        last - Duration::days(last.weekday().number_days_from_sunday() as i64)
+    };
+    let at_one = |d: Date| d.with_hms(1, 0, 0).expect("a valid time").assume_utc();
+    let utc = t.to_offset(time::UtcOffset::UTC);
+    let summer = utc >= at_one(last_sunday(Month::March)) && utc < at_one(last_sunday(Month::October));
+    utc.to_offset(if summer { time::UtcOffset::from_hms(1, 0, 0).expect("one hour") } else { time::UtcOffset::UTC })
+}
+
 /// Easter Sunday in the Gregorian calendar (the anonymous "Meeus/Jones/Butcher" algorithm).
 /// Good Friday and Easter Monday hang off it, so it decides two of the eight holidays.
 pub fn easter_sunday(year: i32) -> Date {
@@ -323,6 +337,22 @@ fn parse_date(s: &str) -> Result<Date, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clocks_in_england_go_forward_in_march_and_back_in_october() {
+        use time::macros::datetime;
+        let local = |t: time::OffsetDateTime| {
+            let l = uk_local(t);
+            (l.date(), l.hour(), l.minute())
+        };
+        // 2026: summer time from 29 March to 25 October, changing at 01:00 UTC.
+        assert_eq!(local(datetime!(2026-03-29 00:59 UTC)), (time::macros::date!(2026 - 03 - 29), 0, 59));
+        assert_eq!(local(datetime!(2026-03-29 01:00 UTC)), (time::macros::date!(2026 - 03 - 29), 2, 0));
+        assert_eq!(local(datetime!(2026-07-01 23:30 UTC)), (time::macros::date!(2026 - 07 - 02), 0, 30), "a summer night is the next day");
+        assert_eq!(local(datetime!(2026-10-25 00:59 UTC)), (time::macros::date!(2026 - 10 - 25), 1, 59));
+        assert_eq!(local(datetime!(2026-10-25 01:00 UTC)), (time::macros::date!(2026 - 10 - 25), 1, 0));
+        assert_eq!(local(datetime!(2026-12-05 14:05 UTC)), (time::macros::date!(2026 - 12 - 05), 14, 5));
+    }
     use proptest::prelude::*;
     use time::macros::date;
 

@@ -10,8 +10,10 @@ pub fn today() -> Date {
     hearth_store::now().date()
 }
 
-/// "23 November 2026 at 14:05".
+/// "23 November 2026 at 14:05", a moment Hearth recorded (kept in UTC) as a clock in England and
+/// Wales showed it. A hearing's time is not one of these: it is the court's listed time as typed.
 pub fn long_time(t: time::OffsetDateTime) -> String {
+    let t = hearth_domain::calendar::uk_local(t);
     format!("{} at {:02}:{:02}", long_date(t.date()), t.hour(), t.minute())
 }
 

@@ -286,13 +286,23 @@ async fn a_stale_edit_is_refused_and_reads_and_refusals_are_audited() {
         let before = audit::search(&store, &audit::AuditQuery { subject_id: Some(worker.to_string()), action_prefix: Some("staff.viewed".into()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap().total;
         assert_eq!(app.send(Method::GET, &format!("/staff/{worker}"), Some(&admin_session), None).await.status(), StatusCode::OK);
         let screen = body(app.send(Method::GET, &format!("/admin/audit?subject={worker}"), Some(&admin_session), None).await).await;
-        assert_eq!(screen.matches(">staff.viewed<").count() as i64, before + 1, "{screen}");
+        assert_eq!(screen.matches(">Viewed a staff record<").count() as i64, before + 1, "actions in words: {screen}");
+        assert!(screen.contains(">Person admin@hearth.example<") && screen.contains(">Person worker@hearth.example<"), "people and records by name: {screen}");
+        assert!(!screen.contains(&format!(">{}<", &admin.to_string()[..8])), "no bare id on screen");
+        // A person and a record picked by name, not by id.
+        let by_name = body(app.send(Method::GET, "/admin/audit?who=admin%40hearth.example&record=worker%40hearth", Some(&admin_session), None).await).await;
+        assert!(by_name.contains("What Person admin@hearth.example did") && by_name.contains("Who viewed or changed Person worker@hearth.example"), "{by_name}");
+        assert!(by_name.contains(">Viewed a staff record<"));
+        let several = app.send(Method::GET, "/admin/audit?who=hearth.example", Some(&admin_session), None).await;
+        assert_eq!(several.status(), StatusCode::BAD_REQUEST);
+        let several = body(several).await;
+        assert!(several.contains("people match") && several.contains(&format!("/admin/audit?actor={worker}")), "a choice of those it could mean: {several}");
         // A date that is not one is said so, rather than quietly searching every date.
         let res = app.send(Method::GET, &format!("/admin/audit?subject={worker}&from=2026-02-31&to=2026-01-01"), Some(&admin_session), None).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let html = body(res).await;
         assert!(html.contains("govuk-error-summary") && html.contains("href=\"#from\"") && html.contains("The from date must be a real date"), "{html}");
-        assert!(!html.contains(">staff.viewed<"), "no events beside the error");
+        assert!(!html.contains(">Viewed a staff record<"), "no events beside the error");
         let res = app.send(Method::GET, "/admin/audit?from=2026-02-01&to=2026-01-01", Some(&admin_session), None).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(body(res).await.contains("The to date must be the same as or after the from date"));
