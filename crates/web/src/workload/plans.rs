@@ -40,7 +40,7 @@ struct PlansPage {
 
 pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<TeamQuery>) -> Result<Response, AppError> {
     let (team, _) = chosen_team(&state, &me, q.team, Permission::AllocateCase).await?;
-    let plans = plans::for_team(&state.store, team.id, 10).await?.into_iter().map(|(id, at, status, m)| (id, long_date(at.date()), status, m)).collect();
+    let plans = plans::for_team(&state.store, team.id, 10).await?.into_iter().map(|(id, at, status, m)| (id, long_date(at.date()), status_words(&status).to_string(), m)).collect();
     Ok(render(&PlansPage { shell: ctx.shell(format!("Batch allocation – {}", team.name)), team_id: team.id, team: team.name, plans }))
 }
 
@@ -183,6 +183,16 @@ fn plan_json(p: &PlanView) -> PlanJson {
 }
 
 /// Proposes a batch plan for a team's allocation hub. Nothing is allocated until it is accepted.
+/// A plan's status as people say it.
+pub fn status_words(code: &str) -> &'static str {
+    match code {
+        "proposed" => "Waiting for you to accept",
+        "accepted" => "Accepted",
+        "discarded" => "Discarded",
+        _ => "Unknown",
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/allocation-plans", request_body = NewPlan, responses((status = 201, body = PlanJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_propose(State(state): State<AppState>, me: Ctx, body: String) -> Result<Response, ApiError> {
     let body: NewPlan = json(&body)?;
