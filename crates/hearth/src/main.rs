@@ -88,9 +88,10 @@ enum Command {
         /// Whose view to measure: their visible cases are the ones read.
         #[arg(long, default_value = "demo.team-manager@hearth.example")]
         email: String,
-        /// Which scenarios: `cases` (notes, the case page, chronology, search) or `workload`
-        /// (My People, the allocate page's suggestions, the key figures).
-        #[arg(long, default_value = "cases", value_parser = ["cases", "workload"])]
+        /// Which scenarios: `cases` (notes, the case page, chronology, search), `workload`
+        /// (My People, the allocate page's suggestions, the key figures) or `measuring` (the case
+        /// page steady, then while the key figures are measured again and again).
+        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring"])]
         set: String,
     },
 }
@@ -207,7 +208,16 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             }
             let store = open(&config).await?;
             let secure = config.public_url.starts_with("https://");
-            bench::run(&store, secure, bench::Options { base_url, concurrency, requests, email, set }).await?;
+            // The measurement as the server makes it: on its own one-connection store.
+            let measuring = match set.as_str() {
+                "measuring" => Some(bench::Measuring {
+                    store: Store::connect_for_background(&config.database_url()).await.context("open the database for the key figures")?,
+                    settings: config.workload.clone(),
+                    calendar: config.calendar()?,
+                }),
+                _ => None,
+            };
+            bench::run(&store, secure, bench::Options { base_url, concurrency, requests, email, set, measuring }).await?;
         }
         Command::Audit { command: AuditCommand::Verify } => {
             let store = open(&config).await?;
