@@ -13,6 +13,7 @@ import {
   launch,
   newPage,
   pathOf,
+  pressButton,
   screenshot,
   signIn,
 } from './lib.mjs'
@@ -139,9 +140,50 @@ test('adding a member of staff: errors, then success', async () => {
 
   const response = await clickAndWait(page, save)
   assert.equal(response.status(), 200, `after saving: ${page.url()}`)
+  assert.equal((await page.locator('h1').innerText()).trim(), `${name} has been added`)
+  const link = await page.inputValue('#invitation-link')
+  assert.match(link, /\/invitation\?token=[A-Za-z0-9_-]{20,}$/, 'a one-time link for their first sign-in, shown once')
+  await expectNoAxeViolations(page, 'invitation link')
+  await screenshot(page, 'invitation-made')
+  await clickAndWait(page, page.getByRole('link', { name: 'Go to their staff record' }))
   assert.match(pathOf(page), /^\/staff\/[^/]+$/, `expected the new person's record, got ${page.url()}`)
   assert.equal((await page.locator('h1').innerText()).trim(), name)
+  assert.ok(await page.getByRole('button', { name: 'Make a new link for their first sign-in' }).count(), 'they have not signed in yet')
   await expectNoAxeViolations(page, 'new person’s record')
+
+  // The new member of staff, in a browser of their own: the link lets them choose a password
+  // (refused until it is long enough and typed twice alike), then they sign in and set up MFA.
+  const { context, page: newcomer } = await newPage(browser)
+  try {
+    const path = new URL(link).pathname + new URL(link).search
+    await newcomer.goto(path)
+    assert.equal((await newcomer.locator('h1').innerText()).trim(), 'Choose your password')
+    await expectNoAxeViolations(newcomer, 'choose your password')
+    await newcomer.fill('#password', 'short')
+    await newcomer.fill('#confirm', 'short')
+    let res = await pressButton(newcomer, 'Set my password')
+    assert.equal(res.status(), 400)
+    assert.match(await newcomer.title(), /^Error: /)
+    const password = `a kettle on the hob ${stamp}`
+    await newcomer.fill('#password', password)
+    await newcomer.fill('#confirm', `${password}!`)
+    res = await pressButton(newcomer, 'Set my password')
+    assert.equal(res.status(), 400)
+    assert.match(await newcomer.locator('.govuk-error-summary').innerText(), /do not match/)
+    await newcomer.fill('#password', password)
+    await newcomer.fill('#confirm', password)
+    res = await pressButton(newcomer, 'Set my password')
+    assert.equal(res.status(), 200)
+    assert.equal(pathOf(newcomer), '/sign-in')
+    assert.match(await newcomer.locator('.govuk-notification-banner').innerText(), /Your password is set/)
+    await signIn(newcomer, `browser.test.${stamp}@hearth.example`, { password, axe: false })
+    assert.equal(pathOf(newcomer), '/')
+    // The link worked once.
+    res = await newcomer.goto(path)
+    assert.equal(res.status(), 410)
+  } finally {
+    await context.close()
+  }
 })
 
 test('the directory and a record fit a 320px screen', async () => {

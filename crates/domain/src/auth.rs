@@ -13,6 +13,9 @@ use crate::FieldError;
 use crate::text::EmailAddress;
 
 pub const PASSWORD_MIN_CHARS: usize = 12;
+
+/// How long an invitation to choose a first password works.
+pub const INVITATION_DAYS: i64 = 7;
 pub const PASSWORD_MAX_CHARS: usize = 128;
 
 /// Common passwords of 12 or more characters, lower-cased, one a line (see `data/common-passwords.SOURCE.md`).

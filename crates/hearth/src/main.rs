@@ -275,6 +275,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
     let web = hearth_web::WebConfig {
         secure_cookies: config.public_url.starts_with("https://"),
+        public_url: config.public_url.clone(),
         trust_forwarded_for: config.trust_forwarded_for,
         session: hearth_domain::auth::SessionPolicy {
             idle: time::Duration::minutes(config.session_idle_minutes),

@@ -9,7 +9,7 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
-use crate::{Result, Store, new_id, now, parse_id, parse_ts, ts};
+use crate::{Result, Store, StoreError, new_id, now, parse_id, parse_ts, ts};
 
 pub fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -404,6 +404,81 @@ pub async fn set_password_hash(conn: &mut AnyConnection, staff_id: Uuid, hash: &
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Makes a one-time link for someone's first sign-in, for `INVITATION_DAYS`, ending any earlier
+/// one, and audits it. Returns the token, shown once; only its hash is kept. Refused once they
+/// have a password: they sign in as everyone does.
+pub async fn invite(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result<String> {
+    let token = hearth_domain::auth::random_token();
+    let at = now();
+    let expires = at + Duration::days(hearth_domain::auth::INVITATION_DAYS);
+    let mut tx = store.begin().await?;
+    let row = sqlx::query("SELECT status, password_hash FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    if row.get::<String, _>(0) != "active" {
+        return Err(StoreError::NotEditable("They have left, so they cannot be invited to sign in."));
+    }
+    if row.get::<Option<String>, _>(1).is_some() {
+        return Err(StoreError::NotEditable("They have already chosen a password, so they sign in as everyone does."));
+    }
+    sqlx::query("UPDATE invitations SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL").bind(ts(at)).bind(staff_id.to_string()).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO invitations (id, staff_id, token_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(new_id().to_string())
+        .bind(staff_id.to_string())
+        .bind(sha256_hex(&token))
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(ts(at))
+        .bind(ts(expires))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, ctx, Event::success("auth.invitation_made").about("staff", staff_id).detail(serde_json::json!({ "expires_at": ts(expires) }))).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Who a live invitation (unused, unexpired, for someone still here) is for: id, name and email.
+pub async fn invited(store: &Store, token: &str) -> Result<Option<(Uuid, String, String)>> {
+    let row = sqlx::query(
+        "SELECT s.id, s.name, s.email FROM invitations i JOIN staff s ON s.id = i.staff_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND s.status = 'active' AND s.password_hash IS NULL",
+    )
+    .bind(sha256_hex(token))
+    .bind(ts(now()))
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1), r.get(2)))).transpose()
+}
+
+/// Spends a live invitation on the password chosen with it: the password and the invitation's
+/// use commit together, audited as the person themselves. `NotFound` when the link was used or
+/// ran out meanwhile.
+pub async fn accept_invitation(store: &Store, token: &str, password_hash: &str, request_id: Option<String>) -> Result<Uuid> {
+    let at = now();
+    let mut tx = store.begin().await?;
+    let row = sqlx::query(
+        "SELECT i.id, s.id FROM invitations i JOIN staff s ON s.id = i.staff_id
+         WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND s.status = 'active' AND s.password_hash IS NULL",
+    )
+    .bind(sha256_hex(token))
+    .bind(ts(at))
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let (invitation, staff_id): (String, String) = (row.get(0), row.get(1));
+    let staff_id = parse_id(&staff_id)?;
+    let spent = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL").bind(ts(at)).bind(&invitation).execute(&mut *tx).await?;
+    if spent.rows_affected() != 1 {
+        return Err(StoreError::NotFound);
+    }
+    set_password_hash(&mut tx, staff_id, password_hash).await?;
+    audit::append(&mut tx, &AuditContext::actor(staff_id, request_id), Event::success("auth.invitation_used").about("staff", staff_id)).await?;
+    tx.commit().await?;
+    Ok(staff_id)
+}
+
+/// Whether someone has chosen a password yet (an invitation is offered until they have).
+pub async fn has_password(store: &Store, staff_id: Uuid) -> Result<bool> {
+    Ok(credentials_by_id(store, staff_id).await?.is_some_and(|c| c.password_hash.is_some()))
 }
 
 /// Creates an API token for a member of staff and returns it. It is shown once; only its hash is kept.

@@ -167,3 +167,38 @@ async fn jobs_are_claimed_once_and_retried_after_failure() {
         assert!(jobs::claim(&store, "email", lease).await.unwrap().is_none());
     }
 }
+
+/// An invitation works once, for its person while they are here and have no password, and a new
+/// one ends the old; its use and the password commit together, audited as them.
+#[tokio::test]
+async fn an_invitation_sets_a_first_password_once() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let hr = common::add(&store, "Hana Hr", &[Role::Hr], Some(o.team), None).await;
+        let new = common::add(&store, "Nia New", &[Role::Practitioner], Some(o.team), None).await;
+        let ctx = AuditContext::actor(hr, None);
+        let first = auth::invite(&store, &ctx, new).await.unwrap();
+        let second = auth::invite(&store, &ctx, new).await.unwrap();
+        assert_eq!(auth::invited(&store, &first).await.unwrap(), None, "a new link ends the old one");
+        assert_eq!(auth::invited(&store, &second).await.unwrap().map(|(id, name, _)| (id, name)), Some((new, "Nia New".to_string())));
+        assert!(matches!(auth::accept_invitation(&store, &first, "hash", None).await, Err(StoreError::NotFound)));
+        assert_eq!(auth::accept_invitation(&store, &second, "the-hash", None).await.unwrap(), new);
+        assert_eq!(auth::credentials_by_id(&store, new).await.unwrap().unwrap().password_hash.as_deref(), Some("the-hash"));
+        assert!(matches!(auth::accept_invitation(&store, &second, "again", None).await, Err(StoreError::NotFound)), "it works once");
+        assert!(matches!(auth::invite(&store, &ctx, new).await, Err(StoreError::NotEditable(_))), "they have a password now");
+        let used = hearth_store::audit::search(
+            &store,
+            &hearth_store::audit::AuditQuery { actor_id: Some(new.to_string()), action_prefix: Some("auth.invitation_used".into()), ..Default::default() },
+            PageRequest::new(None, None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(used.total, 1, "audited as the person themselves");
+        // Someone who has left cannot be invited, and their link stops working.
+        let leaving = common::add(&store, "Lee Leaving", &[Role::Practitioner], Some(o.team), None).await;
+        let link = auth::invite(&store, &ctx, leaving).await.unwrap();
+        org::record_leaver(&store, &ctx, leaving, time::macros::date!(2026 - 11 - 30), 1).await.unwrap();
+        assert_eq!(auth::invited(&store, &link).await.unwrap(), None);
+        assert!(auth::invite(&store, &ctx, leaving).await.is_err());
+    }
+}

@@ -23,6 +23,8 @@ use crate::{AppError, AppState};
 pub struct NextQuery {
     next: Option<String>,
     signed_out: Option<String>,
+    /// Back from choosing a first password with an invitation.
+    invited: Option<String>,
 }
 
 /// Where to go after sign-in: only a path on Hearth itself, so a link cannot send someone elsewhere.
@@ -67,10 +69,11 @@ pub async fn sign_in_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response 
     if matches!(ctx.auth, Auth::Staff { .. }) {
         return Redirect::to("/").into_response();
     }
-    let notice = match q.signed_out.as_deref() {
-        Some("everywhere") => Some("You have been signed out on every device."),
-        Some(_) => Some("You have been signed out."),
-        None => None,
+    let notice = match (q.signed_out.as_deref(), q.invited.is_some()) {
+        (_, true) => Some("Your password is set. Sign in with it to set up your authenticator app."),
+        (Some("everywhere"), _) => Some("You have been signed out on every device."),
+        (Some(_), _) => Some("You have been signed out."),
+        (None, false) => None,
     };
     render(&sign_in_page(&ctx, "", &[], &safe_next(q.next.as_deref()), notice))
 }
@@ -208,14 +211,17 @@ struct MfaPage {
     next: String,
 }
 
+/// The code is the page's one question, so the cursor starts in it; with errors it starts on the
+/// error summary instead, as the design system's script moves it there.
 fn code_input(errors: &[FieldError]) -> Input {
-    Input::text("code", "Security code")
+    let input = Input::text("code", "Security code")
         .hint("The 6-digit code from your authenticator app")
         .autocomplete("one-time-code")
         .inputmode("numeric")
         .classes("govuk-input--width-5 govuk-input--extra-letter-spacing")
         .no_spellcheck()
-        .errors(errors)
+        .errors(errors);
+    if errors.is_empty() { input.autofocus() } else { input }
 }
 
 pub async fn mfa_form(ctx: PageCtx, Query(q): Query<NextQuery>) -> Response {
@@ -450,5 +456,87 @@ mod tests {
             assert_eq!(safe_next(Some(away)), "/", "{away:?} must not be followed");
         }
         assert_eq!(safe_next(None), "/");
+    }
+}
+
+// ---- Invitations: a new member of staff's first password ----
+
+#[derive(Deserialize, Default)]
+pub struct InvitationQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "auth/invitation.html")]
+struct InvitationPage {
+    shell: Shell,
+    errors: Option<ErrorSummary>,
+    name: String,
+    token: String,
+    password: Input,
+    confirm: Input,
+}
+
+fn invitation_page(ctx: &PageCtx, name: &str, token: &str, errors: &[FieldError]) -> Response {
+    let page = InvitationPage {
+        shell: ctx.shell("Choose your password"),
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
+        name: name.into(),
+        token: token.into(),
+        password: Input::text("password", "Password")
+            .kind("password")
+            .autocomplete("new-password")
+            .hint(&format!("At least {} characters. A few words you will remember make a strong one.", hearth_domain::auth::PASSWORD_MIN_CHARS))
+            .errors(errors),
+        confirm: Input::text("confirm", "Type it again").kind("password").autocomplete("new-password").errors(errors),
+    };
+    if errors.is_empty() { render(&page) } else { render_with(StatusCode::BAD_REQUEST, &page) }
+}
+
+/// A link that was used, ran out, or never was: said plainly, with who can help.
+fn invitation_gone(ctx: &PageCtx) -> Response {
+    crate::page::message_page(
+        ctx,
+        StatusCode::GONE,
+        "This link no longer works",
+        "It has been used, or it is more than 7 days old, or a newer link replaced it. Ask whoever added you to Hearth for a new one.",
+    )
+}
+
+pub async fn invitation_form(ctx: PageCtx, State(state): State<AppState>, Query(q): Query<InvitationQuery>) -> Result<Response, AppError> {
+    match store_auth::invited(&state.store, &q.token).await? {
+        Some((_, name, _)) => Ok(invitation_page(&ctx, &name, &q.token, &[])),
+        None => Ok(invitation_gone(&ctx)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn accept_invitation(ctx: PageCtx, State(state): State<AppState>, headers: axum::http::HeaderMap, Form(f): Form<InvitationForm>) -> Result<Response, AppError> {
+    let Some((_, name, email)) = store_auth::invited(&state.store, &f.token).await? else { return Ok(invitation_gone(&ctx)) };
+    let email = hearth_domain::text::EmailAddress::parse("email", &email).ok();
+    let mut errors = vec![];
+    if let Err(e) = hearth_domain::auth::check_new_password("password", &f.password, email.as_ref()) {
+        errors.push(e);
+    } else if f.confirm != f.password {
+        errors.push(FieldError::new("confirm", "The passwords do not match: type the same one twice"));
+    }
+    if !errors.is_empty() {
+        return Ok(invitation_page(&ctx, &name, &f.token, &errors));
+    }
+    let hash = hearth_domain::auth::hash_password(&f.password);
+    match store_auth::accept_invitation(&state.store, &f.token, &hash, request_id(&headers)).await {
+        Ok(_) => Ok(Redirect::to("/sign-in?invited=1").into_response()),
+        Err(hearth_store::StoreError::NotFound) => Ok(invitation_gone(&ctx)),
+        Err(e) => Err(e.into()),
     }
 }

@@ -22,6 +22,7 @@ pub mod org;
 pub mod page;
 pub mod quality;
 pub mod routes;
+pub mod saved;
 pub mod security;
 pub mod session;
 pub mod workload;
@@ -42,6 +43,8 @@ pub use error::AppError;
 pub struct WebConfig {
     /// Set when Hearth is reached over TLS: cookies then carry `Secure` and the `__Host-` prefix.
     pub secure_cookies: bool,
+    /// Where people reach Hearth, for links given to them to use elsewhere (an invitation).
+    pub public_url: String,
     pub session: SessionPolicy,
     pub sign_in_limit: SignInLimit,
     /// Behind a load balancer that appends the client's address to `X-Forwarded-For`: take the
@@ -82,6 +85,7 @@ impl Default for WebConfig {
     fn default() -> Self {
         Self {
             secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
             session: SessionPolicy::default(),
             sign_in_limit: SignInLimit::default(),
             trust_forwarded_for: false,
@@ -140,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         // Layers run outside-in from the bottom of this list.
         .layer(axum::middleware::from_fn(input::guard))
+        .layer(from_fn_with_state(state.clone(), saved::layer))
         .layer(from_fn_with_state(state.clone(), page::render_error_pages))
         .layer(from_fn_with_state(state.clone(), security::csrf))
         .layer(from_fn_with_state(state.clone(), session::load))

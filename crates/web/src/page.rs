@@ -33,6 +33,8 @@ pub struct Shell {
     pub can_sign_out: bool,
     pub nav: Vec<NavLink>,
     pub demo: bool,
+    /// What the last form saved, said in a success banner (`saved::redirect`).
+    pub saved: Option<&'static str>,
 }
 
 /// Gathers the shell's inputs from the request.
@@ -43,6 +45,7 @@ pub struct PageCtx {
     pub auth: Auth,
     pub demo: bool,
     pub path: String,
+    pub saved: Option<&'static str>,
 }
 
 impl FromRequestParts<AppState> for PageCtx {
@@ -61,6 +64,7 @@ impl PageCtx {
             auth: ext.get::<Auth>().cloned().unwrap_or(Auth::Anonymous),
             demo,
             path: path.to_string(),
+            saved: ext.get::<crate::saved::Shown>().map(|s| s.0.message()),
         }
     }
 
@@ -101,6 +105,7 @@ impl PageCtx {
             can_sign_out,
             nav,
             demo: self.demo,
+            saved: self.saved,
         }
     }
 }
@@ -113,13 +118,17 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
-/// Renders a page with a status other than 200 (for example a form with errors: 400).
+/// Renders a page with a status other than 200 (for example a form with errors: 400). A page
+/// answered 400 shows what was wrong, so its title starts "Error: ", as the design system asks,
+/// for screen reader users who hear the title first.
 pub fn render_with<T: Template>(status: StatusCode, t: &T) -> Response {
-    let mut res = render(t);
-    if res.status() == StatusCode::OK {
-        *res.status_mut() = status;
+    match t.render() {
+        Ok(html) => {
+            let html = if status == StatusCode::BAD_REQUEST && !html.contains("<title>Error: ") { html.replacen("<title>", "<title>Error: ", 1) } else { html };
+            (status, Html(html)).into_response()
+        }
+        Err(e) => AppError::Internal(format!("template: {e}")).into_response(),
     }
-    res
 }
 
 #[derive(Template)]
@@ -178,6 +187,13 @@ pub async fn render_error_pages(State(state): State<AppState>, req: Request, nex
     };
     let template = ErrorTemplate { shell: ctx.shell(heading), heading, message, status: page.status.as_u16(), break_glass: page.break_glass, problems: page.problems };
     render_with(page.status, &template)
+}
+
+/// A page that only says something, in the error page's shape: for an answer a handler gives
+/// itself, such as a link that no longer works.
+pub fn message_page(ctx: &PageCtx, status: StatusCode, heading: &'static str, message: &str) -> Response {
+    let template = ErrorTemplate { shell: ctx.shell(heading), heading, message: message.into(), status: status.as_u16(), break_glass: None, problems: vec![] };
+    render_with(status, &template)
 }
 
 /// Percent-encodes a value for use in a query string.

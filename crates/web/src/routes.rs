@@ -89,6 +89,8 @@ pub fn all() -> Vec<Route> {
         // Sign-in
         route(Method::GET, "/sign-in", Public, get(auth::sign_in_form)),
         route(Method::POST, "/sign-in", Public, post(auth::sign_in)),
+        route(Method::GET, "/invitation", Public, get(auth::invitation_form)),
+        route(Method::POST, "/invitation", Public, post(auth::accept_invitation)),
         route(Method::GET, "/mfa", PasswordOnly, get(auth::mfa_form)),
         route(Method::POST, "/mfa", PasswordOnly, post(auth::mfa)),
         route(Method::GET, "/mfa/enrol", PasswordOnly, get(auth::enrol_form)),
@@ -110,6 +112,7 @@ pub fn all() -> Vec<Route> {
         // Staff administration
         route(Method::GET, "/admin/staff/new", perm(P::ManageStaff, Collection), get(org::admin::new_form)),
         route(Method::POST, "/admin/staff/new", perm(P::ManageStaff, Collection), post(org::admin::create)),
+        route(Method::POST, "/admin/staff/{id}/invitation", perm(P::ManageStaff, Staff), post(org::admin::invite)),
         route(Method::GET, "/admin/staff/{id}/roles", perm(P::ManageRoles, Staff), get(org::admin::roles_form)),
         route(Method::POST, "/admin/staff/{id}/roles", perm(P::ManageRoles, Staff), post(org::admin::set_roles)),
         route(Method::GET, "/admin/staff/{id}/move", perm(P::ManageStaff, Staff), get(org::admin::move_form)),

@@ -93,12 +93,39 @@ pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: 
     };
     let errors = match form.validate() {
         Ok(staff) => match org::create_staff(&state.store, &me.audit, &staff).await {
-            Ok(id) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Ok(id) => return invitation_made(&state, &ctx, &me, id, true).await,
             Err(e) => field_errors(e)?,
         },
         Err(errors) => errors,
     };
     Ok(show(&staff_form_page(&state, &ctx, &me, &form, &errors).await?, &errors))
+}
+
+#[derive(askama::Template)]
+#[template(path = "org/invitation.html")]
+struct InvitationMade {
+    shell: crate::page::Shell,
+    id: Uuid,
+    name: String,
+    link: String,
+    added: bool,
+    days: i64,
+}
+
+/// Makes the person's one-time link for their first sign-in and shows it, once, to whoever made
+/// it: until Hearth sends messages, they give it to the new member of staff themselves.
+async fn invitation_made(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, added: bool) -> Result<Response, AppError> {
+    let token = hearth_store::auth::invite(&state.store, &me.audit, id).await?;
+    let r = org::staff_record(&state.store, id).await?;
+    let link = format!("{}/invitation?token={token}", state.config.public_url.trim_end_matches('/'));
+    let page = InvitationMade { shell: ctx.shell(format!("Invitation for {}", r.name)), id, name: r.name, link, added, days: hearth_domain::auth::INVITATION_DAYS };
+    Ok(crate::page::render(&page))
+}
+
+/// A new link for someone who has not chosen a password yet (the last one ran out or was lost).
+pub async fn invite(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    subject(&state, &me, id).await?;
+    invitation_made(&state, &ctx, &me, id, false).await
 }
 
 async fn subject(state: &AppState, me: &Ctx, id: Uuid) -> Result<StaffRecord, AppError> {
@@ -140,7 +167,7 @@ pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
             errors.push(FieldError::new("roles", "You cannot remove your own system administrator role. Ask another administrator"));
         }
         Ok(roles) => match org::set_roles(&state.store, &me.audit, id, &roles, version_of(&p)?).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::RolesChanged)),
             Err(StoreError::Refused(e)) => errors.push(e),
             Err(e) => return Err(e.into()),
         },
@@ -174,7 +201,7 @@ pub async fn move_staff(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     let manager_id = hearth_domain::org::optional_id("line_manager_id", "line manager", &manager).map_err(|e| errors.push(e)).ok().flatten();
     if errors.is_empty() {
         match org::move_staff(&state.store, &me.audit, id, team_id, manager_id, version_of(&p)?).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
+            Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::TeamChanged)),
             Err(e) => errors = field_errors(e)?,
         }
     }
@@ -214,7 +241,7 @@ pub async fn record_leaver(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
         }
         if let Some(left_on) = left_on {
             org::record_leaver(&state.store, &me.audit, id, left_on, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
-            return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
+            return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::LeaverRecorded));
         }
     }
     Ok(show(&leaver_page(&ctx, &r, &f.left_on, &f.confirm, &errors), &errors))
@@ -251,7 +278,7 @@ pub async fn reset_mfa(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     match f.confirm.as_str() {
         "yes" => {
             org::reset_mfa(&state.store, &me.audit, id, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
-            Ok(Redirect::to(&format!("/staff/{id}")).into_response())
+            Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::MfaReset))
         }
         "no" => Ok(Redirect::to(&format!("/staff/{id}")).into_response()),
         _ => {

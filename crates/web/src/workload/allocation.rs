@@ -186,7 +186,7 @@ pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
             override_reason: overriding.then_some(reason.as_str()),
         };
         match workload::allocate(&state.store, &state.config.workload, &me.audit, id, worker.as_ref().map(|(w, _, _)| *w), &reason, decision, version).await {
-            Ok(()) => return Ok(to_case(id)),
+            Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/cases/{id}"), crate::saved::Saved::AllocationSaved)),
             // Allocated by someone else between this request's read and its write.
             Err(StoreError::Conflict { .. }) => {
                 let now = open_case(&state, &me, id).await?;

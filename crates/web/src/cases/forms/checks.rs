@@ -75,7 +75,7 @@ pub async fn update_check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
             let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
             let saved_summary = (!summary.is_empty()).then_some(summary);
             return match cases::update_check(&state.store, &me.audit, id, check_id, status, requested, returned, saved_summary, version).await {
-                Ok(()) => Ok(Redirect::to(&format!("/cases/{id}#checks")).into_response()),
+                Ok(()) => Ok(crate::saved::redirect(&state, &format!("/cases/{id}#checks"), crate::saved::Saved::CheckSaved)),
                 Err(StoreError::Conflict { .. }) => {
                     // `c` was read with this request: it is the check as saved now.
                     let saved = c;
@@ -133,7 +133,7 @@ pub async fn add_checks(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(Redirect::to(&format!("/cases/{id}#checks")).into_response())
+    Ok(crate::saved::redirect(&state, &format!("/cases/{id}#checks"), crate::saved::Saved::CheckSaved))
 }
 
 #[derive(Deserialize, Default)]
@@ -170,7 +170,7 @@ pub async fn add_task(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     let due = errors.keep(optional_date("due_on", "the due date", &f.due_on));
     if let (Some(title), Some(due)) = (title, due) {
         cases::add_task(&state.store, &me.audit, id, &title, case.allocated_to.as_ref().map(|w| w.id), due).await?;
-        return Ok(Redirect::to(&format!("/cases/{id}#tasks")).into_response());
+        return Ok(crate::saved::redirect(&state, &format!("/cases/{id}#tasks"), crate::saved::Saved::TaskAdded));
     }
     Ok(show(&task_page(&ctx, &case, &f, &errors.0), &errors.0))
 }
@@ -178,5 +178,5 @@ pub async fn add_task(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
 pub async fn complete_task(State(state): State<AppState>, me: Ctx, Path((id, task_id)): Path<(Uuid, Uuid)>, body: String) -> Result<Response, AppError> {
     open_case(&state, &me, id).await?;
     cases::complete_task(&state.store, &me.audit, id, task_id, version_of(&pairs(&body))?).await?;
-    Ok(Redirect::to(&format!("/cases/{id}#tasks")).into_response())
+    Ok(crate::saved::redirect(&state, &format!("/cases/{id}#tasks"), crate::saved::Saved::TaskDone))
 }

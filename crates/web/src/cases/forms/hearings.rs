@@ -25,7 +25,7 @@ pub async fn add_hearing(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
     let case = open_case(&state, &me, id).await?;
     let errors = match f.validate() {
         Ok(h) => match cases::add_hearing(&state.store, &me.audit, id, &h).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}#hearings")).into_response()),
+            Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/cases/{id}#hearings"), crate::saved::Saved::HearingListed)),
             Err(e) => field_error(e, "court_id", "Select a court from the list")?,
         },
         Err(errors) => errors,
@@ -66,7 +66,7 @@ pub async fn add_filing(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
         && errors.is_empty()
     {
         cases::add_filing_date(&state.store, &me.audit, id, &direction, due).await?;
-        return Ok(Redirect::to(&format!("/cases/{id}#deadlines")).into_response());
+        return Ok(crate::saved::redirect(&state, &format!("/cases/{id}#deadlines"), crate::saved::Saved::FilingDateAdded));
     }
     Ok(show(&filing_page(&ctx, &case, &f, &errors.0), &errors.0))
 }

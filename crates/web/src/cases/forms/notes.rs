@@ -28,7 +28,7 @@ pub async fn add_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     let errors = match f.validate(today()) {
         Ok(note) => {
             cases::add_note(&state.store, &me.audit, id, &note).await?;
-            return Ok(Redirect::to(&format!("/cases/{id}#chronology")).into_response());
+            return Ok(crate::saved::redirect(&state, &format!("/cases/{id}#chronology"), crate::saved::Saved::NoteAdded));
         }
         Err(errors) => errors,
     };
@@ -63,7 +63,7 @@ pub async fn edit_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
         Ok(note) => {
             let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
             return match cases::edit_note(&state.store, &me.audit, id, entry_id, &note, version).await {
-                Ok(()) => Ok(Redirect::to(&format!("/cases/{id}/chronology")).into_response()),
+                Ok(()) => Ok(crate::saved::redirect(&state, &format!("/cases/{id}/chronology"), crate::saved::Saved::NoteChanged)),
                 Err(StoreError::Conflict { .. }) => note_conflict(&state, &ctx, &case, entry_id, &f.note).await,
                 Err(e) => Err(e.into()),
             };
@@ -123,7 +123,7 @@ pub async fn add_addendum(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
     match hearth_domain::text::required("body", "the addendum", &f.body, 20_000) {
         Ok(text) => {
             cases::add_addendum(&state.store, &me.audit, id, entry_id, &text).await?;
-            Ok(Redirect::to(&format!("/cases/{id}/chronology")).into_response())
+            Ok(crate::saved::redirect(&state, &format!("/cases/{id}/chronology"), crate::saved::Saved::AddendumAdded))
         }
         Err(e) => {
             let errors = vec![e];

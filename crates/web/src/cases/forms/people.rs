@@ -35,7 +35,7 @@ pub async fn add_person(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     let case = open_case(&state, &me, id).await?;
     let errors = match f.validate(today()) {
         Ok(p) => match cases::add_participant(&state.store, &me.audit, id, &p).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/cases/{id}#people")).into_response()),
+            Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/cases/{id}#people"), crate::saved::Saved::PersonAdded)),
             Err(e) => field_error(e, "local_authority_id", "Select a local authority from the list")?,
         },
         Err(errors) => errors,

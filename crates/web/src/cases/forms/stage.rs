@@ -25,7 +25,7 @@ pub async fn set_stage(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
         Some(to) => match stage_move_allowed(case.law, case.stage, to) {
             Ok(()) => {
                 cases::set_stage(&state.store, &me.audit, id, case.stage, to, version_of(&p)?).await?;
-                return Ok(to_case(id));
+                return Ok(crate::saved::redirect(&state, &format!("/cases/{id}"), crate::saved::Saved::StageChanged));
             }
             Err(why) => why.to_string(),
         },

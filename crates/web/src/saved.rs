@@ -1,0 +1,162 @@
+//! A saved change says so on the page it returns to, in the design system's success banner.
+//!
+//! The form's handler answers with [`redirect`], which names what was saved in a short-lived
+//! cookie (a code from [`Saved`], never what was typed); [`layer`] hands it to the next page drawn
+//! (`PageCtx`, then the layout) and clears it once a page has shown it.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::AppState;
+use crate::session::{cookie, read_cookie};
+
+/// What was saved, as the banner says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    NoteAdded,
+    NoteChanged,
+    AddendumAdded,
+    TaskAdded,
+    TaskDone,
+    HearingListed,
+    FilingDateAdded,
+    PersonAdded,
+    CheckSaved,
+    StageChanged,
+    AllocationSaved,
+    RolesChanged,
+    TeamChanged,
+    LeaverRecorded,
+    MfaReset,
+    TimeAwayRecorded,
+    TimeAwayCancelled,
+    DutyRecorded,
+    DutyEnded,
+}
+
+const ALL: &[Saved] = &[
+    Saved::NoteAdded,
+    Saved::NoteChanged,
+    Saved::AddendumAdded,
+    Saved::TaskAdded,
+    Saved::TaskDone,
+    Saved::HearingListed,
+    Saved::FilingDateAdded,
+    Saved::PersonAdded,
+    Saved::CheckSaved,
+    Saved::StageChanged,
+    Saved::AllocationSaved,
+    Saved::RolesChanged,
+    Saved::TeamChanged,
+    Saved::LeaverRecorded,
+    Saved::MfaReset,
+    Saved::TimeAwayRecorded,
+    Saved::TimeAwayCancelled,
+    Saved::DutyRecorded,
+    Saved::DutyEnded,
+];
+
+impl Saved {
+    fn code(self) -> &'static str {
+        match self {
+            Saved::NoteAdded => "note-added",
+            Saved::NoteChanged => "note-changed",
+            Saved::AddendumAdded => "addendum-added",
+            Saved::TaskAdded => "task-added",
+            Saved::TaskDone => "task-done",
+            Saved::HearingListed => "hearing-listed",
+            Saved::FilingDateAdded => "filing-date-added",
+            Saved::PersonAdded => "person-added",
+            Saved::CheckSaved => "check-saved",
+            Saved::StageChanged => "stage-changed",
+            Saved::AllocationSaved => "allocation-saved",
+            Saved::RolesChanged => "roles-changed",
+            Saved::TeamChanged => "team-changed",
+            Saved::LeaverRecorded => "leaver-recorded",
+            Saved::MfaReset => "mfa-reset",
+            Saved::TimeAwayRecorded => "time-away-recorded",
+            Saved::TimeAwayCancelled => "time-away-cancelled",
+            Saved::DutyRecorded => "duty-recorded",
+            Saved::DutyEnded => "duty-ended",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Saved::NoteAdded => "Note added to the chronology",
+            Saved::NoteChanged => "Note saved",
+            Saved::AddendumAdded => "Addendum added beside the note",
+            Saved::TaskAdded => "Task added",
+            Saved::TaskDone => "Task marked as done",
+            Saved::HearingListed => "Hearing listed",
+            Saved::FilingDateAdded => "Filing date added",
+            Saved::PersonAdded => "Person added to the case",
+            Saved::CheckSaved => "Safeguarding check saved",
+            Saved::StageChanged => "Stage changed",
+            Saved::AllocationSaved => "Allocation saved",
+            Saved::RolesChanged => "Roles changed",
+            Saved::TeamChanged => "Team and line manager changed",
+            Saved::LeaverRecorded => "Leaver recorded: they have been signed out everywhere",
+            Saved::MfaReset => "Authenticator app reset: they will set it up again when they next sign in",
+            Saved::TimeAwayRecorded => "Time away recorded",
+            Saved::TimeAwayCancelled => "Time away cancelled",
+            Saved::DutyRecorded => "Duty recorded",
+            Saved::DutyEnded => "Duty ended",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        ALL.iter().copied().find(|s| s.code() == code)
+    }
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-hearth_saved" } else { "hearth_saved" }
+}
+
+/// Goes to `to` after a saved change, and has that page say what was saved.
+pub fn redirect(state: &AppState, to: &str, saved: Saved) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    let set = cookie(cookie_name(state.config.secure_cookies), saved.code(), state.config.secure_cookies, true, Some(60));
+    if let Ok(v) = set.parse() {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// What the page being drawn should say was saved (a request extension, read by `PageCtx`).
+#[derive(Debug, Clone, Copy)]
+pub struct Shown(pub Saved);
+
+/// Passes a saved change to the page drawn next, and clears it once a page has been drawn.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let name = cookie_name(state.config.secure_cookies);
+    let saved = read_cookie(req.headers(), name).and_then(Saved::from_code);
+    if let Some(s) = saved {
+        req.extensions_mut().insert(Shown(s));
+    }
+    let mut res = next.run(req).await;
+    let page = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if saved.is_some() && page {
+        let clear = cookie(name, "", state.config.secure_cookies, true, Some(0));
+        if let Ok(v) = clear.parse() {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_change_has_its_own_code() {
+        for s in ALL {
+            assert_eq!(Saved::from_code(s.code()), Some(*s));
+        }
+        assert_eq!(Saved::from_code("<script>"), None, "only Hearth's own codes are shown");
+    }
+}
