@@ -177,7 +177,10 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   res = await pressButton(page, 'Add the task')
   assert.equal(res.status(), 200)
   assert.ok(await page.getByText('Ring the school').count(), 'the task is on the case')
+  assert.match(await page.locator('#saved').innerText(), /Task added/, 'a saved change says so')
+  await expectNoAxeViolations(page, 'case page with a success banner')
   await page.goto(caseUrl)
+  assert.equal(await page.locator('#saved').count(), 0, 'once only')
 
   // Allocate to the first practitioner offered.
   await pressButton(page, 'Allocate')

@@ -1033,25 +1033,13 @@ pub struct BandTotals {
     pub oldest: Option<OffsetDateTime>,
 }
 
-pub async fn band_totals(store: &Store, reach: crate::quality::insight::Reach) -> Result<BandTotals> {
-    use crate::quality::insight::Reach;
-    let (filter, id) = match reach {
-        Reach::Team(t) => ("WHERE w.team_id = $1", Some(t)),
-        Reach::Area(a) => ("WHERE t.service_area_id = $1", Some(a)),
-        Reach::National => ("", None),
-    };
-    let sql = format!(
-        "SELECT SUM(w.green), SUM(w.amber), SUM(w.high_amber), SUM(w.red), SUM(w.high_red), SUM(w.practitioners), SUM(w.fte_hundredths),
-           SUM(w.public_open), SUM(w.public_unallocated), SUM(w.private_open), SUM(w.private_unallocated), SUM(w.hub_waiting), SUM(w.hub_wait_days), MAX(w.hub_longest_days),
-           MIN(w.taken_at)
-         FROM workload_snapshots w JOIN teams t ON t.id = w.team_id {filter}"
-    );
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    if let Some(id) = id {
-        q = q.bind(id.to_string());
-    }
-    let r = q.fetch_one(store.pool()).await?;
-    let n = |i: usize| r.get::<Option<i64>, _>(i).unwrap_or(0);
+/// The sums every band figure is read from, in `totals`' order.
+const TOTALS: &str = "SUM(w.green), SUM(w.amber), SUM(w.high_amber), SUM(w.red), SUM(w.high_red), SUM(w.practitioners), SUM(w.fte_hundredths),
+       SUM(w.public_open), SUM(w.public_unallocated), SUM(w.private_open), SUM(w.private_unallocated), SUM(w.hub_waiting), SUM(w.hub_wait_days), MAX(w.hub_longest_days),
+       MIN(w.taken_at)";
+
+fn totals(r: &sqlx::any::AnyRow, from: usize) -> Result<BandTotals> {
+    let n = |i: usize| r.get::<Option<i64>, _>(from + i).unwrap_or(0);
     Ok(BandTotals {
         counts: [n(0), n(1), n(2), n(3), n(4)],
         practitioners: n(5),
@@ -1063,6 +1051,41 @@ pub async fn band_totals(store: &Store, reach: crate::quality::insight::Reach) -
         hub_waiting: n(11),
         hub_wait_days: n(12),
         hub_longest_days: n(13),
-        oldest: r.get::<Option<String>, _>(14).map(|t| parse_ts(&t)).transpose()?,
+        oldest: r.get::<Option<String>, _>(from + 14).map(|t| parse_ts(&t)).transpose()?,
     })
+}
+
+pub async fn band_totals(store: &Store, reach: crate::quality::insight::Reach) -> Result<BandTotals> {
+    use crate::quality::insight::Reach;
+    let (filter, id) = match reach {
+        Reach::Team(t) => ("WHERE w.team_id = $1", Some(t)),
+        Reach::Area(a) => ("WHERE t.service_area_id = $1", Some(a)),
+        Reach::National => ("", None),
+    };
+    let sql = format!("SELECT {TOTALS} FROM workload_snapshots w JOIN teams t ON t.id = w.team_id {filter}");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = id {
+        q = q.bind(id.to_string());
+    }
+    totals(&q.fetch_one(store.pool()).await?, 0)
+}
+
+/// The same, one row for each part of a reach: the service's areas, or an area's teams, by name.
+/// For the service-wide view of My People, which drills down to a team.
+pub async fn band_totals_within(store: &Store, reach: crate::quality::insight::Reach) -> Result<Vec<(NamedRef, BandTotals)>> {
+    use crate::quality::insight::Reach;
+    let (part, filter, id) = match reach {
+        Reach::National => ("a.id, a.name", "", None),
+        Reach::Area(a) => ("t.id, t.name", "WHERE t.service_area_id = $1", Some(a)),
+        Reach::Team(t) => ("t.id, t.name", "WHERE t.id = $1", Some(t)),
+    };
+    let sql = format!(
+        "SELECT {part}, {TOTALS} FROM workload_snapshots w JOIN teams t ON t.id = w.team_id JOIN service_areas a ON a.id = t.service_area_id {filter}
+         GROUP BY {part} ORDER BY 2"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = id {
+        q = q.bind(id.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(|r| Ok((NamedRef { id: parse_id(&r.get::<String, _>(0))?, name: r.get(1) }, totals(r, 2)?))).collect()
 }

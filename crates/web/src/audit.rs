@@ -177,6 +177,7 @@ async fn audit_page(
     let name = |id: &str| named.get(id).cloned();
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("When (UK time)"), Cell::text("Who"), Cell::text("Action"), Cell::text("Record"), Cell::text("Outcome")],
         rows: page
             .items

@@ -29,6 +29,9 @@ pub struct Input {
     pub inputmode: Option<String>,
     pub spellcheck: Option<bool>,
     pub classes: String,
+    /// The page's one field: the cursor starts in it (a page with nothing else to do, such as
+    /// the security code).
+    pub autofocus: bool,
 }
 
 impl Input {
@@ -69,6 +72,11 @@ impl Input {
 
     pub fn no_spellcheck(mut self) -> Self {
         self.spellcheck = Some(false);
+        self
+    }
+
+    pub fn autofocus(mut self) -> Self {
+        self.autofocus = true;
         self
     }
 
@@ -311,6 +319,16 @@ pub struct Table {
     pub caption: Option<String>,
     pub head: Vec<Cell>,
     pub rows: Vec<Vec<Cell>>,
+    /// On a phone, each row becomes a card whose cells are named by their column (`hearth-grid`),
+    /// so no column is hidden off to the side.
+    pub cards: bool,
+}
+
+impl Table {
+    /// The column a cell is in, said beside it on a card.
+    fn label(&self, column: usize) -> &str {
+        self.head.get(column).map(|c| c.text.as_str()).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -198,6 +198,7 @@ fn input_matches_govuk_frontend() {
                 inputmode: s(&o["inputmode"]),
                 spellcheck: o["spellcheck"].as_bool(),
                 classes: s(&o["classes"]).unwrap_or_default(),
+                autofocus: false,
             }
             .to_string(),
         )
@@ -315,7 +316,7 @@ fn table_matches_govuk_frontend() {
             h => h.as_array()?.iter().map(cell).collect::<Option<Vec<_>>>()?,
         };
         let rows = o["rows"].as_array()?.iter().map(|r| r.as_array()?.iter().map(cell).collect::<Option<Vec<_>>>()).collect::<Option<Vec<_>>>()?;
-        Some(Table { caption: s(&o["caption"]), head, rows }.to_string())
+        Some(Table { caption: s(&o["caption"]), head, rows, cards: false }.to_string())
     });
 }
 

@@ -128,6 +128,7 @@ fn case_table(items: &[cases::CaseSummary], hub: bool) -> Table {
     head.push(Cell::text(if hub { "First hearing" } else { "Team" }));
     Table {
         caption: None,
+        cards: true,
         head,
         rows: items
             .iter()
@@ -424,6 +425,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
 
     let people_table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Name"), Cell::text("Part in the case"), Cell::text("Details"), Cell::text("Contact")],
         rows: people
             .iter()
@@ -459,6 +461,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
 
     let hearings_table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Hearing"), Cell::text("When"), Cell::text("Court"), Cell::text("Outcome")],
         rows: hearings
             .iter()
@@ -475,6 +478,7 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
 
     let work_table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Work"), Cell::text("Status"), Cell::text("Court filing date"), Cell::text("Written by"), Cell::text("Words")],
         rows: work
             .iter()

@@ -51,6 +51,7 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     let records_everywhere = hearth_domain::access::permits_nationally(&me.principal.roles, Permission::ViewStaffRecord);
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Name"), Cell::text("Team"), Cell::text("Roles"), Cell::text("Email")],
         rows: page
             .items
@@ -133,6 +134,8 @@ struct RecordPage {
     status: Tag,
     summary: SummaryList,
     can_view_audit: bool,
+    /// They have not chosen a password yet: offer a new invitation link.
+    invite: bool,
     id: Uuid,
 }
 
@@ -176,6 +179,8 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         mfa = mfa.action(format!("/admin/staff/{id}/mfa-reset"), "Reset", "authenticator app");
     }
     rows.push(mfa);
+    // Someone added but not yet signed in: whoever manages staff can give them a new first link.
+    let invite = manage && !hearth_store::auth::has_password(&state.store, id).await?;
     if let Some(left) = r.left_on {
         rows.push(SummaryRow::new("Left on", date(left)));
     } else if manage {
@@ -191,6 +196,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         status,
         summary: SummaryList { rows },
         can_view_audit: me.can(Permission::ViewAudit),
+        invite,
         id,
     }))
 }
@@ -210,6 +216,7 @@ pub async fn structure(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
     let areas = org::areas(&state.store).await?;
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Service area"), Cell::number("Teams"), Cell::number("Offices"), Cell::number("Staff")],
         rows: areas
             .iter()
@@ -233,6 +240,7 @@ pub async fn area(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uu
     let teams = org::teams(&state.store, Some(id)).await?;
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Team"), Cell::text("Office"), Cell::number("Staff")],
         rows: teams
             .iter()
@@ -260,6 +268,7 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uu
     let members = org::directory(&state.store, &DirectoryQuery { team_id: Some(id), ..Default::default() }, PageRequest::new(Some(1), Some(100))).await?;
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Name"), Cell::text("Roles")],
         rows: members
             .items
@@ -287,6 +296,7 @@ pub async fn offices(State(state): State<AppState>, ctx: PageCtx) -> Result<Resp
     let staff: i64 = offices.iter().map(|o| o.staff).sum();
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Office"), Cell::text("Service area"), Cell::number("Desks"), Cell::number("Staff based here")],
         rows: offices
             .iter()
@@ -308,6 +318,7 @@ pub async fn courts(State(state): State<AppState>, ctx: PageCtx) -> Result<Respo
     let las = org::local_authorities(&state.store).await.map_err(|e: StoreError| AppError::from(e))?;
     let table = Table {
         caption: None,
+        cards: true,
         head: vec![Cell::text("Court"), Cell::text("Town"), Cell::text("Service area")],
         rows: courts.iter().map(|c| vec![Cell::text(&c.name), Cell::text(&c.town), Cell::text(&c.service_area)]).collect(),
     };

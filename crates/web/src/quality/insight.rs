@@ -86,14 +86,31 @@ pub(crate) async fn choices(state: &AppState, me: &Ctx, permission: Permission) 
 }
 
 /// An empty chart: its SVG element and the 0, 50 and 100% lines, each labelled.
+/// A chart's frame: its grid at 0, 50 and 100%, with room above the top line for its label.
 fn frame(w: f64, h: f64, left: f64, bottom: f64, title_id: &str) -> String {
-    let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 0 {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom);
+    let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 -{TOP} {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom + TOP);
     for pct in [0, 50, 100] {
         let y = h - h * pct as f64 / 100.0;
-        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"11\" fill=\"#0b0c0c\">{pct}%</text>", y + 4.0));
+        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"{FONT}\" fill=\"#0b0c0c\">{pct}%</text>", y + 5.0));
     }
     svg
 }
+
+/// The label under bar `i` of `n`: every one while they fit side by side in `room`, otherwise every
+/// second or third (the table beside the chart has them all).
+fn axis_label(svg: &mut String, i: usize, n: usize, room: f64, x: f64, h: f64, label: &str) {
+    let widest = FONT * 0.6 * label.chars().count().max(4) as f64 + 6.0;
+    let every = (n as f64 * widest / room).ceil().max(1.0) as usize;
+    if i % every == 0 {
+        svg.push_str(&format!("<text x=\"{x:.1}\" y=\"{}\" font-size=\"{FONT}\" text-anchor=\"middle\" fill=\"#0b0c0c\">{}</text>", h + 18.0, esc(label)));
+    }
+}
+
+/// Charts are drawn in coordinates this wide (see `.hearth-chart`), with words this big.
+const WIDTH: f64 = 400.0;
+const FONT: f64 = 13.0;
+/// Room above the 100% line, so its label is not cut off.
+const TOP: f64 = 12.0;
 
 const COLOURS: [&str; 4] = ["#00703c", "#85994b", "#f47738", "#d4351c"];
 
@@ -103,7 +120,7 @@ fn esc(s: &str) -> String {
 
 /// Stacked bars of each quarter's grades as shares of that quarter, 100% high.
 fn grades_chart(rows: &[GradeCounts], title_id: &str) -> String {
-    let (w, h, left, bottom) = (640.0, 220.0, 36.0, 28.0);
+    let (w, h, left, bottom) = (WIDTH, 150.0, 40.0, 26.0);
     let n = rows.len().max(1) as f64;
     let slot = (w - left) / n;
     let bar = (slot * 0.7).min(40.0);
@@ -122,9 +139,7 @@ fn grades_chart(rows: &[GradeCounts], title_id: &str) -> String {
                 Grade::ALL[k].label()
             ));
         }
-        if rows.len() <= 12 || i % 2 == 0 {
-            svg.push_str(&format!("<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#0b0c0c\">{}</text>", x + bar / 2.0, h + 16.0, esc(&r.quarter)));
-        }
+        axis_label(&mut svg, i, rows.len(), w - left, x + bar / 2.0, h, &r.quarter);
     }
     svg.push_str("</svg>");
     svg
@@ -132,7 +147,7 @@ fn grades_chart(rows: &[GradeCounts], title_id: &str) -> String {
 
 /// Bars of one percentage per label.
 pub(crate) fn percent_chart(rows: &[(String, Option<i64>)], title_id: &str) -> String {
-    let (w, h, left, bottom) = (640.0, 160.0, 36.0, 28.0);
+    let (w, h, left, bottom) = (WIDTH, 110.0, 40.0, 26.0);
     let n = rows.len().max(1) as f64;
     let slot = (w - left) / n;
     let bar = (slot * 0.7).min(40.0);
@@ -143,9 +158,7 @@ pub(crate) fn percent_chart(rows: &[(String, Option<i64>)], title_id: &str) -> S
             let height = h * *p as f64 / 100.0;
             svg.push_str(&format!("<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{height:.1}\" fill=\"#1d70b8\"><title>{}: {p}%</title></rect>", h - height, esc(label)));
         }
-        if rows.len() <= 12 || i % 2 == 0 {
-            svg.push_str(&format!("<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#0b0c0c\">{}</text>", x + bar / 2.0, h + 16.0, esc(label)));
-        }
+        axis_label(&mut svg, i, rows.len(), w - left, x + bar / 2.0, h, label);
     }
     svg.push_str("</svg>");
     svg

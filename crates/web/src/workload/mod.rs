@@ -75,6 +75,8 @@ async fn chosen_team(state: &AppState, me: &Ctx, asked: Option<Uuid>, permission
 #[derive(Deserialize, Default)]
 pub struct GridQuery {
     team: Option<Uuid>,
+    /// For someone whose reach is the service: one area's teams.
+    area: Option<Uuid>,
     /// `load` (the default, busiest first), `name`, `overdue` or `reports`.
     sort: Option<String>,
     /// A band code: only people in it.
@@ -168,7 +170,59 @@ struct MyPeoplePage {
     leavers: Vec<(Uuid, String, i64)>,
 }
 
+#[derive(Template)]
+#[template(path = "workload/overview.html")]
+struct OverviewPage {
+    shell: Shell,
+    heading: String,
+    /// (link, name, (count, band) in band order, practitioners, waiting in the hub)
+    rows: Vec<(String, String, Vec<(i64, &'static str)>, i64, i64)>,
+    bands: Vec<Tag>,
+    back: Option<String>,
+    measured: String,
+}
+
+/// My People for someone whose people are the whole service (or a whole area) and who has no
+/// team of their own: every area (or an area's teams) with its bands as last measured, each
+/// leading down to a team's own My People.
+async fn overview(state: &AppState, ctx: &PageCtx, me: &Ctx, area: Option<Uuid>) -> Result<Response, AppError> {
+    use hearth_store::quality::insight::Reach;
+    let reach = match area {
+        Some(a) => {
+            let mine = hearth_domain::access::Relationships { area: me.principal.placement.service_area_id == Some(a), ..Default::default() };
+            if !me.may(Permission::ViewMyPeople, &mine) {
+                return Err(me.refuse(state, "area", a).await?);
+            }
+            Reach::Area(a)
+        }
+        None => Reach::National,
+    };
+    let parts = workload::band_totals_within(&state.store, reach).await?;
+    let link = |id: Uuid| match reach {
+        Reach::National => format!("/my-people?area={id}"),
+        _ => format!("/my-people?team={id}"),
+    };
+    let heading = match area {
+        Some(a) => format!("My People: {}", hearth_store::org::area(&state.store, a).await?.name),
+        None => "My People: the service".to_string(),
+    };
+    let oldest = parts.iter().filter_map(|(_, t)| t.oldest).min();
+    Ok(render(&OverviewPage {
+        shell: ctx.shell(heading.clone()),
+        heading,
+        rows: parts.iter().map(|(p, t)| (link(p.id), p.name.clone(), t.counts.iter().zip(Band::ALL).map(|(n, b)| (*n, b.label())).collect(), t.practitioners, t.hub_waiting)).collect(),
+        bands: Band::ALL.iter().map(|b| band_tag(*b)).collect(),
+        back: area.map(|_| "/my-people".to_string()),
+        measured: oldest.map(crate::dates::long_time).unwrap_or_else(|| "not yet".into()),
+    }))
+}
+
 pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<GridQuery>) -> Result<Response, AppError> {
+    // Someone without a team whose people are the whole service starts from the service, not
+    // from whichever team happens to come first.
+    if q.team.is_none() && me.principal.placement.team_id.is_none() && (q.area.is_some() || hearth_domain::access::permits_nationally(&me.principal.roles, Permission::ViewMyPeople)) {
+        return overview(&state, &ctx, &me, q.area).await;
+    }
     let (team, teams) = chosen_team(&state, &me, q.team, Permission::ViewMyPeople).await?;
     let (rows, leavers) = tokio::try_join!(workload::my_people(&state.store, &state.config.workload, team.id, today()), hearth_store::cases::facts::held_by_leavers(&state.store, team.id))?;
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
@@ -312,7 +366,7 @@ pub async fn record_absence(State(state): State<AppState>, ctx: PageCtx, me: Ctx
     let p = pairs(&body);
     let errors = match parse_absence(&p) {
         Ok((kind, first, last)) => match workload::record_absence(&state.store, &me.audit, id, kind, first, last).await {
-            Ok(_) => return Ok(Redirect::to(&format!("/staff/{id}/workload#time-away")).into_response()),
+            Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/workload#time-away"), crate::saved::Saved::TimeAwayRecorded)),
             Err(hearth_store::StoreError::Refused(e)) => vec![e],
             Err(e) => return Err(e.into()),
         },
@@ -325,7 +379,7 @@ pub async fn record_absence(State(state): State<AppState>, ctx: PageCtx, me: Ctx
 pub async fn cancel_absence(State(state): State<AppState>, me: Ctx, Path((id, absence)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     workload::cancel_absence(&state.store, &me.audit, id, absence).await?;
-    Ok(Redirect::to(&format!("/staff/{id}/workload#time-away")).into_response())
+    Ok(crate::saved::redirect(&state, &format!("/staff/{id}/workload#time-away"), crate::saved::Saved::TimeAwayCancelled))
 }
 
 // ---- Duties and the case cap ----
@@ -379,7 +433,7 @@ pub async fn add_duty(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
         && c.is_empty()
     {
         workload::add_duty(&state.store, &me.audit, id, k, pts, a, b).await?;
-        return Ok(Redirect::to(&format!("/staff/{id}/workload#duties")).into_response());
+        return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/workload#duties"), crate::saved::Saved::DutyRecorded));
     }
     let record = hearth_store::org::staff_record(&state.store, id).await?;
     Ok(show(&duty_page(&ctx, &state, id, &record.name, &p, &c.0), &c.0))
@@ -388,7 +442,7 @@ pub async fn add_duty(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
 pub async fn end_duty(State(state): State<AppState>, me: Ctx, Path((id, duty)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     workload::end_duty(&state.store, &me.audit, id, duty, today()).await?;
-    Ok(Redirect::to(&format!("/staff/{id}/workload#duties")).into_response())
+    Ok(crate::saved::redirect(&state, &format!("/staff/{id}/workload#duties"), crate::saved::Saved::DutyEnded))
 }
 
 fn cap_page(ctx: &PageCtx, state: &AppState, id: Uuid, name: &str, value: &str, errors: &[FieldError]) -> FormPage {
