@@ -22,6 +22,7 @@ fn report(withheld_from: Option<&str>) -> Report {
         ],
         signature: Signature { name: "Wil Worker".into(), role: "Family Court Adviser".into(), date: "20 November 2026".into() },
         withheld_from: withheld_from.map(str::to_string),
+        draft: false,
     }
 }
 
@@ -79,4 +80,18 @@ fn a_report_withheld_from_a_party_says_so_and_the_same_report_gives_the_same_byt
     let text = poppler("pdftotext", &pdf);
     assert!(text.contains("Withheld from Mr Tariq Mahmood."), "{text}");
     assert_eq!(pdf, report_pdf(&report(Some("Mr Tariq Mahmood"))).unwrap(), "rendering is deterministic, so a filed report's SHA-256 names it");
+}
+
+#[test]
+fn a_draft_says_so_on_every_page_and_a_filed_report_nowhere() {
+    let mut long = report(None);
+    long.sections[0].text = vec!["Isabella spoke about her week at each home, the walk to school and the football on Saturdays."; 120].join("\n\n");
+    let filed = poppler("pdftotext", &report_pdf(&long).unwrap());
+    assert!(!filed.contains("DRAFT"), "a filed report is not marked");
+    long.draft = true;
+    let pdf = report_pdf(&long).unwrap();
+    let pages: usize = poppler("pdfinfo", &pdf).lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    assert!(pages >= 2, "long enough to need more than one page");
+    let text = poppler("pdftotext", &pdf);
+    assert_eq!(text.matches("DRAFT - not filed").count(), pages, "every page says so:\n{text}");
 }

@@ -223,6 +223,8 @@ pub struct Report {
     pub signature: Signature,
     /// The party this report must not be shown or sent to.
     pub withheld_from: Option<String>,
+    /// Not filed yet (a preview): every page says DRAFT, so it cannot pass for the filed report.
+    pub draft: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -171,8 +171,9 @@ pub fn clean_image(bytes: &[u8], kind: FileType) -> Result<CleanImage, String> {
     Ok(CleanImage { bytes: out, thumbnail, width: img.width(), height: img.height() })
 }
 
-/// A `Content-Disposition` value that downloads the file under a safe name: the ASCII fallback
-/// keeps letters, digits, spaces, dots, dashes and underscores; the RFC 5987 form keeps the rest.
+/// A `Content-Disposition` value under a safe name: the ASCII fallback keeps letters, digits,
+/// spaces, dots, dashes and underscores; the RFC 5987 form keeps the rest. A photo (re-encoded on
+/// upload, so nothing in it but the picture) opens in the browser; anything else downloads.
 pub fn content_disposition(name: &str, kind: FileType) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     let stem: String = stem.chars().filter(|c| !c.is_control() && !matches!(c, '/' | '\\' | '"')).take(100).collect();
@@ -182,7 +183,8 @@ pub fn content_disposition(name: &str, kind: FileType) -> String {
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect();
-    format!("attachment; filename=\"{ascii}.{}\"; filename*=UTF-8''{encoded}", kind.extension())
+    let how = if kind.is_image() { "inline" } else { "attachment" };
+    format!("{how}; filename=\"{ascii}.{}\"; filename*=UTF-8''{encoded}", kind.extension())
 }
 
 /// Facts about a stored document that lists and the API show.
@@ -256,6 +258,6 @@ mod tests {
         let evil = content_disposition("a\"; filename=evil.exe\r\n.pdf", FileType::Pdf);
         assert!(!evil.contains('\r') && !evil.contains("evil.exe\""), "{evil}");
         assert!(content_disposition("Zoë's letter.docx", FileType::Docx).contains("filename*=UTF-8''Zo%C3%AB%27s%20letter.docx"));
-        assert_eq!(content_disposition("", FileType::Png), "attachment; filename=\"document.png\"; filename*=UTF-8''document.png");
+        assert_eq!(content_disposition("", FileType::Png), "inline; filename=\"document.png\"; filename*=UTF-8''document.png", "a photo opens in the browser");
     }
 }

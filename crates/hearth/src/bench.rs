@@ -308,6 +308,7 @@ pub fn pdf(pages: usize, runs: usize) -> anyhow::Result<()> {
         sections: report_sections(&template, &sections),
         signature: Signature { name: "Wil Worker".into(), role: "Family Court Adviser".into(), date: "20 November 2026".into() },
         withheld_from: None,
+        draft: false,
     };
     // Each run's text differs a little, as every real report does: typst remembers what it has
     // typeset before, and the same report twice would measure that memory, not the work.

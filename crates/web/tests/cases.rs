@@ -343,12 +343,14 @@ async fn a_photographed_document_loses_its_location_and_downloads_safely_and_aud
         let res = w.app.send(Method::GET, &format!("/cases/{}/documents/{}", w.case, doc.id), Some(&s), None).await;
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "image/jpeg");
-        assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg");
+        assert_eq!(res.headers()["content-disposition"], "inline; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg", "a photo opens in the browser");
+        assert_eq!(res.headers()["cache-control"], "private, no-store");
         let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
         assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "the location is not kept");
         assert_eq!(hearth_domain::documents::sha256_hex(&bytes), doc.sha256, "the recorded SHA-256 is of what is kept");
         let thumb = w.app.send(Method::GET, &format!("/cases/{}/documents/{}/thumbnail", w.case, doc.id), Some(&s), None).await;
         assert_eq!((thumb.status(), thumb.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/jpeg"));
+        assert_eq!(thumb.headers()["cache-control"], "private, no-store", "never kept in the browser's cache");
         let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(w.case.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         let uploaded = events.items.iter().find(|e| e.action == "document.uploaded").expect("the upload is audited");
         assert!(uploaded.detail.as_deref().unwrap_or_default().contains(&doc.sha256), "with its SHA-256");

@@ -24,7 +24,7 @@ fn signing_role(law: LawType) -> &'static str {
 
 /// The report as the court will receive it: the case's header, the children, the next hearing,
 /// the sections in template order and the author's signature, dated `on`.
-pub async fn report_of(state: &AppState, work: &Work, sections: &Sections, case: &CaseRecord, on: time::Date, withheld_from: Option<String>) -> Result<Report, AppError> {
+pub async fn report_of(state: &AppState, work: &Work, sections: &Sections, case: &CaseRecord, on: time::Date, withheld_from: Option<String>, draft: bool) -> Result<Report, AppError> {
     let (people, hearings, author) = tokio::try_join!(
         cases::participants(&state.store, case.id),
         cases::hearings(&state.store, case.id),
@@ -53,6 +53,7 @@ pub async fn report_of(state: &AppState, work: &Work, sections: &Sections, case:
         sections: report_sections(&work.template, sections),
         signature: Signature { name: work.author.name.clone(), role: signing_role(case.law).into(), date: long_date(on) },
         withheld_from,
+        draft,
     })
 }
 

@@ -307,7 +307,9 @@ pub async fn history(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(
 pub async fn preview(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let (work, _) = me.authorize_work(&state, id).await?;
     let case = hearth_store::cases::case_record(&state.store, work.case_id).await?;
-    let report = report_of(&state, &work, &work.sections, &case, today(), work.withheld_from.as_ref().map(|p| p.name.clone())).await?;
+    // Until it is filed, every page of the preview says DRAFT.
+    let draft = work.status != hearth_domain::courtwork::WorkStatus::Filed;
+    let report = report_of(&state, &work, &work.sections, &case, today(), work.withheld_from.as_ref().map(|p| p.name.clone()), draft).await?;
     let pdf = typeset(&state, report).await?;
     let mut res = pdf.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
@@ -524,7 +526,7 @@ pub async fn file_work(state: &AppState, me: &Ctx, work: &Work, method: FilingMe
         None => None,
     };
     let on = today();
-    let report = report_of(state, work, &work.sections, &case, on, withheld_name).await?;
+    let report = report_of(state, work, &work.sections, &case, on, withheld_name, false).await?;
     let pdf = typeset(state, report).await?;
     let title = format!("{} filed {}", work.work_type.label(), long_date(on));
     let filing = Filing { method, withheld_from: withheld, pdf: &pdf, title: &title, version };
