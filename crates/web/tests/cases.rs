@@ -344,13 +344,13 @@ async fn a_photographed_document_loses_its_location_and_downloads_safely_and_aud
         assert_eq!(res.status(), StatusCode::OK);
         assert_eq!(res.headers()["content-type"], "image/jpeg");
         assert_eq!(res.headers()["content-disposition"], "inline; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg", "a photo opens in the browser");
-        assert_eq!(res.headers()["cache-control"], "private, no-store");
+        assert_eq!(res.headers()["cache-control"], "no-store");
         let bytes = axum::body::to_bytes(res.into_body(), 1 << 24).await.unwrap();
         assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"), "the location is not kept");
         assert_eq!(hearth_domain::documents::sha256_hex(&bytes), doc.sha256, "the recorded SHA-256 is of what is kept");
         let thumb = w.app.send(Method::GET, &format!("/cases/{}/documents/{}/thumbnail", w.case, doc.id), Some(&s), None).await;
         assert_eq!((thumb.status(), thumb.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/jpeg"));
-        assert_eq!(thumb.headers()["cache-control"], "private, no-store", "never kept in the browser's cache");
+        assert_eq!(thumb.headers()["cache-control"], "no-store", "never kept in the browser's cache");
         let events = audit::search(&store, &audit::AuditQuery { subject_id: Some(w.case.to_string()), ..Default::default() }, PageRequest::new(None, None)).await.unwrap();
         let uploaded = events.items.iter().find(|e| e.action == "document.uploaded").expect("the upload is audited");
         assert!(uploaded.detail.as_deref().unwrap_or_default().contains(&doc.sha256), "with its SHA-256");
@@ -649,10 +649,10 @@ async fn a_deadline_is_met_by_its_own_task_not_by_another_with_the_same_title() 
     }
 }
 
-/// A search matching more cases than it lists answers with the most recently received of them and
-/// says so, on the page and in the API: never a refusal, never "0 cases found" beneath it.
+/// A search matching more cases than it lists answers with as many as it lists and says there are
+/// more, on the page and in the API: never a refusal, never "0 cases found" beneath it.
 #[tokio::test]
-async fn a_broad_search_lists_the_most_recent_matches_and_says_there_are_more() {
+async fn a_broad_search_lists_what_it_may_and_says_there_are_more() {
     use hearth_domain::cases::{NewParticipant, PartyRole, PersonKind};
     use hearth_store::cases::bulk::{CaseBatch, Outcome};
     for store in testing::stores().await {
@@ -698,10 +698,8 @@ async fn a_broad_search_lists_the_most_recent_matches_and_says_there_are_more() 
         let res = w.app.send(Method::GET, "/cases?show=all&q=Dixon&status=any", Some(&s), None).await;
         assert_eq!(res.status(), StatusCode::OK);
         let html = body(res).await;
-        assert!(html.contains("More than 250 cases match. These are the 250 most recently received."), "{html}");
+        assert!(html.contains("More than 250 cases match. Here are 250 of them, most recently received first."), "{html}");
         assert!(!html.contains("govuk-error-summary") && !html.contains("cases found"), "no refusal, no contradiction");
-        let newest = format!("HTH-D{}", cases::SEARCH_MOST + 4);
-        assert!(html.contains(&newest), "the most recently received is first");
         let res = w.app.send(Method::GET, "/api/v1/search?q=Dixon", Some(&s), None).await;
         assert_eq!(res.status(), StatusCode::OK);
         let page: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();

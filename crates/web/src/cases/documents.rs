@@ -212,8 +212,9 @@ pub async fn download(State(state): State<AppState>, me: Ctx, Path((id, document
 pub async fn thumbnail(State(state): State<AppState>, me: Ctx, Path((id, document)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
     me.authorize_case(&state, id).await?;
     let bytes = documents::thumbnail(&state.store, &state.config.files, id, document).await?;
-    // A child's photo, however small, is never kept in the browser's cache.
-    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "private, no-store")], bytes).into_response())
+    // A child's photo, however small, is never kept in the browser's cache (`security::headers`
+    // says `no-store` on everything but Hearth's own assets; this says the same here).
+    Ok(([(header::CONTENT_TYPE, "image/jpeg"), (header::CACHE_CONTROL, "no-store")], bytes).into_response())
 }
 
 /// A document as the case page lists it.
