@@ -60,8 +60,8 @@ pub struct SearchParams {
 }
 
 /// Searches every case, open or closed, that the caller may open. Nothing outside their grants is
-/// counted or returned. A search matching more than 250 of them lists the 250 most recently
-/// received, with `more` true: add a surname, a date of birth or a reference to narrow it.
+/// counted or returned. A search matching more than 250 of them lists 250 (most recently received
+/// first), with `more` true: add a surname, a date of birth or a reference to narrow it.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams), responses((status = 200, body = CasePage), (status = 401, body = Problem, content_type = "application/problem+json"), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn search(State(state): State<AppState>, me: Ctx, Query(p): Query<SearchParams>) -> Result<Json<CasePage>, ApiError> {
     let q = p.q.filter(|q| hearth_domain::cases::SearchTerms::parse(q).is_some()).ok_or_else(|| invalid("q", "Enter something to search for, up to 200 characters"))?;
@@ -119,7 +119,7 @@ pub struct CasePage {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
-    /// More cases match a search than it lists: the 250 most recently received are listed.
+    /// More cases match a search than it lists (250).
     pub more: bool,
 }
 
