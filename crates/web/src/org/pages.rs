@@ -15,6 +15,13 @@ use crate::page::{PageCtx, Shell, render, url_encode};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
+/// Where a colleague's name leads: straight to their full record for those who may read
+/// everyone's (HR, the national roles), otherwise to their directory card, which links on to the
+/// record when the reader may open it. Never to a page the reader would be refused.
+pub fn person_href(me: &Ctx, id: Uuid) -> String {
+    if hearth_domain::access::permits_nationally(&me.principal.roles, Permission::ViewStaffRecord) { format!("/staff/{id}") } else { format!("/staff/{id}/card") }
+}
+
 #[derive(Deserialize, Default)]
 pub struct DirectoryParams {
     pub q: Option<String>,
@@ -45,10 +52,6 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     let teams: Vec<(String, String)> =
         org::teams(&state.store, None).await?.into_iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect();
     let roles: Vec<(String, String)> = Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect();
-    // Straight to the full record for those who may read everyone's (HR); to the directory card
-    // for everyone else, which links on to the record when the reader may open it. Never a link
-    // to a page the reader would be refused.
-    let records_everywhere = hearth_domain::access::permits_nationally(&me.principal.roles, Permission::ViewStaffRecord);
     let table = Table {
         caption: None,
         cards: true,
@@ -62,7 +65,7 @@ pub async fn directory(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
                     name.push_str(" (left)");
                 }
                 vec![
-                    Cell::link(name, if records_everywhere { format!("/staff/{}", e.id) } else { format!("/staff/{}/card", e.id) }),
+                    Cell::link(name, person_href(&me, e.id)),
                     match &e.team {
                         Some(t) => Cell::link(&t.name, format!("/org/teams/{}", t.id)),
                         None => Cell::text("No team"),
@@ -163,7 +166,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     rows.push(SummaryRow::new("Service area", r.service_area.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "None".into())));
     let mut manager = SummaryRow::new("Line manager", r.line_manager.as_ref().map(|m| m.name.clone()).unwrap_or_else(|| "None".into()));
     if let Some(m) = &r.line_manager {
-        manager = manager.link(format!("/staff/{}", m.id));
+        manager = manager.link(person_href(&me, m.id));
     }
     rows.push(manager);
     rows.push(SummaryRow::new("FTE", r.fte.to_string()));
@@ -263,7 +266,7 @@ pub async fn area(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uu
     }))
 }
 
-pub async fn team(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+pub async fn team(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let team = org::team(&state.store, id).await?;
     let members = org::directory(&state.store, &DirectoryQuery { team_id: Some(id), ..Default::default() }, PageRequest::new(Some(1), Some(100))).await?;
     let table = Table {
@@ -273,7 +276,7 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uu
         rows: members
             .items
             .iter()
-            .map(|m| vec![Cell::link(&m.name, format!("/staff/{}", m.id)), Cell::text(m.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "))])
+            .map(|m| vec![Cell::link(&m.name, person_href(&me, m.id)), Cell::text(m.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", "))])
             .collect(),
     };
     Ok(render(&ListPage {
