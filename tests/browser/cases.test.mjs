@@ -107,6 +107,12 @@ test('a team manager opens a case, adds a child, lists a hearing and allocates i
   let res = await page.goto('/cases/new')
   assert.equal(res.status(), 200)
   await expectNoAxeViolations(page, 'open a case')
+  // Each law type's own dates appear only once it is chosen.
+  assert.equal(await page.locator('#issued_on-day').isVisible(), false, 'no public law fields before a law type is chosen')
+  assert.equal(await page.locator('#first_hearing_on-day').isVisible(), false)
+  await page.check('input[name="law"][value="public"]')
+  assert.ok(await page.locator('#issued_on-day').isVisible(), 'public law shows its issue date')
+  assert.equal(await page.locator('#first_hearing_on-day').isVisible(), false, 'and not the private law hearing')
 
   // Public law without its local authority or issue date, and a bad case number.
   await page.fill('#court_case_number', 'bad number!')

@@ -383,6 +383,11 @@ pub struct ChoiceItem {
     pub text: String,
     pub hint: Option<String>,
     pub checked: bool,
+    /// Fields shown only while this item is chosen: the design system's conditional reveal, but
+    /// switched by Hearth's own script (`data-hearth-reveals`, in `static/hearth.js`) rather than
+    /// GOV.UK Frontend's, which marks the radio `aria-expanded`, an attribute axe-core does not
+    /// allow on a radio. Without JavaScript they are always shown. Rendered markup.
+    pub conditional: Option<String>,
 }
 
 /// Checkboxes or radios: the same markup with a different name.
@@ -416,6 +421,7 @@ impl Choices {
                     text: (*t).into(),
                     hint: None,
                     checked: checked.iter().any(|c| c == v),
+                    conditional: None,
                 })
                 .collect(),
             ..Default::default()
@@ -429,6 +435,14 @@ impl Choices {
 
     pub fn hint(mut self, h: &str) -> Self {
         self.hint = Some(h.into());
+        self
+    }
+
+    /// Shows `fields` under the option `value` only while it is chosen.
+    pub fn reveal(mut self, value: &str, fields: String) -> Self {
+        if let Some(item) = self.items.iter_mut().find(|i| i.value == value) {
+            item.conditional = Some(fields);
+        }
         self
     }
 

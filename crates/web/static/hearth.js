@@ -10,6 +10,19 @@ document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
 
+// Conditional reveal: a choice marked data-hearth-reveals shows the fields it names only while
+// it is checked. GOV.UK Frontend's own version marks each radio aria-expanded, which is not
+// allowed on a radio; this does the same showing and hiding without it.
+for (const choice of document.querySelectorAll('input[data-hearth-reveals]')) {
+  const kind = choice.type === 'radio' ? 'radios' : 'checkboxes'
+  const group = () => document.querySelectorAll(`input[name="${CSS.escape(choice.name)}"][data-hearth-reveals]`)
+  const sync = () => {
+    for (const c of group()) document.getElementById(c.dataset.hearthReveals)?.classList.toggle(`govuk-${kind}__conditional--hidden`, !c.checked)
+  }
+  for (const c of document.querySelectorAll(`input[name="${CSS.escape(choice.name)}"]`)) c.addEventListener('change', sync)
+  sync()
+}
+
 // Dictation: where the browser offers speech recognition, a button beside each note field
 // appends what is said. Without it (or without JavaScript) the field is an ordinary textarea.
 const Recognition = window.SpeechRecognition || window.webkitSpeechRecognition

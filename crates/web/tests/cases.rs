@@ -706,3 +706,26 @@ async fn a_broad_search_lists_what_it_may_and_says_there_are_more() {
         assert_eq!((page["total"].as_i64(), page["more"].as_bool()), (Some(cases::SEARCH_MOST), Some(true)));
     }
 }
+
+/// The open-case page shows each law type's own fields only under it: what was typed under the
+/// law type not chosen (then hidden) is not read, so it neither refuses the form nor is saved.
+#[tokio::test]
+async fn the_other_law_types_hidden_fields_are_not_read() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let court = org::courts(&store).await.unwrap()[0].id;
+        let la = org::local_authorities(&store).await.unwrap()[0].id;
+        let form = format!(
+            "court_case_number=BS26P07778&law=private&applications=child_arrangements&court_id={court}&team_id={}&received_on-day=20&received_on-month=11&received_on-year=2026\
+             &first_hearing_on-day=21&first_hearing_on-month=12&first_hearing_on-year=2026&local_authority_id={la}&issued_on-day=31&issued_on-month=2&issued_on-year=2026",
+            w.team
+        );
+        let res = w.app.send(Method::POST, "/cases/new", Some(&m), Some(&form)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", body(res).await);
+        let id: Uuid = location(&res).trim_start_matches("/cases/").parse().unwrap();
+        let case = cases::case_record(&store, id).await.unwrap();
+        assert_eq!((case.local_authority, case.issued_on), (None, None), "public law's fields were not kept");
+        assert_eq!(case.first_hearing_on, Some(time::macros::date!(2026 - 12 - 21)));
+    }
+}

@@ -370,6 +370,7 @@ fn choices(radios: bool) -> impl Fn(&Value) -> Option<String> {
             .as_array()?
             .iter()
             .map(|i| {
+                // Conditional reveals differ on purpose: see `ChoiceItem::conditional`.
                 if !keys_within(i, &["value", "text", "hint", "id", "checked"]) {
                     return None;
                 }
@@ -379,6 +380,7 @@ fn choices(radios: bool) -> impl Fn(&Value) -> Option<String> {
                     text: s(&i["text"])?,
                     hint: if i["hint"].is_null() { None } else { Some(text_of(&i["hint"])?) },
                     checked: i["checked"].as_bool().unwrap_or(false),
+                    conditional: None,
                 })
             })
             .collect::<Option<Vec<_>>>()?;

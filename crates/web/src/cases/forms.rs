@@ -98,21 +98,28 @@ async fn new_case_page(state: &AppState, ctx: &PageCtx, me: &Ctx, f: &CaseForm, 
     let team = if f.team_id.is_empty() { me.principal.placement.team_id.map(|t| t.to_string()).unwrap_or_default() } else { f.team_id.clone() };
     page.fields = vec![
         Input::text("court_case_number", "Court case number").hint("For example, LV26P01234.").classes("govuk-input--width-20").no_spellcheck().value(&f.court_case_number).errors(errors).to_string(),
-        Choices::new(true, "law", "Law type", &codes(LawType::ALL, LawType::code, LawType::label), std::slice::from_ref(&f.law)).errors(errors).to_string(),
+        // Each law type's own fields appear under it once it is chosen (all of them without
+        // JavaScript); they are read, and checked against the law type, the same either way.
+        Choices::new(true, "law", "Law type", &codes(LawType::ALL, LawType::code, LawType::label), std::slice::from_ref(&f.law))
+            .reveal(
+                LawType::Private.code(),
+                DateInput::new("first_hearing_on", "First hearing (FHDRA) date").hint("The date the court listed.").value(&f.first_hearing_on).errors(errors).to_string(),
+            )
+            .reveal(
+                LawType::Public.code(),
+                Select::new("local_authority_id", "Local authority", Some("Select the local authority"), &las, &f.local_authority_id).hint("The authority that applied.").errors(errors).to_string()
+                    + &DateInput::new("issued_on", "Date the application was issued").value(&f.issued_on).errors(errors).to_string(),
+            )
+            .errors(errors)
+            .to_string(),
         Choices::new(false, "applications", "What the court was asked for", &codes(ApplicationKind::ALL, ApplicationKind::code, ApplicationKind::label), &f.applications)
             .hint("Select all that apply. Child arrangements, prohibited steps and specific issue are private law; care and supervision orders are public law.")
             .errors(errors)
             .to_string(),
         Select::new("court_id", "Court", Some("Select a court"), &courts, &f.court_id).errors(errors).to_string(),
-        Select::new("local_authority_id", "Local authority", Some("None (private law)"), &las, &f.local_authority_id)
-            .hint("Public law: the authority that applied.")
-            .errors(errors)
-            .to_string(),
         Select::new("team_id", "Team", Some("Select a team"), &creatable_teams(state, me).await?, &team).errors(errors).to_string(),
         DateInput::new("received_on", "Date received").value(&f.received_on).errors(errors).to_string(),
         Choices::new(false, "urgent", "Urgency", &[("yes", "Urgent: a referral to the local authority is needed")], std::slice::from_ref(&f.urgent)).errors(errors).to_string(),
-        DateInput::new("first_hearing_on", "First hearing (FHDRA) date").hint("Private law: the date the court listed.").value(&f.first_hearing_on).errors(errors).to_string(),
-        DateInput::new("issued_on", "Date the application was issued").hint("Public law.").value(&f.issued_on).errors(errors).to_string(),
         Choices::new(false, "flags", "Flags (optional)", &codes(CaseFlag::ALL, CaseFlag::code, CaseFlag::label), &f.flags).errors(errors).to_string(),
     ];
     page.button = "Open the case".into();
@@ -177,7 +184,17 @@ pub async fn open_new_case(state: &AppState, me: &Ctx, f: &CaseForm) -> Result<R
 }
 
 pub async fn create_case(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
-    let f = case_form_from(&body);
+    let mut f = case_form_from(&body);
+    // The page shows each law type's own fields only under it: those under the law type not
+    // chosen were hidden from the person (if they changed their mind), so they are not read.
+    match LawType::from_code(f.law.trim()) {
+        Some(LawType::Private) => {
+            f.local_authority_id.clear();
+            f.issued_on.clear();
+        }
+        Some(LawType::Public) => f.first_hearing_on.clear(),
+        None => {}
+    }
     let errors = match open_new_case(&state, &me, &f).await? {
         Ok((id, _)) => return Ok(to_case(id)),
         Err(errors) => errors,
