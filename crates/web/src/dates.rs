@@ -4,10 +4,10 @@ use time::Date;
 
 pub use hearth_domain::text::long_date;
 
-/// Today in the service's time zone. Courts sit in England and Wales; Hearth keeps UTC and
-/// reads "today" as the UTC date, which differs only in the first hour of a summer day.
+/// Today as a calendar in England and Wales has it (Hearth keeps UTC, whose date differs in the
+/// first hour of a summer day).
 pub fn today() -> Date {
-    hearth_store::now().date()
+    hearth_domain::calendar::uk_local(hearth_store::now()).date()
 }
 
 /// "23 November 2026 at 14:05", a moment Hearth recorded (kept in UTC) as a clock in England and
