@@ -408,7 +408,8 @@ pub async fn set_password_hash(conn: &mut AnyConnection, staff_id: Uuid, hash: &
 
 /// Makes a one-time link for someone's first sign-in, for `INVITATION_DAYS`, ending any earlier
 /// one, and audits it. Returns the token, shown once; only its hash is kept. Refused once they
-/// have a password: they sign in as everyone does.
+/// have a password (they sign in as everyone does), and to anyone who may not give the roles
+/// they hold (audited).
 pub async fn invite(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result<String> {
     let token = hearth_domain::auth::random_token();
     let at = now();
@@ -420,6 +421,14 @@ pub async fn invite(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result
     }
     if row.get::<Option<String>, _>(1).is_some() {
         return Err(StoreError::NotEditable("They have already chosen a password, so they sign in as everyone does."));
+    }
+    // Whoever holds the link chooses the password and sets up the authenticator: making one
+    // hands over the account's roles, so it is allowed only to those who may give those roles
+    // (`org::may_change_roles`): HR cannot take over a new administrator's first sign-in.
+    let roles = crate::org::roles_in(&mut tx, staff_id).await?;
+    if let Err(e) = crate::org::check_role_change(&mut tx, ctx, &[], &roles).await {
+        drop(tx);
+        return Err(crate::org::refused_roles(store, ctx, staff_id, &roles, e).await);
     }
     sqlx::query("UPDATE invitations SET used_at = $1 WHERE staff_id = $2 AND used_at IS NULL").bind(ts(at)).bind(staff_id.to_string()).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO invitations (id, staff_id, token_hash, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")

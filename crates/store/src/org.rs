@@ -695,9 +695,20 @@ fn reference_error(e: StoreError) -> StoreError {
     }
 }
 
+/// The roles a person holds, read on the caller's connection.
+pub(crate) async fn roles_in(conn: &mut AnyConnection, id: Uuid) -> Result<Vec<Role>> {
+    Ok(sqlx::query("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
+        .bind(id.to_string())
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .filter_map(|r| Role::from_code(&r.get::<String, _>(0)))
+        .collect())
+}
+
 /// Refuses a change of roles its maker may not make (`org::may_change_roles`), reading their
 /// roles on the change's own transaction, so no path (a form, the API, a script) can skip it.
-async fn check_role_change(conn: &mut AnyConnection, ctx: &AuditContext, before: &[Role], after: &[Role]) -> Result<()> {
+pub(crate) async fn check_role_change(conn: &mut AnyConnection, ctx: &AuditContext, before: &[Role], after: &[Role]) -> Result<()> {
     let granter = match ctx.actor_id {
         Some(actor) => Some(
             sqlx::query("SELECT role FROM staff_roles WHERE staff_id = $1")
@@ -714,7 +725,7 @@ async fn check_role_change(conn: &mut AnyConnection, ctx: &AuditContext, before:
 }
 
 /// Audits a refused change of roles (the change itself was rolled back) and gives the refusal.
-async fn refused_roles(store: &Store, ctx: &AuditContext, subject: Uuid, roles: &[Role], refusal: StoreError) -> StoreError {
+pub(crate) async fn refused_roles(store: &Store, ctx: &AuditContext, subject: Uuid, roles: &[Role], refusal: StoreError) -> StoreError {
     let event = Event::success("access.refused").about("staff", subject).outcome(Outcome::Denied).detail(serde_json::json!({
         "rule": "privileged_roles",
         "roles": roles.iter().map(|r| r.code()).collect::<Vec<_>>(),

@@ -391,5 +391,41 @@ async fn only_a_system_administrator_gives_or_takes_a_privileged_role() {
             }
         }
         assert!(refused >= 2, "HR was tried with both privileged roles");
+        // A first sign-in link hands over the account: HR may not make one for a new national
+        // leader (whom only an administrator could add), an administrator may.
+        let admin = person(&store, &mut n, &[Role::SystemAdmin], team, None).await;
+        let hr = person(&store, &mut n, &[Role::Hr], team, None).await;
+        let leader = org::create_staff(&store, &AuditContext::actor(admin, None), &NewStaff {
+            name: "Lena Leader".into(),
+            email: EmailAddress::parse("email", "lena.leader@hearth.example").unwrap(),
+            roles: vec![Role::NationalLeadership],
+            team_id: None,
+            line_manager_id: None,
+            fte: Fte::FULL_TIME,
+            contract: ContractType::Employed,
+            start_date: time::macros::date!(2024 - 01 - 01),
+            qualified_date: None,
+            skills: vec![],
+        })
+        .await
+        .unwrap();
+        let path = format!("/admin/staff/{leader}/invitation");
+        let record = post_form(&app, &path, &session(&store, hr).await, "").await;
+        assert_eq!(record.0, StatusCode::UNPROCESSABLE_ENTITY, "{}", record.1);
+        assert!(record.1.contains("Only a system administrator can give or take away the National leadership role"), "the refusal says why");
+        assert!(!record.1.contains("/invitation?token="), "no link given to HR");
+        assert!(matches!(hearth_store::auth::invite(&store, &AuditContext::actor(hr, None), leader).await, Err(hearth_store::StoreError::Refused(_))), "refused at the store too");
+        let refusals = hearth_store::audit::search(
+            &store,
+            &hearth_store::audit::AuditQuery { subject_id: Some(leader.to_string()), action_prefix: Some("access.refused".into()), ..Default::default() },
+            hearth_store::PageRequest::new(None, None),
+        )
+        .await
+        .unwrap()
+        .total;
+        assert_eq!(refusals, 2, "both refusals are in the audit trail");
+        let res = post_form(&app, &path, &session(&store, admin).await, "").await;
+        assert_eq!(res.0, StatusCode::OK);
+        assert!(res.1.contains("/invitation?token="), "an administrator may");
     }
 }

@@ -183,7 +183,10 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     }
     rows.push(mfa);
     // Someone added but not yet signed in: whoever manages staff can give them a new first link.
-    let invite = manage && !hearth_store::auth::has_password(&state.store, id).await?;
+    // Only for someone whose roles the reader may give: the link hands over the account.
+    let invite = manage
+        && hearth_domain::org::may_change_roles(Some(&me.principal.roles), &[], &r.roles).is_ok()
+        && !hearth_store::auth::has_password(&state.store, id).await?;
     if let Some(left) = r.left_on {
         rows.push(SummaryRow::new("Left on", date(left)));
     } else if manage {
