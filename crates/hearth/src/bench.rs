@@ -93,7 +93,11 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if ids.is_empty() {
         bail!("{} sees no cases: load national demo data first (hearth demo --scale national)", o.email);
     }
-    println!("Benchmarking {url} as {} over {} connections, {} requests each scenario, {} cases.", o.email, o.concurrency, o.requests, ids.len());
+    let engine = match store.engine() {
+        hearth_store::Engine::Sqlite => "SQLite",
+        hearth_store::Engine::Postgres => "PostgreSQL",
+    };
+    println!("Benchmarking {url} on {engine} as {} over {} connections, {} requests each scenario, {} cases.", o.email, o.concurrency, o.requests, ids.len());
 
     if o.set == "workload" {
         return workload_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
