@@ -1,4 +1,4 @@
-//! The Hearth command line: serve, migrate, demo, token, audit, user.
+//! The Hearth command line: serve, migrate, demo, backup, restore, token, audit, user.
 
 mod bench;
 mod periodic;
@@ -40,6 +40,19 @@ enum Command {
         scale: demo::Scale,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Make a consistent backup while Hearth serves: the database, the audit events not yet in
+    /// the chain, and the document files (or, for S3, a list of them), with SHA-256 checksums.
+    Backup {
+        /// A new or empty directory.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Restore a backup into an empty data directory (SQLite) or empty database (PostgreSQL),
+    /// refusing it if any checksum fails, then verify the audit trail.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
     },
     /// API tokens.
     Token {
@@ -169,6 +182,48 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             let addr = addr.unwrap_or_else(|| config.addr.clone());
             serve(store, &config, &addr).await?;
         }
+        Command::Backup { to } => {
+            // Opened as it is, without migrating: a backup copies what is there.
+            let store = Store::connect(&config.database_url()).await.with_context(|| format!("open {}", config.database_name()))?;
+            let started = std::time::Instant::now();
+            let manifest = hearth_store::backup::backup(&store, &config.files()?, files_kept(&config), &to).await.context("back up")?;
+            store.close().await;
+            let bytes: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+            println!(
+                "Backed up {} ({} files, {:.1} MB, {} documents{}) to {} in {:.1}s.",
+                config.database_name(),
+                manifest.files.len(),
+                bytes as f64 / 1e6,
+                manifest.documents,
+                if manifest.bucket_objects.is_empty() { String::new() } else { format!(", {} objects listed in the bucket", manifest.bucket_objects.len()) },
+                to.display(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::Restore { from } => {
+            let url = config.database_url();
+            if url.starts_with("sqlite:") {
+                std::fs::create_dir_all(&config.data_dir).with_context(|| format!("create data directory {}", config.data_dir.display()))?;
+            }
+            let restored = hearth_store::backup::restore(&from, &url, &config.files()?).await.context("restore")?;
+            let store = open(&config).await?;
+            let verified = hearth_store::audit::verify(&store).await?;
+            store.close().await;
+            println!(
+                "Restored the backup made {} into {}: {} document files put back, {} bucket objects found.",
+                restored.manifest.made_at,
+                config.database_name(),
+                restored.files_restored,
+                restored.objects_found
+            );
+            match verified {
+                Ok(n) => println!("Audit trail intact: {n} events verified."),
+                Err(broken) => {
+                    eprintln!("Audit trail broken: {broken}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
         Command::Migrate => {
             open(&config).await?;
             println!("Database is up to date.");
@@ -267,10 +322,21 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Whether a backup copies the document files (kept on this machine) or lists them (in a bucket).
+fn files_kept(config: &config::Config) -> hearth_store::backup::FilesKept {
+    match config.s3_location() {
+        Some(_) => hearth_store::backup::FilesKept::Listed,
+        None => hearth_store::backup::FilesKept::Copied,
+    }
+}
+
 async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> {
     // A database that can be read but not written, or whose file is damaged, would start and
     // answer every write (or some reads) with an error: refuse to serve, saying why.
     store.check_usable().await.with_context(|| format!("{} cannot be used", config.database_name()))?;
+    for warning in store.setting_warnings().await? {
+        tracing::warn!("{warning}");
+    }
     let files = config.files()?;
     hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
     let web = hearth_web::WebConfig {

@@ -222,7 +222,7 @@ pub async fn get(store: &Store, case_id: Uuid, id: Uuid) -> Result<Document> {
     document(&row)
 }
 
-async fn fetch(files: &Files, key: &str) -> Result<Bytes> {
+pub(crate) async fn fetch(files: &Files, key: &str) -> Result<Bytes> {
     let got = files.get(&ObjectPath::from(key)).await.map_err(|e| StoreError::Files(e.to_string()))?;
     got.bytes().await.map_err(|e| StoreError::Files(e.to_string()))
 }

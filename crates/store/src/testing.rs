@@ -31,6 +31,8 @@ pub struct TestStore {
 enum Cleanup {
     SqliteDir(PathBuf),
     PostgresDb { admin_url: String, name: String },
+    /// Handed on to a test store.
+    Nothing,
 }
 
 impl std::ops::Deref for TestStore {
@@ -60,6 +62,37 @@ pub fn postgres_configured() -> bool {
 
 /// A fresh store on one engine. Panics if PostgreSQL is asked for but not configured.
 pub async fn fresh(engine: Engine) -> TestStore {
+    empty(engine).await.open().await
+}
+
+/// A database nobody has opened: on SQLite a file name in a new directory, on PostgreSQL a new
+/// database with no tables. For restores, which refuse anything else. Removed when dropped.
+pub struct EmptyDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+impl EmptyDatabase {
+    /// Opens it, migrated, as a test store (which then removes it).
+    pub async fn open(self) -> TestStore {
+        let store = Store::connect(&self.url).await.expect("open the database");
+        store.migrate().await.expect("migrate the database");
+        TestStore { store, url: self.url.clone(), cleanup: self.take_cleanup() }
+    }
+
+    fn take_cleanup(mut self) -> Cleanup {
+        std::mem::replace(&mut self.cleanup, Cleanup::Nothing)
+    }
+}
+
+impl Drop for EmptyDatabase {
+    fn drop(&mut self) {
+        self.cleanup.run();
+    }
+}
+
+/// A new empty database on one engine.
+pub async fn empty(engine: Engine) -> EmptyDatabase {
     let name = format!("hearth_test_{}", uuid::Uuid::new_v4().simple());
     let (url, cleanup) = match engine {
         Engine::Sqlite => {
@@ -75,9 +108,7 @@ pub async fn fresh(engine: Engine) -> TestStore {
             (with_database(&admin_url, &name), Cleanup::PostgresDb { admin_url, name })
         }
     };
-    let store = Store::connect(&url).await.expect("connect to the fresh test database");
-    store.migrate().await.expect("migrate the fresh test database");
-    TestStore { store, url, cleanup }
+    EmptyDatabase { url, cleanup }
 }
 
 /// Where a SQLite store keeps its audit journal (`<database>-audit/`), for tests that look at or
@@ -108,7 +139,14 @@ fn with_database(url: &str, db: &str) -> String {
 
 impl Drop for TestStore {
     fn drop(&mut self) {
-        match &self.cleanup {
+        self.cleanup.run();
+    }
+}
+
+impl Cleanup {
+    fn run(&self) {
+        match self {
+            Cleanup::Nothing => {}
             Cleanup::SqliteDir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
