@@ -377,7 +377,7 @@ pub async fn set_case_numbers(conn: &mut AnyConnection, last: &[(i32, i64)]) -> 
     Ok(())
 }
 
-/// Indexes the words of every note, in one statement: after a bulk load, which writes its notes
+/// Indexes the words of every note, all at once: after a bulk load, which writes its notes
 /// without indexing them one by one.
 pub async fn index_notes(store: &Store) -> Result<()> {
     let mut tx = store.begin().await?;
@@ -394,28 +394,45 @@ pub async fn index_notes(store: &Store) -> Result<()> {
         ),
     };
     sqlx::query(empty).execute(&mut *tx).await?;
-    sqlx::query(fill).execute(&mut *tx).await?;
+    if store.engine() == Engine::Sqlite {
+        sqlx::query(fill).execute(&mut *tx).await?;
+        return Ok(tx.commit().await?);
+    }
     tx.commit().await?;
+    // PostgreSQL makes each note's tsvector as it is written, which takes a core: two halves at
+    // once (by the last digit of the entry's id) take both. 34 s to 19 s on the national demo.
+    let half = async |low: bool| -> Result<()> {
+        let sql = format!("{fill} AND right(id, 1) {} '8'", if low { "<" } else { ">=" });
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(store.pool()).await?;
+        Ok(())
+    };
+    tokio::try_join!(half(true), half(false))?;
     Ok(())
 }
 
 /// The tables a bulk load of cases fills.
 const LOADED: &[&str] = &["cases", "case_allocations", "case_applications", "case_flags", "people", "addresses", "case_name_keys", "case_participants", "chronology", "hearings", "checks", "tasks"];
 
-/// On SQLite, drops the secondary indexes of the tables a bulk load fills and returns the SQL that
-/// made them, for [`restore_indexes`]: building an index over millions of rows in one pass is far
-/// quicker than keeping it in order row by row. Keys and unique constraints stay. On PostgreSQL,
-/// nothing. A load that fails between the two leaves its database without those indexes: loads are
-/// for data that can be made again, in a fresh database.
+/// Drops the secondary indexes of the tables a bulk load fills and returns the SQL that made
+/// them, for [`restore_indexes`]: building an index over millions of rows in one pass is far
+/// quicker than keeping it in order row by row. Keys and unique constraints stay. A load that
+/// fails between the two leaves its database without those indexes: loads are for data that can
+/// be made again, in a fresh database.
 pub async fn set_indexes_aside(store: &Store) -> Result<Vec<String>> {
-    if store.engine() != Engine::Sqlite {
-        return Ok(vec![]);
-    }
-    let marks: Vec<String> = (1..=LOADED.len()).map(|i| format!("${i}")).collect();
-    let sql = format!("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({})", marks.join(", "));
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for t in LOADED {
-        q = q.bind(*t);
+    // Dialect: where each engine lists its indexes and the SQL that makes them. PostgreSQL's notes
+    // index (a GIN over every note's words) is set aside too: SQLite's is a virtual table.
+    let (list, tables) = match store.engine() {
+        Engine::Sqlite => ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN", LOADED.to_vec()),
+        Engine::Postgres => (
+            "SELECT i.indexname::text, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname JOIN pg_index x ON x.indexrelid = c.oid
+             WHERE i.schemaname = current_schema() AND NOT x.indisunique AND NOT x.indisprimary AND i.tablename IN",
+            [LOADED, &["chronology_fts"]].concat(),
+        ),
+    };
+    let marks: Vec<String> = (1..=tables.len()).map(|i| format!("${i}")).collect();
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("{list} ({})", marks.join(", "))));
+    for t in tables {
+        q = q.bind(t);
     }
     let mut tx = store.begin().await?;
     let mut made = Vec::new();
@@ -430,10 +447,25 @@ pub async fn set_indexes_aside(store: &Store) -> Result<Vec<String>> {
 
 /// Makes the indexes [`set_indexes_aside`] dropped, each in one pass.
 pub async fn restore_indexes(store: &Store, made: Vec<String>) -> Result<()> {
-    let mut tx = store.begin().await?;
-    for sql in made {
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    if store.engine() == Engine::Sqlite {
+        let mut tx = store.begin().await?;
+        for sql in made {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
+        return Ok(tx.commit().await?);
     }
-    tx.commit().await?;
+    // PostgreSQL builds two at once, one on each core, each sorted in memory rather than in
+    // temporary files.
+    let build = async |share: Vec<String>| -> Result<()> {
+        let mut tx = store.begin().await?;
+        sqlx::query("SET LOCAL maintenance_work_mem = '256MB'").execute(&mut *tx).await?;
+        for sql in share {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
+        Ok(tx.commit().await?)
+    };
+    let (even, odd): (Vec<(usize, String)>, Vec<(usize, String)>) = made.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let strip = |v: Vec<(usize, String)>| v.into_iter().map(|(_, sql)| sql).collect::<Vec<_>>();
+    tokio::try_join!(build(strip(even)), build(strip(odd)))?;
     Ok(())
 }
