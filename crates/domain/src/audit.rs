@@ -50,6 +50,8 @@ pub fn action_words(action: &str) -> String {
         "absence.recorded" => "Recorded time away",
         "absence.cancelled" => "Cancelled time away",
         "audit.searched" => "Searched the audit trail",
+        "backup.made" => "Made a backup",
+        "backup.restored" => "Restored from a backup",
         "auth.sign_in" => "Signed in with a password",
         "auth.mfa" => "Entered an authenticator code",
         "auth.mfa_enrolled" => "Set up an authenticator app",

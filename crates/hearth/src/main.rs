@@ -208,6 +208,9 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             let restored = hearth_store::backup::restore(&from, &url, &config.files()?).await.context("restore")?;
             let store = open(&config).await?;
             let verified = hearth_store::audit::verify(&store).await?;
+            if verified.is_ok() {
+                hearth_store::audit::record(&store, &AuditContext::system(), hearth_store::backup::backed_up("backup.restored", &restored.manifest, &from)).await?;
+            }
             store.close().await;
             println!(
                 "Restored the backup made {} into {}: {} document files put back, {} bucket objects found.",

@@ -151,6 +151,8 @@ pub async fn backup(store: &Store, files: &Files, kept: FilesKept, to: &Path) ->
     let text = serde_json::to_vec_pretty(&manifest).map_err(|e| files_error(&e.to_string()))?;
     write_synced(&to.join(MANIFEST), &text)?;
     sync_tree(to)?;
+    // A backup reads every record: it is in the trail like any other read.
+    crate::audit::record(store, &crate::AuditContext::system(), backed_up("backup.made", &manifest, to)).await?;
     Ok(manifest)
 }
 
@@ -190,9 +192,15 @@ pub struct Restored {
 
 /// Restores the backup in `from` into an empty database at `database_url` (a SQLite file that
 /// does not yet exist, or a PostgreSQL database with no tables) and its document store. Every
-/// checksum is checked before anything is written.
+/// checksum, and every object listed in a bucket, is checked before anything is written.
 pub async fn restore(from: &Path, database_url: &str, files: &Files) -> Result<Restored> {
     let manifest = check(from).await?;
+    // Documents kept in a bucket must be there, before anything is written.
+    let mut objects_found = 0;
+    for object in &manifest.bucket_objects {
+        files.head(&ObjectPath::from(object.key.as_str())).await.map_err(|e| files_error(&format!("{} is listed in the backup but not in the bucket: {e}", object.key)))?;
+        objects_found += 1;
+    }
     let engine = Store::engine_of(database_url);
     if manifest.engine != engine_name(engine) {
         return Err(files_error(&format!("this is a {} backup: restore it into {} (database_url)", manifest.engine, manifest.engine)));
@@ -234,12 +242,19 @@ pub async fn restore(from: &Path, database_url: &str, files: &Files) -> Result<R
         files.put(&ObjectPath::from(key), bytes.into()).await.map_err(|e| files_error(&format!("{key}: {e}")))?;
         files_restored += 1;
     }
-    let mut objects_found = 0;
-    for object in &manifest.bucket_objects {
-        files.head(&ObjectPath::from(object.key.as_str())).await.map_err(|e| files_error(&format!("{} is listed in the backup but not in the bucket: {e}", object.key)))?;
-        objects_found += 1;
-    }
     Ok(Restored { manifest, files_restored, objects_found })
+}
+
+/// The audit event of a backup made or restored: where, when it was made, and its size.
+pub fn backed_up<'a>(action: &'a str, manifest: &Manifest, place: &Path) -> crate::audit::Event<'a> {
+    crate::audit::Event::success(action).detail(serde_json::json!({
+        "place": place.display().to_string(),
+        "made_at": manifest.made_at,
+        "engine": manifest.engine,
+        "files": manifest.files.len(),
+        "bytes": manifest.files.iter().map(|f| f.bytes).sum::<u64>(),
+        "documents": manifest.documents,
+    }))
 }
 
 /// Every document and thumbnail key the database names, with the document's SHA-256.
@@ -336,11 +351,14 @@ fn checksum(path: &Path) -> std::io::Result<(u64, String)> {
     Ok((total, hex::encode(hasher.finalize())))
 }
 
+/// Makes the backup's directory, readable by its owner alone: it holds every case record.
 fn prepare_empty(to: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     if to.exists() && std::fs::read_dir(to).map_err(io)?.next().is_some() {
         return Err(files_error(&format!("{} is not empty: back up into a new directory", to.display())));
     }
-    std::fs::create_dir_all(to).map_err(io)
+    std::fs::create_dir_all(to).map_err(io)?;
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o700)).map_err(io)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -363,11 +381,11 @@ fn sync_tree(dir: &Path) -> Result<()> {
 }
 
 fn io(e: std::io::Error) -> StoreError {
-    StoreError::Files(e.to_string())
+    StoreError::Backup(e.to_string())
 }
 
 fn files_error(message: &str) -> StoreError {
-    StoreError::Files(message.to_string())
+    StoreError::Backup(message.to_string())
 }
 
 #[cfg(test)]

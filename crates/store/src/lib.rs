@@ -68,6 +68,9 @@ pub enum StoreError {
     /// The object store holding document bytes failed.
     #[error("files: {0}")]
     Files(String),
+    /// A backup could not be made or restored; the message names the file and why.
+    #[error("{0}")]
+    Backup(String),
     /// A rule says this record cannot be changed this way; the message says why, for people.
     #[error("{0}")]
     NotEditable(&'static str),

@@ -116,14 +116,14 @@ async fn a_backup_taken_while_notes_are_written_restores_everything_acknowledged
         std::fs::write(damaged.join(database_file), bytes).unwrap();
         let target = testing::empty(engine).await;
         let refused = backup::restore(&damaged, &target.url, &local_files(&work.join("refused-files")).unwrap()).await.unwrap_err();
-        assert!(matches!(&refused, StoreError::Files(m) if m.contains(database_file) && m.contains("checksum")), "{refused:?}");
+        assert!(matches!(&refused, StoreError::Backup(m) if m.contains(database_file) && m.contains("checksum")), "{refused:?}");
         if engine == Engine::Sqlite {
             assert!(!std::path::Path::new(target.url.trim_start_matches("sqlite://")).exists(), "nothing is written from a damaged backup");
         }
 
         // Nor does a restore write over a database in use.
         let refused = backup::restore(&to, &serving.url, &files).await.unwrap_err();
-        assert!(matches!(&refused, StoreError::Files(m) if m.contains("restore into an empty")), "{refused:?}");
+        assert!(matches!(&refused, StoreError::Backup(m) if m.contains("restore into an empty")), "{refused:?}");
 
         // The real restore, into the empty database and new document files.
         let restored_files = local_files(&work.join("restored-files")).unwrap();
@@ -162,5 +162,44 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         } else {
             std::fs::copy(entry.path(), target).unwrap();
         }
+    }
+}
+
+/// Documents in a bucket are not copied: the backup lists each object with its SHA-256, and a
+/// restore checks every one is in the bucket it is given, refusing one where any is missing.
+#[tokio::test]
+async fn a_backup_lists_documents_kept_in_a_bucket_and_a_restore_finds_each_there() {
+    let Some(bucket) = testing::s3_test_files() else { return };
+    for engine in [Engine::Sqlite].into_iter().chain(testing::postgres_configured().then_some(Engine::Postgres)) {
+        let serving = testing::fresh(engine).await;
+        let o = common::small_org(&serving).await;
+        let case = open_case(&serving, o.team).await;
+        let bytes = format!("%PDF-1.4\n% kept in a bucket {}\n", Uuid::new_v4()).into_bytes();
+        let doc = NewDocument { kind: DocumentKind::Report, title: "Section 7 report".into(), file_type: FileType::Pdf, bytes: bytes.clone(), thumbnail: None, withheld_from: None };
+        documents::add(&serving, &bucket, &AuditContext::system(), case, &doc).await.unwrap();
+        let work = tempdir("bucket");
+        let manifest = backup::backup(&serving, &bucket, FilesKept::Listed, &work.join("backup")).await.unwrap();
+        assert!(manifest.files.iter().all(|f| !f.path.starts_with("files/")), "nothing is copied from a bucket: {:?}", manifest.files);
+        assert!(manifest.bucket_objects.iter().any(|o| o.key == format!("documents/{}", sha256_hex(&bytes)) && o.sha256 == sha256_hex(&bytes)), "{:?}", manifest.bucket_objects);
+
+        // A bucket without the objects is refused, naming one.
+        let empty = testing::empty(engine).await;
+        let refused = backup::restore(&work.join("backup"), &empty.url, &documents::memory_files()).await.unwrap_err();
+        assert!(matches!(&refused, StoreError::Backup(m) if m.contains("is listed in the backup but not in the bucket")), "{refused:?}");
+        if engine == Engine::Sqlite {
+            assert!(!std::path::Path::new(empty.url.trim_start_matches("sqlite://")).exists(), "nothing is written when an object is missing");
+        }
+        drop(empty);
+
+        let target = testing::empty(engine).await;
+        let restored = backup::restore(&work.join("backup"), &target.url, &bucket).await.unwrap();
+        assert_eq!((restored.files_restored, restored.objects_found), (0, manifest.bucket_objects.len()));
+        let restored = target.open().await;
+        assert!(audit::verify(&restored).await.unwrap().is_ok());
+        let doc = documents::list(&restored, case).await.unwrap().remove(0);
+        let (_, read) = documents::download(&restored, &bucket, &AuditContext::system(), case, doc.id).await.unwrap();
+        assert_eq!(read.as_ref(), bytes.as_slice());
+        restored.close().await;
+        let _ = std::fs::remove_dir_all(&work);
     }
 }

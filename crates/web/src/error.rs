@@ -54,7 +54,7 @@ impl From<StoreError> for AppError {
             StoreError::Closed => AppError::Conflict("This case is closed, so nothing more can be added to it.".into()),
             StoreError::NotEditable(why) => AppError::Conflict(why.into()),
             StoreError::Refused(e) => AppError::Invalid(vec![e]),
-            StoreError::Files(e) => AppError::Internal(e),
+            StoreError::Files(e) | StoreError::Backup(e) => AppError::Internal(e),
             StoreError::Database(e) => AppError::Internal(e.to_string()),
         }
     }
