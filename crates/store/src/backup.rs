@@ -233,6 +233,11 @@ pub async fn restore(from: &Path, database_url: &str, files: &Files) -> Result<R
                 return Err(files_error("the PostgreSQL database already has tables: restore into an empty database"));
             }
             pg_tool("pg_restore", database_url, &["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", &from.join(PG_DUMP_FILE).display().to_string()]).await?;
+            // A restored database has no planner statistics, like a bulk load: gather them now,
+            // or its first hours are served by sequential scans.
+            let restored = Store::connect_for_loading(database_url).await?;
+            restored.finish_loading().await?;
+            restored.close().await;
         }
     }
     let mut files_restored = 0;
