@@ -8,36 +8,15 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hearth_domain::cases::deadlines::{CaseDates, DeadlineSettings, deadlines};
-use hearth_domain::cases::{ApplicationKind, EntryKind, LawType, NewCase, NewNote};
-use hearth_domain::calendar::WorkingCalendar;
+use hearth_domain::cases::{EntryKind, NewNote};
 use hearth_domain::documents::{DocumentKind, FileType, sha256_hex};
 use hearth_store::audit::{self, AuditQuery, Event};
 use hearth_store::backup::{self, FilesKept};
 use hearth_store::documents::{self, NewDocument, local_files};
 use hearth_store::cases::ChronologyFilter;
-use hearth_store::{AuditContext, Engine, PageRequest, Store, StoreError, cases, org, testing};
+use hearth_store::{AuditContext, Engine, PageRequest, Store, StoreError, cases, testing};
 use time::macros::date;
 use uuid::Uuid;
-
-async fn open_case(store: &Store, team: Uuid) -> Uuid {
-    let court = org::courts(store).await.unwrap()[0].id;
-    let case = NewCase {
-        court_case_number: "LV26P04321".into(),
-        law: LawType::Private,
-        applications: vec![ApplicationKind::ChildArrangements],
-        court_id: court,
-        local_authority_id: None,
-        team_id: team,
-        received_on: date!(2026 - 11 - 02),
-        urgent: false,
-        first_hearing_on: Some(date!(2026 - 12 - 14)),
-        issued_on: None,
-        flags: vec![],
-    };
-    let d = deadlines(case.law, &CaseDates { received_on: Some(case.received_on), first_hearing_on: case.first_hearing_on, ..Default::default() }, &DeadlineSettings::default(), &WorkingCalendar::england_and_wales());
-    cases::create(store, &AuditContext::system(), &case, &d).await.unwrap().0
-}
 
 fn viewed(case: Uuid) -> Event<'static> {
     Event::success("case.viewed").about("case", case)
@@ -58,7 +37,7 @@ async fn a_backup_taken_while_notes_are_written_restores_everything_acknowledged
         let work = tempdir("work");
         let files = local_files(&work.join("files")).unwrap();
         let o = common::small_org(&serving).await;
-        let case = open_case(&serving, o.team).await;
+        let case = common::open_private_case(&serving, o.team).await;
         let pdf = b"%PDF-1.4\n% Hearth backup test\n".repeat(400);
         let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &b"a photograph's bytes".repeat(300)].concat();
         for (kind, title, file_type, bytes, thumbnail) in [
@@ -173,7 +152,7 @@ async fn a_backup_lists_documents_kept_in_a_bucket_and_a_restore_finds_each_ther
     for engine in [Engine::Sqlite].into_iter().chain(testing::postgres_configured().then_some(Engine::Postgres)) {
         let serving = testing::fresh(engine).await;
         let o = common::small_org(&serving).await;
-        let case = open_case(&serving, o.team).await;
+        let case = common::open_private_case(&serving, o.team).await;
         let bytes = format!("%PDF-1.4\n% kept in a bucket {}\n", Uuid::new_v4()).into_bytes();
         let doc = NewDocument { kind: DocumentKind::Report, title: "Section 7 report".into(), file_type: FileType::Pdf, bytes: bytes.clone(), thumbnail: None, withheld_from: None };
         documents::add(&serving, &bucket, &AuditContext::system(), case, &doc).await.unwrap();

@@ -1,9 +1,10 @@
 //! Shared set-up for the store's integration tests.
 #![allow(dead_code)]
 
+use hearth_domain::cases::{ApplicationKind, LawType, NewCase};
 use hearth_domain::org::{ContractType, Fte, NewStaff, Role};
 use hearth_domain::text::EmailAddress;
-use hearth_store::{AuditContext, Store, new_id, org};
+use hearth_store::{AuditContext, Store, cases, new_id, org};
 use uuid::Uuid;
 
 pub struct Org {
@@ -43,4 +44,23 @@ pub fn new_staff(name: &str, roles: &[Role], team: Option<Uuid>, manager: Option
 
 pub async fn add(store: &Store, name: &str, roles: &[Role], team: Option<Uuid>, manager: Option<Uuid>) -> Uuid {
     org::create_staff(store, &AuditContext::system(), &new_staff(name, roles, team, manager)).await.unwrap()
+}
+
+/// A private law case in `team`, at the first court, with no deadlines worked out.
+pub async fn open_private_case(store: &Store, team: Uuid) -> Uuid {
+    let court = org::courts(store).await.unwrap()[0].id;
+    let case = NewCase {
+        court_case_number: "LV26P04321".into(),
+        law: LawType::Private,
+        applications: vec![ApplicationKind::ChildArrangements],
+        court_id: court,
+        local_authority_id: None,
+        team_id: team,
+        received_on: time::macros::date!(2026 - 10 - 01),
+        urgent: false,
+        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
+        issued_on: None,
+        flags: vec![],
+    };
+    cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap().0
 }

@@ -4,14 +4,14 @@
 
 mod common;
 
-use hearth_domain::cases::{ApplicationKind, CaseStatus, LawType, NewCase};
+use hearth_domain::cases::CaseStatus;
 use hearth_domain::courtwork::{FilingMethod, FilingRoute, Sections, WorkStatus, default_template};
 use hearth_domain::documents::sha256_hex;
 use hearth_domain::org::Role;
 use hearth_domain::quality::{AutonomyChange, AutonomySettings, Grade, WorkType};
 use hearth_store::courtwork::{self, Filing};
 use hearth_store::documents::{self, Files};
-use hearth_store::{AuditContext, Store, StoreError, cases, org, quality, testing};
+use hearth_store::{AuditContext, Store, StoreError, cases, quality, testing};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -32,21 +32,7 @@ async fn team(store: &Store) -> Team {
 }
 
 async fn open_case(store: &Store, team: Uuid, worker: Uuid) -> Uuid {
-    let court = org::courts(store).await.unwrap()[0].id;
-    let case = NewCase {
-        court_case_number: "LV26P04321".into(),
-        law: LawType::Private,
-        applications: vec![ApplicationKind::ChildArrangements],
-        court_id: court,
-        local_authority_id: None,
-        team_id: team,
-        received_on: time::macros::date!(2026 - 10 - 01),
-        urgent: false,
-        first_hearing_on: Some(time::macros::date!(2026 - 12 - 07)),
-        issued_on: None,
-        flags: vec![],
-    };
-    let (id, _) = cases::create(store, &AuditContext::system(), &case, &[]).await.unwrap();
+    let id = common::open_private_case(store, team).await;
     let v = cases::case_record(store, id).await.unwrap().version;
     hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), id, Some(worker), "Knows the family", Default::default(), v).await.unwrap();
     id
