@@ -9,7 +9,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Decision, clear, expires, record};
+use super::{Decision, clear, record};
 use crate::audit::{self, AuditContext, Event};
 use crate::cases::{code, insert_alerts, opt_id};
 use crate::org::{NamedRef, named};
@@ -195,4 +195,8 @@ pub async fn withdraw(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<Uui
 pub async fn parties(store: &Store, id: Uuid) -> Result<(Uuid, Uuid, Option<Uuid>)> {
     let r = sqlx::query("SELECT case_id, staff_id, offered_by FROM offers WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
     Ok((parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?, opt_id(r.get(2))?))
+}
+
+fn expires(settings: &WorkloadSettings, at: OffsetDateTime) -> OffsetDateTime {
+    at + time::Duration::hours(settings.offer_hours)
 }
