@@ -1,7 +1,7 @@
 //! Sign-in screens: password, MFA enrolment and challenge, sign-out, and the person's own account.
 
 use askama::Template;
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -25,6 +25,10 @@ pub enum AppError {
     Conflict(String),
     #[error("invalid input")]
     Invalid(FieldErrors),
+    /// What was sent cannot be read as the form it was sent to (a number that is not one, a
+    /// field the form always has missing, bytes that are not text): a 400, nothing written.
+    #[error("unreadable form")]
+    Unreadable(FieldError),
     #[error("the form had expired")]
     CsrfRejected,
     /// An API edit sent no `If-Match` version.
@@ -68,6 +72,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::MfaRequired => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unreadable(_) => StatusCode::BAD_REQUEST,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
@@ -107,6 +112,7 @@ impl IntoResponse for AppError {
         };
         let problems = match &self {
             AppError::Invalid(errors) => errors.iter().map(|e| e.message.clone()).collect(),
+            AppError::Unreadable(e) => vec![e.message.clone()],
             _ => vec![],
         };
         let detail = match self {
@@ -171,6 +177,7 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             AppError::TooLarge => ("Payload too large", Some("The request body is larger than this endpoint accepts.".to_string()), vec![]),
+            AppError::Unreadable(e) => ("Bad request", Some(format!("{}: {}", e.field, e.message)), vec![ProblemField { field: e.field.to_string(), message: e.message }]),
             AppError::Invalid(errors) => (
                 "Invalid input",
                 Some(errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")),

@@ -2,8 +2,13 @@
 //! helpers for reading submitted form bodies.
 
 use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 use hearth_domain::FieldError;
 
 use crate::AppError;
@@ -50,26 +55,67 @@ pub fn show(page: &FormPage, errors: &[FieldError]) -> Response {
     if errors.is_empty() { render(page) } else { render_with(StatusCode::BAD_REQUEST, page) }
 }
 
-/// Form bodies repeat keys for checkboxes (`roles=a&roles=b`), which serde_urlencoded cannot put
-/// in a Vec directly; read the pairs and gather them. A body that is not a well-formed form never
-/// gets here: `input::guard` refuses it first.
-pub fn pairs(body: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(body).unwrap_or_default()
+/// A page's submitted form, read into `T` by its field names.
+///
+/// Text fields are `String`s, so whatever someone typed is read and then checked by the domain,
+/// which names the field and keeps the value to show again. A checkbox group repeats its name
+/// (`roles=a&roles=b`) and reads into a `Vec`; a radio or checkbox left unchosen is not sent, so a
+/// form type takes `#[serde(default)]`. What cannot be read into `T` at all (a version that is not
+/// a number, a field the form always sends missing) is not something anyone typed into the page:
+/// it is refused with a 400 and the error page saying so, and the handler never runs, so nothing is
+/// written. Bytes that are not text never get here: `input::guard` refuses them first.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|r| if r.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Unreadable(unreadable()) })?;
+        serde_html_form::from_bytes(&bytes).map(Form).map_err(|_| AppError::Unreadable(unreadable()))
+    }
 }
 
-pub fn all_of(pairs: &[(String, String)], key: &str) -> Vec<String> {
-    pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect()
+/// The one answer to a body that cannot be read as the form it was sent to.
+pub fn unreadable() -> FieldError {
+    FieldError::new("body", "What was sent could not be read as a form. Go back, reload the page and try again")
 }
 
-pub fn one_of(pairs: &[(String, String)], key: &str) -> String {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+/// The version a form was read at, for the stale-edit check. Every edit form sends it; one
+/// without it is incomplete, never a licence to overwrite.
+pub fn version(v: Option<i64>) -> Result<i64, AppError> {
+    v.ok_or_else(incomplete)
 }
 
-/// The version a form was read at, for the stale-edit check.
-pub fn version_of(p: &[(String, String)]) -> Result<i64, AppError> {
-    one_of(p, "version").parse().map_err(|_| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))
+fn incomplete() -> AppError {
+    AppError::Unreadable(FieldError::new("version", "The form was incomplete. Reload the page and try again"))
 }
 
+/// A form whose fields are named from data (a report's sections, `section-{key}`; a sample's
+/// impact questions, `outcome-{code}`), so they cannot be a struct's fields: every field by name,
+/// read by [`Form`] like any other form. A struct form is better wherever the names are fixed.
+#[derive(Deserialize, Default)]
+#[serde(transparent)]
+pub struct Fields(HashMap<String, Vec<String>>);
+
+impl Fields {
+    /// A field's text; empty when it was not sent.
+    pub fn text(&self, name: &str) -> &str {
+        self.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default()
+    }
+
+    /// Every value of a field that repeats (a checkbox group).
+    pub fn all(&self, name: &str) -> &[String] {
+        self.0.get(name).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The version the form was read at: missing or not a number is a form that cannot be read.
+    pub fn version(&self) -> Result<i64, AppError> {
+        match self.text("version") {
+            "" => Err(incomplete()),
+            v => v.parse().map_err(|_| AppError::Unreadable(unreadable())),
+        }
+    }
+}
 
 /// One field of a record as saved now and as the person's refused save had it.
 pub struct ConflictRow {

@@ -12,6 +12,7 @@ use hearth_domain::FieldError;
 use hearth_domain::text::printable;
 
 use crate::AppError;
+use crate::form::unreadable;
 use crate::routes::FORM_BODY_LIMIT;
 
 enum Kind {
@@ -48,7 +49,7 @@ pub async fn guard(req: Request, next: Next) -> Response {
     } else if !path.starts_with("/api/") {
         // A page's form is sent form-encoded (or multipart, for a file): anything else is not one
         // of Hearth's forms, and is refused rather than read as an empty one.
-        return AppError::Invalid(vec![unreadable()]).into_response_for(&path);
+        return AppError::Unreadable(unreadable()).into_response_for(&path);
     } else {
         return next.run(req).await;
     };
@@ -57,7 +58,7 @@ pub async fn guard(req: Request, next: Next) -> Response {
         return AppError::TooLarge.into_response_for(&path);
     };
     let refused = match kind {
-        Kind::Form if !well_formed(&bytes) => Some(unreadable()),
+        Kind::Form if !well_formed(&bytes) => return AppError::Unreadable(unreadable()).into_response_for(&path),
         Kind::Form => in_pairs(&bytes),
         // Malformed JSON is the handler's to answer (a 422 naming `body`); only text is checked here.
         Kind::Json => serde_json::from_slice::<serde_json::Value>(&bytes).ok().and_then(|v| in_json(&v, "")),
@@ -111,10 +112,6 @@ fn join_dates(bytes: &[u8]) -> Option<String> {
 
 fn writes(method: &axum::http::Method) -> bool {
     !matches!(*method, axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS)
-}
-
-fn unreadable() -> FieldError {
-    FieldError::new("body", "What was sent could not be read as a form. Go back, reload the page and try again")
 }
 
 /// Whether a form body is what a browser sends: every name and value valid UTF-8 once

@@ -206,7 +206,7 @@ async fn the_api_names_what_was_wrong_and_saves_nothing() {
         // A form body that is not text once decoded, or is not a form at all, is refused, never
         // read as an empty form or with its bytes replaced.
         let res = w.app.send(Method::POST, &format!("/cases/{id}/notes/new"), Some(&m), Some("kind=visit&occurred_on=2026-11-20&summary=%FF%FE&body=Seen")).await;
-        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(body(res).await.contains("could not be read as a form"));
         let req = axum::http::Request::builder()
             .method(Method::POST)
@@ -216,12 +216,42 @@ async fn the_api_names_what_was_wrong_and_saves_nothing() {
             .header("content-type", "text/plain")
             .body(axum::body::Body::from("kind=visit&summary=Seen"))
             .unwrap();
-        assert_eq!(w.app.request(req).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(w.app.request(req).await.status(), StatusCode::BAD_REQUEST);
         assert_eq!(entries().await, before, "nothing was written");
 
         let res = w.app.json(Method::POST, &format!("/api/v1/cases/{id}/notes"), &m, r#"{"kind":"dream","summary":""}"#).await;
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body(res).await.contains("\"field\":\"kind\""));
+    }
+}
+
+#[tokio::test]
+async fn a_form_that_cannot_be_read_as_its_type_is_refused_and_changes_nothing() {
+    for store in testing::stores().await {
+        let w = world(&store).await;
+        let m = session(&store, w.manager).await;
+        let before = cases::case_record(&store, w.case).await.unwrap();
+        let refused = |path: String, form: &'static str| {
+            let (app, m) = (&w.app, &m);
+            async move {
+                let res = app.send(Method::POST, &path, Some(m), Some(form)).await;
+                assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{path} {form}");
+                let page = body(res).await;
+                assert!(page.contains("govuk-error-summary") || page.contains("There is a problem with what was sent"), "{page}");
+                page
+            }
+        };
+        // A version that is not a number, and one missing: never read as "no version" or 0.
+        let page = refused(format!("/cases/{}/stage", w.case), "stage=allocated&version=two").await;
+        assert!(page.contains("could not be read as a form"), "{page}");
+        let page = refused(format!("/cases/{}/close", w.case), "reason=withdrawn&outcome=Withdrawn+by+consent").await;
+        assert!(page.contains("The form was incomplete"), "{page}");
+        refused(format!("/cases/{}/allocate", w.case), "worker_id=&reason=Back+to+the+hub").await;
+        // A checkbox group of ids where one is not an id.
+        refused(format!("/cases/{}/checks/new", w.case), "local_authority_id=not-an-id").await;
+        refused(format!("/cases/{}/offer", w.case), "worker_ids=0&note=").await;
+        let after = cases::case_record(&store, w.case).await.unwrap();
+        assert_eq!((after.version, after.stage, after.status, after.allocated_to.map(|a| a.id)), (before.version, before.stage, before.status, before.allocated_to.map(|a| a.id)), "nothing was written");
     }
 }
 

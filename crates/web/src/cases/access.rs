@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::forms::{case_form, field_error, open_case, to_case};
 use crate::components::Select;
-use crate::form::{FormPage, one_of, pairs, show};
+use crate::form::{Form, FormPage, show};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -34,9 +34,15 @@ pub async fn name_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     Ok(show(&name_page(&state, &ctx, &case, "", &[]).await?, &[]))
 }
 
-pub async fn name(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NameForm {
+    staff_id: String,
+}
+
+pub async fn name(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<NameForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let chosen = one_of(&pairs(&body), "staff_id");
+    let chosen = f.staff_id;
     let errors = match hearth_domain::org::optional_id("staff_id", "member of staff", &chosen) {
         Ok(Some(staff)) => match cases::name_staff(&state.store, &me.audit, id, staff).await {
             Ok(()) => return Ok(to_case(id)),
@@ -55,9 +61,15 @@ pub async fn unname(State(state): State<AppState>, me: Ctx, Path((id, staff)): P
 }
 
 /// Puts someone on their team's duty desk or takes them off, from the allocation hub.
-pub async fn set_duty(State(state): State<AppState>, me: Ctx, Path(staff): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DutyDeskForm {
+    on_duty: String,
+}
+
+pub async fn set_duty(State(state): State<AppState>, me: Ctx, Path(staff): Path<Uuid>, Form(f): Form<DutyDeskForm>) -> Result<Response, AppError> {
     me.authorize_staff(&state, staff).await?;
-    let on_duty = match one_of(&pairs(&body), "on_duty").as_str() {
+    let on_duty = match f.on_duty.as_str() {
         "yes" => true,
         "no" => false,
         _ => return Err(AppError::Invalid(vec![FieldError::new("on_duty", "Choose whether they are on duty")])),

@@ -3,7 +3,7 @@
 //! something needs fixing. Stale saves are refused with the conflict page, never overwritten.
 //! Opening a case is here; each part of a case added to has a module of its own.
 
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::access::{BREAK_GLASS_HOURS, Permission, Relationships, may_break_glass, permits};
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::for_change;
 use crate::dates::{long_date, today};
 use crate::components::{Choices, DateInput, Input, Select, Textarea};
-use crate::form::{ConflictPage, ConflictRow, FormPage, all_of, form_page, one_of, pairs, show, show_conflict, version_of};
+use crate::form::{ConflictPage, ConflictRow, FormPage, form_page, show, show_conflict};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -131,23 +131,6 @@ pub async fn new_case_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx)
     Ok(show(&new_case_page(&state, &ctx, &me, &f, &[]).await?, &[]))
 }
 
-fn case_form_from(body: &str) -> CaseForm {
-    let p = pairs(body);
-    CaseForm {
-        court_case_number: one_of(&p, "court_case_number"),
-        law: one_of(&p, "law"),
-        applications: all_of(&p, "applications"),
-        court_id: one_of(&p, "court_id"),
-        local_authority_id: one_of(&p, "local_authority_id"),
-        team_id: one_of(&p, "team_id"),
-        received_on: one_of(&p, "received_on"),
-        urgent: one_of(&p, "urgent"),
-        first_hearing_on: one_of(&p, "first_hearing_on"),
-        issued_on: one_of(&p, "issued_on"),
-        flags: all_of(&p, "flags"),
-    }
-}
-
 /// Validates and opens a case for a team the caller may open cases in. Shared with the API.
 pub async fn open_new_case(state: &AppState, me: &Ctx, f: &CaseForm) -> Result<Result<(Uuid, String), FieldErrors>, AppError> {
     let case = match f.validate(today()) {
@@ -183,8 +166,7 @@ pub async fn open_new_case(state: &AppState, me: &Ctx, f: &CaseForm) -> Result<R
     }
 }
 
-pub async fn create_case(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
-    let mut f = case_form_from(&body);
+pub async fn create_case(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(mut f): Form<CaseForm>) -> Result<Response, AppError> {
     // The page shows each law type's own fields only under it: those under the law type not
     // chosen were hidden from the person (if they changed their mind), so they are not read.
     match LawType::from_code(f.law.trim()) {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::visibility;
 use crate::dates::long_date;
 use crate::components::ErrorSummary;
-use crate::form::{one_of, pairs};
+use crate::form::Form;
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -60,10 +60,18 @@ pub async fn duplicates(State(state): State<AppState>, ctx: PageCtx, me: Ctx) ->
     Ok(render(&page(&state, &ctx, &me, &[]).await?))
 }
 
-pub async fn merge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
-    let p = pairs(&body);
-    let ids: Vec<Uuid> = one_of(&p, "pair").split(',').filter_map(|s| Uuid::parse_str(s).ok()).collect();
-    let keep = Uuid::parse_str(&one_of(&p, "keep")).ok();
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    /// The two records' ids, comma-separated, as the duplicates page lists them.
+    pair: String,
+    /// The record chosen to keep: a radio, not sent when none is chosen.
+    keep: Option<Uuid>,
+}
+
+pub async fn merge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(f): Form<MergeForm>) -> Result<Response, AppError> {
+    let ids: Vec<Uuid> = f.pair.split(',').filter_map(|s| Uuid::parse_str(s).ok()).collect();
+    let keep = f.keep;
     let (keep, remove) = match (ids.as_slice(), keep) {
         ([a, b], Some(k)) if k == *a || k == *b => (k, if k == *a { *b } else { *a }),
         _ => {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::forms::{case_form, field_error, open_case, to_case};
 use crate::dates::long_date;
 use crate::components::{Choices, Select, Textarea};
-use crate::form::{FormPage, form_page, one_of, pairs, show, version_of};
+use crate::form::{Form, FormPage, form_page, show, version};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -53,10 +53,19 @@ pub async fn offer_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     Ok(show(&offer_page(&state, &ctx, &case, "", "", &[]).await?, &[]))
 }
 
-pub async fn offer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize)]
+pub struct TransferForm {
+    #[serde(default)]
+    to_team_id: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+pub async fn offer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<TransferForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let (team_text, reason_text) = (one_of(&p, "to_team_id"), one_of(&p, "reason"));
+    let version = version(f.version)?;
+    let (team_text, reason_text) = (f.to_team_id, f.reason);
     let team = match hearth_domain::org::optional_id("to_team_id", "team", &team_text) {
         Ok(Some(t)) if t == case.team.id => Err(FieldError::new("to_team_id", "The case is already in that team. Choose another team")),
         Ok(Some(t)) => Ok(t),
@@ -65,7 +74,7 @@ pub async fn offer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
     };
     let reason = hearth_domain::text::required("reason", "the reason for the transfer", &reason_text, 1_000);
     let errors = match (team, reason) {
-        (Ok(team), Ok(reason)) => match transfers::offer(&state.store, &me.audit, id, team, &reason, version_of(&p)?).await {
+        (Ok(team), Ok(reason)) => match transfers::offer(&state.store, &me.audit, id, team, &reason, version).await {
             Ok(_) => return Ok(to_case(id)),
             Err(e @ hearth_store::StoreError::Duplicate { .. }) => field_error(e, "to_team_id", "The case has already been offered to a team. Withdraw that offer first")?,
             Err(e) => field_error(e, "to_team_id", "Choose a team from the list")?,
@@ -111,10 +120,16 @@ pub async fn decision_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
     Ok(show(&decision_page(&ctx, &t, "", "", &[]), &[]))
 }
 
-pub async fn decide(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct DecisionForm {
+    decision: String,
+    reason: String,
+}
+
+pub async fn decide(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<DecisionForm>) -> Result<Response, AppError> {
     let t = decidable(&state, &me, id).await?;
-    let p = pairs(&body);
-    let (decision_text, reason_text) = (one_of(&p, "decision"), one_of(&p, "reason"));
+    let (decision_text, reason_text) = (f.decision, f.reason);
     let reason = reason_text.trim();
     let decided = match decision_text.as_str() {
         "accept" if reason.chars().count() > 1_000 => Err(FieldError::new("reason", "The reason must be 1,000 characters or fewer")),

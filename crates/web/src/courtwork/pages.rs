@@ -19,7 +19,7 @@ use super::{report_of, standing_in, typeset};
 use crate::cases::forms::{case_form, open_case};
 use crate::dates::{long_date, long_time as time_of, today};
 use crate::components::{Choices, ErrorSummary, Select, SummaryList, SummaryRow, Tag};
-use crate::form::{ConflictPage, ConflictRow, FormPage, form_page, one_of, pairs, show, show_conflict, version_of};
+use crate::form::{ConflictPage, ConflictRow, Fields, Form, FormPage, form_page, show, show_conflict, version};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -54,9 +54,15 @@ pub async fn start_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     Ok(show(&start_page(&ctx, &case, "", &[]), &[]))
 }
 
-pub async fn start(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StartForm {
+    work_type: String,
+}
+
+pub async fn start(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<StartForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let chosen = one_of(&pairs(&body), "work_type");
+    let chosen = f.work_type;
     match WorkType::from_code(&chosen).filter(|t| work_types_for(case.law).contains(t)) {
         Some(t) => {
             let work = courtwork::start(&state.store, &me.audit, id, t, me.id()).await?;
@@ -208,17 +214,16 @@ pub async fn show_work(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
 
 
 /// The sections a form sent, by the work's template.
-fn typed_sections(work: &Work, p: &[(String, String)]) -> Sections {
-    work.template.iter().map(|s| (s.key.clone(), one_of(p, &section_field(&s.key)))).collect()
+fn typed_sections(work: &Work, f: &Fields) -> Sections {
+    work.template.iter().map(|s| (s.key.clone(), f.text(&section_field(&s.key)).to_string())).collect()
 }
 
 /// Saves (and, as asked, submits or goes on to filing) the draft from the page's form.
-pub async fn save(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn save(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
     let (work, rel) = me.authorize_work(&state, id).await?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
-    let typed = typed_sections(&work, &p);
-    let action = one_of(&p, "action");
+    let version = f.version()?;
+    let typed = typed_sections(&work, &f);
+    let action = f.text("action").to_string();
     let again = |errors: Vec<FieldError>| {
         let (state, ctx, me, work, rel, typed) = (&state, &ctx, &me, &work, &rel, &typed);
         async move { Ok::<_, AppError>(render_with(StatusCode::BAD_REQUEST, &work_page(state, ctx, me, work, rel, Some(typed), &errors).await?)) }
@@ -334,13 +339,13 @@ struct ReviewPage {
     grades: String,
 }
 
-fn review_page(ctx: &PageCtx, work: &Work, p: &[(String, String)], errors: &[FieldError]) -> ReviewPage {
-    let decision = one_of(p, "decision");
+fn review_page(ctx: &PageCtx, work: &Work, f: &Fields, errors: &[FieldError]) -> ReviewPage {
+    let decision = f.text("decision").to_string();
     let decisions = Choices::new(true, "decision", "Your decision", &[("approve", "Approve it for filing"), ("return", "Return it with comments")], &[decision])
         .errors(errors)
         .to_string();
     let grades: Vec<(&str, &str)> = Grade::ALL.iter().map(|g| (g.code(), g.label())).collect();
-    let grades = Choices::new(true, "grade", "Grade, if you approve it", &grades, &[one_of(p, "grade")])
+    let grades = Choices::new(true, "grade", "Grade, if you approve it", &grades, &[f.text("grade").to_string()])
         .hint("Good or better counts towards the author's autonomy in this work type. Anything less takes it away.")
         .errors(errors)
         .to_string();
@@ -358,7 +363,7 @@ fn review_page(ctx: &PageCtx, work: &Work, p: &[(String, String)], errors: &[Fie
             .map(|s| {
                 let text = work.sections.get(&s.key).cloned().unwrap_or_default();
                 let field = format!("comment-{}", s.key);
-                let value = one_of(p, &field);
+                let value = f.text(&field).to_string();
                 (s.heading.clone(), field.clone(), text.split("\n\n").map(str::to_string).filter(|t| !t.trim().is_empty()).collect(), value, crate::components::error_for(errors, &field))
             })
             .collect(),
@@ -377,18 +382,17 @@ async fn reviewable(state: &AppState, me: &Ctx, id: Uuid) -> Result<Work, AppErr
 
 pub async fn review_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let work = reviewable(&state, &me, id).await?;
-    Ok(render(&review_page(&ctx, &work, &[], &[])))
+    Ok(render(&review_page(&ctx, &work, &Fields::default(), &[])))
 }
 
-pub async fn review(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn review(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
     let work = reviewable(&state, &me, id).await?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
+    let version = f.version()?;
     let comments: Vec<(String, String)> = work
         .template
         .iter()
         .filter_map(|s| {
-            let c = one_of(&p, &format!("comment-{}", s.key));
+            let c = f.text(&format!("comment-{}", s.key));
             (!c.trim().is_empty()).then(|| (s.key.clone(), c.trim().to_string()))
         })
         .collect();
@@ -398,7 +402,7 @@ pub async fn review(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
             errors.push(FieldError::new(format!("comment-{key}"), "A comment must be 5,000 characters or fewer"));
         }
     }
-    let outcome = match (one_of(&p, "decision").as_str(), Grade::from_code(&one_of(&p, "grade"))) {
+    let outcome = match (f.text("decision"), Grade::from_code(f.text("grade"))) {
         ("approve", Some(g)) => Some(Ok(g)),
         ("approve", None) => {
             errors.push(FieldError::new("grade", "Choose a grade for the work you are approving"));
@@ -425,12 +429,12 @@ pub async fn review(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(render_with(StatusCode::BAD_REQUEST, &review_page(&ctx, &work, &p, &errors)))
+    Ok(render_with(StatusCode::BAD_REQUEST, &review_page(&ctx, &work, &f, &errors)))
 }
 
 // ---- Filing ----
 
-async fn file_page(state: &AppState, ctx: &PageCtx, work: &Work, route: FilingRoute, p: &[(String, String)], errors: &[FieldError]) -> Result<FormPage, AppError> {
+async fn file_page(state: &AppState, ctx: &PageCtx, work: &Work, route: FilingRoute, f: &FilingForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
     let mut page = form_page(ctx, &format!("File the {}", work.work_type.label().to_lowercase()), format!("/work/{}/file", work.id), errors);
     page.back = format!("/work/{}", work.id);
     page.caption = Some(work.case_reference.clone());
@@ -443,7 +447,7 @@ async fn file_page(state: &AppState, ctx: &PageCtx, work: &Work, route: FilingRo
         ),
     });
     let methods: Vec<(&str, &str)> = FilingMethod::ALL.iter().map(|m| (m.code(), m.label())).collect();
-    page.fields = vec![Choices::new(true, "method", "How are you sending it to the court?", &methods, &[one_of(p, "method")]).errors(errors).to_string()];
+    page.fields = vec![Choices::new(true, "method", "How are you sending it to the court?", &methods, std::slice::from_ref(&f.method)).errors(errors).to_string()];
     if work.work_type == WorkType::SafeguardingLetter {
         let adults: Vec<(String, String)> = hearth_store::cases::participants(&state.store, work.case_id)
             .await?
@@ -452,7 +456,7 @@ async fn file_page(state: &AppState, ctx: &PageCtx, work: &Work, route: FilingRo
             .map(|x| (x.person_id.to_string(), format!("{} ({})", x.full_name, x.role.label().to_lowercase())))
             .collect();
         page.fields.push(
-            Select::new("withheld_from", "Withhold it from a party (optional)", Some("Do not withhold it"), &adults, &one_of(p, "withheld_from"))
+            Select::new("withheld_from", "Withhold it from a party (optional)", Some("Do not withhold it"), &adults, &f.withheld_from)
                 .hint("Choose a party only where sharing the letter with them would put someone at risk.")
                 .errors(errors)
                 .to_string(),
@@ -473,19 +477,27 @@ async fn fileable(state: &AppState, me: &Ctx, id: Uuid) -> Result<(Work, FilingR
 
 pub async fn file_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let (work, route) = fileable(&state, &me, id).await?;
-    Ok(show(&file_page(&state, &ctx, &work, route, &[], &[]).await?, &[]))
+    Ok(show(&file_page(&state, &ctx, &work, route, &FilingForm::default(), &[]).await?, &[]))
 }
 
-pub async fn file(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+pub struct FilingForm {
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    withheld_from: String,
+    version: Option<i64>,
+}
+
+pub async fn file(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<FilingForm>) -> Result<Response, AppError> {
     let (work, route) = fileable(&state, &me, id).await?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
+    let version = version(f.version)?;
     let mut errors = vec![];
-    let method = FilingMethod::from_code(&one_of(&p, "method"));
+    let method = FilingMethod::from_code(&f.method);
     if method.is_none() {
         errors.push(FieldError::new("method", "Choose how you are sending it to the court"));
     }
-    let withheld = match hearth_domain::org::optional_id("withheld_from", "party", &one_of(&p, "withheld_from")) {
+    let withheld = match hearth_domain::org::optional_id("withheld_from", "party", &f.withheld_from) {
         Ok(w) => w,
         Err(e) => {
             errors.push(e);
@@ -499,7 +511,7 @@ pub async fn file(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             Err(FileError::App(e)) => return Err(e),
         }
     }
-    Ok(show(&file_page(&state, &ctx, &work, route, &p, &errors).await?, &errors))
+    Ok(show(&file_page(&state, &ctx, &work, route, &f, &errors).await?, &errors))
 }
 
 /// Why a filing did not happen: something the person can put right, or anything else.

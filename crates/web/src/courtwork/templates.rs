@@ -13,7 +13,7 @@ use hearth_store::courtwork;
 
 use crate::dates::long_date;
 use crate::components::ErrorSummary;
-use crate::form::{all_of, one_of, pairs, version_of};
+use crate::form::{Fields, Form};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -94,28 +94,27 @@ pub async fn edit_form(State(state): State<AppState>, ctx: PageCtx, _me: Ctx, Pa
 
 /// The sections as submitted: a row with no heading is left out, so clearing a heading removes
 /// that section. A kept section keeps its key, so drafts and comments still find it.
-fn submitted(p: &[(String, String)]) -> Vec<TemplateSection> {
-    let required = all_of(p, "required");
+fn submitted(f: &Fields) -> Vec<TemplateSection> {
+    let required = f.all("required");
     (1..=60)
         .filter_map(|n| {
-            let heading = one_of(p, &format!("heading-{n}")).trim().to_string();
+            let heading = f.text(&format!("heading-{n}")).trim().to_string();
             if heading.is_empty() {
                 return None;
             }
-            let key = match one_of(p, &format!("key-{n}")) {
-                k if k.is_empty() => section_key(&heading),
-                k => k,
+            let key = match f.text(&format!("key-{n}")) {
+                "" => section_key(&heading),
+                k => k.to_string(),
             };
-            Some(TemplateSection { key, heading, guidance: one_of(p, &format!("guidance-{n}")).trim().to_string(), required: required.contains(&n.to_string()) })
+            Some(TemplateSection { key, heading, guidance: f.text(&format!("guidance-{n}")).trim().to_string(), required: required.contains(&n.to_string()) })
         })
         .collect()
 }
 
-pub async fn publish(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(code): Path<String>, body: String) -> Result<Response, AppError> {
+pub async fn publish(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(code): Path<String>, Form(f): Form<Fields>) -> Result<Response, AppError> {
     let work_type = work_type(&code)?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
-    let sections = submitted(&p);
+    let version = f.version()?;
+    let sections = submitted(&f);
     let errors = match check_template(&sections) {
         Ok(()) => match courtwork::publish_template(&state.store, &me.audit, work_type, &sections, version).await {
             Ok(_) => return Ok(Redirect::to("/admin/templates").into_response()),

@@ -1,7 +1,7 @@
 //! Staff administration: add staff, change roles, move teams, record leavers, reset MFA.
 //! Every change is a versioned, audited store call; a stale form is refused, never overwritten.
 
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::org::{ContractType, Role, Skill, StaffForm, parse_date, parse_roles};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::components::{Choices, DateInput, Input, Select};
-use crate::form::{FormPage, all_of, form_page, one_of, pairs, show, version_of};
+use crate::form::{FormPage, form_page, show, version};
 use crate::page::PageCtx;
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -77,20 +77,7 @@ pub async fn new_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> R
     Ok(show(&staff_form_page(&state, &ctx, &me, &form, &[]).await?, &[]))
 }
 
-pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, body: String) -> Result<Response, AppError> {
-    let p = pairs(&body);
-    let form = StaffForm {
-        name: one_of(&p, "name"),
-        email: one_of(&p, "email"),
-        roles: all_of(&p, "roles"),
-        team_id: one_of(&p, "team_id"),
-        line_manager_id: one_of(&p, "line_manager_id"),
-        fte: one_of(&p, "fte"),
-        contract: one_of(&p, "contract"),
-        start_date: one_of(&p, "start_date"),
-        qualified_date: one_of(&p, "qualified_date"),
-        skills: all_of(&p, "skills"),
-    };
+pub async fn create(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(form): Form<StaffForm>) -> Result<Response, AppError> {
     let errors = match form.validate() {
         Ok(staff) => match org::create_staff(&state.store, &me.audit, &staff).await {
             Ok(id) => return invitation_made(&state, &ctx, &me, id, true).await,
@@ -157,16 +144,23 @@ pub async fn roles_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     Ok(show(&roles_page(&ctx, &me, &r, &checked, &[]), &[]))
 }
 
-pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub struct RolesForm {
+    /// Checkboxes: none ticked sends none.
+    #[serde(default)]
+    roles: Vec<String>,
+    version: Option<i64>,
+}
+
+pub async fn set_roles(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<RolesForm>) -> Result<Response, AppError> {
     let r = subject(&state, &me, id).await?;
-    let p = pairs(&body);
-    let checked = all_of(&p, "roles");
+    let checked = f.roles;
     let mut errors = Vec::new();
     match parse_roles("roles", &checked) {
         Ok(roles) if id == me.id() && r.roles.contains(&Role::SystemAdmin) && !roles.contains(&Role::SystemAdmin) => {
             errors.push(FieldError::new("roles", "You cannot remove your own system administrator role. Ask another administrator"));
         }
-        Ok(roles) => match org::set_roles(&state.store, &me.audit, id, &roles, version_of(&p)?).await {
+        Ok(roles) => match org::set_roles(&state.store, &me.audit, id, &roles, version(f.version)?).await {
             Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::RolesChanged)),
             Err(StoreError::Refused(e)) => errors.push(e),
             Err(e) => return Err(e.into()),
@@ -192,15 +186,23 @@ pub async fn move_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     Ok(show(&move_page(&state, &ctx, &r, &team, &manager, &[]).await?, &[]))
 }
 
-pub async fn move_staff(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    team_id: String,
+    #[serde(default)]
+    line_manager_id: String,
+    version: Option<i64>,
+}
+
+pub async fn move_staff(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<MoveForm>) -> Result<Response, AppError> {
     let r = subject(&state, &me, id).await?;
-    let p = pairs(&body);
-    let (team, manager) = (one_of(&p, "team_id"), one_of(&p, "line_manager_id"));
+    let (team, manager) = (f.team_id, f.line_manager_id);
     let mut errors = Vec::new();
     let team_id = hearth_domain::org::optional_id("team_id", "team", &team).map_err(|e| errors.push(e)).ok().flatten();
     let manager_id = hearth_domain::org::optional_id("line_manager_id", "line manager", &manager).map_err(|e| errors.push(e)).ok().flatten();
     if errors.is_empty() {
-        match org::move_staff(&state.store, &me.audit, id, team_id, manager_id, version_of(&p)?).await {
+        match org::move_staff(&state.store, &me.audit, id, team_id, manager_id, version(f.version)?).await {
             Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::TeamChanged)),
             Err(e) => errors = field_errors(e)?,
         }
@@ -240,7 +242,7 @@ pub async fn record_leaver(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
             return Ok(Redirect::to(&format!("/staff/{id}")).into_response());
         }
         if let Some(left_on) = left_on {
-            org::record_leaver(&state.store, &me.audit, id, left_on, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
+            org::record_leaver(&state.store, &me.audit, id, left_on, version(f.version)?).await?;
             return Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::LeaverRecorded));
         }
     }
@@ -277,7 +279,7 @@ pub async fn reset_mfa(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     let r = subject(&state, &me, id).await?;
     match f.confirm.as_str() {
         "yes" => {
-            org::reset_mfa(&state.store, &me.audit, id, f.version.ok_or(AppError::Invalid(vec![]))?).await?;
+            org::reset_mfa(&state.store, &me.audit, id, version(f.version)?).await?;
             Ok(crate::saved::redirect(&state, &format!("/staff/{id}"), crate::saved::Saved::MfaReset))
         }
         "no" => Ok(Redirect::to(&format!("/staff/{id}")).into_response()),

@@ -12,14 +12,14 @@ use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
 use hearth_domain::quality::WorkType;
 use hearth_store::quality::{self, AutonomyEntry};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::dates::long_date;
 use crate::components::{Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
-use crate::form::{FormPage, form_page, one_of, pairs, show};
+use crate::form::{Form, FormPage, form_page, show};
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -99,7 +99,15 @@ enum Action {
     Reset,
 }
 
-async fn action_page(state: &AppState, ctx: &PageCtx, id: Uuid, action: Action, p: &[(String, String)], errors: &[FieldError]) -> Result<FormPage, AppError> {
+/// The one form revoking and resetting share.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    work_type: String,
+    reason: String,
+}
+
+async fn action_page(state: &AppState, ctx: &PageCtx, id: Uuid, action: Action, f: &ActionForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
     let record = hearth_store::org::staff_record(&state.store, id).await?;
     let standing = quality::standing(&state.store, id).await?;
     let (heading, path) = match action {
@@ -118,8 +126,8 @@ async fn action_page(state: &AppState, ctx: &PageCtx, id: Uuid, action: Action, 
         Action::Reset => "For someone back from a long absence: any authority in this work type ends and the count starts again. They see your reason.".into(),
     });
     page.fields = vec![
-        Select::new("work_type", "Work type", Some("Choose a work type"), &types, &one_of(p, "work_type")).errors(errors).to_string(),
-        Textarea::new("reason", "Reason").rows(3).value(&one_of(p, "reason")).errors(errors).to_string(),
+        Select::new("work_type", "Work type", Some("Choose a work type"), &types, &f.work_type).errors(errors).to_string(),
+        Textarea::new("reason", "Reason").rows(3).value(&f.reason).errors(errors).to_string(),
     ];
     page.button = match action {
         Action::Revoke => "Revoke autonomy",
@@ -130,15 +138,14 @@ async fn action_page(state: &AppState, ctx: &PageCtx, id: Uuid, action: Action, 
     Ok(page)
 }
 
-async fn act(state: AppState, ctx: PageCtx, me: Ctx, id: Uuid, action: Action, body: String) -> Result<Response, AppError> {
+async fn act(state: AppState, ctx: PageCtx, me: Ctx, id: Uuid, action: Action, f: ActionForm) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
-    let p = pairs(&body);
     let mut errors = vec![];
-    let work_type = WorkType::from_code(&one_of(&p, "work_type"));
+    let work_type = WorkType::from_code(&f.work_type);
     if work_type.is_none() {
         errors.push(FieldError::new("work_type", "Choose a work type"));
     }
-    let reason = hearth_domain::text::required("reason", "the reason", &one_of(&p, "reason"), 1_000);
+    let reason = hearth_domain::text::required("reason", "the reason", &f.reason, 1_000);
     if let Err(e) = &reason {
         errors.push(e.clone());
     }
@@ -154,25 +161,25 @@ async fn act(state: AppState, ctx: PageCtx, me: Ctx, id: Uuid, action: Action, b
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(show(&action_page(&state, &ctx, id, action, &p, &errors).await?, &errors))
+    Ok(show(&action_page(&state, &ctx, id, action, &f, &errors).await?, &errors))
 }
 
 pub async fn revoke_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
-    Ok(show(&action_page(&state, &ctx, id, Action::Revoke, &[], &[]).await?, &[]))
+    Ok(show(&action_page(&state, &ctx, id, Action::Revoke, &ActionForm::default(), &[]).await?, &[]))
 }
 
-pub async fn revoke(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
-    act(state, ctx, me, id, Action::Revoke, body).await
+pub async fn revoke(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    act(state, ctx, me, id, Action::Revoke, f).await
 }
 
 pub async fn reset_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
-    Ok(show(&action_page(&state, &ctx, id, Action::Reset, &[], &[]).await?, &[]))
+    Ok(show(&action_page(&state, &ctx, id, Action::Reset, &ActionForm::default(), &[]).await?, &[]))
 }
 
-pub async fn reset(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
-    act(state, ctx, me, id, Action::Reset, body).await
+pub async fn reset(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    act(state, ctx, me, id, Action::Reset, f).await
 }
 
 /// A worker's standing in one work type.

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::dates::{long_date, today};
 use crate::components::{Choices, DateInput, ErrorSummary, Input, Select, Tag, Textarea};
 use crate::error::{ApiError, Problem};
-use crate::form::{FormPage, form_page, one_of, pairs, show, version_of};
+use crate::form::{Fields, Form, FormPage, form_page, show, version};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -132,48 +132,48 @@ fn grade_options() -> Vec<(&'static str, &'static str)> {
     Grade::ALL.iter().map(|g| (g.code(), g.label())).collect()
 }
 
-fn audit_fields(p: &[(String, String)], errors: &[FieldError]) -> Vec<String> {
-    let mut f = vec![Choices::new(true, "grade", "Grade", &grade_options(), &[one_of(p, "grade")])
+fn audit_fields(f: &Fields, errors: &[FieldError]) -> Vec<String> {
+    let mut fields = vec![Choices::new(true, "grade", "Grade", &grade_options(), &[f.text("grade").to_string()])
         .hint("Good or better counts towards the worker's autonomy in this work type. Anything less takes it away.")
         .errors(errors)
         .to_string()];
     for o in ImpactOutcome::ALL {
         let field = format!("outcome-{}", o.code());
-        let mut c = Choices::new(true, &field, &format!("Impact: was the child {}?", o.label().to_lowercase()), &grade_options(), &[one_of(p, &field)]);
+        let mut c = Choices::new(true, &field, &format!("Impact: was the child {}?", o.label().to_lowercase()), &grade_options(), &[f.text(&field).to_string()]);
         c.error = crate::components::error_for(errors, &field);
-        f.push(c.to_string());
+        fields.push(c.to_string());
     }
-    f.push(Textarea::new("strengths", "Strengths").rows(3).value(&one_of(p, "strengths")).errors(errors).to_string());
-    f.push(Textarea::new("areas_to_develop", "Areas to develop").rows(3).value(&one_of(p, "areas_to_develop")).errors(errors).to_string());
+    fields.push(Textarea::new("strengths", "Strengths").rows(3).value(f.text("strengths")).errors(errors).to_string());
+    fields.push(Textarea::new("areas_to_develop", "Areas to develop").rows(3).value(f.text("areas_to_develop")).errors(errors).to_string());
     for n in 1..=ACTION_ROWS {
-        let mut a = Input::text(&format!("action-{n}"), &format!("Action {n} (optional)")).value(&one_of(p, &format!("action-{n}")));
+        let mut a = Input::text(&format!("action-{n}"), &format!("Action {n} (optional)")).value(f.text(&format!("action-{n}")));
         a.error = crate::components::error_for(errors, &format!("action-{n}"));
-        f.push(a.to_string());
-        f.push(DateInput::new(&format!("action-{n}-due"), &format!("Action {n} due by")).value(&one_of(p, &format!("action-{n}-due"))).errors(errors).to_string());
+        fields.push(a.to_string());
+        fields.push(DateInput::new(&format!("action-{n}-due"), &format!("Action {n} due by")).value(f.text(&format!("action-{n}-due"))).errors(errors).to_string());
     }
-    f
+    fields
 }
 
-fn moderation_fields(p: &[(String, String)], errors: &[FieldError]) -> Vec<String> {
+fn moderation_fields(f: &Fields, errors: &[FieldError]) -> Vec<String> {
     vec![
-        Choices::new(true, "agrees", "Do you agree with the grade?", &[("yes", "Yes"), ("no", "No")], &[one_of(p, "agrees")]).errors(errors).to_string(),
-        Select::new("moderated_grade", "If not, the grade you would give", Some("Choose a grade"), &grade_options().iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), &one_of(p, "moderated_grade"))
+        Choices::new(true, "agrees", "Do you agree with the grade?", &[("yes", "Yes"), ("no", "No")], &[f.text("agrees").to_string()]).errors(errors).to_string(),
+        Select::new("moderated_grade", "If not, the grade you would give", Some("Choose a grade"), &grade_options().iter().map(|(c, l)| (c.to_string(), l.to_string())).collect::<Vec<_>>(), f.text("moderated_grade"))
             .errors(errors)
             .to_string(),
-        Textarea::new("comment", "Comment").rows(3).value(&one_of(p, "comment")).errors(errors).to_string(),
+        Textarea::new("comment", "Comment").rows(3).value(f.text("comment")).errors(errors).to_string(),
     ]
 }
 
-async fn sample_page(state: &AppState, ctx: &PageCtx, me: &Ctx, s: Sample, p: &[(String, String)], errors: &[FieldError]) -> SamplePage {
+async fn sample_page(state: &AppState, ctx: &PageCtx, me: &Ctx, s: Sample, f: &Fields, errors: &[FieldError]) -> SamplePage {
     let can_moderate = s.done() && s.moderation.is_none() && s.audited_by.as_ref().is_none_or(|a| a.id != me.id()) && me.may_for_staff(state, Permission::ModerateSample, s.worker.id).await;
     SamplePage {
         shell: ctx.shell(format!("Dip sample – {}", s.worker.name)),
         status: status(&s),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
-        fields: if s.done() { vec![] } else { audit_fields(p, errors) },
+        fields: if s.done() { vec![] } else { audit_fields(f, errors) },
         outcomes: ImpactOutcome::ALL.iter().map(|o| (o.label().to_string(), s.outcomes.get(o.code()).map(|g| g.label().to_string()).unwrap_or_default())).collect(),
         can_moderate,
-        moderation_fields: if can_moderate { moderation_fields(p, errors) } else { vec![] },
+        moderation_fields: if can_moderate { moderation_fields(f, errors) } else { vec![] },
         due: long_date(s.due_on),
         actions: s.actions.iter().map(|a| (a.action.clone(), long_date(a.due_on))).collect(),
         s,
@@ -182,29 +182,29 @@ async fn sample_page(state: &AppState, ctx: &PageCtx, me: &Ctx, s: Sample, p: &[
 
 pub async fn show_sample(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let s = sample_for(&state, &me, id).await?;
-    Ok(render(&sample_page(&state, &ctx, &me, s, &[], &[]).await))
+    Ok(render(&sample_page(&state, &ctx, &me, s, &Fields::default(), &[]).await))
 }
 
 /// Reads the audit form, naming every field that is wrong.
-fn audit_from(p: &[(String, String)]) -> Result<SampleAudit, Vec<FieldError>> {
+fn audit_from(f: &Fields) -> Result<SampleAudit, Vec<FieldError>> {
     let mut errors = vec![];
-    let grade = Grade::from_code(&one_of(p, "grade"));
+    let grade = Grade::from_code(f.text("grade"));
     if grade.is_none() {
         errors.push(FieldError::new("grade", "Choose a grade"));
     }
     let mut outcomes = vec![];
     for o in ImpactOutcome::ALL {
         let field = format!("outcome-{}", o.code());
-        match Grade::from_code(&one_of(p, &field)) {
+        match Grade::from_code(f.text(&field)) {
             Some(g) => outcomes.push((*o, g)),
             None => errors.push(FieldError::new(field, format!("Judge whether the child was {}", o.label().to_lowercase()))),
         }
     }
-    let strengths = hearth_domain::text::required("strengths", "the strengths of the work", &one_of(p, "strengths"), 5_000);
-    let areas = hearth_domain::text::required("areas_to_develop", "the areas to develop", &one_of(p, "areas_to_develop"), 5_000);
+    let strengths = hearth_domain::text::required("strengths", "the strengths of the work", f.text("strengths"), 5_000);
+    let areas = hearth_domain::text::required("areas_to_develop", "the areas to develop", f.text("areas_to_develop"), 5_000);
     let mut actions = vec![];
     for n in 1..=ACTION_ROWS {
-        let (text, due) = (one_of(p, &format!("action-{n}")).trim().to_string(), one_of(p, &format!("action-{n}-due")));
+        let (text, due) = (f.text(&format!("action-{n}")).trim().to_string(), f.text(&format!("action-{n}-due")));
         if text.is_empty() && due.trim().is_empty() {
             continue;
         }
@@ -216,7 +216,7 @@ fn audit_from(p: &[(String, String)]) -> Result<SampleAudit, Vec<FieldError>> {
             errors.push(FieldError::new(format!("action-{n}"), "An action must be 1,000 characters or fewer"));
             continue;
         }
-        match hearth_domain::org::parse_date(format!("action-{n}-due"), &format!("the date action {n} is due by"), &due) {
+        match hearth_domain::org::parse_date(format!("action-{n}-due"), &format!("the date action {n} is due by"), due) {
             Ok(d) if d < today() => errors.push(FieldError::new(format!("action-{n}-due"), "An action's due date must be today or later")),
             Ok(d) => actions.push((text, d)),
             Err(e) => errors.push(e),
@@ -231,11 +231,10 @@ fn audit_from(p: &[(String, String)]) -> Result<SampleAudit, Vec<FieldError>> {
     }
 }
 
-pub async fn audit(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn audit(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
     let s = sample_for(&state, &me, id).await?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
-    let errors = match audit_from(&p) {
+    let version = f.version()?;
+    let errors = match audit_from(&f) {
         Ok(a) => match samples::audit_sample(&state.store, &me.audit, id, &a, version, &state.config.autonomy).await {
             Ok(_) => return Ok(Redirect::to(&format!("/samples/{id}")).into_response()),
             Err(StoreError::Refused(e)) => vec![e],
@@ -243,10 +242,19 @@ pub async fn audit(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
         },
         Err(errors) => errors,
     };
-    Ok(render_with(StatusCode::BAD_REQUEST, &sample_page(&state, &ctx, &me, s, &p, &errors).await))
+    Ok(render_with(StatusCode::BAD_REQUEST, &sample_page(&state, &ctx, &me, s, &f, &errors).await))
 }
 
-async fn swap_page(state: &AppState, ctx: &PageCtx, s: &Sample, p: &[(String, String)], errors: &[FieldError]) -> Result<FormPage, AppError> {
+#[derive(serde::Deserialize, Default)]
+pub struct SwapForm {
+    #[serde(default)]
+    work_id: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+async fn swap_page(state: &AppState, ctx: &PageCtx, s: &Sample, f: &SwapForm, errors: &[FieldError]) -> Result<FormPage, AppError> {
     let mut page = form_page(ctx, "Swap the sampled piece", format!("/samples/{}/swap", s.id), errors);
     page.back = format!("/samples/{}", s.id);
     page.caption = Some(s.worker.name.clone());
@@ -262,8 +270,8 @@ async fn swap_page(state: &AppState, ctx: &PageCtx, s: &Sample, p: &[(String, St
         options.push((work_id.to_string(), format!("{} on {}, filed {}", w.work_type.label(), w.case_reference, w.filed_at.map(|f| long_date(f.date())).unwrap_or_default())));
     }
     page.fields = vec![
-        Select::new("work_id", "Piece to sample instead", Some("Choose a piece"), &options, &one_of(p, "work_id")).errors(errors).to_string(),
-        Textarea::new("reason", "Reason for the swap").rows(3).value(&one_of(p, "reason")).errors(errors).to_string(),
+        Select::new("work_id", "Piece to sample instead", Some("Choose a piece"), &options, &f.work_id).errors(errors).to_string(),
+        Textarea::new("reason", "Reason for the swap").rows(3).value(&f.reason).errors(errors).to_string(),
     ];
     page.button = "Swap it".into();
     Ok(page)
@@ -271,15 +279,14 @@ async fn swap_page(state: &AppState, ctx: &PageCtx, s: &Sample, p: &[(String, St
 
 pub async fn swap_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let s = sample_for(&state, &me, id).await?;
-    Ok(show(&swap_page(&state, &ctx, &s, &[], &[]).await?, &[]))
+    Ok(show(&swap_page(&state, &ctx, &s, &SwapForm::default(), &[]).await?, &[]))
 }
 
-pub async fn swap(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn swap(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<SwapForm>) -> Result<Response, AppError> {
     let s = sample_for(&state, &me, id).await?;
-    let p = pairs(&body);
-    let version = version_of(&p)?;
+    let version = version(f.version)?;
     let mut errors = vec![];
-    let work = match hearth_domain::org::optional_id("work_id", "piece", &one_of(&p, "work_id")) {
+    let work = match hearth_domain::org::optional_id("work_id", "piece", &f.work_id) {
         Ok(Some(w)) => Some(w),
         Ok(None) => {
             errors.push(FieldError::new("work_id", "Choose the piece to sample instead"));
@@ -290,7 +297,7 @@ pub async fn swap(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             None
         }
     };
-    let reason = hearth_domain::text::required("reason", "the reason for the swap", &one_of(&p, "reason"), 1_000);
+    let reason = hearth_domain::text::required("reason", "the reason for the swap", &f.reason, 1_000);
     if let Err(e) = &reason {
         errors.push(e.clone());
     }
@@ -302,14 +309,13 @@ pub async fn swap(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(show(&swap_page(&state, &ctx, &s, &p, &errors).await?, &errors))
+    Ok(show(&swap_page(&state, &ctx, &s, &f, &errors).await?, &errors))
 }
 
-pub async fn moderate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn moderate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
     let s = sample_for(&state, &me, id).await?;
-    let p = pairs(&body);
     let mut errors = vec![];
-    let agrees = match one_of(&p, "agrees").as_str() {
+    let agrees = match f.text("agrees") {
         "yes" => Some(true),
         "no" => Some(false),
         _ => {
@@ -317,11 +323,11 @@ pub async fn moderate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
             None
         }
     };
-    let grade = Grade::from_code(&one_of(&p, "moderated_grade"));
+    let grade = Grade::from_code(f.text("moderated_grade"));
     if agrees == Some(false) && grade.is_none() {
         errors.push(FieldError::new("moderated_grade", "Choose the grade you would give"));
     }
-    let comment = hearth_domain::text::required("comment", "a comment", &one_of(&p, "comment"), 2_000);
+    let comment = hearth_domain::text::required("comment", "a comment", f.text("comment"), 2_000);
     if let Err(e) = &comment {
         errors.push(e.clone());
     }
@@ -333,7 +339,7 @@ pub async fn moderate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(render_with(StatusCode::BAD_REQUEST, &sample_page(&state, &ctx, &me, s, &p, &errors).await))
+    Ok(render_with(StatusCode::BAD_REQUEST, &sample_page(&state, &ctx, &me, s, &f, &errors).await))
 }
 
 /// A dip sample through the API.

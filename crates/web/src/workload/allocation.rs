@@ -18,7 +18,7 @@ use crate::cases::forms::{open_case, to_case};
 use crate::dates::{long_date, today};
 use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
-use crate::form::{ConflictPage, ConflictRow, one_of, pairs, show_conflict, version_of};
+use crate::form::{ConflictPage, ConflictRow, Form, show_conflict, version};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -124,12 +124,20 @@ pub async fn allocate_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
     page(&state, &ctx, &case, "", "", &[]).await
 }
 
-pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize)]
+pub struct AllocationForm {
+    /// A worker's id, nobody (empty), or [`KEEP`].
+    #[serde(default)]
+    worker_id: String,
+    #[serde(default)]
+    reason: String,
+    version: Option<i64>,
+}
+
+pub async fn allocate(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<AllocationForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let chosen = one_of(&p, "worker_id");
-    let reason_text = one_of(&p, "reason");
-    let version = version_of(&p)?;
+    let (chosen, reason_text) = (f.worker_id, f.reason);
+    let version = version(f.version)?;
     if chosen == KEEP && case.allocated_to.is_some() && version == case.version {
         // Kept with whoever holds it: nothing to change.
         return Ok(to_case(id));

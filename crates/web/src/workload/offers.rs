@@ -20,7 +20,7 @@ use crate::dates::{long_time as when, today};
 use hearth_domain::text::long_date;
 use crate::components::{ErrorSummary, Tag, Textarea};
 use crate::error::{ApiError, Problem};
-use crate::form::{all_of, one_of, pairs};
+use crate::form::Form;
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -85,7 +85,7 @@ async fn pool(state: &AppState, case_id: Uuid, area: Uuid) -> Result<Suggested, 
     Ok(workload::suggest(&state.store, &state.config.workload, case_id, Some(area), today()).await?)
 }
 
-async fn offer_page(state: &AppState, ctx: &PageCtx, case_id: Uuid, reference: &str, area: Uuid, p: &[(String, String)], errors: &[FieldError]) -> Result<Response, AppError> {
+async fn offer_page(state: &AppState, ctx: &PageCtx, case_id: Uuid, reference: &str, area: Uuid, f: &OfferForm, errors: &[FieldError]) -> Result<Response, AppError> {
     let s = pool(state, case_id, area).await?;
     let page = OfferPage {
         shell: ctx.shell(format!("Offer {reference} to the pool")),
@@ -96,8 +96,8 @@ async fn offer_page(state: &AppState, ctx: &PageCtx, case_id: Uuid, reference: &
         weight: weight_text(&s),
         pool: ranked(&s),
         left_out: left_out(&s),
-        chosen: all_of(p, "worker_ids"),
-        note: Textarea::new("note", "Note for them (optional)").hint("What the work is and when the court needs it. No names: they see the case only once they accept.").rows(3).value(&one_of(p, "note")).errors(errors).to_string(),
+        chosen: f.worker_ids.iter().map(Uuid::to_string).collect(),
+        note: Textarea::new("note", "Note for them (optional)").hint("What the work is and when the court needs it. No names: they see the case only once they accept.").rows(3).value(&f.note).errors(errors).to_string(),
         offers: offers::on_case(&state.store, case_id).await?.iter().map(offer_row).collect(),
         hours: state.config.workload.offer_hours,
     };
@@ -106,7 +106,7 @@ async fn offer_page(state: &AppState, ctx: &PageCtx, case_id: Uuid, reference: &
 
 pub async fn offer_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &[], &[]).await
+    offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &OfferForm::default(), &[]).await
 }
 
 /// Checks the chosen workers are eligible members of the pool, and makes the offers.
@@ -128,19 +128,23 @@ async fn make(state: &AppState, me: &Ctx, case_id: Uuid, area: Uuid, chosen: &[U
     }
 }
 
-pub async fn offer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct OfferForm {
+    worker_ids: Vec<Uuid>,
+    note: String,
+}
+
+pub async fn offer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<OfferForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let chosen: Vec<Uuid> = all_of(&p, "worker_ids").iter().filter_map(|w| Uuid::parse_str(w).ok()).collect();
-    let note = one_of(&p, "note");
-    if note.chars().count() > 500 {
+    if f.note.chars().count() > 500 {
         let errors = vec![FieldError::new("note", "The note must be 500 characters or fewer")];
-        return offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &p, &errors).await;
+        return offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &f, &errors).await;
     }
-    let note = Some(note.trim()).filter(|n| !n.is_empty());
-    match make(&state, &me, id, case.service_area.id, &chosen, note).await? {
+    let note = Some(f.note.trim()).filter(|n| !n.is_empty());
+    match make(&state, &me, id, case.service_area.id, &f.worker_ids, note).await? {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}/offer")).into_response()),
-        Err(e) => offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &p, &[e]).await,
+        Err(e) => offer_page(&state, &ctx, id, &case.reference, case.service_area.id, &f, &[e]).await,
     }
 }
 
@@ -240,14 +244,20 @@ pub async fn view(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     Ok(render(&page))
 }
 
-pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize)]
+pub struct AnswerForm {
+    /// `accept` or `decline`; a radio left unchosen is not sent.
+    #[serde(default)]
+    answer: String,
+}
+
+pub async fn answer(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<AnswerForm>) -> Result<Response, AppError> {
     // Someone else's offer is answered as no offer at all, before anything sent is looked at.
     let (case_id, offered_to, _) = offers::parties(&state.store, id).await?;
     if offered_to != me.id() {
         return Err(AppError::NotFound);
     }
-    let p = pairs(&body);
-    let accept = match one_of(&p, "answer").as_str() {
+    let accept = match f.answer.as_str() {
         "accept" => true,
         "decline" => false,
         _ => return my_offers_page(&state, &ctx, &me, &[FieldError::new("answer", "Choose to accept or decline the offer")]).await,

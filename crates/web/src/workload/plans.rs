@@ -19,7 +19,7 @@ use crate::api::json;
 use crate::dates::{long_date, today};
 use crate::components::ErrorSummary;
 use crate::error::{ApiError, Problem};
-use crate::form::{all_of, one_of, pairs};
+use crate::form::Form;
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -44,11 +44,27 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
     Ok(render(&PlansPage { shell: ctx.shell(format!("Batch allocation – {}", team.name)), team_id: team.id, team: team.name, plans }))
 }
 
-pub async fn propose(State(state): State<AppState>, me: Ctx, body: String) -> Result<Response, AppError> {
-    let p = pairs(&body);
-    let team_id = Uuid::parse_str(&one_of(&p, "team_id")).map_err(|_| AppError::NotFound)?;
-    let (team, _) = chosen_team(&state, &me, Some(team_id), Permission::AllocateCase).await?;
-    let id = plans::propose(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, team.id, one_of(&p, "allow_above_amber") == "yes", today()).await?;
+#[derive(serde::Deserialize)]
+pub struct ProposeForm {
+    team_id: Uuid,
+    #[serde(default)]
+    allow_above_amber: Option<String>,
+}
+
+/// Whether a plan may take workers above amber: a checkbox, sent only when ticked.
+#[derive(serde::Deserialize, Default)]
+pub struct Allowance {
+    #[serde(default)]
+    allow_above_amber: Option<String>,
+}
+
+fn allowed(checkbox: &Option<String>) -> bool {
+    checkbox.as_deref() == Some("yes")
+}
+
+pub async fn propose(State(state): State<AppState>, me: Ctx, Form(f): Form<ProposeForm>) -> Result<Response, AppError> {
+    let (team, _) = chosen_team(&state, &me, Some(f.team_id), Permission::AllocateCase).await?;
+    let id = plans::propose(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, team.id, allowed(&f.allow_above_amber), today()).await?;
     Ok(Redirect::to(&format!("/allocation-plans/{id}")).into_response())
 }
 
@@ -88,9 +104,9 @@ fn plan_page(ctx: &PageCtx, plan: PlanView, errors: &[FieldError]) -> Response {
 
 /// Proposes a plan moving someone's open cases to the rest of their team. (The button shows only
 /// while they hold cases; a refusal from a race is the shared 422 page.)
-pub async fn propose_moving(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+pub async fn propose_moving(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Allowance>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
-    let allow = one_of(&pairs(&body), "allow_above_amber") == "yes";
+    let allow = allowed(&f.allow_above_amber);
     let plan = plans::propose_moving(&state.store, &me.audit, &state.config.workload, &state.config.deadlines, id, allow, today()).await?;
     Ok(Redirect::to(&format!("/allocation-plans/{plan}")).into_response())
 }
@@ -100,9 +116,16 @@ pub async fn show(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     Ok(plan_page(&ctx, plan, &[]))
 }
 
-pub async fn accept(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AcceptForm {
+    /// The plan's items kept ticked: the others are left in the hub.
+    case_ids: Vec<Uuid>,
+}
+
+pub async fn accept(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<AcceptForm>) -> Result<Response, AppError> {
     plan_for(&state, &me, id).await?;
-    let chosen: Vec<Uuid> = all_of(&pairs(&body), "case_ids").iter().filter_map(|c| Uuid::parse_str(c).ok()).collect();
+    let chosen = f.case_ids;
     let team = plans::team_of(&state.store, id).await?;
     match plans::accept(&state.store, &state.config.workload, &me.audit, id, Some(&chosen)).await {
         Ok(_) => Ok(Redirect::to(&format!("/my-people?team={team}")).into_response()),

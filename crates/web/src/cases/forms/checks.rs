@@ -72,7 +72,7 @@ pub async fn update_check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
             errors.push(FieldError::new("returned_on", "The date returned must be on or after the date requested"));
         }
         if errors.is_empty() {
-            let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
+            let version = crate::form::version(f.version)?;
             let saved_summary = (!summary.is_empty()).then_some(summary);
             return match cases::update_check(&state.store, &me.audit, id, check_id, status, requested, returned, saved_summary, version).await {
                 Ok(()) => Ok(crate::saved::redirect(&state, &format!("/cases/{id}#checks"), crate::saved::Saved::CheckSaved)),
@@ -116,9 +116,15 @@ pub async fn new_checks_form(State(state): State<AppState>, ctx: PageCtx, me: Ct
     Ok(show(&page, &[]))
 }
 
-pub async fn add_checks(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChecksForm {
+    local_authority_id: Vec<Uuid>,
+}
+
+pub async fn add_checks(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ChecksForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let chosen = all_of(&pairs(&body), "local_authority_id");
+    let chosen = f.local_authority_id;
     if chosen.is_empty() {
         let errors = vec![FieldError::new("local_authority_id", "Select at least one local authority")];
         let mut page = case_form(&ctx, &case, "Add local-authority checks", "checks/new", &errors);
@@ -126,7 +132,6 @@ pub async fn add_checks(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
         return Ok(show(&page, &errors));
     }
     for la in chosen {
-        let la = Uuid::parse_str(&la).map_err(|_| AppError::Invalid(vec![FieldError::new("local_authority_id", "Select local authorities from the list")]))?;
         match cases::add_la_check(&state.store, &me.audit, id, la).await {
             Ok(_) | Err(StoreError::Duplicate { .. }) => {}
             Err(StoreError::MissingReference { .. }) => return Err(AppError::Invalid(vec![FieldError::new("local_authority_id", "Select local authorities from the list")])),
@@ -175,8 +180,14 @@ pub async fn add_task(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path
     Ok(show(&task_page(&ctx, &case, &f, &errors.0), &errors.0))
 }
 
-pub async fn complete_task(State(state): State<AppState>, me: Ctx, Path((id, task_id)): Path<(Uuid, Uuid)>, body: String) -> Result<Response, AppError> {
+/// A form that sends only the version it was read at.
+#[derive(Deserialize)]
+pub struct VersionForm {
+    version: Option<i64>,
+}
+
+pub async fn complete_task(State(state): State<AppState>, me: Ctx, Path((id, task_id)): Path<(Uuid, Uuid)>, Form(f): Form<VersionForm>) -> Result<Response, AppError> {
     open_case(&state, &me, id).await?;
-    cases::complete_task(&state.store, &me.audit, id, task_id, version_of(&pairs(&body))?).await?;
+    cases::complete_task(&state.store, &me.audit, id, task_id, crate::form::version(f.version)?).await?;
     Ok(crate::saved::redirect(&state, &format!("/cases/{id}#tasks"), crate::saved::Saved::TaskDone))
 }

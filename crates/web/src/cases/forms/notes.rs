@@ -61,7 +61,7 @@ pub async fn edit_note(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
     let case = open_case(&state, &me, id).await?;
     let errors = match f.note.validate(today()) {
         Ok(note) => {
-            let version = f.version.ok_or_else(|| AppError::Invalid(vec![FieldError::new("version", "The form was incomplete. Reload the page and try again")]))?;
+            let version = crate::form::version(f.version)?;
             return match cases::edit_note(&state.store, &me.audit, id, entry_id, &note, version).await {
                 Ok(()) => Ok(crate::saved::redirect(&state, &format!("/cases/{id}/chronology"), crate::saved::Saved::NoteChanged)),
                 Err(StoreError::Conflict { .. }) => note_conflict(&state, &ctx, &case, entry_id, &f.note).await,

@@ -16,15 +16,21 @@ pub async fn stage_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     Ok(show(&stage_page(&ctx, &case, "", &[]), &[]))
 }
 
-pub async fn set_stage(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub struct StageForm {
+    #[serde(default)]
+    stage: String,
+    version: Option<i64>,
+}
+
+pub async fn set_stage(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<StageForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let chosen = one_of(&p, "stage");
+    let chosen = f.stage;
     let error = match Stage::from_code(&chosen) {
         None => "Select the stage to move to".to_string(),
         Some(to) => match stage_move_allowed(case.law, case.stage, to) {
             Ok(()) => {
-                cases::set_stage(&state.store, &me.audit, id, case.stage, to, version_of(&p)?).await?;
+                cases::set_stage(&state.store, &me.audit, id, case.stage, to, crate::form::version(f.version)?).await?;
                 return Ok(crate::saved::redirect(&state, &format!("/cases/{id}"), crate::saved::Saved::StageChanged));
             }
             Err(why) => why.to_string(),
@@ -52,15 +58,23 @@ pub async fn close_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pa
     Ok(show(&close_page(&ctx, &case, "", "", &[]), &[]))
 }
 
-pub async fn close(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    outcome: String,
+    version: Option<i64>,
+}
+
+pub async fn close(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<CloseForm>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
-    let p = pairs(&body);
-    let (reason, outcome) = (one_of(&p, "reason"), one_of(&p, "outcome"));
+    let (reason, outcome) = (f.reason, f.outcome);
     let mut errors = Collect::default();
     let r = errors.keep(ClosureReason::from_code(&reason).ok_or_else(|| FieldError::new("reason", "Select why the case is closing")));
     let o = errors.keep(hearth_domain::text::required("outcome", "the outcome", &outcome, 5_000));
     if let (Some(r), Some(o)) = (r, o) {
-        cases::close(&state.store, &state.config.deadlines, &me.audit, id, r, &o, version_of(&p)?).await?;
+        cases::close(&state.store, &state.config.deadlines, &me.audit, id, r, &o, crate::form::version(f.version)?).await?;
         return Ok(to_case(id));
     }
     Ok(show(&close_page(&ctx, &case, &reason, &outcome, &errors.0), &errors.0))
