@@ -72,6 +72,14 @@ pub enum Permission {
     /// See the national and area figures: allocation times, unallocated work, filing, grades,
     /// workload bands, closures and durations.
     ViewInsight,
+    /// Read a person's supervision records. Their case discussions are for the worker and their
+    /// line chain; HR reads the rest (wellbeing, development), never case content.
+    ViewSupervision,
+    /// Record a supervision of someone they line-manage, writing its case decisions into the
+    /// cases discussed.
+    RecordSupervision,
+    /// Acknowledge one's own supervision record, with a comment if they wish.
+    AcknowledgeSupervision,
 }
 
 impl Permission {
@@ -102,6 +110,9 @@ impl Permission {
         Permission::RecordAbsence,
         Permission::ManageWorkloadTerms,
         Permission::ViewInsight,
+        Permission::ViewSupervision,
+        Permission::RecordSupervision,
+        Permission::AcknowledgeSupervision,
     ];
 }
 
@@ -231,6 +242,22 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     ),
     (P::ManageWorkloadTerms, &[(R::TeamManager, &[S::LineChain, S::Team]), (R::ServiceManager, &[S::Area]), (R::Hr, &[S::National])]),
     (P::ViewInsight, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
+    // Supervision is between a person and their line chain; HR may read it, the team may not.
+    (
+        P::ViewSupervision,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+        ],
+    ),
+    (P::RecordSupervision, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
+    (
+        P::AcknowledgeSupervision,
+        &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own]), (R::ServiceManager, &[S::Own]), (R::BusinessSupport, &[S::Own])],
+    ),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -36,6 +36,7 @@ pub mod courtwork;
 pub mod documents;
 pub mod insight;
 pub mod org;
+pub mod people;
 pub mod quality;
 pub mod text;
 pub mod workload;

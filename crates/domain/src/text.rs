@@ -21,12 +21,19 @@ pub fn printable(field: &str, value: &str) -> Result<(), FieldError> {
 }
 
 /// Trims a submitted value and checks it is present, printable and not too long.
-pub fn required(field: &'static str, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
-    let v = value.trim();
-    if v.is_empty() {
+pub fn required(field: impl Into<std::borrow::Cow<'static, str>>, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let field = field.into();
+    if value.trim().is_empty() {
         return Err(FieldError::new(field, format!("Enter {label}")));
     }
-    printable(field, v)?;
+    optional(field, label, value, max)
+}
+
+/// Trims a submitted value that may be left empty, and checks it is printable and not too long.
+pub fn optional(field: impl Into<std::borrow::Cow<'static, str>>, label: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let field = field.into();
+    let v = value.trim();
+    printable(&field, v)?;
     if v.chars().count() > max {
         return Err(FieldError::new(field, format!("{} must be {max} characters or fewer", capitalise(label))));
     }

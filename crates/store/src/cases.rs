@@ -22,6 +22,7 @@ use crate::org::{NamedRef, named};
 mod break_glass;
 pub mod bulk;
 mod chronology;
+pub mod oversight;
 pub mod facts;
 pub mod figures;
 pub mod named;

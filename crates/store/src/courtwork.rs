@@ -583,3 +583,19 @@ pub async fn in_progress_by(store: &Store, authors: &[Uuid]) -> Result<Vec<(Uuid
     let rows = crate::bind_ids(sqlx::query(sqlx::AssertSqlSafe(sql)), authors).fetch_all(store.pool()).await?;
     rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, code(r.get(1), WorkType::from_code)?))).collect()
 }
+
+/// For supervision: per case, the worker's court work returned with comments, or graded below
+/// good, since `since` (their last supervision).
+pub async fn returned_since(store: &Store, author: Uuid, since: Option<Date>) -> Result<std::collections::HashMap<Uuid, i64>> {
+    let from = since.map(|d| ts(d.midnight().assume_utc())).unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT case_id, COUNT(*) FROM work
+          WHERE author_id = $1 AND updated_at >= $2 AND (status = 'returned' OR grade IN ('requires_improvement', 'inadequate'))
+          GROUP BY case_id",
+    )
+    .bind(author.to_string())
+    .bind(from)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get::<i64, _>(1)))).collect()
+}

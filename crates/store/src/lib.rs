@@ -12,6 +12,7 @@ pub mod documents;
 pub mod insight;
 pub mod jobs;
 pub mod org;
+pub mod people;
 pub mod quality;
 pub mod testing;
 pub mod workload;

@@ -1,0 +1,289 @@
+//! People's tables: supervision records and the cases each discussed.
+//!
+//! Saving a supervision writes, in one transaction, the record, a management oversight entry
+//! and any action (as a task) on each case discussed (through `cases::oversight`), and the audit
+//! events. Every read of a record is audited.
+
+use std::collections::HashMap;
+
+use hearth_domain::FieldError;
+use hearth_domain::people::{CaseOversight, NewSupervision, SupervisionFacts, oversight_entry};
+use serde::Serialize;
+use sqlx::Row;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditContext, Event};
+use crate::cases::facts::{self, Which};
+use crate::org::{NamedRef, named};
+use crate::{Page, PageRequest, Result, Store, StoreError, date_text, new_id, now, parse_date, parse_id, parse_ts, ts};
+
+/// A supervision as a list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupervisionSummary {
+    pub id: Uuid,
+    pub held_on: Date,
+    pub supervisor: NamedRef,
+    pub cases_discussed: i64,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub acknowledged_at: Option<OffsetDateTime>,
+}
+
+/// One case discussed, as the record keeps it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiscussedCase {
+    pub case_id: Uuid,
+    pub reference: String,
+    pub reflection: String,
+    pub decision: String,
+}
+
+/// A whole supervision record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Supervision {
+    pub id: Uuid,
+    pub worker: NamedRef,
+    pub supervisor: NamedRef,
+    pub held_on: Date,
+    pub wellbeing: String,
+    pub development: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub acknowledged_at: Option<OffsetDateTime>,
+    pub worker_comment: Option<String>,
+    pub discussions: Vec<DiscussedCase>,
+}
+
+/// What decides a person's supervision cadence, and when they were last supervised.
+pub async fn facts_for(store: &Store, worker: Uuid) -> Result<SupervisionFacts> {
+    let r = sqlx::query("SELECT s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id) FROM staff s WHERE s.id = $1")
+        .bind(worker.to_string())
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(SupervisionFacts {
+        started_on: parse_date(&r.get::<String, _>(0))?,
+        qualified_on: r.get::<Option<String>, _>(1).as_deref().map(parse_date).transpose()?,
+        improvement_plan: false,
+        last_held_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
+    })
+}
+
+/// The supervision facts of everyone in a team, for My People: one query.
+pub async fn team_facts(store: &Store, team_id: Uuid) -> Result<HashMap<Uuid, SupervisionFacts>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id)
+           FROM staff s WHERE s.team_id = $1 AND s.status = 'active'",
+    )
+    .bind(team_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                parse_id(&r.get::<String, _>(0))?,
+                SupervisionFacts {
+                    started_on: parse_date(&r.get::<String, _>(1))?,
+                    qualified_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
+                    improvement_plan: false,
+                    last_held_on: r.get::<Option<String>, _>(3).as_deref().map(parse_date).transpose()?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// What the agenda is built from: each of the worker's open cases, with its overdue tasks, its
+/// newest chronology entry, its court dates and flags, and court work returned since their last
+/// supervision. Read through the cases and court work areas.
+pub async fn agenda_cases(store: &Store, worker: Uuid, last_held_on: Option<Date>, today: Date) -> Result<Vec<CaseOversight>> {
+    let (cases, activity, returned) = tokio::try_join!(
+        facts::facts(store, Which::CarriedBy(worker), today),
+        crate::cases::oversight::activity(store, worker, today),
+        crate::courtwork::returned_since(store, worker, last_held_on),
+    )?;
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let (overdue_tasks, last_entry_on) = activity.get(&c.id).copied().unwrap_or((0, None));
+            CaseOversight {
+                case_id: c.id,
+                reference: c.reference,
+                overdue_tasks,
+                next_deadline: c.next_deadline,
+                domestic_abuse: c.domestic_abuse,
+                urgent: c.urgent,
+                last_entry_on,
+                received_on: c.received_on,
+                work_returned: returned.get(&c.id).copied().unwrap_or(0),
+            }
+        })
+        .collect())
+}
+
+/// Saves a supervision held by `supervisor`: the record, and for each case discussed its
+/// management oversight entry and action, with the audit events, all or nothing. A case that
+/// may not be discussed (not theirs, closed, restricted without the manager named) refuses the
+/// whole supervision, naming the case.
+pub async fn record(store: &Store, ctx: &AuditContext, worker: Uuid, supervisor: &NamedRef, s: &NewSupervision) -> Result<Uuid> {
+    if worker == supervisor.id {
+        return Err(StoreError::Refused(FieldError::new("held_on", "Nobody records their own supervision")));
+    }
+    let mut tx = store.begin().await?;
+    let id = new_id();
+    sqlx::query("INSERT INTO supervisions (id, worker_id, supervisor_id, held_on, wellbeing, development, recorded_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)")
+        .bind(id.to_string())
+        .bind(worker.to_string())
+        .bind(supervisor.id.to_string())
+        .bind(date_text(s.held_on))
+        .bind(&s.wellbeing)
+        .bind(&s.development)
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    for d in &s.discussions {
+        let (summary, body) = oversight_entry(d, &supervisor.name, s.held_on);
+        let entry = crate::cases::oversight::record_oversight(
+            &mut tx,
+            &crate::cases::oversight::Oversight {
+                case_id: d.case_id,
+                worker,
+                manager: supervisor.id,
+                held_on: s.held_on,
+                summary: &summary,
+                body: &body,
+                action: d.action.as_ref().map(|a| (a.title.as_str(), a.due_on)),
+            },
+        )
+        .await?;
+        sqlx::query("INSERT INTO supervision_cases (supervision_id, case_id, reflection, decision, entry_id) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id.to_string())
+            .bind(d.case_id.to_string())
+            .bind(&d.reflection)
+            .bind(&d.decision)
+            .bind(entry.to_string())
+            .execute(&mut *tx)
+            .await?;
+        audit::append(&mut tx, ctx, Event::success("case.oversight_recorded").about("case", d.case_id).detail(serde_json::json!({ "supervision_id": id, "entry_id": entry, "action": d.action.is_some() }))).await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("supervision.recorded").about("staff", worker).detail(serde_json::json!({ "supervision_id": id, "held_on": s.held_on.to_string(), "cases": s.discussions.len() }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person's supervisions, newest first.
+pub async fn list_for(store: &Store, worker: Uuid, page: PageRequest) -> Result<Page<SupervisionSummary>> {
+    let total: i64 = sqlx::query("SELECT COUNT(*) FROM supervisions WHERE worker_id = $1").bind(worker.to_string()).fetch_one(store.pool()).await?.get(0);
+    let sql = format!(
+        "SELECT v.id, v.held_on, m.id, m.name, (SELECT COUNT(*) FROM supervision_cases c WHERE c.supervision_id = v.id), v.acknowledged_at
+           FROM supervisions v JOIN staff m ON m.id = v.supervisor_id
+          WHERE v.worker_id = $1 ORDER BY v.held_on DESC, v.recorded_at DESC LIMIT {} OFFSET {}",
+        page.per_page,
+        page.offset()
+    );
+    let items = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(worker.to_string())
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SupervisionSummary {
+                id: parse_id(&r.get::<String, _>(0))?,
+                held_on: parse_date(&r.get::<String, _>(1))?,
+                supervisor: named(r.get(2), r.get(3))?.ok_or(StoreError::NotFound)?,
+                cases_discussed: r.get(4),
+                acknowledged_at: r.get::<Option<String>, _>(5).as_deref().map(parse_ts).transpose()?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Page { items, total, page: page.page, per_page: page.per_page, more: false })
+}
+
+/// Reads one of a person's supervisions and audits the read. A supervision of someone else is
+/// not found, whatever its id.
+pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> Result<Supervision> {
+    let r = sqlx::query(
+        "SELECT v.held_on, v.wellbeing, v.development, v.recorded_at, v.acknowledged_at, v.worker_comment, w.id, w.name, m.id, m.name
+           FROM supervisions v JOIN staff w ON w.id = v.worker_id JOIN staff m ON m.id = v.supervisor_id
+          WHERE v.id = $1 AND v.worker_id = $2",
+    )
+    .bind(id.to_string())
+    .bind(worker.to_string())
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let discussions = sqlx::query(
+        "SELECT s.case_id, c.reference, s.reflection, s.decision FROM supervision_cases s JOIN cases c ON c.id = s.case_id WHERE s.supervision_id = $1 ORDER BY c.reference",
+    )
+    .bind(id.to_string())
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|d| Ok(DiscussedCase { case_id: parse_id(&d.get::<String, _>(0))?, reference: d.get(1), reflection: d.get(2), decision: d.get(3) }))
+    .collect::<Result<_>>()?;
+    audit::record(store, ctx, Event::success("supervision.viewed").about("staff", worker).detail(serde_json::json!({ "supervision_id": id }))).await?;
+    Ok(Supervision {
+        id,
+        held_on: parse_date(&r.get::<String, _>(0))?,
+        wellbeing: r.get(1),
+        development: r.get(2),
+        recorded_at: parse_ts(&r.get::<String, _>(3))?,
+        acknowledged_at: r.get::<Option<String>, _>(4).as_deref().map(parse_ts).transpose()?,
+        worker_comment: r.get(5),
+        worker: named(r.get(6), r.get(7))?.ok_or(StoreError::NotFound)?,
+        supervisor: named(r.get(8), r.get(9))?.ok_or(StoreError::NotFound)?,
+        discussions,
+    })
+}
+
+/// The worker acknowledges their record, with a comment if they wish. Once only: a second
+/// acknowledgement is refused rather than replacing the first.
+pub async fn acknowledge(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid, comment: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let n = sqlx::query("UPDATE supervisions SET acknowledged_at = $1, worker_comment = $2, version = version + 1 WHERE id = $3 AND worker_id = $4 AND acknowledged_at IS NULL")
+        .bind(ts(now()))
+        .bind((!comment.is_empty()).then_some(comment))
+        .bind(id.to_string())
+        .bind(worker.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        let exists = sqlx::query("SELECT 1 FROM supervisions WHERE id = $1 AND worker_id = $2").bind(id.to_string()).bind(worker.to_string()).fetch_optional(&mut *tx).await?;
+        return Err(if exists.is_some() { StoreError::NotEditable("You have already acknowledged this supervision.") } else { StoreError::NotFound });
+    }
+    audit::append(&mut tx, ctx, Event::success("supervision.acknowledged").about("staff", worker).detail(serde_json::json!({ "supervision_id": id, "comment": !comment.is_empty() }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---- Loading synthetic demo data (no audit: `hearth demo` records one event for the load) ----
+
+/// A past supervision for the demo: who, by whom and when, with no cases discussed.
+#[derive(Debug, Clone)]
+pub struct DemoSupervision {
+    pub worker: Uuid,
+    pub supervisor: Uuid,
+    pub held_on: Date,
+    pub acknowledged: bool,
+}
+
+pub async fn load_demo(store: &Store, rows: &[DemoSupervision]) -> Result<()> {
+    let mut tx = store.begin().await?;
+    for chunk in rows.chunks(500) {
+        let mut sql = String::from("INSERT INTO supervisions (id, worker_id, supervisor_id, held_on, wellbeing, development, recorded_at, acknowledged_at, version) VALUES ");
+        for (i, r) in chunk.iter().enumerate() {
+            let at = ts(r.held_on.midnight().assume_utc() + time::Duration::hours(15));
+            let ack = if r.acknowledged { format!("'{}'", ts(r.held_on.midnight().assume_utc() + time::Duration::days(2))) } else { "NULL".into() };
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            // Every value is an id, a date or a timestamp Hearth made: nothing typed by anyone.
+            sql.push_str(&format!("('{}', '{}', '{}', '{}', '', '', '{at}', {ack}, 1)", new_id(), r.worker, r.supervisor, date_text(r.held_on)));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

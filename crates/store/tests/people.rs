@@ -1,0 +1,152 @@
+//! Supervision on both engines: a supervision's case decisions become management oversight in
+//! each case's chronology with the actions as tasks, all or nothing; a case that may not be
+//! discussed refuses the whole supervision; the worker acknowledges once.
+
+mod common;
+
+use hearth_domain::cases::{CaseEdit, CaseFlag, ClosureReason, EntryKind};
+use hearth_domain::org::Role;
+use hearth_domain::people::{Action, Discussion, NewSupervision, next_due};
+use hearth_store::org::NamedRef;
+use hearth_store::{AuditContext, PageRequest, Store, StoreError, cases, people, testing};
+use sqlx::Row;
+use time::macros::date;
+use uuid::Uuid;
+
+struct Team {
+    manager: NamedRef,
+    worker: Uuid,
+    cases: [Uuid; 3],
+    other_team: Uuid,
+}
+
+async fn team(store: &Store) -> Team {
+    let o = common::small_org(store).await;
+    let manager = common::add(store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+    let worker = common::add(store, "Wes Worker", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+    let mut ids = [Uuid::nil(); 3];
+    for id in ids.iter_mut() {
+        *id = common::open_private_case(store, o.team).await;
+        let v = cases::case_record(store, *id).await.unwrap().version;
+        hearth_store::workload::allocate(store, &Default::default(), &AuditContext::system(), *id, Some(worker), "Knows the family", Default::default(), v).await.unwrap();
+    }
+    Team { manager: NamedRef { id: manager, name: "Mina Manager".into() }, worker, cases: ids, other_team: o.other_team }
+}
+
+fn discussion(case_id: Uuid, action: Option<&str>) -> Discussion {
+    Discussion {
+        case_id,
+        reflection: "Mother has engaged well since the last hearing.".into(),
+        decision: "Recommend the contact plan continues; review after the next visit.".into(),
+        action: action.map(|t| Action { title: t.into(), due_on: Some(date!(2026 - 12 - 18)) }),
+    }
+}
+
+fn supervision(discussions: Vec<Discussion>) -> NewSupervision {
+    NewSupervision { held_on: date!(2026 - 12 - 04), discussions, wellbeing: "Feeling stretched by the court list.".into(), development: "Wants DA training.".into() }
+}
+
+async fn oversight_entries(store: &Store, case_id: Uuid) -> Vec<(String, Option<String>, Option<String>)> {
+    sqlx::query("SELECT summary, body, author_id FROM chronology WHERE case_id = $1 AND kind = $2")
+        .bind(case_id.to_string())
+        .bind(EntryKind::ManagementOversight.code())
+        .fetch_all(store.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+async fn count(store: &Store, sql: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(store.pool()).await.unwrap().get(0)
+}
+
+#[tokio::test]
+async fn a_supervision_writes_its_decisions_into_each_case_discussed_and_the_worker_acknowledges_once() {
+    for store in testing::stores().await {
+        let t = team(&store).await;
+        let ctx = AuditContext::actor(t.manager.id, None);
+        let before = hearth_store::people::facts_for(&store, t.worker).await.unwrap();
+        assert_eq!(before.last_held_on, None);
+        let s = supervision(vec![discussion(t.cases[0], Some("Visit the child at school")), discussion(t.cases[1], None)]);
+        let id = people::record(&store, &ctx, t.worker, &t.manager, &s).await.unwrap();
+
+        for case in &t.cases[..2] {
+            let entries = oversight_entries(&store, *case).await;
+            assert_eq!(entries.len(), 1, "one management oversight entry on each case discussed");
+            let (summary, body, author) = &entries[0];
+            assert!(summary.starts_with("Management oversight in supervision: Recommend the contact plan continues"), "{summary}");
+            let body = body.as_deref().unwrap();
+            assert!(body.contains("Mother has engaged well") && body.contains("Supervision with Mina Manager on 4 December 2026"), "{body}");
+            assert!(!body.contains("stretched") && !body.contains("DA training"), "wellbeing and development never reach a case");
+            assert_eq!(author.as_deref(), Some(t.manager.id.to_string().as_str()));
+        }
+        assert!(oversight_entries(&store, t.cases[2]).await.is_empty(), "a case not discussed is untouched");
+        let tasks = cases::case_tasks(&store, t.cases[0]).await.unwrap();
+        let action = tasks.iter().find(|k| k.title == "Visit the child at school").expect("the action is a task on the case");
+        assert_eq!((action.due_on, action.assigned_to.as_ref().map(|a| a.id)), (Some(date!(2026 - 12 - 18)), Some(t.worker)));
+
+        let after = hearth_store::people::facts_for(&store, t.worker).await.unwrap();
+        assert_eq!(after.last_held_on, Some(date!(2026 - 12 - 04)));
+        assert_eq!(next_due(&after, date!(2026 - 12 - 05), &Default::default()).on(), date!(2027 - 03 - 05), "a quarter on: they started years ago");
+
+        let list = people::list_for(&store, t.worker, PageRequest::new(None, None)).await.unwrap();
+        assert_eq!((list.total, list.items[0].cases_discussed, list.items[0].acknowledged_at.is_none()), (1, 2, true));
+        let worker_ctx = AuditContext::actor(t.worker, None);
+        let read = people::view(&store, &worker_ctx, t.worker, id).await.unwrap();
+        assert_eq!((read.discussions.len(), read.wellbeing.as_str()), (2, "Feeling stretched by the court list."));
+        assert!(matches!(people::view(&store, &worker_ctx, t.manager.id, id).await, Err(StoreError::NotFound)), "a supervision is found only under its own worker");
+
+        people::acknowledge(&store, &worker_ctx, t.worker, id, "I see the contact plan a little differently.").await.unwrap();
+        assert!(matches!(people::acknowledge(&store, &worker_ctx, t.worker, id, "Again").await, Err(StoreError::NotEditable(_))), "acknowledged once; never replaced");
+        let read = people::view(&store, &worker_ctx, t.worker, id).await.unwrap();
+        assert_eq!(read.worker_comment.as_deref(), Some("I see the contact plan a little differently."));
+
+        hearth_store::audit::settle(&store).await.unwrap();
+        let events = count(&store, "SELECT COUNT(*) FROM audit_events WHERE action IN ('supervision.recorded', 'case.oversight_recorded', 'supervision.viewed', 'supervision.acknowledged')").await;
+        assert_eq!(events, 1 + 2 + 2 + 1, "recorded, each case's oversight, both reads, the acknowledgement");
+    }
+}
+
+#[tokio::test]
+async fn a_case_that_may_not_be_discussed_refuses_the_whole_supervision_and_nothing_is_kept() {
+    for store in testing::stores().await {
+        let t = team(&store).await;
+        let ctx = AuditContext::actor(t.manager.id, None);
+        let stranger_case = common::open_private_case(&store, t.other_team).await;
+        let restricted = t.cases[1];
+        let v = cases::case_record(&store, restricted).await.unwrap().version;
+        cases::edit_case(&store, &AuditContext::system(), restricted, &CaseEdit { flags: Some(vec![CaseFlag::Restricted]), ..Default::default() }, v).await.unwrap();
+        let closed = t.cases[2];
+        let v = cases::case_record(&store, closed).await.unwrap().version;
+        cases::close(&store, &Default::default(), &AuditContext::system(), closed, ClosureReason::Withdrawn, "Withdrawn by consent", v).await.unwrap();
+        let before = (
+            count(&store, "SELECT COUNT(*) FROM supervisions").await,
+            count(&store, "SELECT COUNT(*) FROM chronology WHERE kind = 'management_oversight'").await,
+            count(&store, "SELECT COUNT(*) FROM tasks").await,
+        );
+        for (bad, why) in [(stranger_case, "is not allocated to them"), (restricted, "is restricted"), (closed, "has closed")] {
+            // The good case first, so a refusal after it shows the whole supervision is undone.
+            let s = supervision(vec![discussion(t.cases[0], Some("Visit")), discussion(bad, None)]);
+            match people::record(&store, &ctx, t.worker, &t.manager, &s).await {
+                Err(StoreError::Refused(e)) => assert!(e.message.contains(why), "{}", e.message),
+                other => panic!("expected a refusal naming the case, got {other:?}"),
+            }
+        }
+        let after = (
+            count(&store, "SELECT COUNT(*) FROM supervisions").await,
+            count(&store, "SELECT COUNT(*) FROM chronology WHERE kind = 'management_oversight'").await,
+            count(&store, "SELECT COUNT(*) FROM tasks").await,
+        );
+        assert_eq!(after, before, "nothing of a refused supervision is kept");
+
+        // Named on the restricted case, the manager may discuss it.
+        cases::named::name_staff(&store, &AuditContext::system(), restricted, t.manager.id).await.unwrap();
+        people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![discussion(restricted, None)])).await.unwrap();
+        assert_eq!(oversight_entries(&store, restricted).await.len(), 1);
+        // Nobody records their own supervision.
+        let own = people::record(&store, &AuditContext::actor(t.worker, None), t.worker, &NamedRef { id: t.worker, name: "Wes Worker".into() }, &supervision(vec![])).await;
+        assert!(matches!(own, Err(StoreError::Refused(_))));
+    }
+}
