@@ -32,6 +32,9 @@ pub struct Config {
     /// National setting for dip sampling (`[sampling]`): `per_worker` and `cadence`
     /// (`quarterly` or `monthly`).
     pub sampling: hearth_domain::quality::SamplingSettings,
+    /// National settings for supervision (`[supervision]`): `early_weeks` (6) while new or on an
+    /// improvement plan, `standard_weeks` (13) otherwise, `new_for_months` (12), `due_soon_days`.
+    pub supervision: hearth_domain::people::SupervisionSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -60,6 +63,7 @@ impl Default for Config {
             deadlines: Default::default(),
             autonomy: Default::default(),
             sampling: Default::default(),
+            supervision: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -105,6 +109,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.calendar()?;
     config.autonomy.validate().map_err(|e| anyhow::anyhow!("[autonomy] {e}"))?;
     config.sampling.validate().map_err(|e| anyhow::anyhow!("[sampling] {e}"))?;
+    config.supervision.validate().map_err(|e| anyhow::anyhow!("[supervision] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

@@ -356,6 +356,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         max_upload_bytes: config.max_upload_mb * 1024 * 1024,
         autonomy: config.autonomy,
         sampling: config.sampling,
+        supervision: config.supervision,
         workload: config.workload.clone(),
         targets: config.insight,
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),

@@ -44,6 +44,8 @@ struct MyLoad {
     text: String,
     cases: Vec<(uuid::Uuid, String, String, String)>,
     away: Option<String>,
+    /// When their next supervision is due: a tag and words.
+    supervision: (crate::components::Tag, String),
 }
 
 struct WorkRow {
@@ -127,7 +129,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         (0, 0)
     };
     let settings = &state.config.workload;
-    let mine = hearth_store::workload::worker_load(&state.store, settings, me.id(), today).await?;
+    let (mine, supervised) = tokio::try_join!(hearth_store::workload::worker_load(&state.store, settings, me.id(), today), hearth_store::people::facts_for(&state.store, me.id()))?;
     let load = (mine.member.practitioner || !mine.cases.is_empty()).then(|| {
         let mut cases: Vec<_> = mine.cases.iter().collect();
         cases.sort_by_key(|c| (c.next_deadline.is_none(), c.next_deadline, c.reference.clone()));
@@ -139,6 +141,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
                 .map(|c| (c.id, c.reference.clone(), c.weight.item.label().to_string(), c.next_deadline.map(crate::dates::short_date).unwrap_or_else(|| "None set".into())))
                 .collect(),
             away: mine.away_now.as_ref().map(|a| format!("{} until {}", a.kind.label(), crate::dates::long_date(a.last))),
+            supervision: crate::people::standing_text(&supervised, &state.config.supervision),
         }
     });
     let autonomy = if me.can(Permission::ViewAutonomy) && load.is_some() {

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod ops;
 pub mod org;
 pub mod page;
+pub mod people;
 pub mod quality;
 pub mod routes;
 pub mod saved;
@@ -64,6 +65,7 @@ pub struct WebConfig {
     pub autonomy: hearth_domain::quality::AutonomySettings,
     /// National setting: how many pieces per worker, how often, managers dip-sample.
     pub sampling: hearth_domain::quality::SamplingSettings,
+    pub supervision: hearth_domain::people::SupervisionSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -96,6 +98,7 @@ impl Default for WebConfig {
             max_upload_bytes: 20 * 1024 * 1024,
             autonomy: Default::default(),
             sampling: Default::default(),
+            supervision: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::{Auth, ReadNote};
-use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, quality, workload};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, people, quality, workload};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,11 +211,17 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/insight", perm(P::ViewInsight, Collection), get(insight::page)),
         route(Method::GET, "/insight.csv", perm(P::ViewInsight, Collection), get(insight::csv)),
         route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
+        route(Method::GET, "/my/supervision", SignedIn, get(people::mine)),
         route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::GET, "/my/offers/{id}", SignedIn, get(workload::offers::view)),
         route(Method::POST, "/my/offers/{id}", SignedIn, post(workload::offers::answer)),
         route(Method::GET, "/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::person)),
+        route(Method::GET, "/staff/{id}/supervisions", perm(P::ViewSupervision, Staff), get(people::list)),
+        route(Method::GET, "/staff/{id}/supervisions/new", perm(P::RecordSupervision, Staff), get(people::record_form)),
+        route(Method::POST, "/staff/{id}/supervisions", perm(P::RecordSupervision, Staff), post(people::record)),
+        route(Method::GET, "/staff/{id}/supervisions/{supervision}", perm(P::ViewSupervision, Staff), get(people::view)),
+        route(Method::POST, "/staff/{id}/supervisions/{supervision}/acknowledge", perm(P::AcknowledgeSupervision, Staff), post(people::acknowledge)),
         // Figures include grades, which are personal: the worker and their managers only.
         route(Method::GET, "/staff/{id}/figures", perm(P::ViewAutonomy, Staff), get(workload::figures::person)),
         route(Method::GET, "/staff/{id}/absences/new", perm(P::RecordAbsence, Staff), get(workload::capacity::absence_form)),
@@ -264,6 +270,11 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/samples", perm(P::SampleWork, Collection), post(quality::samples::api_propose)),
         route(Method::GET, "/api/v1/staff/{id}/autonomy", perm(P::ViewAutonomy, Staff), get(quality::api_autonomy)),
         route(Method::GET, "/api/v1/staff/{id}/workload", perm(P::ViewWorkload, Staff), get(workload::api::api_workload)),
+        route(Method::GET, "/api/v1/staff/{id}/supervisions", perm(P::ViewSupervision, Staff), get(people::api::list)),
+        route(Method::POST, "/api/v1/staff/{id}/supervisions", perm(P::RecordSupervision, Staff), post(people::api::create)),
+        route(Method::GET, "/api/v1/staff/{id}/supervisions/{supervision}", perm(P::ViewSupervision, Staff), get(people::api::record)),
+        route(Method::POST, "/api/v1/staff/{id}/supervisions/{supervision}/acknowledge", perm(P::AcknowledgeSupervision, Staff), post(people::api::acknowledge)),
+        route(Method::GET, "/api/v1/staff/{id}/supervision-agenda", perm(P::RecordSupervision, Staff), get(people::api::agenda_of)),
         route(Method::GET, "/api/v1/teams/{id}/my-people", perm(P::ViewMyPeople, Collection), get(workload::api::api_my_people)),
         route(Method::GET, "/api/v1/cases/{id}/allocation-suggestions", perm(P::AllocateCase, Case), get(workload::allocation::api_suggestions)),
         route(Method::POST, "/api/v1/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::api_propose)),

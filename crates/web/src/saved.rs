@@ -34,6 +34,8 @@ pub enum Saved {
     TimeAwayCancelled,
     DutyRecorded,
     DutyEnded,
+    SupervisionRecorded,
+    SupervisionAcknowledged,
 }
 
 const ALL: &[Saved] = &[
@@ -56,6 +58,8 @@ const ALL: &[Saved] = &[
     Saved::TimeAwayCancelled,
     Saved::DutyRecorded,
     Saved::DutyEnded,
+    Saved::SupervisionRecorded,
+    Saved::SupervisionAcknowledged,
 ];
 
 impl Saved {
@@ -80,6 +84,8 @@ impl Saved {
             Saved::TimeAwayCancelled => "time-away-cancelled",
             Saved::DutyRecorded => "duty-recorded",
             Saved::DutyEnded => "duty-ended",
+            Saved::SupervisionRecorded => "supervision-recorded",
+            Saved::SupervisionAcknowledged => "supervision-acknowledged",
         }
     }
 
@@ -104,6 +110,8 @@ impl Saved {
             Saved::TimeAwayCancelled => "Time away cancelled",
             Saved::DutyRecorded => "Duty recorded",
             Saved::DutyEnded => "Duty ended",
+            Saved::SupervisionRecorded => "Supervision recorded: its case decisions are in each case's chronology",
+            Saved::SupervisionAcknowledged => "Supervision acknowledged",
         }
     }
 

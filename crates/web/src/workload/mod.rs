@@ -92,7 +92,8 @@ struct PersonCard {
     reports_due: usize,
     autonomy: String,
     samples: String,
-    supervision: &'static str,
+    supervision_tag: String,
+    supervision: String,
     leave: String,
     away_now: bool,
 }
@@ -116,7 +117,7 @@ fn leave_text(w: &WorkerLoad) -> String {
     }
 }
 
-fn card(row: &PersonRow) -> PersonCard {
+fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::SupervisionFacts>, settings: &hearth_domain::people::SupervisionSettings) -> PersonCard {
     let w = &row.worker;
     // The count here; the person's autonomy page has each work type.
     let files = row.autonomy.iter().filter(|(_, a)| a.authorised).count();
@@ -144,7 +145,8 @@ fn card(row: &PersonRow) -> PersonCard {
             (d, 0) => format!("{d} due"),
             (d, o) => format!("{d} due, {o} overdue"),
         },
-        supervision: "Not recorded yet",
+        supervision_tag: supervision.map(|f| crate::people::standing_text(f, settings).0.to_string()).unwrap_or_default(),
+        supervision: supervision.map(|f| crate::people::standing_text(f, settings).1).unwrap_or_else(|| "Not recorded".into()),
         leave: leave_text(w),
         away_now: w.away_now.is_some(),
     }
@@ -221,7 +223,13 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         return overview(&state, &ctx, &me, q.area).await;
     }
     let (team, teams) = chosen_team(&state, &me, q.team, Permission::ViewMyPeople).await?;
-    let (rows, leavers) = tokio::try_join!(workload::my_people(&state.store, &state.config.workload, team.id, today()), hearth_store::cases::facts::held_by_leavers(&state.store, team.id))?;
+    let (rows, leavers, supervision) = tokio::try_join!(
+        workload::my_people(&state.store, &state.config.workload, team.id, today()),
+        hearth_store::cases::facts::held_by_leavers(&state.store, team.id),
+        hearth_store::people::team_facts(&state.store, team.id)
+    )?;
+    let settings = &state.config.supervision;
+    let due_on = |r: &PersonRow| supervision.get(&r.worker.member.id).map(|f| hearth_domain::people::next_due(f, today(), settings).on());
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
     let bands = workload::band_counts(&rows.iter().map(|r| r.worker.clone()).collect::<Vec<_>>()).into_iter().map(|(b, n)| (band_tag(b), n)).collect();
     let total = rows.len();
@@ -232,12 +240,13 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         "name" => rows.sort_by(|a, b| a.worker.member.name.cmp(&b.worker.member.name)),
         "overdue" => rows.sort_by(|a, b| b.overdue_tasks.cmp(&a.overdue_tasks).then(a.worker.member.name.cmp(&b.worker.member.name))),
         "reports" => rows.sort_by(|a, b| b.reports_due_2_weeks.cmp(&a.reports_due_2_weeks).then(a.worker.member.name.cmp(&b.worker.member.name))),
+        "supervision" => rows.sort_by(|a, b| due_on(a).cmp(&due_on(b)).then(a.worker.member.name.cmp(&b.worker.member.name))),
         _ => {}
     }
     let team_options: Vec<(String, String)> = teams.iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect();
-    let sorts = [("load", "Load, busiest first"), ("name", "Name"), ("overdue", "Overdue tasks"), ("reports", "Reports due soonest")].map(|(a, b)| (a.to_string(), b.to_string()));
+    let sorts = [("load", "Load, busiest first"), ("name", "Name"), ("overdue", "Overdue tasks"), ("reports", "Reports due soonest"), ("supervision", "Supervision due soonest")].map(|(a, b)| (a.to_string(), b.to_string()));
     let band_options: Vec<(String, String)> = Band::ALL.iter().map(|b| (b.code().to_string(), b.label().to_string())).collect();
-    let people: Vec<PersonCard> = rows.iter().map(|r| card(r)).collect();
+    let people: Vec<PersonCard> = rows.iter().map(|r| card(r, supervision.get(&r.worker.member.id), settings)).collect();
     let can_allocate = me.may_for_team(Permission::AllocateCase, team.id, team.service_area.id);
     Ok(render(&MyPeoplePage {
         shell: ctx.shell(format!("My People – {}", team.name)),

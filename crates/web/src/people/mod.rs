@@ -1,0 +1,278 @@
+//! People: a person's supervision records, recording a supervision from its agenda, and the
+//! worker's acknowledgement. Nested under the person (`/staff/{id}/supervisions`), so every
+//! route is checked against the caller's standing to them.
+
+pub mod api;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_domain::FieldError;
+use hearth_domain::access::Permission;
+use hearth_domain::people::{AgendaItem, Due, DiscussionForm, SupervisionFacts, SupervisionForm, SupervisionSettings, agenda, case_field, cadence, next_due};
+use hearth_store::org::NamedRef;
+use hearth_store::people::{self, Supervision};
+use hearth_store::{PageRequest, StoreError};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::components::{Choices, DateInput, Tag, Textarea};
+use crate::dates::{long_date, today};
+use crate::form::{Fields, Form, FormPage, form_page, show};
+use crate::page::{PageCtx, Shell, render};
+use crate::session::Ctx;
+use crate::{AppError, AppState};
+
+/// Where someone's next supervision stands, as a tag and words: "Overdue: due 1 December 2026".
+pub fn due_text(due: Due) -> (Tag, String) {
+    match due {
+        Due::Overdue { on, days } => (Tag::new(&format!("Overdue by {days} day{}", if days == 1 { "" } else { "s" }), "red"), format!("was due {}", long_date(on))),
+        Due::Soon { on } => (Tag::new("Due soon", "yellow"), format!("due {}", long_date(on))),
+        Due::Later { on } => (Tag::new("Not due yet", "grey"), format!("due {}", long_date(on))),
+    }
+}
+
+/// One person's supervision standing in a line: last held, and when the next is due.
+pub fn standing_text(f: &SupervisionFacts, settings: &SupervisionSettings) -> (Tag, String) {
+    let (tag, due) = due_text(next_due(f, today(), settings));
+    let last = f.last_held_on.map(long_date).unwrap_or_else(|| "None recorded".into());
+    (tag, format!("{last}; next {due}"))
+}
+
+// ---- A person's supervisions ----
+
+#[derive(Template)]
+#[template(path = "people/supervisions.html")]
+struct ListPage {
+    shell: Shell,
+    id: Uuid,
+    name: String,
+    own: bool,
+    cadence: String,
+    due_tag: String,
+    due: String,
+    can_record: bool,
+    rows: Vec<(Uuid, String, String, i64, String)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    page: Option<i64>,
+}
+
+pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let request = PageRequest::new(q.page, Some(25));
+    let (record, facts, page, can_record) = tokio::try_join!(
+        async { Ok::<_, AppError>(hearth_store::org::staff_record(&state.store, id).await?) },
+        async { Ok(people::facts_for(&state.store, id).await?) },
+        async { Ok(people::list_for(&state.store, id, request).await?) },
+        async { Ok(me.may_for_staff(&state, Permission::RecordSupervision, id).await) },
+    )?;
+    let s = &state.config.supervision;
+    let (tag, due) = due_text(next_due(&facts, today(), s));
+    let own = id == me.id();
+    let page_view = ListPage {
+        shell: ctx.shell(if own { "Your supervision".to_string() } else { format!("Supervision – {}", record.name) }),
+        id,
+        name: record.name,
+        own,
+        cadence: cadence(&facts, today(), s).label(s),
+        due_tag: tag.to_string(),
+        due: hearth_domain::text::capitalise(&due),
+        can_record,
+        rows: page
+            .items
+            .iter()
+            .map(|v| {
+                let ack = match v.acknowledged_at {
+                    Some(at) => format!("Acknowledged {}", long_date(at.date())),
+                    None => "Not acknowledged yet".into(),
+                };
+                (v.id, long_date(v.held_on), v.supervisor.name.clone(), v.cases_discussed, ack)
+            })
+            .collect(),
+        total: page.total,
+        page: page.page,
+        pages: (page.total + page.per_page - 1) / page.per_page.max(1),
+    };
+    Ok(render(&page_view))
+}
+
+// ---- Recording a supervision ----
+
+/// The form: the date, the agenda's cases (each revealing its reflection, decision and action
+/// once chosen), the worker's other cases, and the private parts.
+fn record_page(ctx: &PageCtx, worker: &NamedRef, raised: &[AgendaItem], rest: &[AgendaItem], f: &Fields, errors: &[FieldError]) -> FormPage {
+    let mut page = form_page(ctx, "Record a supervision", format!("/staff/{}/supervisions", worker.id), errors);
+    page.back = format!("/staff/{}/supervisions", worker.id);
+    page.caption = Some(worker.name.clone());
+    page.intro = Some(
+        "Choose the cases you discussed. For each, your reflection and decision are written into the case's chronology as management oversight, and an action becomes a task for them. Wellbeing and development stay private to them, their line managers and HR."
+            .into(),
+    );
+    let chosen: Vec<String> = f.all("case").to_vec();
+    let held_on = if f.text("held_on").is_empty() && errors.is_empty() { hearth_store::date_text(today()) } else { f.text("held_on").to_string() };
+    let mut fields = vec![DateInput::new("held_on", "Date held").value(&held_on).errors(errors).to_string()];
+    for (items, legend, hint) in [
+        (raised, "Cases to discuss", "Raised by the agenda: overdue tasks, court dates in the next 4 weeks, domestic abuse, urgency, a quiet chronology, or court work returned."),
+        (rest, "Their other cases", "Nothing raised, but you can discuss any of them."),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let options: Vec<(String, String)> = items.iter().map(|i| (i.case_id.to_string(), i.reference.clone())).collect();
+        let refs: Vec<(&str, &str)> = options.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let mut c = Choices::new(false, "case", legend, &refs, &chosen).hint(hint).errors(errors);
+        c.legend_classes = "govuk-fieldset__legend--m".into();
+        c.id_prefix = format!("case-{}", if std::ptr::eq(items, raised) { "raised" } else { "other" });
+        for (item, agenda_item) in c.items.iter_mut().zip(items) {
+            let reasons: Vec<String> = agenda_item.reasons.iter().map(|r| r.words()).collect();
+            item.hint = (!reasons.is_empty()).then(|| reasons.join(" · "));
+            item.conditional = Some(discussion_fields(&agenda_item.case_id.to_string(), &agenda_item.reference, f, errors));
+        }
+        fields.push(c.to_string());
+    }
+    if raised.is_empty() && rest.is_empty() {
+        fields.push("<p class=\"govuk-body\">They hold no open cases, so there are none to discuss.</p>".into());
+    }
+    fields.push(Textarea::new("wellbeing", "Wellbeing and support (optional)").hint("Private: never written to a case.").rows(3).value(f.text("wellbeing")).errors(errors).to_string());
+    fields.push(Textarea::new("development", "Learning and development (optional)").hint("Private: never written to a case.").rows(3).value(f.text("development")).errors(errors).to_string());
+    page.fields = fields;
+    page.button = "Save the supervision".into();
+    page
+}
+
+fn discussion_fields(case_id: &str, reference: &str, f: &Fields, errors: &[FieldError]) -> String {
+    let field = |part: &str| case_field(part, case_id);
+    [
+        Textarea::new(&field("reflection"), &format!("Your reflection on {reference}")).rows(3).value(f.text(&field("reflection"))).errors(errors).to_string(),
+        Textarea::new(&field("decision"), &format!("Decision for {reference}")).rows(2).value(f.text(&field("decision"))).errors(errors).to_string(),
+        crate::components::Input::text(&field("action"), &format!("Action for them on {reference} (optional)")).value(f.text(&field("action"))).errors(errors).to_string(),
+        DateInput::new(&field("action_due"), "Action due by (optional)").value(f.text(&field("action_due"))).errors(errors).to_string(),
+    ]
+    .concat()
+}
+
+/// The agenda for a worker now: their cases with reasons, and the rest.
+async fn agenda_for(state: &AppState, worker: Uuid) -> Result<(Vec<AgendaItem>, Vec<AgendaItem>), AppError> {
+    let facts = people::facts_for(&state.store, worker).await?;
+    let cases = people::agenda_cases(&state.store, worker, facts.last_held_on, today()).await?;
+    Ok(agenda(&cases, today(), &state.config.supervision))
+}
+
+async fn worker_ref(state: &AppState, id: Uuid) -> Result<NamedRef, AppError> {
+    let r = hearth_store::org::staff_record(&state.store, id).await?;
+    Ok(NamedRef { id, name: r.name })
+}
+
+pub async fn record_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let (worker, (raised, rest)) = tokio::try_join!(worker_ref(&state, id), agenda_for(&state, id))?;
+    Ok(show(&record_page(&ctx, &worker, &raised, &rest, &Fields::default(), &[]), &[]))
+}
+
+/// What the form sent, as the domain reads it: only the chosen cases' parts are read, so a case
+/// left unchosen (its fields shown without JavaScript) is never saved.
+pub fn supervision_form(f: &Fields) -> SupervisionForm {
+    SupervisionForm {
+        held_on: f.text("held_on").into(),
+        discussions: f
+            .all("case")
+            .iter()
+            .map(|c| DiscussionForm {
+                case_id: c.clone(),
+                reflection: f.text(&case_field("reflection", c)).into(),
+                decision: f.text(&case_field("decision", c)).into(),
+                action: f.text(&case_field("action", c)).into(),
+                action_due: f.text(&case_field("action_due", c)).into(),
+            })
+            .collect(),
+        wellbeing: f.text("wellbeing").into(),
+        development: f.text("development").into(),
+    }
+}
+
+pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let record = hearth_store::org::staff_record(&state.store, id).await?;
+    let supervisor = NamedRef { id: me.id(), name: me.principal.name.clone() };
+    let errors = match supervision_form(&f).validate(record.start_date, today()) {
+        Ok(s) => match people::record(&state.store, &me.audit, id, &supervisor, &s).await {
+            Ok(sid) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/supervisions/{sid}"), crate::saved::Saved::SupervisionRecorded)),
+            Err(StoreError::Refused(e)) => vec![e],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let (raised, rest) = agenda_for(&state, id).await?;
+    Ok(show(&record_page(&ctx, &NamedRef { id, name: record.name }, &raised, &rest, &f, &errors), &errors))
+}
+
+// ---- One supervision, and acknowledging it ----
+
+#[derive(Template)]
+#[template(path = "people/supervision.html")]
+struct RecordPage {
+    shell: Shell,
+    worker_id: Uuid,
+    s: Supervision,
+    held_on: String,
+    acknowledged: Option<String>,
+    /// The case discussions: for the worker and their line chain, not for HR.
+    case_content: bool,
+    can_acknowledge: bool,
+    errors: Option<crate::components::ErrorSummary>,
+    comment: String,
+}
+
+async fn record_view(state: &AppState, ctx: &PageCtx, me: &Ctx, worker: Uuid, s: Supervision, comment: &str, errors: &[FieldError]) -> Result<Response, AppError> {
+    let own = worker == me.id();
+    let case_content = own || me.may_for_staff(state, Permission::RecordSupervision, worker).await;
+    let page = RecordPage {
+        shell: ctx.shell(format!("Supervision on {}", long_date(s.held_on))),
+        worker_id: worker,
+        held_on: long_date(s.held_on),
+        acknowledged: s.acknowledged_at.map(|a| long_date(a.date())),
+        case_content,
+        can_acknowledge: own && s.acknowledged_at.is_none(),
+        errors: (!errors.is_empty()).then(|| crate::components::ErrorSummary::of(errors)),
+        comment: Textarea::new("comment", "Your comment (optional)").hint("For example, anything you see differently. Your manager reads it.").rows(3).value(comment).errors(errors).to_string(),
+        s,
+    };
+    Ok(if errors.is_empty() { render(&page) } else { crate::page::render_with(axum::http::StatusCode::BAD_REQUEST, &page) })
+}
+
+pub async fn view(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let s = people::view(&state.store, &me.audit, id, supervision).await?;
+    record_view(&state, &ctx, &me, id, s, "", &[]).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AcknowledgeForm {
+    comment: String,
+}
+
+pub async fn acknowledge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>, Form(f): Form<AcknowledgeForm>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    match hearth_domain::text::optional("comment", "your comment", &f.comment, 2_000) {
+        Ok(comment) => {
+            people::acknowledge(&state.store, &me.audit, id, supervision, &comment).await?;
+            Ok(crate::saved::redirect(&state, &format!("/staff/{id}/supervisions/{supervision}"), crate::saved::Saved::SupervisionAcknowledged))
+        }
+        Err(e) => {
+            let s = people::view(&state.store, &me.audit, id, supervision).await?;
+            record_view(&state, &ctx, &me, id, s, &f.comment, &[e]).await
+        }
+    }
+}
+
+/// The caller's own supervisions: a stable link for My Work.
+pub async fn mine(me: Ctx) -> Response {
+    Redirect::to(&format!("/staff/{}/supervisions", me.id())).into_response()
+}
