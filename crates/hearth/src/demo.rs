@@ -15,6 +15,8 @@ use uuid::Uuid;
 mod demo_cases;
 #[path = "demo_quality.rs"]
 mod demo_quality;
+#[path = "demo_people.rs"]
+mod demo_people;
 #[path = "demo_workload.rs"]
 mod demo_workload;
 
@@ -376,6 +378,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let keep_free: Vec<Uuid> = [ACCOUNTS[3].email, ACCOUNTS[BANK].email].iter().filter_map(|e| demo_ids.get(e).copied()).collect();
     let duty_desk: Vec<Uuid> = workers.values().filter_map(|w| w.get(1).copied()).collect();
     let away = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
+    let supervisions = demo_people::generate(store, &mut g.rng, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
+    tracing::info!(supervisions, "demo supervision history written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;
     let months_measured = hearth_store::insight::refresh(store, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), hearth_store::now().date()).await?;
     tracing::info!(absences = away, teams_measured, months_measured, "demo workload and key figures written");

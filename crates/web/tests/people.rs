@@ -65,7 +65,7 @@ async fn a_manager_records_a_supervision_the_cases_hold_its_decisions_and_the_wo
         let res = app.send(Method::POST, &format!("/staff/{worker}/supervisions"), Some(&m), Some(&bad)).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let page = body(res).await;
-        assert!(page.contains("govuk-error-summary") && page.contains("Enter your reflection on the case"), "{page}");
+        assert!(page.contains("govuk-error-summary") && page.contains(&format!("Enter your reflection on the case ({a_ref})")), "{page}");
 
         // Case b's fields are sent (no JavaScript shows them all) but b is not chosen: not saved.
         let form = format!(

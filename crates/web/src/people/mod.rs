@@ -209,6 +209,17 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         Err(errors) => errors,
     };
     let (raised, rest) = agenda_for(&state, id).await?;
+    // With several cases open on the form, each message names its case.
+    let references: std::collections::HashMap<String, &str> = raised.iter().chain(&rest).map(|i| (i.case_id.to_string(), i.reference.as_str())).collect();
+    let errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|mut e| {
+            if let Some(reference) = e.field.split_once('-').and_then(|(_, case)| references.get(case)) {
+                e.message = format!("{} ({reference})", e.message);
+            }
+            e
+        })
+        .collect();
     Ok(show(&record_page(&ctx, &NamedRef { id, name: record.name }, &raised, &rest, &f, &errors), &errors))
 }
 

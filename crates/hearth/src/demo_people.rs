@@ -1,0 +1,61 @@
+//! Demo supervision: two years of history for everyone with a line manager (most on time, some
+//! late, some overdue now), and for the demo practitioner a recorded supervision that discussed a
+//! case, so its management oversight shows in that case's chronology.
+
+use anyhow::Result;
+use hearth_domain::people::{Discussion, NewSupervision, SupervisionSettings, cadence};
+use hearth_store::cases::facts::{self, Which};
+use hearth_store::org::{self, Members, NamedRef};
+use hearth_store::people::{self, DemoSupervision};
+use hearth_store::{AuditContext, Store};
+use rand::RngExt;
+use rand::rngs::StdRng;
+use time::Duration;
+use uuid::Uuid;
+
+/// `practitioner` and `manager` are the demo accounts: the practitioner's last supervision was
+/// recorded through Hearth itself, about three and a half months ago, so it is overdue now.
+pub async fn generate(store: &Store, rng: &mut StdRng, practitioner: Option<Uuid>, manager: Option<Uuid>) -> Result<usize> {
+    let today = hearth_store::now().date();
+    let settings = SupervisionSettings::default();
+    let mut rows = vec![];
+    for m in org::members(store, Members::Everyone).await? {
+        let Some(supervisor) = m.line_manager_id else { continue };
+        let facts = people::facts_for(store, m.id).await?;
+        // Most are seen on time; about one in five is late now.
+        let mut held = if rng.random_bool(0.2) { today - Duration::days(rng.random_range(95..140)) } else { today - Duration::days(rng.random_range(3..85)) };
+        if Some(m.id) == practitioner {
+            continue;
+        }
+        let mut n = 0;
+        while held >= facts.started_on && held > today - Duration::days(730) && n < 20 {
+            rows.push(DemoSupervision { worker: m.id, supervisor, held_on: held, acknowledged: held < today - Duration::days(14) || rng.random_bool(0.5) });
+            let weeks = cadence(&hearth_domain::people::SupervisionFacts { last_held_on: Some(held), ..facts }, held, &settings).weeks(&settings);
+            held -= Duration::weeks(weeks) + Duration::days(rng.random_range(-7..10));
+            n += 1;
+        }
+    }
+    people::load_demo(store, &rows).await?;
+    if let (Some(worker), Some(manager)) = (practitioner, manager) {
+        let held_on = today - Duration::days(104);
+        let case = facts::facts(store, Which::CarriedBy(worker), today).await?.into_iter().filter(|c| c.received_on < held_on).min_by_key(|c| c.received_on);
+        let record = org::staff_record(store, manager).await?;
+        let supervision = NewSupervision {
+            held_on,
+            discussions: case
+                .map(|c| Discussion {
+                    case_id: c.id,
+                    reflection: "The children's wishes are clear and well recorded. Father's engagement has been patchy since the last hearing.".into(),
+                    decision: "Complete the home visit to father before the report is written; consider whether a further safeguarding check is needed.".into(),
+                    action: None,
+                })
+                .into_iter()
+                .collect(),
+            wellbeing: "Managing the court list; asked for a quieter week after the final hearing.".into(),
+            development: "Interested in the domestic abuse practice training.".into(),
+        };
+        people::record(store, &AuditContext::actor(manager, None), worker, &NamedRef { id: manager, name: record.name }, &supervision).await?;
+        rows.push(DemoSupervision { worker, supervisor: manager, held_on, acknowledged: true });
+    }
+    Ok(rows.len())
+}
