@@ -102,6 +102,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if o.set == "workload" {
         return workload_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
     }
+    if o.set == "people" {
+        return supervision_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
+    }
     if let Some(m) = o.measuring {
         return while_measuring(&target, &cookie, ids, m, o.concurrency, o.requests).await;
     }
@@ -180,6 +183,74 @@ async fn workload_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid
         Box::new(move |_| Request::get("/api/v1/insight/kpis").header("host", &target2.authority).header("authorization", &bearer).body(Full::new(Bytes::new())).expect("a valid request")),
     ));
     println!("Benchmarking the workload pages as {} over {} connections, {} requests each.", o.email, o.concurrency, o.requests);
+    for (label, make) in scenarios {
+        scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+    }
+    Ok(())
+}
+
+/// Supervision as the signed-in manager does it, for the people they line-manage who carry the
+/// most cases: the agenda (API), the form that shows it (HTML), and saving a supervision that
+/// discusses ten cases (ten chronology entries, their audit events and the record, in one
+/// transaction), then My People with its supervision column.
+async fn supervision_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::Uuid, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
+    let today = hearth_store::now().date();
+    let team = hearth_store::org::placement(store, me).await?.team_id.context("the bench account has no team")?;
+    let mut reports = vec![];
+    for m in hearth_store::org::members(store, hearth_store::org::Members::Team(team)).await?.into_iter().filter(|m| m.line_manager_id == Some(me)) {
+        let cases: Vec<String> = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::CarriedBy(m.id), today).await?.iter().map(|c| c.id.to_string()).collect();
+        reports.push((m.id, cases));
+    }
+    reports.sort_by_key(|(_, cases)| std::cmp::Reverse(cases.len()));
+    reports.retain(|(_, cases)| cases.len() >= 10);
+    reports.truncate(3);
+    if reports.is_empty() {
+        bail!("{} line-manages nobody with ten or more open cases: load national demo data first", o.email);
+    }
+    println!(
+        "Benchmarking supervision as {} over {} connections, {} requests each, for {} people with {} open cases.",
+        o.email,
+        o.concurrency,
+        o.requests,
+        reports.len(),
+        reports.iter().map(|(_, c)| c.len().to_string()).collect::<Vec<_>>().join(", ")
+    );
+    let reports = std::sync::Arc::new(reports);
+    let held_on = hearth_store::date_text(today);
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    let (r, t, b) = (reports.clone(), target.clone(), bearer.to_string());
+    scenarios.push((
+        "GET /api/v1/staff/{id}/supervision-agenda",
+        Box::new(move |i| Request::get(format!("/api/v1/staff/{}/supervision-agenda", r[i % r.len()].0)).header("host", &t.authority).header("authorization", &b).body(Full::new(Bytes::new())).expect("a valid request")),
+    ));
+    let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
+    scenarios.push((
+        "record a supervision form (HTML)",
+        Box::new(move |i| Request::get(format!("/staff/{}/supervisions/new", r[i % r.len()].0)).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request")),
+    ));
+    let (r, t, b) = (reports.clone(), target.clone(), bearer.to_string());
+    scenarios.push((
+        "POST /api/v1/staff/{id}/supervisions (10 cases)",
+        Box::new(move |i| {
+            let (worker, cases) = &r[i % r.len()];
+            let discussions: Vec<serde_json::Value> = cases
+                .iter()
+                .take(10)
+                .map(|case| serde_json::json!({ "case_id": case, "reflection": format!("Benchmark reflection {i}."), "decision": "Continue the plan.", "action": "Visit the child", "action_due": "" }))
+                .collect();
+            let body = serde_json::json!({ "held_on": held_on, "discussions": discussions, "wellbeing": "", "development": "" });
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("/api/v1/staff/{worker}/supervisions"))
+                .header("host", &t.authority)
+                .header("authorization", &b)
+                .header("content-type", "application/json")
+                .body(Full::new(Bytes::from(body.to_string())))
+                .expect("a valid request")
+        }),
+    ));
+    let (t, c) = (target.clone(), cookie.to_string());
+    scenarios.push(("My People page (HTML)", Box::new(move |_| Request::get("/my-people").header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
     for (label, make) in scenarios {
         scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
     }
