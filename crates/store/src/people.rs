@@ -55,43 +55,32 @@ pub struct Supervision {
     pub discussions: Vec<DiscussedCase>,
 }
 
+/// The columns [`facts_of`] reads, on `s` (staff).
+const FACTS: &str = "s.id, s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id)";
+
+fn facts_of(r: &sqlx::any::AnyRow) -> Result<(Uuid, SupervisionFacts)> {
+    Ok((
+        parse_id(&r.get::<String, _>(0))?,
+        SupervisionFacts {
+            started_on: parse_date(&r.get::<String, _>(1))?,
+            qualified_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
+            improvement_plan: false,
+            last_held_on: r.get::<Option<String>, _>(3).as_deref().map(parse_date).transpose()?,
+        },
+    ))
+}
+
 /// What decides a person's supervision cadence, and when they were last supervised.
 pub async fn facts_for(store: &Store, worker: Uuid) -> Result<SupervisionFacts> {
-    let r = sqlx::query("SELECT s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id) FROM staff s WHERE s.id = $1")
-        .bind(worker.to_string())
-        .fetch_optional(store.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    Ok(SupervisionFacts {
-        started_on: parse_date(&r.get::<String, _>(0))?,
-        qualified_on: r.get::<Option<String>, _>(1).as_deref().map(parse_date).transpose()?,
-        improvement_plan: false,
-        last_held_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
-    })
+    let sql = format!("SELECT {FACTS} FROM staff s WHERE s.id = $1");
+    let r = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(worker.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
+    Ok(facts_of(&r)?.1)
 }
 
 /// The supervision facts of everyone in a team, for My People: one query.
 pub async fn team_facts(store: &Store, team_id: Uuid) -> Result<HashMap<Uuid, SupervisionFacts>> {
-    let rows = sqlx::query(
-        "SELECT s.id, s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id)
-           FROM staff s WHERE s.team_id = $1 AND s.status = 'active'",
-    )
-    .bind(team_id.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                parse_id(&r.get::<String, _>(0))?,
-                SupervisionFacts {
-                    started_on: parse_date(&r.get::<String, _>(1))?,
-                    qualified_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
-                    improvement_plan: false,
-                    last_held_on: r.get::<Option<String>, _>(3).as_deref().map(parse_date).transpose()?,
-                },
-            ))
-        })
-        .collect()
+    let sql = format!("SELECT {FACTS} FROM staff s WHERE s.team_id = $1 AND s.status = 'active'");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team_id.to_string()).fetch_all(store.pool()).await?.iter().map(facts_of).collect()
 }
 
 /// What the agenda is built from: each of the worker's open cases, with its overdue tasks, its

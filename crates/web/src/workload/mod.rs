@@ -129,6 +129,7 @@ fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::Supervision
         (0, t) => format!("Working towards {t}"),
         (f, t) => format!("Files {f} of {kinds} kinds; working towards {t} more"),
     };
+    let standing = supervision.map(|f| crate::people::standing_text(f, settings));
     PersonCard {
         id: w.member.id,
         name: w.member.name.clone(),
@@ -145,8 +146,8 @@ fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::Supervision
             (d, 0) => format!("{d} due"),
             (d, o) => format!("{d} due, {o} overdue"),
         },
-        supervision_tag: supervision.map(|f| crate::people::standing_text(f, settings).0.to_string()).unwrap_or_default(),
-        supervision: supervision.map(|f| crate::people::standing_text(f, settings).1).unwrap_or_else(|| "Not recorded".into()),
+        supervision_tag: standing.as_ref().map(|(tag, _)| tag.to_string()).unwrap_or_default(),
+        supervision: standing.map(|(_, text)| text).unwrap_or_else(|| "Not recorded".into()),
         leave: leave_text(w),
         away_now: w.away_now.is_some(),
     }
