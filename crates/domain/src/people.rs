@@ -28,11 +28,13 @@ pub struct SupervisionSettings {
     pub quiet_weeks: i64,
     /// Weeks ahead the agenda looks for deadlines and hearings.
     pub look_ahead_weeks: i64,
+    /// Working days the worker has to acknowledge a record before it shows as not acknowledged.
+    pub acknowledge_working_days: i64,
 }
 
 impl Default for SupervisionSettings {
     fn default() -> Self {
-        Self { early_weeks: 6, standard_weeks: 13, new_for_months: 12, due_soon_days: 14, quiet_weeks: 4, look_ahead_weeks: 4 }
+        Self { early_weeks: 6, standard_weeks: 13, new_for_months: 12, due_soon_days: 14, quiet_weeks: 4, look_ahead_weeks: 4, acknowledge_working_days: 10 }
     }
 }
 
@@ -47,6 +49,9 @@ impl SupervisionSettings {
         }
         if !(0..=60).contains(&self.new_for_months) || !(0..=60).contains(&self.due_soon_days) || !(1..=26).contains(&self.quiet_weeks) || !(1..=26).contains(&self.look_ahead_weeks) {
             return Err("new_for_months and due_soon_days must be from 0 to 60, quiet_weeks and look_ahead_weeks from 1 to 26".into());
+        }
+        if !(1..=60).contains(&self.acknowledge_working_days) {
+            return Err("acknowledge_working_days must be from 1 to 60".into());
         }
         Ok(())
     }
@@ -141,6 +146,12 @@ pub fn next_due(f: &SupervisionFacts, today: Date, s: &SupervisionSettings) -> D
     } else {
         Due::Later { on }
     }
+}
+
+/// A record not acknowledged more than `acknowledge_working_days` working days after it was
+/// recorded shows as such, to the worker and their manager.
+pub fn acknowledgement_late(recorded_on: Date, acknowledged: bool, today: Date, s: &SupervisionSettings, calendar: &crate::calendar::WorkingCalendar) -> bool {
+    !acknowledged && today > calendar.add_working_days(recorded_on, s.acknowledge_working_days)
 }
 
 // ---- The agenda ----
@@ -424,6 +435,19 @@ mod tests {
         assert_eq!(raised[0].reasons, [Reason::OverdueTasks { count: 2 }, Reason::DeadlineSoon { on: date!(2026 - 12 - 20) }, Reason::DomesticAbuse]);
         assert_eq!(raised[1].reasons, [Reason::Quiet { since: date!(2026 - 10 - 01) }]);
         assert_eq!(rest.iter().map(|i| i.reference.as_str()).collect::<Vec<_>>(), ["C1", "C4"], "a court date beyond four weeks is not raised");
+    }
+
+    #[test]
+    fn a_record_left_unacknowledged_for_ten_working_days_shows_as_such() {
+        let s = SupervisionSettings::default();
+        let calendar = crate::calendar::WorkingCalendar::england_and_wales();
+        // Recorded on Monday 16 November 2026: ten working days on is Monday 30 November.
+        let recorded = date!(2026 - 11 - 16);
+        assert!(!acknowledgement_late(recorded, false, date!(2026 - 11 - 30), &s, &calendar));
+        assert!(acknowledgement_late(recorded, false, date!(2026 - 12 - 01), &s, &calendar));
+        assert!(!acknowledgement_late(recorded, true, date!(2026 - 12 - 01), &s, &calendar), "acknowledged is never late");
+        // Christmas and Boxing Day are not working days: a record of 21 December has until 6 January.
+        assert!(!acknowledgement_late(date!(2026 - 12 - 21), false, date!(2027 - 01 - 06), &s, &calendar));
     }
 
     fn form(held_on: &str, discussions: Vec<DiscussionForm>) -> SupervisionForm {

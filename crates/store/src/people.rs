@@ -25,6 +25,8 @@ pub struct SupervisionSummary {
     pub held_on: Date,
     pub supervisor: NamedRef,
     pub cases_discussed: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub recorded_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
     pub acknowledged_at: Option<OffsetDateTime>,
 }
@@ -165,7 +167,7 @@ pub async fn record(store: &Store, ctx: &AuditContext, worker: Uuid, supervisor:
 pub async fn list_for(store: &Store, worker: Uuid, page: PageRequest) -> Result<Page<SupervisionSummary>> {
     let total: i64 = sqlx::query("SELECT COUNT(*) FROM supervisions WHERE worker_id = $1").bind(worker.to_string()).fetch_one(store.pool()).await?.get(0);
     let sql = format!(
-        "SELECT v.id, v.held_on, m.id, m.name, (SELECT COUNT(*) FROM supervision_cases c WHERE c.supervision_id = v.id), v.acknowledged_at
+        "SELECT v.id, v.held_on, m.id, m.name, (SELECT COUNT(*) FROM supervision_cases c WHERE c.supervision_id = v.id), v.acknowledged_at, v.recorded_at
            FROM supervisions v JOIN staff m ON m.id = v.supervisor_id
           WHERE v.worker_id = $1 ORDER BY v.held_on DESC, v.recorded_at DESC LIMIT {} OFFSET {}",
         page.per_page,
@@ -183,6 +185,7 @@ pub async fn list_for(store: &Store, worker: Uuid, page: PageRequest) -> Result<
                 supervisor: named(r.get(2), r.get(3))?.ok_or(StoreError::NotFound)?,
                 cases_discussed: r.get(4),
                 acknowledged_at: r.get::<Option<String>, _>(5).as_deref().map(parse_ts).transpose()?,
+                recorded_at: parse_ts(&r.get::<String, _>(6))?,
             })
         })
         .collect::<Result<_>>()?;

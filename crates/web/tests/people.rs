@@ -115,6 +115,14 @@ async fn a_manager_records_a_supervision_the_cases_hold_its_decisions_and_the_wo
         let agenda = body(app.json(Method::GET, &format!("/api/v1/staff/{worker}/supervision-agenda"), &m, "").await).await;
         assert!(agenda.contains(&a_ref), "{agenda}");
 
+        // A record left unacknowledged for more than ten working days says so.
+        let long_ago = time::OffsetDateTime::now_utc().date() - time::Duration::days(40);
+        hearth_store::people::load_demo(&store, &[hearth_store::people::DemoSupervision { worker: colleague, supervisor: manager, held_on: long_ago, acknowledged: false }]).await.unwrap();
+        let page = body(app.send(Method::GET, &format!("/staff/{colleague}/supervisions"), Some(&m), None).await).await;
+        assert!(page.contains("Not acknowledged after 10 working days"), "{page}");
+        let list = body(app.json(Method::GET, &format!("/api/v1/staff/{colleague}/supervisions"), &m, "").await).await;
+        assert!(list.contains("\"acknowledgement_late\":true"), "{list}");
+
         // My People shows when each person's supervision is due, linking to their records.
         let grid = body(app.send(Method::GET, &format!("/my-people?team={team}"), Some(&m), None).await).await;
         assert!(grid.contains(&format!("/staff/{worker}/supervisions")) && grid.contains("Not due yet"), "{grid}");

@@ -36,6 +36,8 @@ pub struct SupervisionItem {
     pub supervisor: String,
     pub cases_discussed: i64,
     pub acknowledged: bool,
+    /// Not acknowledged within the working days the worker has (`acknowledge_working_days`).
+    pub acknowledgement_late: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -68,7 +70,15 @@ pub async fn list(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, 
         items: page
             .items
             .into_iter()
-            .map(|v| SupervisionItem { id: v.id, held_on: v.held_on.to_string(), supervisor_id: v.supervisor.id, supervisor: v.supervisor.name, cases_discussed: v.cases_discussed, acknowledged: v.acknowledged_at.is_some() })
+            .map(|v| SupervisionItem {
+                id: v.id,
+                held_on: v.held_on.to_string(),
+                supervisor_id: v.supervisor.id,
+                supervisor: v.supervisor.name,
+                cases_discussed: v.cases_discussed,
+                acknowledged: v.acknowledged_at.is_some(),
+                acknowledgement_late: hearth_domain::people::acknowledgement_late(v.recorded_at.date(), v.acknowledged_at.is_some(), today(), &state.config.supervision, &state.config.calendar),
+            })
             .collect(),
         total: page.total,
         page: page.page,

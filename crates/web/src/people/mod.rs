@@ -90,6 +90,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             .map(|v| {
                 let ack = match v.acknowledged_at {
                     Some(at) => format!("Acknowledged {}", long_date(at.date())),
+                    None if late(&state, v.recorded_at, false) => format!("Not acknowledged after {} working days", s.acknowledge_working_days),
                     None => "Not acknowledged yet".into(),
                 };
                 (v.id, long_date(v.held_on), v.supervisor.name.clone(), v.cases_discussed, ack)
@@ -100,6 +101,11 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         pages: (page.total + page.per_page - 1) / page.per_page.max(1),
     };
     Ok(render(&page_view))
+}
+
+/// Whether a record is still not acknowledged past the working days the worker has.
+fn late(state: &AppState, recorded_at: time::OffsetDateTime, acknowledged: bool) -> bool {
+    hearth_domain::people::acknowledgement_late(recorded_at.date(), acknowledged, today(), &state.config.supervision, &state.config.calendar)
 }
 
 // ---- Recording a supervision ----
@@ -232,7 +238,7 @@ struct RecordPage {
     worker_id: Uuid,
     s: Supervision,
     held_on: String,
-    acknowledged: Option<String>,
+    acknowledged: String,
     /// The case discussions: for the worker and their line chain, not for HR.
     case_content: bool,
     can_acknowledge: bool,
@@ -247,7 +253,11 @@ async fn record_view(state: &AppState, ctx: &PageCtx, me: &Ctx, worker: Uuid, s:
         shell: ctx.shell(format!("Supervision on {}", long_date(s.held_on))),
         worker_id: worker,
         held_on: long_date(s.held_on),
-        acknowledged: s.acknowledged_at.map(|a| long_date(a.date())),
+        acknowledged: match s.acknowledged_at {
+            Some(a) => long_date(a.date()),
+            None if late(state, s.recorded_at, false) => format!("Not yet: more than {} working days since it was recorded", state.config.supervision.acknowledge_working_days),
+            None => "Not yet".into(),
+        },
         case_content,
         can_acknowledge: own && s.acknowledged_at.is_none(),
         errors: (!errors.is_empty()).then(|| crate::components::ErrorSummary::of(errors)),
