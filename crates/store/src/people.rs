@@ -87,18 +87,19 @@ pub async fn team_facts(store: &Store, team_id: Uuid) -> Result<HashMap<Uuid, Su
 
 /// What the agenda is built from: each of the worker's open cases, with its overdue tasks, its
 /// newest chronology entry, its court dates and flags, and court work returned since their last
-/// supervision. Read through the cases and court work areas.
-pub async fn agenda_cases(store: &Store, worker: Uuid, last_held_on: Option<Date>, today: Date) -> Result<Vec<CaseOversight>> {
+/// supervision. Read through the cases and court work areas. Only the cases `viewer` may see:
+/// a restricted case not naming them is not on their agenda.
+pub async fn agenda_cases(store: &Store, worker: Uuid, viewer: Uuid, last_held_on: Option<Date>, today: Date) -> Result<Vec<CaseOversight>> {
     let (cases, activity, returned) = tokio::try_join!(
         facts::facts(store, Which::CarriedBy(worker), today),
-        crate::cases::oversight::activity(store, worker, today),
+        crate::cases::oversight::activity(store, worker, viewer, today),
         crate::courtwork::returned_since(store, worker, last_held_on),
     )?;
     Ok(cases
         .into_iter()
-        .map(|c| {
-            let (overdue_tasks, last_entry_on) = activity.get(&c.id).copied().unwrap_or((0, None));
-            CaseOversight {
+        .filter_map(|c| {
+            let (overdue_tasks, last_entry_on) = activity.get(&c.id).copied()?;
+            Some(CaseOversight {
                 case_id: c.id,
                 reference: c.reference,
                 overdue_tasks,
@@ -108,7 +109,7 @@ pub async fn agenda_cases(store: &Store, worker: Uuid, last_held_on: Option<Date
                 last_entry_on,
                 received_on: c.received_on,
                 work_returned: returned.get(&c.id).copied().unwrap_or(0),
-            }
+            })
         })
         .collect())
 }

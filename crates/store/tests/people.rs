@@ -141,8 +141,17 @@ async fn a_case_that_may_not_be_discussed_refuses_the_whole_supervision_and_noth
         );
         assert_eq!(after, before, "nothing of a refused supervision is kept");
 
-        // Named on the restricted case, the manager may discuss it.
+        // The agenda never shows the manager a restricted case that does not name them; the
+        // worker who holds it sees it on their own.
+        let on_agenda = |viewer: Uuid| {
+            let store = store.clone();
+            async move { people::agenda_cases(&store, t.worker, viewer, None, date!(2026 - 12 - 05)).await.unwrap().into_iter().map(|c| c.case_id).collect::<Vec<_>>() }
+        };
+        assert_eq!(on_agenda(t.manager.id).await, vec![t.cases[0]], "the closed case is not open, the restricted one not theirs to see");
+        assert!(on_agenda(t.worker).await.contains(&restricted));
+        // Named on the restricted case, the manager sees it and may discuss it.
         cases::named::name_staff(&store, &AuditContext::system(), restricted, t.manager.id).await.unwrap();
+        assert!(on_agenda(t.manager.id).await.contains(&restricted));
         people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![discussion(restricted, None)])).await.unwrap();
         assert_eq!(oversight_entries(&store, restricted).await.len(), 1);
         // Nobody records their own supervision.

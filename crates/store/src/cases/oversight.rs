@@ -12,17 +12,23 @@ use uuid::Uuid;
 use super::{entry_row, insert_task, require_open};
 use crate::{Result, Store, StoreError, date_text, parse_date, parse_id};
 
-/// For each of the worker's open cases: its overdue tasks and the date of its newest
-/// chronology entry. One query, so an agenda for thirty cases is one round trip here.
-pub async fn activity(store: &Store, worker: Uuid, today: Date) -> Result<HashMap<Uuid, (i64, Option<Date>)>> {
+/// For each of the worker's open cases that `viewer` may see: its overdue tasks and the date of
+/// its newest chronology entry. A restricted case not naming the viewer is left out altogether,
+/// so an agenda never shows its reference or flags to them. One query, so an agenda for thirty
+/// cases is one round trip here.
+pub async fn activity(store: &Store, worker: Uuid, viewer: Uuid, today: Date) -> Result<HashMap<Uuid, (i64, Option<Date>)>> {
     let rows = sqlx::query(
         "SELECT c.id,
                 (SELECT COUNT(*) FROM tasks k WHERE k.case_id = c.id AND k.done_at IS NULL AND k.due_on < $2),
                 (SELECT MAX(e.occurred_on) FROM chronology e WHERE e.case_id = c.id)
-           FROM cases c WHERE c.allocated_to = $1 AND c.status = 'open'",
+           FROM cases c WHERE c.allocated_to = $1 AND c.status = 'open'
+            AND (c.allocated_to = $3
+                 OR NOT EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')
+                 OR EXISTS (SELECT 1 FROM case_named_staff n WHERE n.case_id = c.id AND n.staff_id = $3))",
     )
     .bind(worker.to_string())
     .bind(date_text(today))
+    .bind(viewer.to_string())
     .fetch_all(store.pool())
     .await?;
     rows.iter()

@@ -154,7 +154,7 @@ pub struct Agenda {
 pub async fn agenda_of(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<Agenda>, ApiError> {
     me.authorize_staff(&state, id).await?;
     let facts = people::facts_for(&state.store, id).await?;
-    let cases = people::agenda_cases(&state.store, id, facts.last_held_on, today()).await?;
+    let cases = people::agenda_cases(&state.store, id, me.id(), facts.last_held_on, today()).await?;
     let (raised, other) = agenda(&cases, today(), &state.config.supervision);
     let words = |items: Vec<hearth_domain::people::AgendaItem>| items.into_iter().map(|i| AgendaCase { case_id: i.case_id, reference: i.reference, reasons: i.reasons.iter().map(|r| r.words()).collect() }).collect();
     Ok(Json(Agenda { raised: words(raised), other: words(other) }))

@@ -164,9 +164,9 @@ fn discussion_fields(case_id: &str, reference: &str, f: &Fields, errors: &[Field
 }
 
 /// The agenda for a worker now: their cases with reasons, and the rest.
-async fn agenda_for(state: &AppState, worker: Uuid) -> Result<(Vec<AgendaItem>, Vec<AgendaItem>), AppError> {
+async fn agenda_for(state: &AppState, me: &Ctx, worker: Uuid) -> Result<(Vec<AgendaItem>, Vec<AgendaItem>), AppError> {
     let facts = people::facts_for(&state.store, worker).await?;
-    let cases = people::agenda_cases(&state.store, worker, facts.last_held_on, today()).await?;
+    let cases = people::agenda_cases(&state.store, worker, me.id(), facts.last_held_on, today()).await?;
     Ok(agenda(&cases, today(), &state.config.supervision))
 }
 
@@ -177,7 +177,7 @@ async fn worker_ref(state: &AppState, id: Uuid) -> Result<NamedRef, AppError> {
 
 pub async fn record_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
-    let (worker, (raised, rest)) = tokio::try_join!(worker_ref(&state, id), agenda_for(&state, id))?;
+    let (worker, (raised, rest)) = tokio::try_join!(worker_ref(&state, id), agenda_for(&state, &me, id))?;
     Ok(show(&record_page(&ctx, &worker, &raised, &rest, &Fields::default(), &[]), &[]))
 }
 
@@ -214,7 +214,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         },
         Err(errors) => errors,
     };
-    let (raised, rest) = agenda_for(&state, id).await?;
+    let (raised, rest) = agenda_for(&state, &me, id).await?;
     // With several cases open on the form, each message names its case.
     let references: std::collections::HashMap<String, &str> = raised.iter().chain(&rest).map(|i| (i.case_id.to_string(), i.reference.as_str())).collect();
     let errors: Vec<FieldError> = errors
