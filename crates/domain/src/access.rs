@@ -80,6 +80,16 @@ pub enum Permission {
     RecordSupervision,
     /// Acknowledge one's own supervision record, with a comment if they wish.
     AcknowledgeSupervision,
+    /// See a person's training: where they stand on each mandatory course, what they have done,
+    /// and the policies they have and have not confirmed.
+    ViewTraining,
+    /// Record a course someone completed elsewhere (a classroom day, an external course), with
+    /// its date. Everyone records their own e-learning by finishing the module.
+    RecordTraining,
+    /// Write and change the training modules, and say which roles must do them and how often.
+    ManageTraining,
+    /// Publish a new version of a national policy, which everyone it applies to must confirm.
+    ManagePolicies,
 }
 
 impl Permission {
@@ -113,6 +123,10 @@ impl Permission {
         Permission::ViewSupervision,
         Permission::RecordSupervision,
         Permission::AcknowledgeSupervision,
+        Permission::ViewTraining,
+        Permission::RecordTraining,
+        Permission::ManageTraining,
+        Permission::ManagePolicies,
     ];
 }
 
@@ -258,6 +272,23 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
         P::AcknowledgeSupervision,
         &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own]), (R::ServiceManager, &[S::Own]), (R::BusinessSupport, &[S::Own])],
     ),
+    // Training is a person's own record: their managers and HR see it, and the team's
+    // compliance is on My People. National leaders see the figures, not the people.
+    (
+        P::ViewTraining,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::Own]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (P::RecordTraining, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
+    (P::ManageTraining, &[(R::Hr, &[S::National]), (R::SystemAdmin, &[S::National])]),
+    (P::ManagePolicies, &[(R::NationalLeadership, &[S::National]), (R::SystemAdmin, &[S::National])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -35,6 +35,9 @@ pub struct Config {
     /// National settings for supervision (`[supervision]`): `early_weeks` (6) while new or on an
     /// improvement plan, `standard_weeks` (13) otherwise, `new_for_months` (12), `due_soon_days`.
     pub supervision: hearth_domain::people::SupervisionSettings,
+    /// National settings for training (`[training]`): `expiring_days` (30) before a mandatory
+    /// course expires it shows as due soon and its holder is reminded; `new_starter_days` (90).
+    pub training: hearth_domain::people::training::TrainingSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -64,6 +67,7 @@ impl Default for Config {
             autonomy: Default::default(),
             sampling: Default::default(),
             supervision: Default::default(),
+            training: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -110,6 +114,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.autonomy.validate().map_err(|e| anyhow::anyhow!("[autonomy] {e}"))?;
     config.sampling.validate().map_err(|e| anyhow::anyhow!("[sampling] {e}"))?;
     config.supervision.validate().map_err(|e| anyhow::anyhow!("[supervision] {e}"))?;
+    config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

@@ -19,6 +19,10 @@ pub const PURGE: Periodic = Periodic { name: "purge", every: Duration::minutes(5
 /// still changing. A few milliseconds a team, and well under a second a month nationally.
 pub const KEY_FIGURES: Periodic = Periodic { name: "key_figures", every: Duration::minutes(15) };
 
+/// Reminders of mandatory training about to expire: each person once per expiry date (the store
+/// keeps which were sent), so running it often costs a read and sends nothing twice.
+pub const TRAINING_REMINDERS: Periodic = Periodic { name: "training_reminders", every: Duration::hours(6) };
+
 /// How often an instance looks for periodic work that is due.
 const LOOK_EVERY: StdDuration = StdDuration::from_secs(10);
 
@@ -39,6 +43,13 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
         })
         .await;
         note(&state, KEY_FIGURES, measured);
+        let training = state.config.training;
+        let reminded = run_periodic(&store, TRAINING_REMINDERS, || async {
+            hearth_store::people::training::remind_expiring(&store, hearth_store::now().date(), &training).await.map_err(|e| format!("training reminders: {e}"))?;
+            Ok(())
+        })
+        .await;
+        note(&state, TRAINING_REMINDERS, reminded);
         tokio::time::sleep(LOOK_EVERY).await;
     }
 }

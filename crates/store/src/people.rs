@@ -4,6 +4,8 @@
 //! and any action (as a task) on each case discussed (through `cases::oversight`), and the audit
 //! events. Every read of a record is audited.
 
+pub mod training;
+
 use std::collections::HashMap;
 
 use hearth_domain::FieldError;

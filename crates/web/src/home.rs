@@ -163,7 +163,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             let link = match (offered, a.case_id) {
                 (Some(o), _) => Some((format!("/my/offers/{}", o.id), "See the offer")),
                 (None, Some(c)) => Some((format!("/cases/{c}"), "Go to the case")),
-                (None, None) => None,
+                (None, None) => a.link.clone().map(|l| (l, "See more")),
             };
             (a, link)
         })

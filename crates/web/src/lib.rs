@@ -16,6 +16,7 @@ pub mod form;
 mod home;
 pub mod input;
 pub mod insight;
+mod markdown;
 pub mod metrics;
 pub mod ops;
 pub mod org;
@@ -66,6 +67,7 @@ pub struct WebConfig {
     /// National setting: how many pieces per worker, how often, managers dip-sample.
     pub sampling: hearth_domain::quality::SamplingSettings,
     pub supervision: hearth_domain::people::SupervisionSettings,
+    pub training: hearth_domain::people::training::TrainingSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -99,6 +101,7 @@ impl Default for WebConfig {
             autonomy: Default::default(),
             sampling: Default::default(),
             supervision: Default::default(),
+            training: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

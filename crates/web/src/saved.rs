@@ -36,6 +36,11 @@ pub enum Saved {
     DutyEnded,
     SupervisionRecorded,
     SupervisionAcknowledged,
+    CourseCompleted,
+    CoursePublished,
+    TrainingRecorded,
+    PolicyAttested,
+    PolicyPublished,
 }
 
 const ALL: &[Saved] = &[
@@ -60,6 +65,11 @@ const ALL: &[Saved] = &[
     Saved::DutyEnded,
     Saved::SupervisionRecorded,
     Saved::SupervisionAcknowledged,
+    Saved::CourseCompleted,
+    Saved::CoursePublished,
+    Saved::TrainingRecorded,
+    Saved::PolicyAttested,
+    Saved::PolicyPublished,
 ];
 
 impl Saved {
@@ -86,6 +96,11 @@ impl Saved {
             Saved::DutyEnded => "duty-ended",
             Saved::SupervisionRecorded => "supervision-recorded",
             Saved::SupervisionAcknowledged => "supervision-acknowledged",
+            Saved::CourseCompleted => "course-completed",
+            Saved::CoursePublished => "course-published",
+            Saved::TrainingRecorded => "training-recorded",
+            Saved::PolicyAttested => "policy-attested",
+            Saved::PolicyPublished => "policy-published",
         }
     }
 
@@ -112,6 +127,11 @@ impl Saved {
             Saved::DutyEnded => "Duty ended",
             Saved::SupervisionRecorded => "Supervision recorded: its case decisions are in each case's chronology",
             Saved::SupervisionAcknowledged => "Supervision acknowledged",
+            Saved::CourseCompleted => "Course completed: your training record is up to date",
+            Saved::CoursePublished => "Course saved",
+            Saved::TrainingRecorded => "Completed course recorded",
+            Saved::PolicyAttested => "Thank you: you have confirmed you read and understood the policy",
+            Saved::PolicyPublished => "New version published: everyone it applies to is asked to confirm it",
         }
     }
 

@@ -27,6 +27,19 @@ pub(crate) async fn insert_alerts(conn: &mut AnyConnection, recipients: &[String
     Ok(())
 }
 
+/// An alert about something other than a case, linking to the page where it is acted on.
+pub(crate) async fn insert_notice(conn: &mut AnyConnection, recipient: Uuid, message: &str, link: &str, at: OffsetDateTime) -> Result<()> {
+    sqlx::query("INSERT INTO alerts (id, recipient_id, message, created_at, link) VALUES ($1, $2, $3, $4, $5)")
+        .bind(new_id().to_string())
+        .bind(recipient.to_string())
+        .bind(message)
+        .bind(ts(at))
+        .bind(link)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Opens a case to someone with no standing grant, for `hours`, with their reason. The grant, an
 /// alert to whoever manages the case (the allocated worker's line manager, or the team's managers
 /// when nobody is allocated) and the audit event commit together.
@@ -85,16 +98,18 @@ pub struct Alert {
     pub case_id: Option<Uuid>,
     pub message: String,
     pub created_at: OffsetDateTime,
+    /// Where to act on an alert that is not about a case: a path inside Hearth.
+    pub link: Option<String>,
 }
 
 /// A person's undismissed alerts, newest first.
 pub async fn alerts_for(store: &Store, staff_id: Uuid) -> Result<Vec<Alert>> {
-    let rows = sqlx::query("SELECT id, case_id, message, created_at FROM alerts WHERE recipient_id = $1 AND read_at IS NULL ORDER BY created_at DESC LIMIT 20")
+    let rows = sqlx::query("SELECT id, case_id, message, created_at, link FROM alerts WHERE recipient_id = $1 AND read_at IS NULL ORDER BY created_at DESC LIMIT 20")
         .bind(staff_id.to_string())
         .fetch_all(store.pool())
         .await?;
     rows.iter()
-        .map(|r| Ok(Alert { id: parse_id(&r.get::<String, _>(0))?, case_id: opt_id(r.get(1))?, message: r.get(2), created_at: parse_ts(&r.get::<String, _>(3))? }))
+        .map(|r| Ok(Alert { id: parse_id(&r.get::<String, _>(0))?, case_id: opt_id(r.get(1))?, message: r.get(2), created_at: parse_ts(&r.get::<String, _>(3))?, link: r.get(4) }))
         .collect()
 }
 

@@ -3,6 +3,8 @@
 //! route is checked against the caller's standing to them.
 
 pub mod api;
+pub mod policies;
+pub mod training;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
