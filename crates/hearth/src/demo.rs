@@ -17,6 +17,8 @@ mod demo_cases;
 mod demo_quality;
 #[path = "demo_people.rs"]
 mod demo_people;
+#[path = "demo_training.rs"]
+mod demo_training;
 #[path = "demo_workload.rs"]
 mod demo_workload;
 
@@ -380,6 +382,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let away = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
     let supervisions = demo_people::generate(store, &mut g.rng, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(supervisions, "demo supervision history written");
+    let (completions, attestations) = demo_training::generate(store, &mut g.rng, practitioner).await?;
+    tracing::info!(completions, attestations, "demo training and policies written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;
     let months_measured = hearth_store::insight::refresh(store, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), hearth_store::now().date()).await?;
     tracing::info!(absences = away, teams_measured, months_measured, "demo workload and key figures written");

@@ -37,6 +37,9 @@ struct HomePage {
     autonomy: Vec<(String, String, bool)>,
     /// Offers of work from the pool waiting for their answer.
     offers_open: usize,
+    /// Their mandatory training as a tag, and the policies they have still to confirm:
+    /// (id, title, version). None when nothing is required of them.
+    training: Option<(crate::components::Tag, Vec<(uuid::Uuid, String, i64)>)>,
 }
 
 struct MyLoad {
@@ -113,6 +116,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     if me.can(Permission::ManageTemplates) {
         links.push(("/admin/templates", "Court work templates", "The sections of each report and letter, for the whole service."));
     }
+    links.push(("/training", "Training", "Courses, and where you stand on the ones your role must keep up to date."));
+    links.push(("/policies", "Policies", "The service's practice policies, and confirming you have read each new version."));
     links.push(("/account", "Your account", "Your details, and signing out on every device."));
     let page = hearth_store::cases::open_tasks_for(&state.store, me.id(), PageRequest::new(Some(1), Some(10))).await?;
     let today = today();
@@ -154,6 +159,14 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     } else {
         vec![]
     };
+    let training = {
+        use hearth_store::people::training::{Whose, attestations, requirements};
+        let (mut reqs, mut policies) = tokio::try_join!(requirements(&state.store, Whose::Person(me.id())), attestations(&state.store, Whose::Person(me.id())))?;
+        let (reqs, policies) = (reqs.remove(&me.id()).unwrap_or_default(), policies.remove(&me.id()).unwrap_or_default());
+        let summary = hearth_domain::people::training::TrainingSummary::of(crate::people::training::standings(&state, &reqs));
+        let unconfirmed: Vec<_> = policies.into_iter().filter(|a| a.attested_at.is_none()).map(|a| (a.policy_id, a.title, a.number)).collect();
+        (summary.required > 0 || !unconfirmed.is_empty()).then(|| (crate::people::training::summary_tag(summary), unconfirmed))
+    };
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -168,5 +181,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training }))
 }

@@ -40,18 +40,37 @@ pub fn status_tag(status: WorkStatus) -> Tag {
 
 // ---- Starting ----
 
-fn start_page(ctx: &PageCtx, case: &hearth_store::cases::CaseRecord, chosen: &str, errors: &[FieldError]) -> FormPage {
+/// The domestic abuse practice policy, if the caller has not confirmed its current version: a
+/// reminder (never a block) where they assess risk.
+async fn da_policy_reminder(state: &AppState, staff: Uuid) -> Result<Option<hearth_store::people::training::Attestation>, AppError> {
+    Ok(hearth_store::people::training::unattested(&state.store, staff, hearth_domain::people::training::DOMESTIC_ABUSE_POLICY).await?)
+}
+
+fn reminder_words(a: &hearth_store::people::training::Attestation) -> String {
+    format!("You have not yet confirmed you have read version {} of the {}. Read it before you assess risk.", a.number, a.title)
+}
+
+fn start_page(ctx: &PageCtx, case: &hearth_store::cases::CaseRecord, chosen: &str, reminder: Option<&hearth_store::people::training::Attestation>, errors: &[FieldError]) -> FormPage {
     let mut page = case_form(ctx, case, "Start a piece of court work", "work/new", errors);
-    let options: Vec<(&str, &str)> = work_types_for(case.law).iter().map(|t| (t.code(), t.label())).collect();
+    let types = work_types_for(case.law);
+    let options: Vec<(&str, &str)> = types.iter().map(|t| (t.code(), t.label())).collect();
     page.intro = Some("It starts as a draft that only you can change. Hearth saves it as you write.".into());
-    page.fields = vec![Choices::new(true, "work_type", "What are you writing?", &options, &[chosen.to_string()]).errors(errors).to_string()];
+    let mut choices = Choices::new(true, "work_type", "What are you writing?", &options, &[chosen.to_string()]).errors(errors);
+    if let Some(a) = reminder {
+        for (item, t) in choices.items.iter_mut().zip(types) {
+            if *t == WorkType::Section16aRiskAssessment {
+                item.hint = Some(reminder_words(a));
+            }
+        }
+    }
+    page.fields = vec![choices.to_string()];
     page.button = "Start writing".into();
     page
 }
 
 pub async fn start_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let case = open_case(&state, &me, id).await?;
-    Ok(show(&start_page(&ctx, &case, "", &[]), &[]))
+    let (case, reminder) = tokio::try_join!(open_case(&state, &me, id), da_policy_reminder(&state, me.id()))?;
+    Ok(show(&start_page(&ctx, &case, "", reminder.as_ref(), &[]), &[]))
 }
 
 #[derive(Deserialize, Default)]
@@ -70,7 +89,8 @@ pub async fn start(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
         }
         None => {
             let errors = vec![FieldError::new("work_type", "Choose what you are writing")];
-            Ok(show(&start_page(&ctx, &case, &chosen, &errors), &errors))
+            let reminder = da_policy_reminder(&state, me.id()).await?;
+            Ok(show(&start_page(&ctx, &case, &chosen, reminder.as_ref(), &errors), &errors))
         }
     }
 }
@@ -110,6 +130,9 @@ struct WorkPage {
     file: bool,
     document: Option<String>,
     revisions: usize,
+    /// For the author of a section 16A risk assessment who has not confirmed the current
+    /// domestic abuse practice policy: (policy id, words).
+    policy_reminder: Option<(Uuid, String)>,
 }
 
 /// What the page shows of a piece, with `typed` in place of the saved text when a save was refused.
@@ -204,6 +227,11 @@ async fn work_page(state: &AppState, ctx: &PageCtx, me: &Ctx, work: &Work, rel: 
         file: work.status == WorkStatus::Approved && may_draft && case_open,
         document: work.document_id.map(|d| format!("/cases/{}/documents/{d}", work.case_id)),
         revisions: revisions.len(),
+        policy_reminder: if mine && work.work_type == WorkType::Section16aRiskAssessment && work.status.editable() {
+            da_policy_reminder(state, me.id()).await?.map(|a| (a.policy_id, reminder_words(&a)))
+        } else {
+            None
+        },
     })
 }
 

@@ -62,10 +62,18 @@ fn renewal(months: Option<i64>) -> String {
 
 fn roles_text(roles: &[Role]) -> String {
     if roles.is_empty() {
-        "Optional: anyone may take it".into()
-    } else {
-        hearth_domain::text::capitalise(&hearth_domain::text::and_list(&roles.iter().map(|r| r.label()).collect::<Vec<_>>()).to_lowercase())
+        return "Optional: anyone may take it".into();
     }
+    if roles.len() == Role::ALL.len() {
+        return "Everyone".into();
+    }
+    // "HR" stays as it is; "Team manager" reads "team manager" inside a sentence.
+    let words: Vec<String> = roles
+        .iter()
+        .map(|r| r.label())
+        .map(|l| if l.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase()) { l.to_string() } else { l.to_lowercase() })
+        .collect();
+    hearth_domain::text::capitalise(&hearth_domain::text::and_list(&words.iter().map(String::as_str).collect::<Vec<_>>()))
 }
 
 // ---- The catalogue and one module ----

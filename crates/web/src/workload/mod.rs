@@ -94,6 +94,9 @@ struct PersonCard {
     samples: String,
     supervision_tag: String,
     supervision: String,
+    training_tag: String,
+    /// Policies they have not confirmed at the current version, as words.
+    policies_due: String,
     leave: String,
     away_now: bool,
 }
@@ -117,7 +120,13 @@ fn leave_text(w: &WorkerLoad) -> String {
     }
 }
 
-fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::SupervisionFacts>, settings: &hearth_domain::people::SupervisionSettings) -> PersonCard {
+/// A person's mandatory training and the policies they have still to confirm, for My People.
+struct TrainingLine {
+    summary: hearth_domain::people::training::TrainingSummary,
+    unconfirmed: Vec<String>,
+}
+
+fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::SupervisionFacts>, settings: &hearth_domain::people::SupervisionSettings, training: Option<&TrainingLine>) -> PersonCard {
     let w = &row.worker;
     // The count here; the person's autonomy page has each work type.
     let files = row.autonomy.iter().filter(|(_, a)| a.authorised).count();
@@ -148,6 +157,11 @@ fn card(row: &PersonRow, supervision: Option<&hearth_domain::people::Supervision
         },
         supervision_tag: standing.as_ref().map(|(tag, _)| tag.to_string()).unwrap_or_default(),
         supervision: standing.map(|(_, text)| text).unwrap_or_else(|| "Not recorded".into()),
+        training_tag: crate::people::training::summary_tag(training.map(|t| t.summary).unwrap_or_default()).to_string(),
+        policies_due: match training.map(|t| t.unconfirmed.as_slice()).unwrap_or_default() {
+            [] => String::new(),
+            titles => format!("To confirm: {}", titles.join(", ")),
+        },
         leave: leave_text(w),
         away_now: w.away_now.is_some(),
     }
@@ -168,6 +182,9 @@ struct MyPeoplePage {
     can_allocate: bool,
     /// People who have left but still hold open cases: (id, name, cases).
     leavers: Vec<(Uuid, String, i64)>,
+    training_figure: String,
+    link_training: bool,
+    link_supervision: bool,
 }
 
 #[derive(Template)]
@@ -224,11 +241,23 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         return overview(&state, &ctx, &me, q.area).await;
     }
     let (team, teams) = chosen_team(&state, &me, q.team, Permission::ViewMyPeople).await?;
-    let (rows, leavers, supervision) = tokio::try_join!(
+    let (rows, leavers, supervision, courses, policies) = tokio::try_join!(
         workload::my_people(&state.store, &state.config.workload, team.id, today()),
         hearth_store::cases::facts::held_by_leavers(&state.store, team.id),
-        hearth_store::people::team_facts(&state.store, team.id)
+        hearth_store::people::team_facts(&state.store, team.id),
+        hearth_store::people::training::requirements(&state.store, hearth_store::people::training::Whose::Team(team.id)),
+        hearth_store::people::training::attestations(&state.store, hearth_store::people::training::Whose::Team(team.id)),
     )?;
+    let training: std::collections::HashMap<Uuid, TrainingLine> = rows
+        .iter()
+        .map(|r| {
+            let id = r.worker.member.id;
+            let summary = hearth_domain::people::training::TrainingSummary::of(crate::people::training::standings(&state, courses.get(&id).map(Vec::as_slice).unwrap_or_default()));
+            let unconfirmed = policies.get(&id).map(|list| list.iter().filter(|a| a.attested_at.is_none()).map(|a| format!("{} (version {})", a.title, a.number)).collect()).unwrap_or_default();
+            (id, TrainingLine { summary, unconfirmed })
+        })
+        .collect();
+    let training_figure = team_training_figure(&training);
     let settings = &state.config.supervision;
     let due_on = |r: &PersonRow| supervision.get(&r.worker.member.id).map(|f| hearth_domain::people::next_due(f, today(), settings).on());
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
@@ -242,13 +271,19 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         "overdue" => rows.sort_by(|a, b| b.overdue_tasks.cmp(&a.overdue_tasks).then(a.worker.member.name.cmp(&b.worker.member.name))),
         "reports" => rows.sort_by(|a, b| b.reports_due_2_weeks.cmp(&a.reports_due_2_weeks).then(a.worker.member.name.cmp(&b.worker.member.name))),
         "supervision" => rows.sort_by(|a, b| due_on(a).cmp(&due_on(b)).then(a.worker.member.name.cmp(&b.worker.member.name))),
+        "training" => {
+            let late = |r: &PersonRow| training.get(&r.worker.member.id).map(|t| (t.summary.overdue, t.unconfirmed.len(), t.summary.soon)).unwrap_or_default();
+            rows.sort_by(|a, b| late(b).cmp(&late(a)).then(a.worker.member.name.cmp(&b.worker.member.name)))
+        }
         _ => {}
     }
     let team_options: Vec<(String, String)> = teams.iter().map(|t| (t.id.to_string(), format!("{} ({})", t.name, t.service_area.name))).collect();
-    let sorts = [("load", "Load, busiest first"), ("name", "Name"), ("overdue", "Overdue tasks"), ("reports", "Reports due soonest"), ("supervision", "Supervision due soonest")].map(|(a, b)| (a.to_string(), b.to_string()));
+    let sorts = [("load", "Load, busiest first"), ("name", "Name"), ("overdue", "Overdue tasks"), ("reports", "Reports due soonest"), ("supervision", "Supervision due soonest"), ("training", "Training out of date")].map(|(a, b)| (a.to_string(), b.to_string()));
     let band_options: Vec<(String, String)> = Band::ALL.iter().map(|b| (b.code().to_string(), b.label().to_string())).collect();
-    let people: Vec<PersonCard> = rows.iter().map(|r| card(r, supervision.get(&r.worker.member.id), settings)).collect();
+    let people: Vec<PersonCard> = rows.iter().map(|r| card(r, supervision.get(&r.worker.member.id), settings, training.get(&r.worker.member.id))).collect();
     let can_allocate = me.may_for_team(Permission::AllocateCase, team.id, team.service_area.id);
+    // National leaders see the team's picture, not a person's records.
+    let link_training = me.may_for_team(Permission::ViewTraining, team.id, team.service_area.id);
     Ok(render(&MyPeoplePage {
         shell: ctx.shell(format!("My People – {}", team.name)),
         teams: Select::new("team", "Team", None, &team_options, &team.id.to_string()).to_string(),
@@ -261,7 +296,21 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         team,
         can_allocate,
         leavers,
+        training_figure,
+        link_training,
+        link_supervision: me.can(Permission::ViewSupervision),
     }))
+}
+
+/// The team's compliance in a sentence: people with no mandatory course out of date, and
+/// people who have confirmed every current policy that applies to them.
+fn team_training_figure(training: &std::collections::HashMap<Uuid, TrainingLine>) -> String {
+    use hearth_domain::people::training::percent;
+    let n = training.len();
+    let up_to_date = training.values().filter(|t| t.summary.compliant()).count();
+    let confirmed = training.values().filter(|t| t.unconfirmed.is_empty()).count();
+    let share = |k: usize| percent(k, n).map(|p| format!(" ({p}%)")).unwrap_or_default();
+    format!("Mandatory training up to date: {up_to_date} of {n}{}. Current policies confirmed: {confirmed} of {n}{}.", share(up_to_date), share(confirmed))
 }
 
 // ---- A person's workload ----
