@@ -44,9 +44,10 @@ CREATE TABLE training_reminders (
 
 CREATE TABLE policies (
     id TEXT PRIMARY KEY,
-    code TEXT NOT NULL UNIQUE,
+    code TEXT NOT NULL,
     title TEXT NOT NULL
 );
+CREATE UNIQUE INDEX policies_code ON policies (code);
 
 CREATE TABLE policy_roles (
     policy_id TEXT NOT NULL REFERENCES policies (id),
@@ -61,9 +62,9 @@ CREATE TABLE policy_versions (
     changes TEXT NOT NULL,
     body TEXT NOT NULL,
     published_on TEXT NOT NULL,
-    published_by TEXT REFERENCES staff (id),
-    UNIQUE (policy_id, number)
+    published_by TEXT REFERENCES staff (id)
 );
+CREATE UNIQUE INDEX policy_versions_number ON policy_versions (policy_id, number);
 
 CREATE TABLE policy_attestations (
     staff_id TEXT NOT NULL REFERENCES staff (id),
