@@ -90,6 +90,14 @@ pub enum Permission {
     ManageTraining,
     /// Publish a new version of a national policy, which everyone it applies to must confirm.
     ManagePolicies,
+    /// See the wellbeing pulse's results: counts only, for groups of five or more.
+    ViewPulse,
+    /// Open a wellbeing pulse survey for a window.
+    ManagePulse,
+    /// Read a person's improvement plans: the worker, their line chain and HR.
+    ViewImprovementPlan,
+    /// Open, review and close an improvement plan: the line chain, with HR.
+    ManageImprovementPlan,
 }
 
 impl Permission {
@@ -127,6 +135,10 @@ impl Permission {
         Permission::RecordTraining,
         Permission::ManageTraining,
         Permission::ManagePolicies,
+        Permission::ViewPulse,
+        Permission::ManagePulse,
+        Permission::ViewImprovementPlan,
+        Permission::ManageImprovementPlan,
     ];
 }
 
@@ -289,6 +301,26 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::RecordTraining, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
     (P::ManageTraining, &[(R::Hr, &[S::National]), (R::SystemAdmin, &[S::National])]),
     (P::ManagePolicies, &[(R::NationalLeadership, &[S::National]), (R::SystemAdmin, &[S::National])]),
+    // The pulse's results are groups of five or more, never a person: managers, HR and national
+    // leaders see the whole service's.
+    (
+        P::ViewPulse,
+        &[(R::TeamManager, &[S::National]), (R::ServiceManager, &[S::National]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])],
+    ),
+    (P::ManagePulse, &[(R::NationalLeadership, &[S::National])]),
+    // Capability is between a worker, their line chain and HR: never the team, never national
+    // leaders.
+    (
+        P::ViewImprovementPlan,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+        ],
+    ),
+    (P::ManageImprovementPlan, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::{Collect, FieldError, FieldErrors};
 
+pub mod improvement;
+pub mod pulse;
 pub mod training;
 
 /// National settings for supervision (`[supervision]` in hearth.toml).

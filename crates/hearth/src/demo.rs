@@ -17,6 +17,8 @@ mod demo_cases;
 mod demo_quality;
 #[path = "demo_people.rs"]
 mod demo_people;
+#[path = "demo_pulse.rs"]
+mod demo_pulse;
 #[path = "demo_training.rs"]
 mod demo_training;
 #[path = "demo_workload.rs"]
@@ -384,6 +386,13 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     tracing::info!(supervisions, "demo supervision history written");
     let (completions, attestations) = demo_training::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(completions, attestations, "demo training and policies written");
+    let plans = match (demo_ids.get(ACCOUNTS[5].email), demo_ids.get(ACCOUNTS[2].email)) {
+        (Some(hr), Some(manager)) => demo_people::improvement_plans(store, *hr, *manager, practitioner).await?,
+        _ => 0,
+    };
+    tracing::info!(plans, "demo improvement plans written");
+    let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
+    tracing::info!(pulse_answers, "demo pulse surveys written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;
     let months_measured = hearth_store::insight::refresh(store, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), hearth_store::now().date()).await?;
     tracing::info!(absences = away, teams_measured, months_measured, "demo workload and key figures written");

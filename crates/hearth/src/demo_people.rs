@@ -59,3 +59,28 @@ pub async fn generate(store: &Store, rng: &mut StdRng, practitioner: Option<Uuid
     }
     Ok(rows.len())
 }
+
+/// A few open improvement plans (about one practitioner in a hundred), with the demo HR partner:
+/// one of them in the demo team manager's team, so they see it from their own people.
+pub async fn improvement_plans(store: &Store, hr: Uuid, manager: Uuid, practitioner: Option<Uuid>) -> Result<usize> {
+    use hearth_domain::people::improvement::PlanDraft;
+    let today = hearth_store::now().date();
+    let mut opened = 0;
+    let members = org::members(store, Members::Everyone).await?;
+    let in_team = members.iter().find(|m| m.line_manager_id == Some(manager) && Some(m.id) != practitioner).map(|m| m.id);
+    for (i, m) in members.iter().enumerate() {
+        let Some(line) = m.line_manager_id else { continue };
+        if !(i % 100 == 37 || Some(m.id) == in_team) || Some(m.id) == practitioner {
+            continue;
+        }
+        let d = PlanDraft {
+            goals: "Court reports filed by their filing dates, with analysis that weighs the evidence.\nCase records kept up to date within two working days of each visit.".into(),
+            support: "Fortnightly check-ins with their manager; a senior practitioner reads each report before it is submitted; the court writing module.".into(),
+            first_review_on: today + Duration::days(21 + (i as i64 % 20)),
+            hr_partner: hr,
+        };
+        hearth_store::people::plans::open(store, &AuditContext::actor(line, None), m.id, line, &d).await?;
+        opened += 1;
+    }
+    Ok(opened)
+}

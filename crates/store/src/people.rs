@@ -4,6 +4,8 @@
 //! and any action (as a task) on each case discussed (through `cases::oversight`), and the audit
 //! events. Every read of a record is audited.
 
+pub mod plans;
+pub mod pulse;
 pub mod training;
 
 use std::collections::HashMap;
@@ -60,7 +62,8 @@ pub struct Supervision {
 }
 
 /// The columns [`facts_of`] reads, on `s` (staff).
-const FACTS: &str = "s.id, s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id)";
+const FACTS: &str = "s.id, s.start_date, s.qualified_date, (SELECT MAX(held_on) FROM supervisions v WHERE v.worker_id = s.id),
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM improvement_plans p WHERE p.worker_id = s.id AND p.closed_on IS NULL) THEN 1 ELSE 0 END AS BIGINT)";
 
 fn facts_of(r: &sqlx::any::AnyRow) -> Result<(Uuid, SupervisionFacts)> {
     Ok((
@@ -68,7 +71,7 @@ fn facts_of(r: &sqlx::any::AnyRow) -> Result<(Uuid, SupervisionFacts)> {
         SupervisionFacts {
             started_on: parse_date(&r.get::<String, _>(1))?,
             qualified_on: r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?,
-            improvement_plan: false,
+            improvement_plan: r.get::<i64, _>(4) == 1,
             last_held_on: r.get::<Option<String>, _>(3).as_deref().map(parse_date).transpose()?,
         },
     ))
@@ -81,10 +84,41 @@ pub async fn facts_for(store: &Store, worker: Uuid) -> Result<SupervisionFacts> 
     Ok(facts_of(&r)?.1)
 }
 
+/// Whose people-records to read: one person, a team, a service area or everyone active.
+#[derive(Debug, Clone, Copy)]
+pub enum Whose {
+    Person(Uuid),
+    Team(Uuid),
+    Area(Uuid),
+    Everyone,
+}
+
+impl Whose {
+    /// The condition on `s` (staff), with the id it binds as `$1`.
+    pub(crate) fn filter(self) -> (&'static str, Option<Uuid>) {
+        match self {
+            Whose::Person(id) => ("s.id = $1", Some(id)),
+            Whose::Team(id) => ("s.team_id = $1", Some(id)),
+            Whose::Area(id) => ("s.team_id IN (SELECT id FROM teams WHERE service_area_id = $1)", Some(id)),
+            Whose::Everyone => ("s.status = 'active'", None),
+        }
+    }
+}
+
+/// The supervision facts of everyone active in a team, an area or the service: one query.
+pub async fn facts_of_many(store: &Store, whose: Whose) -> Result<HashMap<Uuid, SupervisionFacts>> {
+    let (filter, id) = whose.filter();
+    let sql = format!("SELECT {FACTS} FROM staff s WHERE {filter} AND s.status = 'active'");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = id {
+        q = q.bind(id.to_string());
+    }
+    q.fetch_all(store.pool()).await?.iter().map(facts_of).collect()
+}
+
 /// The supervision facts of everyone in a team, for My People: one query.
 pub async fn team_facts(store: &Store, team_id: Uuid) -> Result<HashMap<Uuid, SupervisionFacts>> {
-    let sql = format!("SELECT {FACTS} FROM staff s WHERE s.team_id = $1 AND s.status = 'active'");
-    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(team_id.to_string()).fetch_all(store.pool()).await?.iter().map(facts_of).collect()
+    facts_of_many(store, Whose::Team(team_id)).await
 }
 
 /// What the agenda is built from: each of the worker's open cases, with its overdue tasks, its

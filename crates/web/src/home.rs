@@ -40,6 +40,8 @@ struct HomePage {
     /// Their mandatory training as a tag, and the policies they have still to confirm:
     /// (id, title, version). None when nothing is required of them.
     training: Option<(crate::components::Tag, Vec<(uuid::Uuid, String, i64)>)>,
+    /// The open pulse survey they have not answered: (title, closes on).
+    pulse: Option<(String, String)>,
 }
 
 struct MyLoad {
@@ -117,6 +119,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         links.push(("/admin/templates", "Court work templates", "The sections of each report and letter, for the whole service."));
     }
     links.push(("/training", "Training", "Courses, and where you stand on the ones your role must keep up to date."));
+    links.push(("/pulse", "Wellbeing pulse", "A few questions each quarter on how you are, answered without your name."));
     links.push(("/policies", "Policies", "The service's practice policies, and confirming you have read each new version."));
     links.push(("/account", "Your account", "Your details, and signing out on every device."));
     let page = hearth_store::cases::open_tasks_for(&state.store, me.id(), PageRequest::new(Some(1), Some(10))).await?;
@@ -167,6 +170,10 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         let unconfirmed: Vec<_> = policies.into_iter().filter(|a| a.attested_at.is_none()).map(|a| (a.policy_id, a.title, a.number)).collect();
         (summary.required > 0 || !unconfirmed.is_empty()).then(|| (crate::people::training::summary_tag(summary), unconfirmed))
     };
+    let pulse = match hearth_store::people::pulse::open_on(&state.store, today).await? {
+        Some(s) if !hearth_store::people::pulse::has_taken(&state.store, s.id, me.id()).await? => Some((s.title, crate::dates::long_date(s.closes_on))),
+        _ => None,
+    };
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -181,5 +188,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse }))
 }

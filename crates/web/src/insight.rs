@@ -260,6 +260,8 @@ struct KpiPage {
     allocation_chart: String,
     /// Month, received, within 2 working days, unallocated at month end (public, private), closed.
     month_rows: Vec<(String, i64, String, String, String, i64)>,
+    /// Supervision, training, policies and the pulse, now: (measure, value).
+    people: Vec<(String, String)>,
 }
 
 pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q): Query<KpiQuery>) -> Result<Response, AppError> {
@@ -269,7 +271,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
         Ok(p) => (p, vec![]),
         Err(e) => ((today - time::Duration::days(90), today), e),
     };
-    let k = kpis(&state, reach, scope_code(reach), name, period.0, period.1).await?;
+    let (k, people) = tokio::try_join!(kpis(&state, reach, scope_code(reach), name, period.0, period.1), crate::people::figures(&state, reach))?;
     let total: i64 = k.bands.iter().map(|b| b.practitioners).sum();
     let bands: Vec<(crate::components::Tag, i64, String)> = Band::ALL
         .iter()
@@ -295,6 +297,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
         months_text: if k.first_month == k.last_month { label(&k.first_month) } else { format!("{} to {}", label(&k.first_month), label(&k.last_month)) },
         allocation_chart: percent_chart(&allocation_rows, "allocation-title"),
         month_rows,
+        people,
         query: format!("scope={}&from={}&to={}", crate::page::url_encode(&k.scope), period.0, period.1),
         bands,
         options,

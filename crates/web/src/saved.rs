@@ -41,6 +41,11 @@ pub enum Saved {
     TrainingRecorded,
     PolicyAttested,
     PolicyPublished,
+    PulseAnswered,
+    PulseOpened,
+    PlanOpened,
+    PlanReviewed,
+    PlanClosed,
 }
 
 const ALL: &[Saved] = &[
@@ -70,6 +75,11 @@ const ALL: &[Saved] = &[
     Saved::TrainingRecorded,
     Saved::PolicyAttested,
     Saved::PolicyPublished,
+    Saved::PulseAnswered,
+    Saved::PulseOpened,
+    Saved::PlanOpened,
+    Saved::PlanReviewed,
+    Saved::PlanClosed,
 ];
 
 impl Saved {
@@ -101,6 +111,11 @@ impl Saved {
             Saved::TrainingRecorded => "training-recorded",
             Saved::PolicyAttested => "policy-attested",
             Saved::PolicyPublished => "policy-published",
+            Saved::PulseAnswered => "pulse-answered",
+            Saved::PulseOpened => "pulse-opened",
+            Saved::PlanOpened => "plan-opened",
+            Saved::PlanReviewed => "plan-reviewed",
+            Saved::PlanClosed => "plan-closed",
         }
     }
 
@@ -132,6 +147,11 @@ impl Saved {
             Saved::TrainingRecorded => "Completed course recorded",
             Saved::PolicyAttested => "Thank you: you have confirmed you read and understood the policy",
             Saved::PolicyPublished => "New version published: everyone it applies to is asked to confirm it",
+            Saved::PulseAnswered => "Thank you: your answers are added to your team's, without your name",
+            Saved::PulseOpened => "Pulse survey opened: everyone is asked while it is open",
+            Saved::PlanOpened => "Improvement plan opened: supervision is now every few weeks",
+            Saved::PlanReviewed => "Review saved",
+            Saved::PlanClosed => "Improvement plan closed",
         }
     }
 

@@ -217,21 +217,11 @@ impl Requirement {
     }
 }
 
-/// Whose requirements to read.
-#[derive(Debug, Clone, Copy)]
-pub enum Whose {
-    Person(Uuid),
-    Team(Uuid),
-    Everyone,
-}
+pub use super::Whose;
 
 /// The mandatory courses of each active person (by their roles), with their latest completion.
 pub async fn requirements(store: &Store, whose: Whose) -> Result<HashMap<Uuid, Vec<Requirement>>> {
-    let (filter, id) = match whose {
-        Whose::Person(id) => ("s.id = $1", Some(id)),
-        Whose::Team(id) => ("s.team_id = $1", Some(id)),
-        Whose::Everyone => ("s.status = 'active'", None),
-    };
+    let (filter, id) = whose.filter();
     let sql = format!(
         "SELECT DISTINCT s.id, s.start_date, c.id, c.title, c.renew_months, c.created_on,
                 (SELECT MAX(t.completed_on) FROM training_completions t WHERE t.staff_id = s.id AND t.course_id = c.id)
@@ -411,11 +401,7 @@ pub async fn attest(store: &Store, ctx: &AuditContext, staff: Uuid, policy_id: U
 /// Whether each active person (of one, a team or everyone) has attested the current version of
 /// each policy that applies to their roles: (policy id, title, number, attested on).
 pub async fn attestations(store: &Store, whose: Whose) -> Result<HashMap<Uuid, Vec<Attestation>>> {
-    let (filter, id) = match whose {
-        Whose::Person(id) => ("s.id = $1", Some(id)),
-        Whose::Team(id) => ("s.team_id = $1", Some(id)),
-        Whose::Everyone => ("s.status = 'active'", None),
-    };
+    let (filter, id) = whose.filter();
     let sql = format!(
         "SELECT DISTINCT s.id, p.id, p.code, p.title, v.number, (SELECT a.attested_at FROM policy_attestations a WHERE a.staff_id = s.id AND a.version_id = v.id)
            FROM staff s JOIN staff_roles r ON r.staff_id = s.id JOIN policy_roles pr ON pr.role = r.role JOIN policies p ON p.id = pr.policy_id

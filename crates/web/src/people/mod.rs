@@ -3,7 +3,9 @@
 //! route is checked against the caller's standing to them.
 
 pub mod api;
+pub mod plans;
 pub mod policies;
+pub mod pulse;
 pub mod training;
 
 use askama::Template;
@@ -54,6 +56,7 @@ struct ListPage {
     due_tag: String,
     due: String,
     can_record: bool,
+    can_see_plans: bool,
     rows: Vec<(Uuid, String, String, i64, String)>,
     total: i64,
     page: i64,
@@ -68,11 +71,12 @@ pub struct ListQuery {
 pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let request = PageRequest::new(q.page, Some(25));
-    let (record, facts, page, can_record) = tokio::try_join!(
+    let (record, facts, page, can_record, can_see_plans) = tokio::try_join!(
         async { Ok::<_, AppError>(hearth_store::org::staff_record(&state.store, id).await?) },
         async { Ok(people::facts_for(&state.store, id).await?) },
         async { Ok(people::list_for(&state.store, id, request).await?) },
         async { Ok(me.may_for_staff(&state, Permission::RecordSupervision, id).await) },
+        async { Ok(me.may_for_staff(&state, Permission::ViewImprovementPlan, id).await) },
     )?;
     let s = &state.config.supervision;
     let (tag, due) = due_text(next_due(&facts, today(), s));
@@ -86,6 +90,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         due_tag: tag.to_string(),
         due: hearth_domain::text::capitalise(&due),
         can_record,
+        can_see_plans,
         rows: page
             .items
             .iter()
@@ -293,6 +298,43 @@ pub async fn acknowledge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
             record_view(&state, &ctx, &me, id, s, &f.comment, &[e]).await
         }
     }
+}
+
+/// The people figures for a team, an area or the service, as (measure, value) for the key
+/// figures page: supervision on time, mandatory training and policies, and the latest pulse's
+/// "I feel cared for by the service" (the whole service's, which is the figure the pulse shows
+/// by default; a team's or an area's is on the pulse results page).
+pub async fn figures(state: &AppState, reach: hearth_store::quality::insight::Reach) -> Result<Vec<(String, String)>, AppError> {
+    use hearth_domain::people::training::{TrainingSummary, percent};
+    use hearth_store::quality::insight::Reach;
+    let whose = match reach {
+        Reach::Team(t) => people::Whose::Team(t),
+        Reach::Area(a) => people::Whose::Area(a),
+        Reach::National => people::Whose::Everyone,
+    };
+    let (facts, courses, policies, cared_for) = tokio::try_join!(
+        async { Ok::<_, AppError>(people::facts_of_many(&state.store, whose).await?) },
+        async { Ok(people::training::requirements(&state.store, whose).await?) },
+        async { Ok(people::training::attestations(&state.store, whose).await?) },
+        pulse::cared_for(state),
+    )?;
+    let share = |part: usize, whole: usize| match percent(part, whole) {
+        Some(p) => format!("{p}% ({part} of {whole})"),
+        None => "No one yet".into(),
+    };
+    let on_time = facts.values().filter(|f| !next_due(f, today(), &state.config.supervision).overdue()).count();
+    let trained = facts.keys().filter(|id| TrainingSummary::of(training::standings(state, courses.get(id).map(Vec::as_slice).unwrap_or_default())).compliant()).count();
+    let bound: Vec<_> = facts.keys().filter(|id| policies.contains_key(id)).collect();
+    let attested = bound.iter().filter(|id| policies[**id].iter().all(|a| a.attested_at.is_some())).count();
+    Ok(vec![
+        ("Supervision not overdue".into(), share(on_time, facts.len())),
+        ("Mandatory training up to date".into(), share(trained, facts.len())),
+        ("Current policies confirmed".into(), share(attested, bound.len())),
+        (
+            "Feel cared for by the service (latest pulse, the whole service)".into(),
+            cared_for.map(|(title, p)| format!("{p}% ({title})")).unwrap_or_else(|| "No pulse results yet".into()),
+        ),
+    ])
 }
 
 /// The caller's own supervisions: a stable link for My Work.
