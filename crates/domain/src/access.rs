@@ -96,6 +96,12 @@ pub enum Permission {
     ManagePulse,
     /// Read a person's improvement plans: the worker, their line chain and HR.
     ViewImprovementPlan,
+    /// See a new starter's induction plan: the starter, their mentor buddy, their managers, HR.
+    ViewInduction,
+    /// Start a new starter's induction with a mentor buddy.
+    StartInduction,
+    /// Tick a step of an induction done: the starter, their mentor buddy or their line chain.
+    TickInduction,
     /// Open, review and close an improvement plan: the line chain, with HR.
     ManageImprovementPlan,
 }
@@ -139,6 +145,9 @@ impl Permission {
         Permission::ManagePulse,
         Permission::ViewImprovementPlan,
         Permission::ManageImprovementPlan,
+        Permission::ViewInduction,
+        Permission::StartInduction,
+        Permission::TickInduction,
     ];
 }
 
@@ -152,6 +161,8 @@ pub enum Scope {
     LineChain,
     /// On duty for the record's team (case records only: duty never reaches a staff record).
     Duty,
+    /// The record's person is a new starter the actor is mentor buddy to (staff records only).
+    Mentor,
     /// Same team.
     Team,
     /// Same service area.
@@ -161,7 +172,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: &'static [Scope] = &[Scope::Own, Scope::LineChain, Scope::Duty, Scope::Team, Scope::Area, Scope::National];
+    pub const ALL: &'static [Scope] = &[Scope::Own, Scope::LineChain, Scope::Duty, Scope::Mentor, Scope::Team, Scope::Area, Scope::National];
 }
 
 use Permission as P;
@@ -321,6 +332,27 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
         ],
     ),
     (P::ManageImprovementPlan, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
+    // Induction: the starter, the mentor buddy named on it, their managers and HR.
+    (
+        P::ViewInduction,
+        &[
+            (R::Practitioner, &[S::Own, S::Mentor]),
+            (R::TeamManager, &[S::Own, S::Mentor, S::LineChain, S::Team]),
+            (R::ServiceManager, &[S::Own, S::Mentor, S::LineChain, S::Area]),
+            (R::BusinessSupport, &[S::Own, S::Mentor]),
+            (R::Hr, &[S::National]),
+        ],
+    ),
+    (P::StartInduction, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
+    (
+        P::TickInduction,
+        &[
+            (R::Practitioner, &[S::Own, S::Mentor]),
+            (R::TeamManager, &[S::Own, S::Mentor, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::Mentor, S::LineChain]),
+            (R::BusinessSupport, &[S::Own, S::Mentor]),
+        ],
+    ),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.
@@ -329,6 +361,9 @@ pub struct Relationships {
     pub own: bool,
     pub line_chain: bool,
     pub duty: bool,
+    /// Mentor buddy to the record's person: the web layer sets it from the person's induction
+    /// when a permission grants anything to mentors.
+    pub mentor: bool,
     pub team: bool,
     pub area: bool,
     /// A restricted case the actor is not named on: no scope holds, not even a national one.
@@ -342,6 +377,7 @@ impl Relationships {
             Scope::Own => self.own,
             Scope::LineChain => self.line_chain,
             Scope::Duty => self.duty,
+            Scope::Mentor => self.mentor,
             Scope::Team => self.team,
             Scope::Area => self.area,
             Scope::National => true,
@@ -355,6 +391,7 @@ impl Relationships {
             own: actor.id == subject.id,
             line_chain: subject.managers.contains(&actor.id),
             duty: false,
+            mentor: false,
             team: same(actor.team_id, subject.team_id),
             area: same(actor.service_area_id, subject.service_area_id),
             shut_out: false,
@@ -386,6 +423,7 @@ impl Relationships {
             own: named,
             line_chain: case.allocated_managers.contains(&actor.id),
             duty: team && actor.on_duty,
+            mentor: false,
             team,
             area: actor.service_area_id == Some(case.service_area_id),
             shut_out: case.restricted && !named,
@@ -398,6 +436,7 @@ impl Relationships {
             own: false,
             line_chain: false,
             duty: false,
+            mentor: false,
             team: actor.team_id == Some(team_id),
             area: actor.service_area_id == Some(service_area_id),
             shut_out: false,
@@ -414,6 +453,11 @@ pub fn permits(roles: &[Role], permission: Permission, rel: &Relationships) -> b
 /// single record (lists, create forms) are checked this way; lists then show only what `permits`.
 pub fn permits_somewhere(roles: &[Role], permission: Permission) -> bool {
     grants(permission).any(|(role, scopes)| roles.contains(&role) && !scopes.is_empty())
+}
+
+/// Does any role's grant of `permission` reach mentors? Then the mentor fact is worth reading.
+pub fn reaches_mentors(permission: Permission) -> bool {
+    grants(permission).any(|(_, scopes)| scopes.contains(&Scope::Mentor))
 }
 
 /// Does the grant reach every record in the service, so a list needs no filtering?
@@ -452,6 +496,7 @@ mod tests {
             Scope::Own => r.own = true,
             Scope::LineChain => r.line_chain = true,
             Scope::Duty => r.duty = true,
+            Scope::Mentor => r.mentor = true,
             Scope::Team => r.team = true,
             Scope::Area => r.area = true,
             Scope::National => {}

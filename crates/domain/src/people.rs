@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{Collect, FieldError, FieldErrors};
 
 pub mod improvement;
+pub mod induction;
 pub mod pulse;
 pub mod training;
 

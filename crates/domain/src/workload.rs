@@ -355,6 +355,11 @@ pub fn newly_qualified(settings: &WorkloadSettings, terms: &WorkerTerms, today: 
     terms.qualified_on.is_some_and(|q| q <= today && (today - q).whole_days() < settings.newly_qualified_months * 365 / 12)
 }
 
+/// The last day of a newly qualified worker's protected caseload, if they have one.
+pub fn protected_until(settings: &WorkloadSettings, qualified_on: Option<Date>) -> Option<Date> {
+    qualified_on.map(|q| q + time::Duration::days(settings.newly_qualified_months * 365 / 12 - 1))
+}
+
 /// The most cases a contract allows at once, if it caps them.
 pub fn case_cap(settings: &WorkloadSettings, terms: &WorkerTerms) -> Option<i64> {
     match terms.contract {

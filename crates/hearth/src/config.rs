@@ -38,6 +38,9 @@ pub struct Config {
     /// National settings for training (`[training]`): `expiring_days` (30) before a mandatory
     /// course expires it shows as due soon and its holder is reminded; `new_starter_days` (90).
     pub training: hearth_domain::people::training::TrainingSettings,
+    /// National settings for induction (`[induction]`): `office_days_per_week` (3) for the first
+    /// `office_first_months` (6); a mentor's mentoring counts for `mentoring_months` (6).
+    pub induction: hearth_domain::people::induction::InductionSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -68,6 +71,7 @@ impl Default for Config {
             sampling: Default::default(),
             supervision: Default::default(),
             training: Default::default(),
+            induction: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -115,6 +119,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.sampling.validate().map_err(|e| anyhow::anyhow!("[sampling] {e}"))?;
     config.supervision.validate().map_err(|e| anyhow::anyhow!("[supervision] {e}"))?;
     config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
+    config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

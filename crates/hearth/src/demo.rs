@@ -390,7 +390,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         (Some(hr), Some(manager)) => demo_people::improvement_plans(store, *hr, *manager, practitioner).await?,
         _ => 0,
     };
-    tracing::info!(plans, "demo improvement plans written");
+    let inductions = demo_people::inductions(store, practitioner).await?;
+    tracing::info!(plans, inductions, "demo improvement plans and inductions written");
     let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(pulse_answers, "demo pulse surveys written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;

@@ -84,3 +84,37 @@ pub async fn improvement_plans(store: &Store, hr: Uuid, manager: Uuid, practitio
     }
     Ok(opened)
 }
+
+/// Induction plans for everyone who started in the last six months, each with a mentor buddy
+/// from their team who has been in the service for years, and the steps of the weeks gone by
+/// mostly ticked off. In the demo team, the demo practitioner mentors its newest starter, so
+/// they see the plan from My Work.
+pub async fn inductions(store: &Store, practitioner: Option<Uuid>) -> Result<usize> {
+    use hearth_domain::people::induction::{InductionDraft, TEMPLATE, week_of};
+    let today = hearth_store::now().date();
+    let facts = people::facts_of_many(store, people::Whose::Everyone).await?;
+    let members = org::members(store, Members::Everyone).await?;
+    let team_of = |id: Uuid| members.iter().find(|m| m.id == id).and_then(|m| m.team.as_ref().map(|t| t.id));
+    let demo_team = practitioner.and_then(team_of);
+    let mut starters: Vec<_> = members.iter().filter(|m| facts.get(&m.id).is_some_and(|f| f.started_on > today - Duration::days(183) && f.started_on <= today)).collect();
+    starters.sort_by_key(|m| m.id);
+    let mut started = 0;
+    for s in starters {
+        let Some(team) = s.team.as_ref().map(|t| t.id) else { continue };
+        let starts_on = facts[&s.id].started_on;
+        let seasoned = |m: &&org::Member| m.id != s.id && m.team.as_ref().map(|t| t.id) == Some(team) && facts.get(&m.id).is_some_and(|f| f.started_on < today - Duration::days(3 * 365));
+        let mentor = match practitioner {
+            Some(p) if Some(team) == demo_team && p != s.id => Some(p),
+            _ => members.iter().filter(seasoned).map(|m| m.id).min(),
+        };
+        let (Some(mentor), Some(line)) = (mentor, s.line_manager_id) else { continue };
+        let d = InductionDraft { mentor, starts_on };
+        let id = hearth_store::people::induction::start(store, &AuditContext::actor(line, None), s.id, line, &d, &Default::default(), &Default::default()).await?;
+        // The steps of the weeks gone by, all but the last of them.
+        let week = week_of(starts_on, today);
+        let done = TEMPLATE.iter().filter(|(w, _, _)| *w < week).count().saturating_sub(1) as i64;
+        hearth_store::people::induction::load_demo_progress(store, id, s.id, done, (starts_on + Duration::days(7 * week.min(6))).midnight().assume_utc()).await?;
+        started += 1;
+    }
+    Ok(started)
+}

@@ -359,6 +359,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         sampling: config.sampling,
         supervision: config.supervision,
         training: config.training,
+        induction: config.induction,
         workload: config.workload.clone(),
         targets: config.insight,
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),

@@ -1,9 +1,11 @@
-//! People's tables: supervision records and the cases each discussed.
+//! People's tables: supervision records and the cases each discussed; training and policies,
+//! the wellbeing pulse, improvement plans and induction in their own modules.
 //!
 //! Saving a supervision writes, in one transaction, the record, a management oversight entry
 //! and any action (as a task) on each case discussed (through `cases::oversight`), and the audit
 //! events. Every read of a record is audited.
 
+pub mod induction;
 pub mod plans;
 pub mod pulse;
 pub mod training;

@@ -42,6 +42,10 @@ struct HomePage {
     training: Option<(crate::components::Tag, Vec<(uuid::Uuid, String, i64)>)>,
     /// The open pulse survey they have not answered: (title, closes on).
     pulse: Option<(String, String)>,
+    /// The new starters they are mentor buddy to: (id, name).
+    mentees: Vec<(uuid::Uuid, String)>,
+    /// They have an induction plan of their own.
+    inducted: bool,
 }
 
 struct MyLoad {
@@ -174,6 +178,8 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         Some(s) if !hearth_store::people::pulse::has_taken(&state.store, s.id, me.id()).await? => Some((s.title, crate::dates::long_date(s.closes_on))),
         _ => None,
     };
+    let (mentees, inducted) = tokio::try_join!(hearth_store::people::induction::mentees_of(&state.store, me.id()), hearth_store::people::induction::mentor_of(&state.store, me.id()))?;
+    let (mentees, inducted) = (mentees.into_iter().map(|m| (m.id, m.name)).collect(), inducted.is_some());
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -188,5 +194,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted }))
 }

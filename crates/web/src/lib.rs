@@ -68,6 +68,7 @@ pub struct WebConfig {
     pub sampling: hearth_domain::quality::SamplingSettings,
     pub supervision: hearth_domain::people::SupervisionSettings,
     pub training: hearth_domain::people::training::TrainingSettings,
+    pub induction: hearth_domain::people::induction::InductionSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -102,6 +103,7 @@ impl Default for WebConfig {
             sampling: Default::default(),
             supervision: Default::default(),
             training: Default::default(),
+            induction: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

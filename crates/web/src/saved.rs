@@ -46,6 +46,8 @@ pub enum Saved {
     PlanOpened,
     PlanReviewed,
     PlanClosed,
+    InductionStarted,
+    InductionTicked,
 }
 
 const ALL: &[Saved] = &[
@@ -80,6 +82,8 @@ const ALL: &[Saved] = &[
     Saved::PlanOpened,
     Saved::PlanReviewed,
     Saved::PlanClosed,
+    Saved::InductionStarted,
+    Saved::InductionTicked,
 ];
 
 impl Saved {
@@ -116,6 +120,8 @@ impl Saved {
             Saved::PlanOpened => "plan-opened",
             Saved::PlanReviewed => "plan-reviewed",
             Saved::PlanClosed => "plan-closed",
+            Saved::InductionStarted => "induction-started",
+            Saved::InductionTicked => "induction-ticked",
         }
     }
 
@@ -152,6 +158,8 @@ impl Saved {
             Saved::PlanOpened => "Improvement plan opened: supervision is now every few weeks",
             Saved::PlanReviewed => "Review saved",
             Saved::PlanClosed => "Improvement plan closed",
+            Saved::InductionStarted => "Induction started: their mentor buddy can see the plan",
+            Saved::InductionTicked => "Induction plan updated",
         }
     }
 

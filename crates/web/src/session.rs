@@ -196,11 +196,21 @@ impl Ctx {
     /// May the caller do this route's permission to this member of staff's record? A refusal is audited.
     pub async fn authorize_staff(&self, state: &AppState, subject: Uuid) -> Result<(), AppError> {
         let permission = self.route_permission()?;
-        let placement = hearth_store::org::placement(&state.store, subject).await?;
-        if permits(&self.principal.roles, permission, &Relationships::between(&self.principal.placement, &placement)) {
+        if permits(&self.principal.roles, permission, &self.relationships_to_staff(state, permission, subject).await?) {
             return Ok(());
         }
         Err(self.refuse(state, "staff", subject).await?)
+    }
+
+    /// How the caller stands to a member of staff for `permission`: from both placements, and,
+    /// where the permission reaches mentors, whether the caller is the person's mentor buddy.
+    async fn relationships_to_staff(&self, state: &AppState, permission: Permission, subject: Uuid) -> Result<Relationships, AppError> {
+        let placement = hearth_store::org::placement(&state.store, subject).await?;
+        let mut rel = Relationships::between(&self.principal.placement, &placement);
+        if hearth_domain::access::reaches_mentors(permission) && !permits(&self.principal.roles, permission, &rel) {
+            rel.mentor = hearth_store::people::induction::mentor_of(&state.store, subject).await? == Some(self.id());
+        }
+        Ok(rel)
     }
 
     /// May the caller do this route's permission within a team (deciding a transfer into it, say)?
@@ -281,8 +291,8 @@ impl Ctx {
 
     /// Whether the caller may do `permission` to a given staff record, without auditing: for links.
     pub async fn may_for_staff(&self, state: &AppState, permission: Permission, subject: Uuid) -> bool {
-        match hearth_store::org::placement(&state.store, subject).await {
-            Ok(p) => permits(&self.principal.roles, permission, &Relationships::between(&self.principal.placement, &p)),
+        match self.relationships_to_staff(state, permission, subject).await {
+            Ok(rel) => permits(&self.principal.roles, permission, &rel),
             Err(_) => false,
         }
     }

@@ -46,6 +46,8 @@ fn only(scope: Scope) -> Relationships {
         Scope::LineChain => r.line_chain = true,
         // On duty for the record's team, and so also in it.
         Scope::Duty => (r.duty, r.team, r.area) = (true, true, true),
+        // A mentor buddy is in the starter's team (the store insists on it).
+        Scope::Mentor => (r.mentor, r.team, r.area) = (true, true, true),
         Scope::Team => (r.team, r.area) = (true, true),
         Scope::Area => r.area = true,
         Scope::National => {}
@@ -128,6 +130,13 @@ async fn every_route_role_and_relationship_follows_the_permission_table() {
                         let a = person(&store, &mut n, &[*role], t1, None).await;
                         org::set_duty(&store, &AuditContext::system(), a, true).await.unwrap();
                         (a, person(&store, &mut n, &[Role::Practitioner], t1, None).await)
+                    }
+                    Scope::Mentor => {
+                        let a = person(&store, &mut n, &[*role], t1, None).await;
+                        let starter = person(&store, &mut n, &[Role::Practitioner], t1, None).await;
+                        let d = hearth_domain::people::induction::InductionDraft { mentor: a, starts_on: time::macros::date!(2026 - 12 - 07) };
+                        hearth_store::people::induction::start(&store, &AuditContext::system(), starter, a, &d, &Default::default(), &Default::default()).await.unwrap();
+                        (a, starter)
                     }
                     Scope::Team => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t1, None).await),
                     Scope::Area => (person(&store, &mut n, &[*role], t1, None).await, person(&store, &mut n, &[Role::Practitioner], t2, None).await),

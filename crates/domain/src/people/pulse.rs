@@ -123,11 +123,15 @@ pub struct Shown {
     pub teams: std::collections::HashSet<Uuid>,
     pub areas: std::collections::HashSet<Uuid>,
     pub nation: bool,
+    /// Whether those with no team count in the service's figure: only when there are enough of
+    /// them, or the service less its areas would be their answers.
+    pub no_team: bool,
 }
 
 /// Hides each group under `MIN_GROUP`, then hides more (the smallest first) wherever the hidden
 /// part of a shown group would add up to fewer than `MIN_GROUP` but more than none: an area's
-/// hidden teams, and the service's hidden areas. A hidden area hides all its teams.
+/// hidden teams, and the service's hidden areas. A hidden area hides all its teams. Those with
+/// no team count in the service's figure only when there are `MIN_GROUP` of them.
 pub fn shown(r: &Responses) -> Shown {
     use std::collections::{BTreeMap, HashSet};
     let mut by_area: BTreeMap<Uuid, Vec<(Uuid, i64)>> = BTreeMap::new();
@@ -158,10 +162,13 @@ pub fn shown(r: &Responses) -> Shown {
         }
         teams.extend(visible.into_iter().map(|(id, _)| id));
     }
+    let no_team_counted = no_team >= MIN_GROUP;
+    if !no_team_counted {
+        nation -= no_team;
+    }
     let nation_shown = nation >= MIN_GROUP;
     if nation_shown {
-        // Those with no team are hidden from every group but the service's.
-        let mut hidden = no_team + area_totals.iter().filter(|(a, _)| !areas.contains(a)).map(|(_, n)| n).sum::<i64>();
+        let mut hidden = if no_team_counted { no_team } else { 0 } + area_totals.iter().filter(|(a, _)| !areas.contains(a)).map(|(_, n)| n).sum::<i64>();
         let mut visible: Vec<(Uuid, i64)> = area_totals.iter().copied().filter(|(a, _)| areas.contains(a)).collect();
         visible.sort_by_key(|(id, n)| (*n, *id));
         while hidden > 0 && hidden < MIN_GROUP && !visible.is_empty() {
@@ -176,7 +183,7 @@ pub fn shown(r: &Responses) -> Shown {
         areas.clear();
         teams.clear();
     }
-    Shown { teams, areas, nation: nation_shown }
+    Shown { teams, areas, nation: nation_shown, no_team: no_team_counted }
 }
 
 #[cfg(test)]
@@ -207,6 +214,14 @@ mod tests {
     }
 
     #[test]
+    fn a_few_people_with_no_team_are_left_out_of_the_service_figure_rather_than_hide_an_area() {
+        let r = Responses { teams: vec![(Some(id(1)), id(100), 30), (None, Uuid::nil(), 3)] };
+        let s = shown(&r);
+        assert!(s.nation && !s.no_team && s.areas.contains(&id(100)));
+        assert!(shown(&Responses { teams: vec![(Some(id(1)), id(100), 30), (None, Uuid::nil(), 6)] }).no_team);
+    }
+
+    #[test]
     fn fewer_than_five_in_all_shows_nothing() {
         let s = shown(&Responses { teams: vec![(Some(id(1)), id(100), 4)] });
         assert_eq!(s, Shown::default());
@@ -229,7 +244,7 @@ mod tests {
         #[test]
         fn no_combination_of_what_shows_reveals_a_group_under_five(
             areas in proptest::collection::vec(proptest::collection::vec(0i64..12, 1..6), 1..6),
-            no_team in 0i64..4,
+            no_team in 0i64..8,
         ) {
             let mut r = Responses::default();
             let mut n = 0u128;
@@ -242,7 +257,9 @@ mod tests {
             r.teams.push((None, id(0), no_team));
             let s = shown(&r);
             let small = |k: i64| k > 0 && k < MIN_GROUP;
-            let total: i64 = r.teams.iter().map(|t| t.2).sum();
+            let in_teams: i64 = areas.iter().flatten().sum();
+            prop_assert_eq!(s.no_team, no_team >= MIN_GROUP);
+            let total = in_teams + if s.no_team { no_team } else { 0 };
             prop_assert_eq!(s.nation, total >= MIN_GROUP);
             let mut shown_areas_total = 0;
             for (a, teams) in areas.iter().enumerate() {

@@ -62,6 +62,14 @@ pub async fn cancel_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, a
 /// Records a duty that takes capacity; without points, the national figure for its kind.
 pub async fn add_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: DutyKind, points: Points, first: Date, last: Option<Date>) -> Result<Uuid> {
     let mut tx = store.begin().await?;
+    let id = insert_duty(&mut tx, ctx, staff_id, kind, points, first, last).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A duty written in the caller's transaction, with its audit event: mentoring a new starter is
+/// added when their induction starts.
+pub(crate) async fn insert_duty(tx: &mut sqlx::AnyConnection, ctx: &AuditContext, staff_id: Uuid, kind: DutyKind, points: Points, first: Date, last: Option<Date>) -> Result<Uuid> {
     let id = new_id();
     sqlx::query("INSERT INTO duties (id, staff_id, kind, points, first_day, last_day, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(id.to_string())
@@ -74,8 +82,7 @@ pub async fn add_duty(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: D
         .bind(ts(now()))
         .execute(&mut *tx)
         .await?;
-    audit::append(&mut tx, ctx, Event::success("duty.recorded").about("staff", staff_id).detail(serde_json::json!({ "duty_id": id, "kind": kind, "points": points.0 }))).await?;
-    tx.commit().await?;
+    audit::append(tx, ctx, Event::success("duty.recorded").about("staff", staff_id).detail(serde_json::json!({ "duty_id": id, "kind": kind, "points": points.0 }))).await?;
     Ok(id)
 }
 

@@ -29,6 +29,8 @@ pub async fn visibility(state: &AppState, me: &Ctx, permission: Permission) -> R
             Scope::LineChain => v.allocated_to_any_of.extend(hearth_store::org::reports_of(&state.store, me.id()).await?),
             Scope::Duty if p.on_duty => v.team_ids.extend(p.team_id),
             Scope::Duty => {}
+            // Mentoring reaches a starter's staff record, never their cases.
+            Scope::Mentor => {}
             Scope::Team => v.team_ids.extend(p.team_id),
             Scope::Area => v.service_area_ids.extend(p.service_area_id),
             Scope::National => v.everywhere = true,

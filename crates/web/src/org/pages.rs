@@ -140,6 +140,8 @@ struct RecordPage {
     /// They have not chosen a password yet: offer a new invitation link.
     invite: bool,
     id: Uuid,
+    /// Their other records the reader may open: (path, words).
+    records: Vec<(String, &'static str)>,
 }
 
 pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
@@ -192,6 +194,19 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     } else if manage {
         rows.push(SummaryRow::new("Leaving", "Still works here").action(format!("/admin/staff/{id}/leaver"), "Record", "that they have left"));
     }
+    // Their other records, each only if the reader may open it: never a link to a refusal.
+    let mut records = vec![];
+    for (permission, path, words) in [
+        (Permission::ViewWorkload, "workload", "Workload"),
+        (Permission::ViewSupervision, "supervisions", "Supervision"),
+        (Permission::ViewTraining, "training", "Training and policies"),
+        (Permission::ViewInduction, "induction", "Induction"),
+        (Permission::ViewImprovementPlan, "improvement-plans", "Improvement plans"),
+    ] {
+        if me.may_for_staff(&state, permission, id).await {
+            records.push((format!("/staff/{id}/{path}"), words));
+        }
+    }
     let status = match r.status {
         hearth_domain::org::StaffStatus::Active => Tag::new("Active", "green"),
         hearth_domain::org::StaffStatus::Left => Tag::new("Left", "grey"),
@@ -204,6 +219,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         can_view_audit: me.can(Permission::ViewAudit),
         invite,
         id,
+        records,
     }))
 }
 

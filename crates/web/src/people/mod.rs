@@ -3,6 +3,7 @@
 //! route is checked against the caller's standing to them.
 
 pub mod api;
+pub mod induction;
 pub mod plans;
 pub mod policies;
 pub mod pulse;

@@ -161,7 +161,7 @@ pub struct SurveyResults {
 
 pub fn results_of(counts: &[TeamCounts]) -> SurveyResults {
     let rule = shown(&Responses { teams: counts.iter().map(|c| (c.team_id, c.area_id, c.responses)).collect() });
-    let all: Vec<&TeamCounts> = counts.iter().collect();
+    let all: Vec<&TeamCounts> = counts.iter().filter(|c| c.team_id.is_some() || rule.no_team).collect();
     let nation = if rule.nation { GroupResult::of("The service".into(), &all) } else { GroupResult::hidden("The service".into()) };
     let mut by_area: HashMap<Uuid, Vec<&TeamCounts>> = HashMap::new();
     for c in counts.iter().filter(|c| c.team_id.is_some()) {

@@ -1,0 +1,129 @@
+//! Induction: the national template of a new starter's first weeks (shadowing, court visits,
+//! learning Hearth, reading the policies), copied into a plan for each starter with a named
+//! mentor buddy, and the office-first expectation while they are new.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration};
+use uuid::Uuid;
+
+use crate::{Collect, FieldError, FieldErrors};
+
+coded_enum! {
+    /// What a step of induction is.
+    StepKind {
+        Meeting = "meeting", "Meeting";
+        Shadowing = "shadowing", "Shadowing";
+        CourtVisit = "court_visit", "Court visit";
+        SystemTraining = "system_training", "Learning Hearth";
+        PolicyReading = "policy_reading", "Policy reading";
+    }
+}
+
+/// The national induction template: (week, kind, step). Copied into each starter's plan when
+/// it is made, so a later change to the template never rewrites a plan under way.
+pub const TEMPLATE: &[(i64, StepKind, &str)] = &[
+    (1, StepKind::Meeting, "Meet your manager and your mentor buddy; agree your office days"),
+    (1, StepKind::SystemTraining, "Sign in to Hearth, set up your second factor, and find your way round My Work"),
+    (1, StepKind::PolicyReading, "Read and confirm the domestic abuse practice policy"),
+    (1, StepKind::PolicyReading, "Read and confirm the information security policy"),
+    (2, StepKind::Shadowing, "Shadow your mentor on two first calls to parents"),
+    (2, StepKind::SystemTraining, "Complete the safeguarding and data protection modules"),
+    (3, StepKind::CourtVisit, "Attend a first hearing dispute resolution appointment with your mentor"),
+    (3, StepKind::Shadowing, "Shadow a home visit and a meeting with a child"),
+    (4, StepKind::SystemTraining, "Draft a practice safeguarding letter in Hearth and have your mentor read it"),
+    (4, StepKind::CourtVisit, "Attend a final hearing and hear a family court adviser give evidence"),
+    (5, StepKind::Shadowing, "Co-work a section 7 report with your mentor"),
+    (6, StepKind::Meeting, "Review your induction with your manager; agree your first allocation"),
+];
+
+/// National settings for induction (`[induction]` in hearth.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InductionSettings {
+    /// Days a week a new starter (or anyone on an improvement plan) is expected in the office.
+    pub office_days_per_week: i64,
+    /// For how many months after starting.
+    pub office_first_months: i64,
+    /// How long the mentor's mentoring duty counts against their capacity.
+    pub mentoring_months: i64,
+}
+
+impl Default for InductionSettings {
+    fn default() -> Self {
+        Self { office_days_per_week: 3, office_first_months: 6, mentoring_months: 6 }
+    }
+}
+
+impl InductionSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0..=5).contains(&self.office_days_per_week) || !(0..=24).contains(&self.office_first_months) || !(1..=24).contains(&self.mentoring_months) {
+            return Err("office_days_per_week must be from 0 to 5, office_first_months from 0 to 24 and mentoring_months from 1 to 24".into());
+        }
+        Ok(())
+    }
+
+    /// The last day a starter who started on `started_on` is expected in the office more.
+    pub fn office_first_until(&self, started_on: Date) -> Date {
+        super::add_months(started_on, self.office_first_months)
+    }
+
+    /// The last day the mentoring counts against the mentor's capacity.
+    pub fn mentoring_until(&self, starts_on: Date) -> Date {
+        super::add_months(starts_on, self.mentoring_months) - Duration::days(1)
+    }
+}
+
+/// An induction as it is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InductionDraft {
+    pub mentor: Uuid,
+    pub starts_on: Date,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct InductionForm {
+    pub mentor: String,
+    pub starts_on: String,
+}
+
+impl InductionForm {
+    /// A mentor chosen, and a first day no more than a year either side of today.
+    pub fn validate(&self, today: Date) -> Result<InductionDraft, FieldErrors> {
+        let mut c = Collect::default();
+        let mentor = c.keep(Uuid::parse_str(self.mentor.trim()).map_err(|_| FieldError::new("mentor", "Choose their mentor buddy")));
+        let starts_on = c.keep(crate::org::parse_date("starts_on", "the first day of induction", &self.starts_on).and_then(|d| {
+            if (d - today).whole_days().abs() > 365 { Err(FieldError::new("starts_on", "The first day of induction must be within a year of today")) } else { Ok(d) }
+        }));
+        match (mentor, starts_on) {
+            (Some(mentor), Some(starts_on)) if c.is_empty() => Ok(InductionDraft { mentor, starts_on }),
+            _ => Err(c.0),
+        }
+    }
+}
+
+/// The week of induction a day falls in, from 1; 0 before it starts.
+pub fn week_of(starts_on: Date, day: Date) -> i64 {
+    if day < starts_on { 0 } else { (day - starts_on).whole_days() / 7 + 1 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_template_runs_week_by_week_and_a_plan_needs_a_mentor_and_a_first_day() {
+        assert!(TEMPLATE.windows(2).all(|w| w[0].0 <= w[1].0), "in week order");
+        let today = date!(2026 - 12 - 06);
+        let f = InductionForm { mentor: Uuid::from_u128(3).to_string(), starts_on: "2026-12-07".into() };
+        assert_eq!(f.validate(today).unwrap().starts_on, date!(2026 - 12 - 07));
+        let bad = InductionForm { mentor: "".into(), starts_on: "2029-01-01".into() };
+        let fields: Vec<_> = bad.validate(today).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["mentor", "starts_on"]);
+        assert_eq!((week_of(date!(2026 - 12 - 07), date!(2026 - 12 - 06)), week_of(date!(2026 - 12 - 07), date!(2026 - 12 - 14))), (0, 2));
+        let s = InductionSettings::default();
+        assert_eq!(s.office_first_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 07));
+        assert_eq!(s.mentoring_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 06));
+    }
+}
