@@ -96,14 +96,18 @@ pub enum Permission {
     ManagePulse,
     /// Read a person's improvement plans: the worker, their line chain and HR.
     ViewImprovementPlan,
+    /// Open, review and close an improvement plan: the line chain, with HR.
+    ManageImprovementPlan,
     /// See a new starter's induction plan: the starter, their mentor buddy, their managers, HR.
     ViewInduction,
     /// Start a new starter's induction with a mentor buddy.
     StartInduction,
     /// Tick a step of an induction done: the starter, their mentor buddy or their line chain.
     TickInduction,
-    /// Open, review and close an improvement plan: the line chain, with HR.
-    ManageImprovementPlan,
+    /// See a team's meetings: who came and the actions agreed.
+    ViewTeamMeetings,
+    /// Record a team meeting.
+    RecordTeamMeeting,
 }
 
 impl Permission {
@@ -148,6 +152,8 @@ impl Permission {
         Permission::ViewInduction,
         Permission::StartInduction,
         Permission::TickInduction,
+        Permission::ViewTeamMeetings,
+        Permission::RecordTeamMeeting,
     ];
 }
 
@@ -353,6 +359,12 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::BusinessSupport, &[S::Own, S::Mentor]),
         ],
     ),
+    // A team's meetings are the team's: its members, its managers, the area's service managers.
+    (
+        P::ViewTeamMeetings,
+        &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::NationalLeadership, &[S::National])],
+    ),
+    (P::RecordTeamMeeting, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team])]),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -13,6 +13,7 @@ use crate::{Collect, FieldError, FieldErrors};
 
 pub mod improvement;
 pub mod induction;
+pub mod meetings;
 pub mod pulse;
 pub mod training;
 

@@ -391,7 +391,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         _ => 0,
     };
     let inductions = demo_people::inductions(store, practitioner).await?;
-    tracing::info!(plans, inductions, "demo improvement plans and inductions written");
+    let meetings = demo_people::team_meetings(store, &mut g.rng).await?;
+    tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(pulse_answers, "demo pulse surveys written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;

@@ -118,3 +118,45 @@ pub async fn inductions(store: &Store, practitioner: Option<Uuid>) -> Result<usi
     }
     Ok(started)
 }
+
+/// Six months of monthly team meetings for every team: most in the office, some joining
+/// remotely, a few away (on leave, in court), with an action or two each.
+pub async fn team_meetings(store: &Store, rng: &mut StdRng) -> Result<usize> {
+    use hearth_domain::people::meetings::{Attendance, Attendee, MeetingAction, MeetingDraft};
+    let today = hearth_store::now().date();
+    let mut meetings = vec![];
+    for team in org::teams(store, None).await? {
+        let members = org::members(store, Members::Team(team.id)).await?;
+        if members.is_empty() {
+            continue;
+        }
+        for months_ago in (0..6).rev() {
+            let held_on = today - Duration::days(months_ago * 30 + rng.random_range(3..20));
+            let attendees = members
+                .iter()
+                .map(|m| {
+                    let roll: f64 = rng.random();
+                    let (attendance, reason) = if roll < 0.66 {
+                        (Attendance::Office, None)
+                    } else if roll < 0.9 {
+                        (Attendance::Remote, None)
+                    } else {
+                        (Attendance::Absent, Some(["Annual leave", "In court", "Unwell", "On a training course"][rng.random_range(0..4)].to_string()))
+                    };
+                    Attendee { staff_id: m.id, attendance, reason }
+                })
+                .collect();
+            let actions = (0..rng.random_range(1..3))
+                .map(|i| MeetingAction {
+                    title: ["Share the court list for next month", "Book the safeguarding refresher", "Bring two cases for group reflection", "Check the office rota"][(i + months_ago as usize) % 4].into(),
+                    owner: members[rng.random_range(0..members.len())].id,
+                    due_on: Some(held_on + Duration::days(14)),
+                })
+                .collect();
+            let agenda = "Caseloads and the allocation hub\nCourt dates this month\nPractice: the domestic abuse practice policy\nWellbeing and the pulse results".to_string();
+            meetings.push((team.id, MeetingDraft { held_on, office_id: team.office.as_ref().map(|o| o.id), agenda, attendees, actions }));
+        }
+    }
+    hearth_store::people::meetings::load_demo(store, &meetings).await?;
+    Ok(meetings.len())
+}

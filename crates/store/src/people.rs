@@ -6,6 +6,7 @@
 //! events. Every read of a record is audited.
 
 pub mod induction;
+pub mod meetings;
 pub mod plans;
 pub mod pulse;
 pub mod training;

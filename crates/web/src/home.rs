@@ -46,6 +46,8 @@ struct HomePage {
     mentees: Vec<(uuid::Uuid, String)>,
     /// They have an induction plan of their own.
     inducted: bool,
+    /// Actions from team meetings they own, not yet past: (team, meeting, title, due).
+    meeting_actions: Vec<(uuid::Uuid, uuid::Uuid, String, String)>,
 }
 
 struct MyLoad {
@@ -180,6 +182,11 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     };
     let (mentees, inducted) = tokio::try_join!(hearth_store::people::induction::mentees_of(&state.store, me.id()), hearth_store::people::induction::mentor_of(&state.store, me.id()))?;
     let (mentees, inducted) = (mentees.into_iter().map(|m| (m.id, m.name)).collect(), inducted.is_some());
+    let meeting_actions = hearth_store::people::meetings::actions_for(&state.store, me.id(), today)
+        .await?
+        .into_iter()
+        .map(|(team, meeting, title, due)| (team, meeting, title, due.map(crate::dates::long_date).unwrap_or_else(|| "No date".into())))
+        .collect();
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -194,5 +201,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions }))
 }

@@ -48,6 +48,7 @@ pub enum Saved {
     PlanClosed,
     InductionStarted,
     InductionTicked,
+    MeetingRecorded,
 }
 
 const ALL: &[Saved] = &[
@@ -84,6 +85,7 @@ const ALL: &[Saved] = &[
     Saved::PlanClosed,
     Saved::InductionStarted,
     Saved::InductionTicked,
+    Saved::MeetingRecorded,
 ];
 
 impl Saved {
@@ -122,6 +124,7 @@ impl Saved {
             Saved::PlanClosed => "plan-closed",
             Saved::InductionStarted => "induction-started",
             Saved::InductionTicked => "induction-ticked",
+            Saved::MeetingRecorded => "meeting-recorded",
         }
     }
 
@@ -160,6 +163,7 @@ impl Saved {
             Saved::PlanClosed => "Improvement plan closed",
             Saved::InductionStarted => "Induction started: their mentor buddy can see the plan",
             Saved::InductionTicked => "Induction plan updated",
+            Saved::MeetingRecorded => "Team meeting recorded",
         }
     }
 

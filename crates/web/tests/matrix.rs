@@ -299,7 +299,12 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
         let restricted = waiting_case(&store, far, "MX26P00103", vec![hearth_domain::cases::CaseFlag::Restricted]).await;
 
         let (out, own, take) = (session(&store, outsider).await, session(&store, owner).await, session(&store, taker).await);
-        let checks: [(Method, String, &str, StatusCode); 12] = [
+        let meeting = {
+            use hearth_domain::people::meetings::MeetingDraft;
+            let d = MeetingDraft { held_on: today, office_id: None, agenda: "Caseloads".into(), attendees: vec![], actions: vec![] };
+            hearth_store::people::meetings::record(&store, &AuditContext::actor(owner, None), far, Some(owner), &d).await.unwrap()
+        };
+        let checks: [(Method, String, &str, StatusCode); 16] = [
             (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),
@@ -312,6 +317,10 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::POST, format!("/cases/{restricted}/break-glass"), "", StatusCode::OK),
             (Method::POST, format!("/my/offers/{offer}"), "", StatusCode::OK),
             (Method::POST, format!("/api/v1/offers/{offer}/accept"), "", StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/meetings"), &own, StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/meetings/new"), &own, StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/meetings/{meeting}"), &own, StatusCode::OK),
+            (Method::GET, format!("/api/v1/teams/{far}/meetings"), &own, StatusCode::OK),
         ];
         for (method, path, rightful, expected) in &checks {
             let refused = call(&app, method, path, &out).await;

@@ -232,6 +232,8 @@ struct ListPage {
     back: Option<(String, String)>,
     intro: Option<String>,
     table: Table,
+    /// Further pages about this, as (path, words): a team's meetings.
+    links: Vec<(String, String)>,
 }
 
 pub async fn structure(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
@@ -254,6 +256,7 @@ pub async fn structure(State(state): State<AppState>, ctx: PageCtx) -> Result<Re
         back: None,
         intro: Some(format!("{} service areas, {teams} teams and {staff} active staff. See also offices and courts.", areas.len())),
         table,
+        links: vec![],
     }))
 }
 
@@ -282,6 +285,7 @@ pub async fn area(State(state): State<AppState>, ctx: PageCtx, Path(id): Path<Uu
         back: Some(("/org".into(), "All service areas".into())),
         intro: Some(format!("{} teams, {} offices, {} active staff.", area.teams, area.offices, area.staff)),
         table,
+        links: vec![],
     }))
 }
 
@@ -309,6 +313,7 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             team.office.map(|o| o.name).unwrap_or_else(|| "none".into())
         )),
         table,
+        links: if me.may_for_team(Permission::ViewTeamMeetings, team.id, team.service_area.id) { vec![(format!("/teams/{}/meetings", team.id), "Team meetings".to_string())] } else { vec![] },
     }))
 }
 
@@ -332,6 +337,7 @@ pub async fn offices(State(state): State<AppState>, ctx: PageCtx) -> Result<Resp
         back: Some(("/org".into(), "Organisation".into())),
         intro: Some(format!("{} offices with {desks} desks for {staff} staff: about 1 desk for every {} people.", offices.len(), if desks > 0 { staff / desks } else { 0 })),
         table,
+        links: vec![],
     }))
 }
 
@@ -351,5 +357,6 @@ pub async fn courts(State(state): State<AppState>, ctx: PageCtx) -> Result<Respo
         back: Some(("/org".into(), "Organisation".into())),
         intro: Some(format!("{} family court hearing centres and {} local authorities in England.", courts.len(), las.len())),
         table,
+        links: vec![],
     }))
 }

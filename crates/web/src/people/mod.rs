@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod induction;
+pub mod meetings;
 pub mod plans;
 pub mod policies;
 pub mod pulse;

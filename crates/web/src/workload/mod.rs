@@ -183,6 +183,9 @@ struct MyPeoplePage {
     /// People who have left but still hold open cases: (id, name, cases).
     leavers: Vec<(Uuid, String, i64)>,
     training_figure: String,
+    /// The team's last meeting, and how many came to the office.
+    last_meeting: Option<String>,
+    link_meetings: bool,
     link_training: bool,
     link_supervision: bool,
 }
@@ -258,6 +261,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         })
         .collect();
     let training_figure = team_training_figure(&training);
+    let last_meeting = crate::people::meetings::last_meeting(&state, team.id).await?;
     let settings = &state.config.supervision;
     let due_on = |r: &PersonRow| supervision.get(&r.worker.member.id).map(|f| hearth_domain::people::next_due(f, today(), settings).on());
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
@@ -284,6 +288,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     let can_allocate = me.may_for_team(Permission::AllocateCase, team.id, team.service_area.id);
     // National leaders see the team's picture, not a person's records.
     let link_training = me.may_for_team(Permission::ViewTraining, team.id, team.service_area.id);
+    let link_meetings = me.may_for_team(Permission::ViewTeamMeetings, team.id, team.service_area.id);
     Ok(render(&MyPeoplePage {
         shell: ctx.shell(format!("My People – {}", team.name)),
         teams: Select::new("team", "Team", None, &team_options, &team.id.to_string()).to_string(),
@@ -297,6 +302,8 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         can_allocate,
         leavers,
         training_figure,
+        last_meeting,
+        link_meetings,
         link_training,
         link_supervision: me.can(Permission::ViewSupervision),
     }))
