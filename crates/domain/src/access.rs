@@ -108,6 +108,12 @@ pub enum Permission {
     ViewTeamMeetings,
     /// Record a team meeting.
     RecordTeamMeeting,
+    /// Read a person's appraisals: the worker, their line chain and HR.
+    ViewAppraisal,
+    /// Set objectives, review mid-year and rate the year: the line chain.
+    ManageAppraisal,
+    /// Write one's own self-assessment.
+    WriteSelfAssessment,
 }
 
 impl Permission {
@@ -154,6 +160,9 @@ impl Permission {
         Permission::TickInduction,
         Permission::ViewTeamMeetings,
         Permission::RecordTeamMeeting,
+        Permission::ViewAppraisal,
+        Permission::ManageAppraisal,
+        Permission::WriteSelfAssessment,
     ];
 }
 
@@ -365,6 +374,32 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
         &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::NationalLeadership, &[S::National])],
     ),
     (P::RecordTeamMeeting, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team])]),
+    // Appraisal is between a person and their line chain; HR reads it.
+    (
+        P::ViewAppraisal,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::Own]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (P::ManageAppraisal, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::NationalLeadership, &[S::LineChain])]),
+    (
+        P::WriteSelfAssessment,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own]),
+            (R::ServiceManager, &[S::Own]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::Own]),
+            (R::NationalLeadership, &[S::Own]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
 ];
 
 /// Which scopes hold between an actor and a record. `National` always holds.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::{Collect, FieldError, FieldErrors};
 
+pub mod appraisal;
 pub mod improvement;
 pub mod induction;
 pub mod meetings;

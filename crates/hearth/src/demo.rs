@@ -392,6 +392,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     };
     let inductions = demo_people::inductions(store, practitioner).await?;
     let meetings = demo_people::team_meetings(store, &mut g.rng).await?;
+    let appraisals = demo_people::appraisals(store, &mut g.rng).await?;
+    tracing::info!(appraisals, "demo appraisals written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(pulse_answers, "demo pulse surveys written");

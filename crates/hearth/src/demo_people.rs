@@ -160,3 +160,29 @@ pub async fn team_meetings(store: &Store, rng: &mut StdRng) -> Result<usize> {
     hearth_store::people::meetings::load_demo(store, &meetings).await?;
     Ok(meetings.len())
 }
+
+/// Appraisals for everyone with a line manager: last year's completed (most within the last 12
+/// months, some not, so they are overdue), and for most this year's objectives set, with the
+/// mid-year review done for some.
+pub async fn appraisals(store: &Store, rng: &mut StdRng) -> Result<usize> {
+    use hearth_domain::people::appraisal::Rating;
+    use hearth_store::people::appraisals::{DemoAppraisal, load_demo};
+    let today = hearth_store::now().date();
+    let facts = people::facts_of_many(store, people::Whose::Everyone).await?;
+    let mut rows = vec![];
+    for m in org::members(store, Members::Everyone).await? {
+        let (Some(manager), Some(f)) = (m.line_manager_id, facts.get(&m.id)) else { continue };
+        if f.started_on > today - Duration::days(300) {
+            continue;
+        }
+        let completed_on = today - Duration::days(if rng.random_bool(0.12) { rng.random_range(370..450) } else { rng.random_range(20..330) });
+        let rating = [Rating::Exceeded, Rating::Met, Rating::Met, Rating::Met, Rating::PartlyMet][rng.random_range(0..5)];
+        rows.push(DemoAppraisal { worker: m.id, manager, set_on: completed_on - Duration::days(365), completed: Some((completed_on, rating)), mid_year: true });
+        if completed_on < today - Duration::days(30) && rng.random_bool(0.85) {
+            let set_on = completed_on + Duration::days(rng.random_range(7..28));
+            rows.push(DemoAppraisal { worker: m.id, manager, set_on, completed: None, mid_year: set_on < today - Duration::days(180) });
+        }
+    }
+    load_demo(store, &rows).await?;
+    Ok(rows.len())
+}

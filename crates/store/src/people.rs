@@ -5,6 +5,7 @@
 //! and any action (as a task) on each case discussed (through `cases::oversight`), and the audit
 //! events. Every read of a record is audited.
 
+pub mod appraisals;
 pub mod induction;
 pub mod meetings;
 pub mod plans;
@@ -267,6 +268,11 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
         supervisor: named(r.get(8), r.get(9))?.ok_or(StoreError::NotFound)?,
         discussions,
     })
+}
+
+/// Whose supervision this is: for routes that name a supervision alone.
+pub async fn worker_of(store: &Store, supervision: Uuid) -> Result<Uuid> {
+    parse_id(&sqlx::query("SELECT worker_id FROM supervisions WHERE id = $1").bind(supervision.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?.get::<String, _>(0))
 }
 
 /// The worker acknowledges their record, with a comment if they wish. Once only: a second

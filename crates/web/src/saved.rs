@@ -49,6 +49,7 @@ pub enum Saved {
     InductionStarted,
     InductionTicked,
     MeetingRecorded,
+    AppraisalSaved,
 }
 
 const ALL: &[Saved] = &[
@@ -86,6 +87,7 @@ const ALL: &[Saved] = &[
     Saved::InductionStarted,
     Saved::InductionTicked,
     Saved::MeetingRecorded,
+    Saved::AppraisalSaved,
 ];
 
 impl Saved {
@@ -125,6 +127,7 @@ impl Saved {
             Saved::InductionStarted => "induction-started",
             Saved::InductionTicked => "induction-ticked",
             Saved::MeetingRecorded => "meeting-recorded",
+            Saved::AppraisalSaved => "appraisal-saved",
         }
     }
 
@@ -164,6 +167,7 @@ impl Saved {
             Saved::InductionStarted => "Induction started: their mentor buddy can see the plan",
             Saved::InductionTicked => "Induction plan updated",
             Saved::MeetingRecorded => "Team meeting recorded",
+            Saved::AppraisalSaved => "Appraisal saved",
         }
     }
 

@@ -272,7 +272,7 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
         let outsider = person(&store, &mut n, &[Role::TeamManager, Role::Practitioner], home, None).await;
         let owner = person(&store, &mut n, &[Role::TeamManager], far, None).await;
         let taker = person(&store, &mut n, &[Role::TeamManager], receiving, None).await;
-        person(&store, &mut n, &[Role::Practitioner], far, Some(owner)).await;
+        let far_worker = person(&store, &mut n, &[Role::Practitioner], far, Some(owner)).await;
         let bank = NewStaff {
             name: "Bea Bank".into(),
             email: EmailAddress::parse("email", "bea.bank@hearth.example").unwrap(),
@@ -304,7 +304,11 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             let d = MeetingDraft { held_on: today, office_id: None, agenda: "Caseloads".into(), attendees: vec![], actions: vec![] };
             hearth_store::people::meetings::record(&store, &AuditContext::actor(owner, None), far, Some(owner), &d).await.unwrap()
         };
-        let checks: [(Method, String, &str, StatusCode); 16] = [
+        let supervision = {
+            let s = hearth_domain::people::NewSupervision { held_on: today, discussions: vec![], wellbeing: String::new(), development: String::new() };
+            hearth_store::people::record(&store, &AuditContext::actor(owner, None), far_worker, &hearth_store::org::NamedRef { id: owner, name: "Owner".into() }, &s).await.unwrap()
+        };
+        let checks: [(Method, String, &str, StatusCode); 18] = [
             (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),
@@ -321,6 +325,8 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/teams/{far}/meetings/new"), &own, StatusCode::OK),
             (Method::GET, format!("/teams/{far}/meetings/{meeting}"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/teams/{far}/meetings"), &own, StatusCode::OK),
+            (Method::GET, format!("/api/v1/supervisions/{supervision}"), &own, StatusCode::OK),
+            (Method::POST, format!("/api/v1/supervisions/{supervision}/acknowledge"), "", StatusCode::OK),
         ];
         for (method, path, rightful, expected) in &checks {
             let refused = call(&app, method, path, &out).await;

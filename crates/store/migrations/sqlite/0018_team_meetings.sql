@@ -26,3 +26,4 @@ CREATE TABLE team_meeting_actions (
     due_on TEXT
 );
 CREATE INDEX team_meeting_actions_owner ON team_meeting_actions (owner_id);
+CREATE INDEX team_meeting_actions_meeting ON team_meeting_actions (meeting_id);

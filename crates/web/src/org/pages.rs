@@ -201,6 +201,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         (Permission::ViewSupervision, "supervisions", "Supervision"),
         (Permission::ViewTraining, "training", "Training and policies"),
         (Permission::ViewInduction, "induction", "Induction"),
+        (Permission::ViewAppraisal, "appraisals", "Appraisal"),
         (Permission::ViewImprovementPlan, "improvement-plans", "Improvement plans"),
     ] {
         if me.may_for_staff(&state, permission, id).await {

@@ -113,9 +113,20 @@ pub struct SupervisionRecord {
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}/supervisions/{supervision}", params(("id" = Uuid, Path), ("supervision" = Uuid, Path)), responses((status = 200, body = SupervisionRecord), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn record(State(state): State<AppState>, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>) -> Result<Json<SupervisionRecord>, ApiError> {
-    me.authorize_staff(&state, id).await?;
+    record_of(&state, &me, id, supervision).await
+}
+
+/// One supervision by its id alone: the record is checked against its own worker.
+#[utoipa::path(get, path = "/api/v1/supervisions/{id}", params(("id" = Uuid, Path)), responses((status = 200, body = SupervisionRecord), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn record_by_id(State(state): State<AppState>, me: Ctx, Path(supervision): Path<Uuid>) -> Result<Json<SupervisionRecord>, ApiError> {
+    let worker = people::worker_of(&state.store, supervision).await?;
+    record_of(&state, &me, worker, supervision).await
+}
+
+async fn record_of(state: &AppState, me: &Ctx, id: Uuid, supervision: Uuid) -> Result<Json<SupervisionRecord>, ApiError> {
+    me.authorize_staff(state, id).await?;
     let s = people::view(&state.store, &me.audit, id, supervision).await?;
-    let case_content = id == me.id() || me.may_for_staff(&state, Permission::RecordSupervision, id).await;
+    let case_content = id == me.id() || me.may_for_staff(state, Permission::RecordSupervision, id).await;
     Ok(Json(SupervisionRecord {
         id: s.id,
         worker_id: s.worker.id,
@@ -216,8 +227,19 @@ pub struct AcknowledgementBody {
 
 #[utoipa::path(post, path = "/api/v1/staff/{id}/supervisions/{supervision}/acknowledge", params(("id" = Uuid, Path), ("supervision" = Uuid, Path)), request_body = AcknowledgementBody, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn acknowledge(State(state): State<AppState>, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>, body: String) -> Result<StatusCode, ApiError> {
-    me.authorize_staff(&state, id).await?;
-    let b: AcknowledgementBody = if body.trim().is_empty() { AcknowledgementBody::default() } else { json(&body)? };
+    acknowledge_of(&state, &me, id, supervision, &body).await
+}
+
+/// Acknowledges a supervision by its id alone.
+#[utoipa::path(post, path = "/api/v1/supervisions/{id}/acknowledge", params(("id" = Uuid, Path)), request_body = AcknowledgementBody, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn acknowledge_by_id(State(state): State<AppState>, me: Ctx, Path(supervision): Path<Uuid>, body: String) -> Result<StatusCode, ApiError> {
+    let worker = people::worker_of(&state.store, supervision).await?;
+    acknowledge_of(&state, &me, worker, supervision, &body).await
+}
+
+async fn acknowledge_of(state: &AppState, me: &Ctx, id: Uuid, supervision: Uuid, body: &str) -> Result<StatusCode, ApiError> {
+    me.authorize_staff(state, id).await?;
+    let b: AcknowledgementBody = if body.trim().is_empty() { AcknowledgementBody::default() } else { json(body)? };
     let comment = hearth_domain::text::optional("comment", "your comment", &b.comment, 2_000).map_err(|e| ApiError(AppError::Invalid(vec![e])))?;
     people::acknowledge(&state.store, &me.audit, id, supervision, &comment).await?;
     Ok(StatusCode::NO_CONTENT)

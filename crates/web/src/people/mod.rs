@@ -3,6 +3,7 @@
 //! route is checked against the caller's standing to them.
 
 pub mod api;
+pub mod appraisals;
 pub mod induction;
 pub mod meetings;
 pub mod plans;
@@ -314,12 +315,14 @@ pub async fn figures(state: &AppState, reach: hearth_store::quality::insight::Re
         Reach::Area(a) => people::Whose::Area(a),
         Reach::National => people::Whose::Everyone,
     };
-    let (facts, courses, policies, cared_for) = tokio::try_join!(
+    let (facts, courses, policies, cared_for, appraised) = tokio::try_join!(
         async { Ok::<_, AppError>(people::facts_of_many(&state.store, whose).await?) },
         async { Ok(people::training::requirements(&state.store, whose).await?) },
         async { Ok(people::training::attestations(&state.store, whose).await?) },
         pulse::cared_for(state),
+        async { Ok(people::appraisals::last_completed(&state.store, whose).await?) },
     )?;
+    let appraised_in_time = appraised.values().filter(|(started, last)| hearth_domain::people::appraisal::due_on(*started, *last) >= today()).count();
     let share = |part: usize, whole: usize| match percent(part, whole) {
         Some(p) => format!("{p}% ({part} of {whole})"),
         None => "No one yet".into(),
@@ -332,6 +335,7 @@ pub async fn figures(state: &AppState, reach: hearth_store::quality::insight::Re
         ("Supervision not overdue".into(), share(on_time, facts.len())),
         ("Mandatory training up to date".into(), share(trained, facts.len())),
         ("Current policies confirmed".into(), share(attested, bound.len())),
+        ("Appraised within 12 months (or not yet due)".into(), share(appraised_in_time, appraised.len())),
         (
             "Feel cared for by the service (latest pulse, the whole service)".into(),
             cared_for.map(|(title, p)| format!("{p}% ({title})")).unwrap_or_else(|| "No pulse results yet".into()),

@@ -244,12 +244,13 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         return overview(&state, &ctx, &me, q.area).await;
     }
     let (team, teams) = chosen_team(&state, &me, q.team, Permission::ViewMyPeople).await?;
-    let (rows, leavers, supervision, courses, policies) = tokio::try_join!(
-        workload::my_people(&state.store, &state.config.workload, team.id, today()),
-        hearth_store::cases::facts::held_by_leavers(&state.store, team.id),
-        hearth_store::people::team_facts(&state.store, team.id),
-        hearth_store::people::training::requirements(&state.store, hearth_store::people::training::Whose::Team(team.id)),
-        hearth_store::people::training::attestations(&state.store, hearth_store::people::training::Whose::Team(team.id)),
+    let (rows, leavers, supervision, courses, policies, last_meeting) = tokio::try_join!(
+        async { Ok::<_, AppError>(workload::my_people(&state.store, &state.config.workload, team.id, today()).await?) },
+        async { Ok(hearth_store::cases::facts::held_by_leavers(&state.store, team.id).await?) },
+        async { Ok(hearth_store::people::team_facts(&state.store, team.id).await?) },
+        async { Ok(hearth_store::people::training::requirements(&state.store, hearth_store::people::training::Whose::Team(team.id)).await?) },
+        async { Ok(hearth_store::people::training::attestations(&state.store, hearth_store::people::training::Whose::Team(team.id)).await?) },
+        crate::people::meetings::last_meeting(&state, team.id),
     )?;
     let training: std::collections::HashMap<Uuid, TrainingLine> = rows
         .iter()
@@ -261,7 +262,6 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         })
         .collect();
     let training_figure = team_training_figure(&training);
-    let last_meeting = crate::people::meetings::last_meeting(&state, team.id).await?;
     let settings = &state.config.supervision;
     let due_on = |r: &PersonRow| supervision.get(&r.worker.member.id).map(|f| hearth_domain::people::next_due(f, today(), settings).on());
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
