@@ -21,6 +21,8 @@ CREATE TABLE course_roles (
     role TEXT NOT NULL CHECK (role IN ('practitioner', 'team_manager', 'service_manager', 'business_support', 'hr', 'national_leadership', 'system_admin')),
     PRIMARY KEY (course_id, role)
 );
+-- Who must do what is read from the role: without this SQLite builds an index on every read.
+CREATE INDEX course_roles_role ON course_roles (role, course_id);
 
 CREATE TABLE training_completions (
     id TEXT PRIMARY KEY,
@@ -54,6 +56,7 @@ CREATE TABLE policy_roles (
     role TEXT NOT NULL CHECK (role IN ('practitioner', 'team_manager', 'service_manager', 'business_support', 'hr', 'national_leadership', 'system_admin')),
     PRIMARY KEY (policy_id, role)
 );
+CREATE INDEX policy_roles_role ON policy_roles (role, policy_id);
 
 CREATE TABLE policy_versions (
     id TEXT PRIMARY KEY,

@@ -120,12 +120,25 @@ pub struct TeamCounts {
 
 /// Every survey's counts, by survey: one query.
 pub async fn counts(store: &Store) -> Result<HashMap<Uuid, Vec<TeamCounts>>> {
-    let rows = sqlx::query(
+    counts_where(store, None).await
+}
+
+/// One survey's counts.
+pub async fn counts_of(store: &Store, survey: Uuid) -> Result<Vec<TeamCounts>> {
+    Ok(counts_where(store, Some(survey)).await?.remove(&survey).unwrap_or_default())
+}
+
+async fn counts_where(store: &Store, survey: Option<Uuid>) -> Result<HashMap<Uuid, Vec<TeamCounts>>> {
+    let sql = format!(
         "SELECT c.survey_id, c.team_id, t.name, a.id, a.name, c.question, c.score, c.responses
-           FROM pulse_counts c LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN service_areas a ON a.id = t.service_area_id",
-    )
-    .fetch_all(store.pool())
-    .await?;
+           FROM pulse_counts c LEFT JOIN teams t ON t.id = c.team_id LEFT JOIN service_areas a ON a.id = t.service_area_id{}",
+        if survey.is_some() { " WHERE c.survey_id = $1" } else { "" }
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    if let Some(s) = survey {
+        q = q.bind(s.to_string());
+    }
+    let rows = q.fetch_all(store.pool()).await?;
     let mut out: HashMap<Uuid, HashMap<String, TeamCounts>> = HashMap::new();
     for r in rows {
         let survey = parse_id(&r.get::<String, _>(0))?;

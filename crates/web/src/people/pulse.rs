@@ -187,11 +187,13 @@ pub fn results_of(counts: &[TeamCounts]) -> SurveyResults {
 /// The latest survey's share who feel cared for by the service, for the key figures: (survey
 /// title, percent), when a survey has enough responses to show.
 pub async fn cared_for(state: &AppState) -> Result<Option<(String, u32)>, AppError> {
-    let (surveys, counts) = tokio::try_join!(store::surveys(&state.store), store::counts(&state.store))?;
-    Ok(surveys.iter().find_map(|s| {
-        let r = results_of(counts.get(&s.id).map(Vec::as_slice).unwrap_or_default());
-        r.nation.agree[0].map(|p| (s.title.clone(), p))
-    }))
+    // Newest first, reading one survey's counts at a time: usually only the latest is read.
+    for s in store::surveys(&state.store).await?.into_iter().filter(|s| s.opens_on <= today()) {
+        if let Some(p) = results_of(&store::counts_of(&state.store, s.id).await?).nation.agree[0] {
+            return Ok(Some((s.title, p)));
+        }
+    }
+    Ok(None)
 }
 
 #[derive(Template)]
