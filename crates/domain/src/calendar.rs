@@ -281,7 +281,7 @@ fn last_monday_on_or_before(date: Date) -> Date {
     date - Duration::days(i64::from(date.weekday().number_days_from_monday()))
 }
 
-fn is_weekend(date: Date) -> bool {
+pub fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
 }
 

@@ -14,6 +14,7 @@ use crate::{Collect, FieldError, FieldErrors};
 pub mod appraisal;
 pub mod improvement;
 pub mod induction;
+pub mod leave;
 pub mod meetings;
 pub mod pulse;
 pub mod training;

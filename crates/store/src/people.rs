@@ -7,6 +7,7 @@
 
 pub mod appraisals;
 pub mod induction;
+pub mod leave;
 pub mod meetings;
 pub mod plans;
 pub mod pulse;

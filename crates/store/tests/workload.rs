@@ -89,7 +89,7 @@ async fn world(store: &Store) -> World {
         case(store, o.team, Some((busy, "Bea Busy")), n).await;
     }
     let today = hearth_store::now().date();
-    workload::record_absence(store, &as_(manager), away, AbsenceKind::AnnualLeave, today - Duration::days(1), today + Duration::days(6)).await.unwrap();
+    workload::record_absence(store, &as_(manager), away, AbsenceKind::Training, today - Duration::days(1), today + Duration::days(6)).await.unwrap();
     let waiting = case(store, o.team, None, 99).await;
     World { team: o.team, manager, busy, free, away, bank, pool_team, waiting }
 }

@@ -10,7 +10,12 @@ pub async fn absences_of(store: &Store, staff_id: Uuid, today: Date) -> Result<V
 }
 
 /// Records time away. Overlapping an absence already recorded is refused, naming the dates.
+/// Annual leave is refused here: it is asked for and approved (`people::leave`), so it always
+/// comes off the balance.
 pub async fn record_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, kind: AbsenceKind, first: Date, last: Date) -> Result<Uuid> {
+    if kind == AbsenceKind::AnnualLeave {
+        return Err(StoreError::Refused(FieldError::new("kind", "Annual leave is asked for and approved on the person's leave page, so it comes off their balance")));
+    }
     let mut tx = store.begin().await?;
     lock_worker(&mut tx, staff_id).await?;
     let clash = sqlx::query("SELECT first_day, last_day FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $3 AND last_day >= $2")
