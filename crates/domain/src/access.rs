@@ -114,6 +114,17 @@ pub enum Permission {
     ManageAppraisal,
     /// Write one's own self-assessment.
     WriteSelfAssessment,
+    /// See a person's leave: their balance, its ledger and their requests.
+    ViewLeave,
+    /// Ask for leave, or cancel it before it starts: one's own, or for someone one manages.
+    RequestLeave,
+    /// Approve or refuse leave: the line chain (the manager above deputises when the line manager
+    /// is away). Nobody decides their own.
+    ApproveLeave,
+    /// Add leave bought, sold, time off in lieu or an adjustment to a person's ledger.
+    AdjustLeave,
+    /// See a team's leave calendar: who is away on which days.
+    ViewTeamLeave,
 }
 
 impl Permission {
@@ -163,6 +174,11 @@ impl Permission {
         Permission::ViewAppraisal,
         Permission::ManageAppraisal,
         Permission::WriteSelfAssessment,
+        Permission::ViewLeave,
+        Permission::RequestLeave,
+        Permission::ApproveLeave,
+        Permission::AdjustLeave,
+        Permission::ViewTeamLeave,
     ];
 }
 
@@ -399,6 +415,38 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::NationalLeadership, &[S::Own]),
             (R::SystemAdmin, &[S::Own]),
         ],
+    ),
+    // Leave is a person's own, their line chain's to decide and HR's to keep right. The team
+    // sees who is away on its calendar, never anyone's balance.
+    (
+        P::ViewLeave,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::Own, S::LineChain]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (
+        P::RequestLeave,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::Own]),
+            (R::NationalLeadership, &[S::Own, S::LineChain]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (P::ApproveLeave, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::NationalLeadership, &[S::LineChain])]),
+    (P::AdjustLeave, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
+    (
+        P::ViewTeamLeave,
+        &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])],
     ),
 ];
 

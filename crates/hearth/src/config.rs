@@ -41,6 +41,9 @@ pub struct Config {
     /// National settings for induction (`[induction]`): `office_days_per_week` (3) for the first
     /// `office_first_months` (6); a mentor's mentoring counts for `mentoring_months` (6).
     pub induction: hearth_domain::people::induction::InductionSettings,
+    /// National settings for leave (`[leave]`): the year's start (1 April), a full-time week
+    /// (37 hours), the entitlement by years of service and the carry-over cap (5 days).
+    pub leave: hearth_domain::people::leave::LeaveSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -72,6 +75,7 @@ impl Default for Config {
             supervision: Default::default(),
             training: Default::default(),
             induction: Default::default(),
+            leave: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -120,6 +124,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.supervision.validate().map_err(|e| anyhow::anyhow!("[supervision] {e}"))?;
     config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
     config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
+    config.leave.validate().map_err(|e| anyhow::anyhow!("[leave] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

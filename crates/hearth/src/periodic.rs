@@ -23,6 +23,11 @@ pub const KEY_FIGURES: Periodic = Periodic { name: "key_figures", every: Duratio
 /// keeps which were sent), so running it often costs a read and sends nothing twice.
 pub const TRAINING_REMINDERS: Periodic = Periodic { name: "training_reminders", every: Duration::hours(6) };
 
+/// Leave: annual leave recorded as bare time away (before requests, or by an older version) is
+/// adopted into the ledger, and the leave year holding today is opened for anyone without it, so
+/// balances are there on the first morning of a new year. Both write only what is missing.
+pub const LEAVE_YEARS: Periodic = Periodic { name: "leave_years", every: Duration::hours(6) };
+
 /// How often an instance looks for periodic work that is due.
 const LOOK_EVERY: StdDuration = StdDuration::from_secs(10);
 
@@ -50,6 +55,14 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
         })
         .await;
         note(&state, TRAINING_REMINDERS, reminded);
+        let opened = run_periodic(&store, LEAVE_YEARS, || async {
+            let rules = hearth_store::people::leave::Rules { settings: &state.config.leave, calendar: &state.config.calendar };
+            hearth_store::people::leave::adopt_absences(&store, rules).await.map_err(|e| format!("adopting leave: {e}"))?;
+            hearth_store::people::leave::open_years(&store, rules, hearth_store::now().date()).await.map_err(|e| format!("opening leave years: {e}"))?;
+            Ok(())
+        })
+        .await;
+        note(&state, LEAVE_YEARS, opened);
         tokio::time::sleep(LOOK_EVERY).await;
     }
 }

@@ -48,6 +48,8 @@ struct HomePage {
     inducted: bool,
     /// Actions from team meetings they own, not yet past: (team, meeting, title, due).
     meeting_actions: Vec<(uuid::Uuid, uuid::Uuid, String, String)>,
+    /// Leave waiting for their decision: (request, who, when).
+    leave_waiting: Vec<(uuid::Uuid, String, String)>,
 }
 
 struct MyLoad {
@@ -111,6 +113,12 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     }
     if me.can(Permission::ViewWorkload) {
         links.push(("/my/workload", "Your workload", "Your cases and what each weighs, your capacity, duties and time away."));
+    }
+    if me.can(Permission::ViewLeave) {
+        links.push(("/my/leave", "Your leave", "Your balance and how it adds up, and asking for leave."));
+    }
+    if me.can(Permission::ViewTeamLeave) && me.principal.placement.team_id.is_some() {
+        links.push(("/my/team-leave", "Team leave calendar", "Who in your team is away, day by day."));
     }
     if me.can(Permission::ViewAutonomy) {
         links.push(("/my/autonomy", "Your earned autonomy", "Which kinds of court work you file without sign-off, and how close you are."));
@@ -187,6 +195,11 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         .into_iter()
         .map(|(team, meeting, title, due)| (team, meeting, title, due.map(crate::dates::long_date).unwrap_or_else(|| "No date".into())))
         .collect();
+    let leave_waiting = if me.can(Permission::ApproveLeave) {
+        hearth_store::people::leave::waiting_for(&state.store, me.id(), today).await?.into_iter().map(|r| (r.id, r.staff.name.clone(), r.when())).collect()
+    } else {
+        vec![]
+    };
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -201,5 +214,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting }))
 }

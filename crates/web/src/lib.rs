@@ -69,6 +69,7 @@ pub struct WebConfig {
     pub supervision: hearth_domain::people::SupervisionSettings,
     pub training: hearth_domain::people::training::TrainingSettings,
     pub induction: hearth_domain::people::induction::InductionSettings,
+    pub leave: hearth_domain::people::leave::LeaveSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -104,6 +105,7 @@ impl Default for WebConfig {
             supervision: Default::default(),
             training: Default::default(),
             induction: Default::default(),
+            leave: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

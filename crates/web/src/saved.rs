@@ -50,6 +50,10 @@ pub enum Saved {
     InductionTicked,
     MeetingRecorded,
     AppraisalSaved,
+    LeaveAsked,
+    LeaveDecided,
+    LeaveCancelled,
+    LeaveAdjusted,
 }
 
 const ALL: &[Saved] = &[
@@ -88,6 +92,10 @@ const ALL: &[Saved] = &[
     Saved::InductionTicked,
     Saved::MeetingRecorded,
     Saved::AppraisalSaved,
+    Saved::LeaveAsked,
+    Saved::LeaveDecided,
+    Saved::LeaveCancelled,
+    Saved::LeaveAdjusted,
 ];
 
 impl Saved {
@@ -128,6 +136,10 @@ impl Saved {
             Saved::InductionTicked => "induction-ticked",
             Saved::MeetingRecorded => "meeting-recorded",
             Saved::AppraisalSaved => "appraisal-saved",
+            Saved::LeaveAsked => "leave-asked",
+            Saved::LeaveDecided => "leave-decided",
+            Saved::LeaveCancelled => "leave-cancelled",
+            Saved::LeaveAdjusted => "leave-adjusted",
         }
     }
 
@@ -168,6 +180,10 @@ impl Saved {
             Saved::InductionTicked => "Induction plan updated",
             Saved::MeetingRecorded => "Team meeting recorded",
             Saved::AppraisalSaved => "Appraisal saved",
+            Saved::LeaveAsked => "Leave asked for: your manager has been told",
+            Saved::LeaveDecided => "Decision saved: they have been told",
+            Saved::LeaveCancelled => "Leave cancelled",
+            Saved::LeaveAdjusted => "Added to the leave record",
         }
     }
 

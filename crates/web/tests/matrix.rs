@@ -308,7 +308,17 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             let s = hearth_domain::people::NewSupervision { held_on: today, discussions: vec![], wellbeing: String::new(), development: String::new() };
             hearth_store::people::record(&store, &AuditContext::actor(owner, None), far_worker, &hearth_store::org::NamedRef { id: owner, name: "Owner".into() }, &s).await.unwrap()
         };
-        let checks: [(Method, String, &str, StatusCode); 18] = [
+        let leave = {
+            use hearth_domain::people::leave::{DayPart, LeaveDraft, RequestKind};
+            let (settings, calendar) = (Default::default(), hearth_domain::calendar::WorkingCalendar::with_known_changes());
+            let mut day = today + time::Duration::days(10);
+            while !calendar.is_working_day(day) {
+                day += time::Duration::days(1);
+            }
+            let d = LeaveDraft { kind: RequestKind::Annual, first: day, last: day, part: DayPart::Whole, minutes: 444, note: String::new() };
+            hearth_store::people::leave::ask(&store, &AuditContext::actor(far_worker, None), hearth_store::people::leave::Rules { settings: &settings, calendar: &calendar }, far_worker, &d).await.unwrap()
+        };
+        let checks: [(Method, String, &str, StatusCode); 26] = [
             (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),
@@ -327,6 +337,14 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/api/v1/teams/{far}/meetings"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/supervisions/{supervision}"), &own, StatusCode::OK),
             (Method::POST, format!("/api/v1/supervisions/{supervision}/acknowledge"), "", StatusCode::OK),
+            (Method::GET, format!("/leave-requests/{leave}"), &own, StatusCode::OK),
+            (Method::POST, format!("/leave-requests/{leave}/decision"), "", StatusCode::OK),
+            (Method::POST, format!("/leave-requests/{leave}/cancel"), "", StatusCode::OK),
+            (Method::GET, format!("/api/v1/leave-requests/{leave}"), &own, StatusCode::OK),
+            (Method::POST, format!("/api/v1/leave-requests/{leave}/approve"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/leave-requests/{leave}/refuse"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/leave-requests/{leave}/cancel"), "", StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/leave"), &own, StatusCode::OK),
         ];
         for (method, path, rightful, expected) in &checks {
             let refused = call(&app, method, path, &out).await;

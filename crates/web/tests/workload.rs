@@ -236,13 +236,17 @@ async fn time_away_is_recorded_with_clear_errors() {
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         let page = body(res).await;
         assert!(page.contains("govuk-error-summary") && page.contains("The last day away must be the same as or after the first day"));
+        // Annual leave is asked for on the leave page, never recorded here.
         let res = w.app.send(Method::POST, &path, Some(&p), Some("kind=annual_leave&first_day=2027-02-01&last_day=2027-02-10")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Annual leave is asked for and approved on the person"));
+        let res = w.app.send(Method::POST, &path, Some(&p), Some("kind=training&first_day=2027-02-01&last_day=2027-02-10")).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         let res = w.app.send(Method::POST, &path, Some(&p), Some("kind=sickness&first_day=2027-02-05&last_day=2027-02-06")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(body(res).await.contains("overlaps time away already recorded"));
         let page = body(w.app.send(Method::GET, &format!("/staff/{}/workload", w.worker), Some(&p), None).await).await;
-        assert!(page.contains("Annual leave: 1 February 2027 to 10 February 2027"), "{page}");
+        assert!(page.contains("Training: 1 February 2027 to 10 February 2027"), "{page}");
         // A colleague cannot record time away for them.
         let c = session(&store, w.colleague).await;
         assert_eq!(w.app.send(Method::POST, &path, Some(&c), Some("kind=annual_leave&first_day=2027-03-01&last_day=2027-03-02")).await.status(), StatusCode::FORBIDDEN);

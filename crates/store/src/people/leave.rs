@@ -189,7 +189,8 @@ async fn waiting_minutes(conn: &mut AnyConnection, staff_id: Uuid, year: LeaveYe
         .get::<i64, _>(0))
 }
 
-/// A person's ledger for the leave year holding `day`, opening the year first if need be.
+/// A person's ledger for the leave year holding `day`, opening the year first if need be. The read
+/// is audited.
 pub async fn ledger(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_id: Uuid, day: Date) -> Result<Ledger> {
     let year = rules.settings.year_of(day);
     let mut conn = store.pool().acquire().await?;
@@ -222,6 +223,8 @@ pub async fn ledger(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_i
         })
         .collect::<Result<Vec<_>>>()?;
     let waiting = waiting_minutes(&mut conn, staff_id, year, None).await?;
+    drop(conn);
+    audit::record(store, ctx, Event::success("leave.viewed").about("staff", staff_id).detail(serde_json::json!({ "year": year.first.to_string() }))).await?;
     Ok(Ledger { year, balance: balance(lines.iter().map(|l| (l.kind, l.minutes))), lines, waiting, pattern })
 }
 

@@ -202,6 +202,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         (Permission::ViewTraining, "training", "Training and policies"),
         (Permission::ViewInduction, "induction", "Induction"),
         (Permission::ViewAppraisal, "appraisals", "Appraisal"),
+        (Permission::ViewLeave, "leave", "Leave"),
         (Permission::ViewImprovementPlan, "improvement-plans", "Improvement plans"),
     ] {
         if me.may_for_staff(&state, permission, id).await {
@@ -314,7 +315,11 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             team.office.map(|o| o.name).unwrap_or_else(|| "none".into())
         )),
         table,
-        links: if me.may_for_team(Permission::ViewTeamMeetings, team.id, team.service_area.id) { vec![(format!("/teams/{}/meetings", team.id), "Team meetings".to_string())] } else { vec![] },
+        links: [(Permission::ViewTeamMeetings, "meetings", "Team meetings"), (Permission::ViewTeamLeave, "leave", "Leave calendar")]
+            .into_iter()
+            .filter(|(p, _, _)| me.may_for_team(*p, team.id, team.service_area.id))
+            .map(|(_, path, label)| (format!("/teams/{}/{path}", team.id), label.to_string()))
+            .collect(),
     }))
 }
 

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod appraisals;
 pub mod induction;
+pub mod leave;
 pub mod meetings;
 pub mod plans;
 pub mod policies;

@@ -32,8 +32,9 @@ fn absence_page(ctx: &PageCtx, id: Uuid, name: &str, f: &AbsenceForm, errors: &[
     let mut page = form_page(ctx, "Record time away", format!("/staff/{id}/absences"), errors);
     page.back = format!("/staff/{id}/workload");
     page.caption = Some(name.to_string());
-    page.intro = Some("While someone is away they are left out of allocation, and their cases show as covered.".into());
-    let kinds: Vec<(String, String)> = AbsenceKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect();
+    page.intro = Some("While someone is away they are left out of allocation, and their cases show as covered. Annual leave is asked for on their leave page instead, so it comes off their balance.".into());
+    // Annual leave is asked for and approved on the leave page, so it comes off the balance.
+    let kinds: Vec<(String, String)> = AbsenceKind::ALL.iter().filter(|k| **k != AbsenceKind::AnnualLeave).map(|k| (k.code().to_string(), k.label().to_string())).collect();
     page.fields = vec![
         Select::new("kind", "Kind of absence", Some("Choose one"), &kinds, &f.kind).errors(errors).to_string(),
         DateInput::new("first_day", "First day away").value(&f.first_day).errors(errors).to_string(),
