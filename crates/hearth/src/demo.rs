@@ -23,6 +23,8 @@ mod demo_pulse;
 mod demo_training;
 #[path = "demo_workload.rs"]
 mod demo_workload;
+#[path = "demo_leave.rs"]
+mod demo_leave;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -381,7 +383,10 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     tracing::info!(seconds = quality_started.elapsed().as_secs_f32(), pieces = filed, "demo court work and grades written");
     let keep_free: Vec<Uuid> = [ACCOUNTS[3].email, ACCOUNTS[BANK].email].iter().filter_map(|e| demo_ids.get(e).copied()).collect();
     let duty_desk: Vec<Uuid> = workers.values().filter_map(|w| w.get(1).copied()).collect();
-    let away = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
+    let (away, away_list) = demo_workload::generate(store, &mut g.rng, &Default::default(), first_team, &keep_free, &duty_desk).await?;
+    let leave_started = std::time::Instant::now();
+    let requests = demo_leave::generate(store, &mut g.rng, &Default::default(), &hearth_domain::calendar::WorkingCalendar::with_known_changes(), &away_list, &keep_free, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
+    tracing::info!(seconds = leave_started.elapsed().as_secs_f32(), requests, "demo leave written");
     let supervisions = demo_people::generate(store, &mut g.rng, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(supervisions, "demo supervision history written");
     let (completions, attestations) = demo_training::generate(store, &mut g.rng, practitioner).await?;

@@ -11,11 +11,15 @@ use hearth_store::org::{self, Members};
 use hearth_store::workload::{DemoWorkload, load_demo};
 use rand::rngs::StdRng;
 use rand::RngExt;
-use time::Duration;
+use time::{Date, Duration};
 use uuid::Uuid;
 
 /// `keep_free` are the documented accounts, whose days the README promises: never away.
-pub async fn generate(store: &Store, rng: &mut StdRng, settings: &WorkloadSettings, first_team: Uuid, keep_free: &[Uuid], duty_desk: &[Uuid]) -> Result<usize> {
+///
+/// Annual leave is not written here: it is returned, for the leave demo to write as approved
+/// requests with their ledger lines (annual leave always comes off a balance). Returns the number
+/// of absences, the annual leave, and everyone's time away (to keep leave from overlapping it).
+pub async fn generate(store: &Store, rng: &mut StdRng, settings: &WorkloadSettings, first_team: Uuid, keep_free: &[Uuid], duty_desk: &[Uuid]) -> Result<(usize, Vec<(Uuid, AbsenceKind, Date, Date)>)> {
     let today = hearth_store::now().date();
     let people = org::members(store, Members::Everyone).await?;
     let mut d = DemoWorkload::default();
@@ -59,6 +63,8 @@ pub async fn generate(store: &Store, rng: &mut StdRng, settings: &WorkloadSettin
         }
     }
     let n = d.absences.len();
+    let all = d.absences.clone();
+    d.absences.retain(|(_, kind, _, _)| *kind != AbsenceKind::AnnualLeave);
     load_demo(store, &d).await?;
-    Ok(n)
+    Ok((n, all))
 }

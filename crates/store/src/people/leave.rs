@@ -635,3 +635,85 @@ pub async fn adopt_absences(store: &Store, rules: Rules<'_>) -> Result<usize> {
     }
     Ok(rows.len())
 }
+
+/// Employed staff who are active, with what their leave is worked out from: (id, FTE in
+/// hundredths, start date, line manager). Associates and bank staff are self-employed or paid by
+/// the hour, so they have no entitlement.
+pub async fn demo_staff(store: &Store) -> Result<Vec<(Uuid, i64, Date, Option<Uuid>)>> {
+    sqlx::query("SELECT id, fte_hundredths, start_date, line_manager_id FROM staff WHERE status = 'active' AND contract = 'employed' ORDER BY id")
+        .fetch_all(store.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1), parse_date(&r.get::<String, _>(2))?, r.get::<Option<String>, _>(3).as_deref().map(parse_id).transpose()?)))
+        .collect()
+}
+
+/// A demo request as it was decided.
+pub struct DemoRequest {
+    pub first: Date,
+    pub last: Date,
+    pub minutes: i64,
+    pub status: RequestStatus,
+}
+
+/// A person's demo leave: each year's requests, years in order (the carry-over between them is
+/// worked out as the year opens, from what the year before left).
+pub struct DemoLeave {
+    pub staff: Uuid,
+    pub manager: Option<Uuid>,
+    pub years: Vec<(LeaveYear, Vec<DemoRequest>)>,
+}
+
+/// Writes demo leave as it would have been written: each year opened, each approved request with
+/// its "taken" line and its absence.
+pub async fn load_demo(store: &Store, rules: Rules<'_>, people: &[DemoLeave]) -> Result<usize> {
+    let ctx = AuditContext::system();
+    let mut n = 0;
+    for chunk in people.chunks(100) {
+        let mut tx = store.begin().await?;
+        for p in chunk {
+            for (year, requests) in &p.years {
+                open_year(&mut tx, &ctx, rules, p.staff, *year).await?;
+                for r in requests {
+                    let id = new_id();
+                    let asked = (r.first - time::Duration::days(21)).midnight().assume_utc();
+                    let decided = (r.status != RequestStatus::Requested).then(|| asked + time::Duration::days(2));
+                    sqlx::query(
+                        "INSERT INTO leave_requests (id, staff_id, kind, first_day, last_day, part, minutes, note, status, requested_by, requested_at, decided_by, decided_at, refusal_reason, version)
+                         VALUES ($1, $2, 'annual', $3, $4, 'whole', $5, '', $6, $2, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(id.to_string())
+                    .bind(p.staff.to_string())
+                    .bind(date_text(r.first))
+                    .bind(date_text(r.last))
+                    .bind(r.minutes)
+                    .bind(r.status.code())
+                    .bind(ts(asked))
+                    .bind(decided.and(p.manager).map(|m| m.to_string()))
+                    .bind(decided.map(ts))
+                    .bind((r.status == RequestStatus::Refused).then_some("Too many of the team are away that week"))
+                    .bind(if r.status == RequestStatus::Requested { 1 } else { 2 })
+                    .execute(&mut *tx)
+                    .await?;
+                    if r.status == RequestStatus::Approved {
+                        let when = if r.first == r.last { long_date(r.first) } else { format!("{} to {}", long_date(r.first), long_date(r.last)) };
+                        insert_line(&mut tx, &ctx, p.staff, *year, LineKind::Taken, -r.minutes, r.first, &when, Some(id)).await?;
+                        sqlx::query("INSERT INTO absences (id, staff_id, kind, first_day, last_day, recorded_by, recorded_at, leave_request_id) VALUES ($1, $2, 'annual_leave', $3, $4, $5, $6, $7)")
+                            .bind(new_id().to_string())
+                            .bind(p.staff.to_string())
+                            .bind(date_text(r.first))
+                            .bind(date_text(r.last))
+                            .bind(p.manager.map(|m| m.to_string()))
+                            .bind(ts(decided.unwrap_or(asked)))
+                            .bind(id.to_string())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    n += 1;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    Ok(n)
+}
