@@ -17,6 +17,7 @@ pub mod induction;
 pub mod leave;
 pub mod meetings;
 pub mod pulse;
+pub mod sickness;
 pub mod training;
 
 /// National settings for supervision (`[supervision]` in hearth.toml).

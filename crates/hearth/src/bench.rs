@@ -105,6 +105,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if o.set == "people" {
         return supervision_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
     }
+    if o.set == "leave" {
+        return leave_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
+    }
     if let Some(m) = o.measuring {
         return while_measuring(&target, &cookie, ids, m, o.concurrency, o.requests).await;
     }
@@ -251,6 +254,68 @@ async fn supervision_pages(store: &Store, target: &std::sync::Arc<Target>, me: u
     ));
     let (t, c) = (target.clone(), cookie.to_string());
     scenarios.push(("My People page (HTML)", Box::new(move |_| Request::get("/my-people").header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    for (label, make) in scenarios {
+        scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+    }
+    Ok(())
+}
+
+/// Leave as a team manager meets it, for the people they line-manage: a person's leave page
+/// (balance and ledger), the team's month, and approving a request through the API (the "taken"
+/// line, the absence, the alert and the audit event in one transaction). The requests are made
+/// first through the store, one working day each from the next leave year's first Monday, so
+/// none overlaps the demo's; annual leave while the balance allows, unpaid after.
+async fn leave_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::Uuid, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
+    use hearth_domain::people::leave::{DayPart, LeaveDraft, LeaveSettings, RequestKind};
+    use hearth_store::people::leave::{self, Rules};
+    let team = hearth_store::org::placement(store, me).await?.team_id.context("the bench account has no team")?;
+    let reports: Vec<uuid::Uuid> = hearth_store::org::members(store, hearth_store::org::Members::Team(team)).await?.into_iter().filter(|m| m.line_manager_id == Some(me)).map(|m| m.id).collect();
+    if reports.is_empty() {
+        bail!("{} line-manages nobody: load national demo data first", o.email);
+    }
+    let (settings, calendar) = (LeaveSettings::default(), hearth_domain::calendar::WorkingCalendar::with_known_changes());
+    let rules = Rules { settings: &settings, calendar: &calendar };
+    let mut day = settings.year_of(hearth_store::now().date()).last + time::Duration::days(1);
+    // One request for each timed approval, each warm-up one and the untimed first call.
+    let needed = o.requests + WARM_UP + 2;
+    let mut ids = vec![];
+    let started = std::time::Instant::now();
+    while ids.len() < needed {
+        while !calendar.is_working_day(day) {
+            day += time::Duration::days(1);
+        }
+        for r in &reports {
+            if ids.len() == needed {
+                break;
+            }
+            let ledger = leave::ledger(store, &AuditContext::system(), rules, *r, day).await?;
+            let kind = if ledger.available() >= ledger.pattern.day_minutes { RequestKind::Annual } else { RequestKind::Unpaid };
+            let d = LeaveDraft { kind, first: day, last: day, part: DayPart::Whole, minutes: ledger.pattern.day_minutes, note: String::new() };
+            ids.push(leave::ask(store, &AuditContext::actor(*r, None), rules, *r, &d).await?);
+        }
+        day += time::Duration::days(1);
+    }
+    println!("Benchmarking leave as {} over {} connections, {} requests each, for {} people (made {} requests in {:.1}s).", o.email, o.concurrency, o.requests, reports.len(), ids.len(), started.elapsed().as_secs_f64());
+    let reports = std::sync::Arc::new(reports);
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
+    scenarios.push(("a person's leave page: balance and ledger (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/leave", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (t, c) = (target.clone(), cookie.to_string());
+    scenarios.push(("the team's leave calendar (HTML)", Box::new(move |_| Request::get(format!("/teams/{team}/leave")).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (ids, t, b) = (std::sync::Arc::new(ids), target.clone(), bearer.to_string());
+    scenarios.push((
+        "POST /api/v1/leave-requests/{id}/approve",
+        Box::new(move |i| {
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("/api/v1/leave-requests/{}/approve", ids[i.min(ids.len() - 1)]))
+                .header("host", &t.authority)
+                .header("authorization", &b)
+                .header("if-match", "\"1\"")
+                .body(Full::new(Bytes::new()))
+                .expect("a valid request")
+        }),
+    ));
     for (label, make) in scenarios {
         scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
     }

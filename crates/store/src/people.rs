@@ -11,6 +11,7 @@ pub mod leave;
 pub mod meetings;
 pub mod plans;
 pub mod pulse;
+pub mod sickness;
 pub mod training;
 
 use std::collections::HashMap;

@@ -433,6 +433,13 @@ pub fn hours_text(minutes: i64) -> String {
     if minutes < 0 { format!("minus {text}") } else { text }
 }
 
+/// "7h 24m", "−74h": the ledger's columns, narrow enough for a phone.
+pub fn short_hours(minutes: i64) -> String {
+    let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);
+    let sign = if minutes < 0 { "\u{2212}" } else { "" };
+    if m == 0 { format!("{sign}{h}h") } else { format!("{sign}{h}h {m}m") }
+}
+
 /// Roughly how many of the person's days: "about 3.5 days", "1 day".
 pub fn days_text(minutes: i64, day_minutes: i64) -> String {
     if day_minutes <= 0 {
@@ -593,6 +600,7 @@ mod tests {
         assert!(parse_hours("h", "NaN").is_err());
         assert_eq!(hours_text(444), "7 hours 24 minutes");
         assert_eq!(hours_text(-60), "minus 1 hour");
+        assert_eq!((short_hours(-444), short_hours(4440)), ("\u{2212}7h 24m".to_string(), "74h".to_string()));
         assert_eq!(days_text(444 * 3, 444), "3 days");
         assert_eq!(days_text(444 + 222, 444), "1.5 days");
         assert_eq!(days_text(500, 444), "about 1 day");

@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
-use hearth_domain::people::leave::{AdjustForm, DayPart, LeaveDraft, LeaveForm, LineKind, RequestKind, RequestStatus, days_text, hours_text};
+use hearth_domain::people::leave::{AdjustForm, DayPart, LeaveDraft, LeaveForm, LineKind, RequestKind, RequestStatus, days_text, hours_text, short_hours};
 use hearth_domain::workload::AbsenceKind;
 use hearth_store::StoreError;
 use hearth_store::people::leave::{self as store, Away, CourtDate, Decision, LeaveRequest, Ledger, Rules};
@@ -111,7 +111,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         .iter()
         .map(|l| {
             running += l.minutes;
-            (long_date(l.on), l.kind.label().to_string(), l.reason.clone(), hours_text(l.minutes), hours_text(running))
+            (long_date(l.on), l.kind.label().to_string(), l.reason.clone(), short_hours(l.minutes), short_hours(running))
         })
         .collect();
     let own = id == me.id();
