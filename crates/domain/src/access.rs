@@ -125,6 +125,18 @@ pub enum Permission {
     AdjustLeave,
     /// See a team's leave calendar: who is away on which days.
     ViewTeamLeave,
+    /// Read a person's sickness: episodes, reasons, interviews, reviews and their Bradford factor.
+    /// The person, their line chain and HR; never the team.
+    ViewSickness,
+    /// Report sickness, change the expected return and record the return: one's own, or for
+    /// someone one manages.
+    ReportSickness,
+    /// Hold return-to-work interviews and close sickness reviews: the line chain and HR.
+    ManageSickness,
+    /// See and set a person's pay band, and what their sickness cost: HR.
+    ManagePay,
+    /// See sickness figures (cost and days lost per FTE) for a team, an area or the service.
+    ViewSicknessFigures,
 }
 
 impl Permission {
@@ -179,6 +191,11 @@ impl Permission {
         Permission::ApproveLeave,
         Permission::AdjustLeave,
         Permission::ViewTeamLeave,
+        Permission::ViewSickness,
+        Permission::ReportSickness,
+        Permission::ManageSickness,
+        Permission::ManagePay,
+        Permission::ViewSicknessFigures,
     ];
 }
 
@@ -444,6 +461,34 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     ),
     (P::ApproveLeave, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::NationalLeadership, &[S::LineChain])]),
     (P::AdjustLeave, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National])]),
+    // Sickness is the person's, their line chain's and HR's: reasons never reach the team.
+    (
+        P::ViewSickness,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::Own, S::LineChain]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (
+        P::ReportSickness,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::NationalLeadership, &[S::Own, S::LineChain]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (P::ManageSickness, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::LineChain])]),
+    (P::ManagePay, &[(R::Hr, &[S::National])]),
+    (P::ViewSicknessFigures, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])]),
     (
         P::ViewTeamLeave,
         &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])],

@@ -44,6 +44,10 @@ pub struct Config {
     /// National settings for leave (`[leave]`): the year's start (1 April), a full-time week
     /// (37 hours), the entitlement by years of service and the carry-over cap (5 days).
     pub leave: hearth_domain::people::leave::LeaveSettings,
+    /// National settings for sickness (`[sickness]`): `self_certify_days` (7), `long_term_days`
+    /// (28), `interview_working_days` (3), `bradford_triggers` ([51, 201, 401]) over
+    /// `bradford_weeks` (52).
+    pub sickness: hearth_domain::people::sickness::SicknessSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -76,6 +80,7 @@ impl Default for Config {
             training: Default::default(),
             induction: Default::default(),
             leave: Default::default(),
+            sickness: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -125,6 +130,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
     config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
     config.leave.validate().map_err(|e| anyhow::anyhow!("[leave] {e}"))?;
+    config.sickness.validate().map_err(|e| anyhow::anyhow!("[sickness] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

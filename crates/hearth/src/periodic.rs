@@ -23,9 +23,10 @@ pub const KEY_FIGURES: Periodic = Periodic { name: "key_figures", every: Duratio
 /// keeps which were sent), so running it often costs a read and sends nothing twice.
 pub const TRAINING_REMINDERS: Periodic = Periodic { name: "training_reminders", every: Duration::hours(6) };
 
-/// Leave: annual leave recorded as bare time away (before requests, or by an older version) is
-/// adopted into the ledger, and the leave year holding today is opened for anyone without it, so
-/// balances are there on the first morning of a new year. Both write only what is missing.
+/// People's time away: annual leave recorded as bare time away (before requests, or by an older
+/// version) is adopted into the ledger; the leave year holding today is opened for anyone without
+/// it, so balances are there on the first morning of a new year; and sickness that has reached
+/// long-term is referred to occupational health. Each writes only what is missing.
 pub const LEAVE_YEARS: Periodic = Periodic { name: "leave_years", every: Duration::hours(6) };
 
 /// How often an instance looks for periodic work that is due.
@@ -59,6 +60,8 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
             let rules = hearth_store::people::leave::Rules { settings: &state.config.leave, calendar: &state.config.calendar };
             hearth_store::people::leave::adopt_absences(&store, rules).await.map_err(|e| format!("adopting leave: {e}"))?;
             hearth_store::people::leave::open_years(&store, rules, hearth_store::now().date()).await.map_err(|e| format!("opening leave years: {e}"))?;
+            let sick = hearth_store::people::sickness::Rules { settings: &state.config.sickness, leave: &state.config.leave, calendar: &state.config.calendar };
+            hearth_store::people::sickness::refer_long_term(&store, sick, hearth_store::now().date()).await.map_err(|e| format!("long-term sickness referrals: {e}"))?;
             Ok(())
         })
         .await;

@@ -50,6 +50,10 @@ struct HomePage {
     meeting_actions: Vec<(uuid::Uuid, uuid::Uuid, String, String)>,
     /// Leave waiting for their decision: (request, who, when).
     leave_waiting: Vec<(uuid::Uuid, String, String)>,
+    /// Return-to-work interviews to hold: (episode, who, due, overdue).
+    interviews: Vec<(uuid::Uuid, String, String, bool)>,
+    /// Sickness reviews to decide: (person, who, what).
+    reviews: Vec<(uuid::Uuid, String, String)>,
 }
 
 struct MyLoad {
@@ -116,6 +120,12 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     }
     if me.can(Permission::ViewLeave) {
         links.push(("/my/leave", "Your leave", "Your balance and how it adds up, and asking for leave."));
+    }
+    if me.can(Permission::ViewSickness) {
+        links.push(("/my/sickness", "Your sickness record", "Report sickness, and see your episodes and return-to-work interviews."));
+    }
+    if me.can(Permission::ViewSicknessFigures) {
+        links.push(("/insight/sickness", "Sickness figures", "What sickness costs and the days lost per full-time equivalent, month by month."));
     }
     if me.can(Permission::ViewTeamLeave) && me.principal.placement.team_id.is_some() {
         links.push(("/my/team-leave", "Team leave calendar", "Who in your team is away, day by day."));
@@ -200,6 +210,15 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     } else {
         vec![]
     };
+    let (interviews, reviews) = if me.can(Permission::ManageSickness) {
+        let (i, r) = tokio::try_join!(hearth_store::people::sickness::interviews_waiting(&state.store, me.id()), hearth_store::people::sickness::reviews_waiting(&state.store, me.id()))?;
+        (
+            i.into_iter().map(|(e, who, due)| (e, who.name, crate::dates::long_date(due), due < today)).collect(),
+            r.into_iter().map(|r| (r.staff.id, r.staff.name.clone(), r.kind.label().to_string())).collect(),
+        )
+    } else {
+        (vec![], vec![])
+    };
     let offers = hearth_store::workload::offers::for_worker(&state.store, me.id()).await?;
     let offers_open = offers.iter().filter(|o| o.status == hearth_domain::workload::OfferStatus::Open).count();
     let alerts = alerts
@@ -214,5 +233,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting, interviews, reviews }))
 }

@@ -244,6 +244,8 @@ fn scope_code(reach: Reach) -> String {
 #[derive(Template)]
 #[template(path = "insight/kpis.html")]
 struct KpiPage {
+    /// The reader may see the sickness figures: the people section links them.
+    sickness_link: bool,
     shell: Shell,
     errors: Option<ErrorSummary>,
     k: Kpis,
@@ -287,6 +289,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Query(q)
     let month_rows = k.months.iter().map(|m| (label(&m.month), m.public_received, shown(m.public_within_2_percent), shown(m.public_unallocated_end_percent), shown(m.private_unallocated_end_percent), m.closed)).collect();
     let when = |t: &Option<String>| t.as_deref().and_then(|t| hearth_store::parse_ts(t).ok()).map(crate::dates::long_time).unwrap_or_else(|| "not yet".into());
     let page = KpiPage {
+        sickness_link: me.can(Permission::ViewSicknessFigures),
         shell: ctx.shell(format!("Insight – {}", k.name)),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(&errors)),
         from: crate::components::DateInput::new("from", "From").value(&q.from.clone().unwrap_or_else(|| period.0.to_string())).errors(&errors),

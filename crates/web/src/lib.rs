@@ -70,6 +70,7 @@ pub struct WebConfig {
     pub training: hearth_domain::people::training::TrainingSettings,
     pub induction: hearth_domain::people::induction::InductionSettings,
     pub leave: hearth_domain::people::leave::LeaveSettings,
+    pub sickness: hearth_domain::people::sickness::SicknessSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -106,6 +107,7 @@ impl Default for WebConfig {
             training: Default::default(),
             induction: Default::default(),
             leave: Default::default(),
+            sickness: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

@@ -54,6 +54,11 @@ pub enum Saved {
     LeaveDecided,
     LeaveCancelled,
     LeaveAdjusted,
+    SicknessReported,
+    SicknessChanged,
+    InterviewRecorded,
+    ReviewClosed,
+    BandSet,
 }
 
 const ALL: &[Saved] = &[
@@ -96,6 +101,11 @@ const ALL: &[Saved] = &[
     Saved::LeaveDecided,
     Saved::LeaveCancelled,
     Saved::LeaveAdjusted,
+    Saved::SicknessReported,
+    Saved::SicknessChanged,
+    Saved::InterviewRecorded,
+    Saved::ReviewClosed,
+    Saved::BandSet,
 ];
 
 impl Saved {
@@ -140,6 +150,11 @@ impl Saved {
             Saved::LeaveDecided => "leave-decided",
             Saved::LeaveCancelled => "leave-cancelled",
             Saved::LeaveAdjusted => "leave-adjusted",
+            Saved::SicknessReported => "sickness-reported",
+            Saved::SicknessChanged => "sickness-changed",
+            Saved::InterviewRecorded => "interview-recorded",
+            Saved::ReviewClosed => "review-closed",
+            Saved::BandSet => "band-set",
         }
     }
 
@@ -184,6 +199,11 @@ impl Saved {
             Saved::LeaveDecided => "Decision saved: they have been told",
             Saved::LeaveCancelled => "Leave cancelled",
             Saved::LeaveAdjusted => "Added to the leave record",
+            Saved::SicknessReported => "Sickness reported: your manager has been told",
+            Saved::SicknessChanged => "Sickness record updated",
+            Saved::InterviewRecorded => "Return-to-work interview recorded",
+            Saved::ReviewClosed => "Review closed",
+            Saved::BandSet => "Pay band saved",
         }
     }
 

@@ -318,7 +318,16 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             let d = LeaveDraft { kind: RequestKind::Annual, first: day, last: day, part: DayPart::Whole, minutes: 444, note: String::new() };
             hearth_store::people::leave::ask(&store, &AuditContext::actor(far_worker, None), hearth_store::people::leave::Rules { settings: &settings, calendar: &calendar }, far_worker, &d).await.unwrap()
         };
-        let checks: [(Method, String, &str, StatusCode); 26] = [
+        let (episode, review) = {
+            use hearth_domain::people::sickness::{Report, SicknessReason};
+            let (settings, leave, calendar) = (Default::default(), Default::default(), hearth_domain::calendar::WorkingCalendar::with_known_changes());
+            let rules = hearth_store::people::sickness::Rules { settings: &settings, leave: &leave, calendar: &calendar };
+            let r = Report { first: today - time::Duration::days(40), expected_return: today + time::Duration::days(5), reason: SicknessReason::Injury, note: String::new() };
+            let episode = hearth_store::people::sickness::report(&store, &AuditContext::actor(owner, None), rules, far_worker, &r).await.unwrap();
+            hearth_store::people::sickness::refer_long_term(&store, rules, today).await.unwrap();
+            (episode, hearth_store::people::sickness::reviews_of(&store, far_worker).await.unwrap().last().unwrap().id)
+        };
+        let checks: [(Method, String, &str, StatusCode); 33] = [
             (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),
@@ -345,6 +354,14 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::POST, format!("/api/v1/leave-requests/{leave}/refuse"), "", StatusCode::OK),
             (Method::POST, format!("/api/v1/leave-requests/{leave}/cancel"), "", StatusCode::OK),
             (Method::GET, format!("/teams/{far}/leave"), &own, StatusCode::OK),
+            (Method::POST, format!("/sickness/{episode}/extend"), "", StatusCode::OK),
+            (Method::POST, format!("/sickness/{episode}/return"), "", StatusCode::OK),
+            // Still off: there is no interview to hold yet.
+            (Method::GET, format!("/sickness/{episode}/interview"), &own, StatusCode::CONFLICT),
+            (Method::POST, format!("/sickness/{episode}/interview"), "", StatusCode::OK),
+            (Method::POST, format!("/sickness-reviews/{review}/close"), "", StatusCode::OK),
+            (Method::GET, format!("/insight/sickness?scope=team:{far}"), &own, StatusCode::OK),
+            (Method::GET, format!("/api/v1/insight/sickness?team={far}"), &own, StatusCode::OK),
         ];
         for (method, path, rightful, expected) in &checks {
             let refused = call(&app, method, path, &out).await;

@@ -151,6 +151,66 @@ pub fn daily_rate(annual_pence: i64, pattern: &WorkPattern) -> i64 {
     (annual_pence * pattern.fte_hundredths + 50 * 52 * days_a_week) / (100 * 52 * days_a_week)
 }
 
+/// One person, as the sickness figures count them.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    pub pattern: WorkPattern,
+    /// What a working day of theirs costs, when their pay band is known.
+    pub daily_pence: Option<i64>,
+    pub active: bool,
+    pub spells: Vec<Spell>,
+}
+
+/// A month's sickness: spells that started in it, working days lost in it and what they cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MonthCount {
+    pub first: Date,
+    pub started: i64,
+    pub days_lost: i64,
+    pub cost_pence: i64,
+}
+
+/// The months from `from`'s month to `to`'s, each with the days lost in it (to yesterday for a
+/// spell still open) and their cost. Days of people with no pay band count as lost but cost
+/// nothing (the figures say how many such people there are).
+pub fn monthly(cal: &WorkingCalendar, people: &[Counted], from: Date, to: Date, today: Date) -> Vec<MonthCount> {
+    let month_of = |d: Date| d.replace_day(1).expect("day 1");
+    let mut months = vec![];
+    let mut m = month_of(from);
+    while m <= to {
+        months.push(MonthCount { first: m, started: 0, days_lost: 0, cost_pence: 0 });
+        m = crate::people::add_months(m, 1);
+    }
+    let index = |d: Date| months.iter().position(|c| c.first == month_of(d));
+    let mut out = months.clone();
+    for p in people {
+        for sp in &p.spells {
+            if let Some(i) = index(sp.first).filter(|_| sp.first >= from && sp.first <= to) {
+                out[i].started += 1;
+            }
+            let (a, b) = (sp.first.max(from), sp.last_so_far(today).min(to));
+            let mut d = a;
+            while d <= b {
+                if p.pattern.minutes_on(d) > 0 && cal.is_holiday(d).is_none()
+                    && let Some(i) = index(d)
+                {
+                    out[i].days_lost += 1;
+                    out[i].cost_pence += p.daily_pence.unwrap_or(0);
+                }
+                d += Duration::days(1);
+            }
+        }
+    }
+    out
+}
+
+/// Working days lost per full-time equivalent: days lost over the FTE of the people counted now.
+/// In tenths, so 9.3 days reads as 93.
+pub fn days_per_fte_tenths(days_lost: i64, people: &[Counted]) -> Option<i64> {
+    let fte: i64 = people.iter().filter(|p| p.active).map(|p| p.pattern.fte_hundredths).sum();
+    (fte > 0).then(|| (days_lost * 1000 + fte / 2) / fte)
+}
+
 /// "£1,234.56" from pence.
 pub fn money(pence: i64) -> String {
     let (sign, p) = if pence < 0 { ("-", -pence) } else { ("", pence) };
@@ -343,6 +403,16 @@ mod tests {
         assert_eq!(ok.reason, SicknessReason::ColdFlu);
         let e = InterviewForm { held_on: "2026-12-01".into(), fit_to_work: "no".into(), ..Default::default() }.validate(date!(2026 - 12 - 03), today).unwrap_err();
         assert_eq!(e.iter().map(|e| e.field.as_ref()).collect::<Vec<_>>(), ["held_on", "discussion", "adjustments"]);
+    }
+
+    #[test]
+    fn months_count_the_days_lost_in_each_and_their_cost() {
+        let full = WorkPattern::from_fte(100, &LeaveSettings::default());
+        let people = [Counted { pattern: full, daily_pence: Some(150_00), active: true, spells: vec![Spell { first: date!(2026 - 10 - 29), last: Some(date!(2026 - 11 - 03)) }] }];
+        let m = monthly(&cal(), &people, date!(2026 - 10 - 01), date!(2026 - 11 - 30), date!(2026 - 12 - 06));
+        // Thu 29 and Fri 30 October; Mon 2 and Tue 3 November.
+        assert_eq!(m.iter().map(|c| (c.started, c.days_lost, c.cost_pence)).collect::<Vec<_>>(), [(1, 2, 300_00), (0, 2, 300_00)]);
+        assert_eq!(days_per_fte_tenths(4, &people), Some(40));
     }
 
     proptest! {

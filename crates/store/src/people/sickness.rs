@@ -476,6 +476,12 @@ pub async fn band_of(store: &Store, staff_id: Uuid) -> Result<Option<(PayBand, i
     Ok(r.map(|r| (PayBand { code: r.get(0), name: r.get(1), annual_pence: r.get(2) }, r.get(3))))
 }
 
+/// A person's band as HR opens it to change: the read is audited.
+pub async fn view_band(store: &Store, ctx: &AuditContext, staff_id: Uuid) -> Result<Option<(PayBand, i64)>> {
+    audit::record(store, ctx, Event::success("pay.viewed").about("staff", staff_id)).await?;
+    band_of(store, staff_id).await
+}
+
 /// Sets a person's band: `version` is the one read (0 when none was set).
 pub async fn set_band(store: &Store, ctx: &AuditContext, staff_id: Uuid, band: &str, version: i64) -> Result<()> {
     let mut tx = store.begin().await?;

@@ -203,6 +203,7 @@ pub async fn record(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         (Permission::ViewInduction, "induction", "Induction"),
         (Permission::ViewAppraisal, "appraisals", "Appraisal"),
         (Permission::ViewLeave, "leave", "Leave"),
+        (Permission::ViewSickness, "sickness", "Sickness"),
         (Permission::ViewImprovementPlan, "improvement-plans", "Improvement plans"),
     ] {
         if me.may_for_staff(&state, permission, id).await {

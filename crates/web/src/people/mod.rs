@@ -10,6 +10,7 @@ pub mod meetings;
 pub mod plans;
 pub mod policies;
 pub mod pulse;
+pub mod sickness;
 pub mod training;
 
 use askama::Template;

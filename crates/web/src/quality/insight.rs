@@ -88,11 +88,34 @@ pub(crate) async fn choices(state: &AppState, me: &Ctx, permission: Permission) 
 /// An empty chart: its SVG element and the 0, 50 and 100% lines, each labelled.
 /// A chart's frame: its grid at 0, 50 and 100%, with room above the top line for its label.
 fn frame(w: f64, h: f64, left: f64, bottom: f64, title_id: &str) -> String {
+    frame_labelled(w, h, left, bottom, title_id, ["0%".into(), "50%".into(), "100%".into()])
+}
+
+/// A chart's frame with its own labels for the bottom, middle and top lines.
+fn frame_labelled(w: f64, h: f64, left: f64, bottom: f64, title_id: &str, labels: [String; 3]) -> String {
     let mut svg = format!("<svg class=\"hearth-chart\" viewBox=\"0 -{TOP} {w} {}\" role=\"img\" aria-labelledby=\"{title_id}\" xmlns=\"http://www.w3.org/2000/svg\">", h + bottom + TOP);
-    for pct in [0, 50, 100] {
+    for (pct, label) in [0, 50, 100].into_iter().zip(labels) {
         let y = h - h * pct as f64 / 100.0;
-        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"{FONT}\" fill=\"#0b0c0c\">{pct}%</text>", y + 5.0));
+        svg.push_str(&format!("<line x1=\"{left}\" x2=\"{w}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/><text x=\"0\" y=\"{}\" font-size=\"{FONT}\" fill=\"#0b0c0c\">{}</text>", y + 5.0, esc(&label)));
     }
+    svg
+}
+
+/// Bars of one amount per label, the highest reaching the top line; `label` writes an amount.
+pub(crate) fn amount_chart(rows: &[(String, i64)], title_id: &str, label: impl Fn(i64) -> String) -> String {
+    let (w, h, left, bottom) = (WIDTH, 110.0, 48.0, 26.0);
+    let top = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let n = rows.len().max(1) as f64;
+    let slot = (w - left) / n;
+    let bar = (slot * 0.7).min(40.0);
+    let mut svg = frame_labelled(w, h, left, bottom, title_id, [label(0), label(top / 2), label(top)]);
+    for (i, (name, amount)) in rows.iter().enumerate() {
+        let x = left + slot * i as f64 + (slot - bar) / 2.0;
+        let height = h * *amount as f64 / top as f64;
+        svg.push_str(&format!("<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{height:.1}\" fill=\"#1d70b8\"><title>{}: {}</title></rect>", h - height, esc(name), esc(&label(*amount))));
+        axis_label(&mut svg, i, rows.len(), w - left, x + bar / 2.0, h, name);
+    }
+    svg.push_str("</svg>");
     svg
 }
 

@@ -185,6 +185,9 @@ struct MyPeoplePage {
     training_figure: String,
     /// The team's last meeting, and how many came to the office.
     last_meeting: Option<String>,
+    /// Return-to-work interviews past due, for those the reader may see sickness of:
+    /// (episode, person, due on).
+    overdue_interviews: Vec<(Uuid, String, String)>,
     link_meetings: bool,
     link_training: bool,
     link_supervision: bool,
@@ -252,6 +255,14 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         async { Ok(hearth_store::people::training::attestations(&state.store, hearth_store::people::training::Whose::Team(team.id)).await?) },
         crate::people::meetings::last_meeting(&state, team.id),
     )?;
+    let mut overdue_interviews = vec![];
+    if me.can(Permission::ManageSickness) {
+        for (episode, who, due) in hearth_store::people::sickness::overdue_interviews(&state.store, team.id, today()).await? {
+            if me.may_for_staff(&state, Permission::ManageSickness, who.id).await {
+                overdue_interviews.push((episode, who.name, long_date(due)));
+            }
+        }
+    }
     let training: std::collections::HashMap<Uuid, TrainingLine> = rows
         .iter()
         .map(|r| {
@@ -303,6 +314,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         leavers,
         training_figure,
         last_meeting,
+        overdue_interviews,
         link_meetings,
         link_training,
         link_supervision: me.can(Permission::ViewSupervision),
