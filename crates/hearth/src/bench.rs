@@ -260,19 +260,34 @@ async fn supervision_pages(store: &Store, target: &std::sync::Arc<Target>, me: u
     Ok(())
 }
 
-/// Leave as a team manager meets it, for the people they line-manage: a person's leave page
-/// (balance and ledger), the team's month, and approving a request through the API (the "taken"
-/// line, the absence, the alert and the audit event in one transaction). The requests are made
+/// Time away as a manager meets it: the sickness figures at their reach (page and API); then,
+/// for the people they line-manage, a person's sickness page, a person's leave page (balance and
+/// ledger), the team's month, and approving a request through the API (the "taken" line, the
+/// absence, the alert and the audit event in one transaction). The requests are made
 /// first through the store, one working day each from the next leave year's first Monday, so
 /// none overlaps the demo's; annual leave while the balance allows, unpaid after.
 async fn leave_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::Uuid, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
     use hearth_domain::people::leave::{DayPart, LeaveDraft, LeaveSettings, RequestKind};
     use hearth_store::people::leave::{self, Rules};
-    let team = hearth_store::org::placement(store, me).await?.team_id.context("the bench account has no team")?;
-    let reports: Vec<uuid::Uuid> = hearth_store::org::members(store, hearth_store::org::Members::Team(team)).await?.into_iter().filter(|m| m.line_manager_id == Some(me)).map(|m| m.id).collect();
-    if reports.is_empty() {
-        bail!("{} line-manages nobody: load national demo data first", o.email);
-    }
+    let team = hearth_store::org::placement(store, me).await?.team_id;
+    let reports: Vec<uuid::Uuid> = match team {
+        Some(t) => hearth_store::org::members(store, hearth_store::org::Members::Team(t)).await?.into_iter().filter(|m| m.line_manager_id == Some(me)).map(|m| m.id).collect(),
+        None => vec![],
+    };
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    // The sickness figures at the caller's own reach (a team manager's team, a national leader's
+    // service), as a page and through the API.
+    let (t, c) = (target.clone(), cookie.to_string());
+    scenarios.push(("the sickness figures page (HTML)", Box::new(move |_| Request::get("/insight/sickness").header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (t, b) = (target.clone(), bearer.to_string());
+    scenarios.push(("GET /api/v1/insight/sickness", Box::new(move |_| Request::get("/api/v1/insight/sickness").header("host", &t.authority).header("authorization", &b).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (Some(team), false) = (team, reports.is_empty()) else {
+        println!("{} line-manages nobody in a team: only the sickness figures are measured.", o.email);
+        for (label, make) in scenarios {
+            scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+        }
+        return Ok(());
+    };
     let (settings, calendar) = (LeaveSettings::default(), hearth_domain::calendar::WorkingCalendar::with_known_changes());
     let rules = Rules { settings: &settings, calendar: &calendar };
     let mut day = settings.year_of(hearth_store::now().date()).last + time::Duration::days(1);
@@ -297,7 +312,8 @@ async fn leave_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::U
     }
     println!("Benchmarking leave as {} over {} connections, {} requests each, for {} people (made {} requests in {:.1}s).", o.email, o.concurrency, o.requests, reports.len(), ids.len(), started.elapsed().as_secs_f64());
     let reports = std::sync::Arc::new(reports);
-    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
+    scenarios.push(("a person's sickness page (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/sickness", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
     let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
     scenarios.push(("a person's leave page: balance and ledger (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/leave", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
     let (t, c) = (target.clone(), cookie.to_string());

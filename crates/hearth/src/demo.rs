@@ -25,6 +25,8 @@ mod demo_training;
 mod demo_workload;
 #[path = "demo_leave.rs"]
 mod demo_leave;
+#[path = "demo_sickness.rs"]
+mod demo_sickness;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -387,6 +389,9 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let leave_started = std::time::Instant::now();
     let requests = demo_leave::generate(store, &mut g.rng, &Default::default(), &hearth_domain::calendar::WorkingCalendar::with_known_changes(), &away_list, &keep_free, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(seconds = leave_started.elapsed().as_secs_f32(), requests, "demo leave written");
+    let sickness_started = std::time::Instant::now();
+    let episodes = demo_sickness::generate(store, &mut g.rng, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), &away_list, &keep_free, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
+    tracing::info!(seconds = sickness_started.elapsed().as_secs_f32(), episodes, "demo sickness written");
     let supervisions = demo_people::generate(store, &mut g.rng, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(supervisions, "demo supervision history written");
     let (completions, attestations) = demo_training::generate(store, &mut g.rng, practitioner).await?;

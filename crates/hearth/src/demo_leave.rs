@@ -1,4 +1,4 @@
-//! Demo leave: two leave years for every employed member of staff, as the ledger rules open them,
+//! Demo leave: three leave years (this one and the two before) for every employed member of staff, as the ledger rules open them,
 //! with requests spread through the year (peaks in the summer holidays, at half terms and at
 //! Christmas), most of last year's balance used and this year's used as far as the year has gone,
 //! some leave booked ahead and some waiting for a decision. Deterministic from the seed.
@@ -42,12 +42,18 @@ pub async fn generate(store: &Store, rng: &mut StdRng, settings: &LeaveSettings,
         let pattern = WorkPattern::from_fte(*fte, settings);
         let mut taken = busy.remove(id).unwrap_or_default();
         let mut p = Planner { rng: &mut *rng, calendar, pattern, started_on: *started_on, taken: &mut taken };
-        // Last year: most of the balance used.
+        // The two years before this one: most of each balance used, the rest carried (to the cap).
         let opening = |year: LeaveYear| balance(opening_lines(settings, calendar, &pattern, *started_on, year).iter().map(|l| (l.kind, l.minutes))).balance;
-        let last_budget = opening(previous);
-        let spend = (last_budget as f64 * p.rng.random_range(0.85..1.0)) as i64;
-        let (last_year, used) = p.spend(previous, previous.first, previous.last, spend, true);
-        let carried = carry_over(settings, &pattern, last_budget - used);
+        let mut years = vec![];
+        let mut carried = 0;
+        for year in [previous.previous(), previous] {
+            let budget = opening(year) + carried;
+            let spend = (budget as f64 * p.rng.random_range(0.85..1.0)) as i64;
+            let (requests, used) = p.spend(year, year.first, year.last, spend, true);
+            // A year before they started opens nothing, so carries nothing.
+            carried = if budget > 0 { carry_over(settings, &pattern, budget - used) } else { 0 };
+            years.push((year, requests));
+        }
         // This year: the leave the workload demo chose, then used as far as the year has gone,
         // then some booked ahead.
         let mut this_year = vec![];
@@ -82,7 +88,8 @@ pub async fn generate(store: &Store, rng: &mut StdRng, settings: &LeaveSettings,
             let (future, _) = p.spend(current, today + Duration::days(7), current.last, ahead, false);
             this_year.extend(future);
         }
-        people.push(DemoLeave { staff: *id, manager: *manager, years: vec![(previous, last_year), (current, this_year)] });
+        years.push((current, this_year));
+        people.push(DemoLeave { staff: *id, manager: *manager, years });
     }
     Ok(leave::load_demo(store, Rules { settings, calendar }, &people).await?)
 }

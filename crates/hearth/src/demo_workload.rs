@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 /// `keep_free` are the documented accounts, whose days the README promises: never away.
 ///
-/// Annual leave is not written here: it is returned, for the leave demo to write as approved
-/// requests with their ledger lines (annual leave always comes off a balance). Returns the number
-/// of absences, the annual leave, and everyone's time away (to keep leave from overlapping it).
+/// Annual leave and sickness are not written here: they are returned, for the leave demo to write
+/// as approved requests with their ledger lines and the sickness demo as open episodes. Returns
+/// the number of absences and all of them.
 pub async fn generate(store: &Store, rng: &mut StdRng, settings: &WorkloadSettings, first_team: Uuid, keep_free: &[Uuid], duty_desk: &[Uuid]) -> Result<(usize, Vec<(Uuid, AbsenceKind, Date, Date)>)> {
     let today = hearth_store::now().date();
     let people = org::members(store, Members::Everyone).await?;
@@ -64,7 +64,7 @@ pub async fn generate(store: &Store, rng: &mut StdRng, settings: &WorkloadSettin
     }
     let n = d.absences.len();
     let all = d.absences.clone();
-    d.absences.retain(|(_, kind, _, _)| *kind != AbsenceKind::AnnualLeave);
+    d.absences.retain(|(_, kind, _, _)| !matches!(kind, AbsenceKind::AnnualLeave | AbsenceKind::Sickness));
     load_demo(store, &d).await?;
     Ok((n, all))
 }

@@ -105,7 +105,8 @@ enum Command {
         /// (My People, the allocate page's suggestions, the key figures) or `measuring` (the case
         /// page steady, then while the key figures are measured again and again) or `people` (the
         /// supervision agenda, its form, saving a supervision of ten cases, and My People) or
-        /// `leave` (a person's leave page, the team's month, approving a request).
+        /// `leave` (the sickness figures; a person's sickness and leave pages, the team's month,
+        /// approving a request).
         #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave"])]
         set: String,
     },

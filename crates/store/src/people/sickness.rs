@@ -512,7 +512,7 @@ pub struct CostFacts {
     pub spells: Vec<Spell>,
 }
 
-/// Everyone (of a team, an area or the service, leavers included for their past sickness) with
+/// Every employee (of a team, an area or the service, leavers included for their past sickness) with
 /// their pay and the spells that touch `from` to `to`: two queries.
 pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Result<Vec<CostFacts>> {
     let (filter, id) = match whose {
@@ -520,7 +520,9 @@ pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Re
         Whose::Everyone => ("1 = 1", None),
         w => w.filter(),
     };
-    let people_sql = format!("SELECT s.id, s.team_id, s.fte_hundredths, s.status, b.annual_pence FROM staff s LEFT JOIN staff_pay p ON p.staff_id = s.id LEFT JOIN pay_bands b ON b.code = p.band WHERE {filter}");
+    // Sickness is an employee's: bank and associate workers are paid by the piece, so their
+    // time is neither days lost nor full-time equivalents here.
+    let people_sql = format!("SELECT s.id, s.team_id, s.fte_hundredths, s.status, b.annual_pence FROM staff s LEFT JOIN staff_pay p ON p.staff_id = s.id LEFT JOIN pay_bands b ON b.code = p.band WHERE {filter} AND s.contract = 'employed'");
     let spells_sql = format!(
         "SELECT e.staff_id, e.first_day, e.returned_on FROM sickness_episodes e JOIN staff s ON s.id = e.staff_id WHERE {filter} AND e.first_day <= ${} AND (e.returned_on IS NULL OR e.returned_on > ${})",
         if id.is_some() { 2 } else { 1 },
@@ -555,6 +557,29 @@ pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Re
 }
 
 // ---- Demo ----
+
+/// Each employed person's roles and the days they are already away (time away recorded and leave
+/// asked for), for the demo to place sickness around.
+pub async fn demo_people(store: &Store) -> Result<Vec<(Uuid, Vec<String>, Option<Uuid>, i64, Vec<(Date, Date)>)>> {
+    let staff = sqlx::query("SELECT id, line_manager_id, fte_hundredths FROM staff WHERE status = 'active' AND contract = 'employed' ORDER BY id").fetch_all(store.pool()).await?;
+    let roles = sqlx::query("SELECT staff_id, role FROM staff_roles").fetch_all(store.pool()).await?;
+    let busy = sqlx::query("SELECT staff_id, first_day, last_day FROM absences WHERE cancelled_at IS NULL UNION ALL SELECT staff_id, first_day, last_day FROM leave_requests WHERE status = 'requested'").fetch_all(store.pool()).await?;
+    let mut by_roles: HashMap<String, Vec<String>> = HashMap::new();
+    for r in &roles {
+        by_roles.entry(r.get(0)).or_default().push(r.get(1));
+    }
+    let mut by_busy: HashMap<String, Vec<(Date, Date)>> = HashMap::new();
+    for r in &busy {
+        by_busy.entry(r.get(0)).or_default().push((parse_date(&r.get::<String, _>(1))?, parse_date(&r.get::<String, _>(2))?));
+    }
+    staff
+        .iter()
+        .map(|r| {
+            let id: String = r.get(0);
+            Ok((parse_id(&id)?, by_roles.remove(&id).unwrap_or_default(), r.get::<Option<String>, _>(1).as_deref().map(parse_id).transpose()?, r.get(2), by_busy.remove(&id).unwrap_or_default()))
+        })
+        .collect()
+}
 
 /// A demo episode as it happened: returned (with its interview held or not) or still open.
 pub struct DemoEpisode {

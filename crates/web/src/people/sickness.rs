@@ -66,6 +66,8 @@ struct SicknessPage {
     /// (id, what, opened, closed or empty, outcome, version)
     reviews: Vec<(Uuid, String, String, String, String, i64)>,
     can_report: bool,
+    /// May record the return or change the expected return of the open episode.
+    can_change: bool,
     can_manage: bool,
     can_move_cases: bool,
     can_pay: bool,
@@ -148,6 +150,7 @@ async fn person_view(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, typed:
             })
             .collect(),
         can_report: can_report && episodes.iter().all(|e| e.returned_on.is_some()),
+        can_change: can_report,
         can_manage,
         can_move_cases,
         can_pay,
@@ -423,7 +426,7 @@ async fn figures(state: &AppState, reach: Reach, name: String, from: time::Date,
         cost_pence: months.iter().map(|m| m.cost_pence).sum(),
         per_fte_tenths: days_per_fte_tenths(days_lost, &people),
         people: people.iter().filter(|p| p.active).count(),
-        unpriced: people.iter().filter(|p| p.active && p.daily_pence.is_none()).count(),
+        unpriced: people.iter().filter(|p| p.daily_pence.is_none() && !p.spells.is_empty()).count(),
         long_term_now: people.iter().filter(|p| p.spells.iter().any(|s| s.last.is_none() && s.is_long_term(&state.config.sickness, today))).count(),
         days_lost,
         months,
@@ -528,7 +531,8 @@ pub struct SicknessFigures {
     /// Working days lost per full-time equivalent over the period, in tenths.
     pub days_lost_per_fte_tenths: Option<i64>,
     pub people: usize,
-    /// People counted whose pay band is not set: their days lost cost nothing here.
+    /// People with sickness in the period whose pay band is not set: their days lost cost
+    /// nothing here.
     pub people_without_a_band: usize,
     pub long_term_now: usize,
     pub months: Vec<SicknessMonth>,
