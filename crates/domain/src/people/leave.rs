@@ -321,9 +321,10 @@ pub struct LeaveForm {
 }
 
 impl LeaveForm {
-    /// Dates in order, within one leave year; a half day or some hours on a single day the person
-    /// works; whole days that include at least one working day.
-    pub fn validate(&self, s: &LeaveSettings, cal: &WorkingCalendar, pattern: &WorkPattern) -> Result<LeaveDraft, FieldErrors> {
+    /// Dates in order, within one leave year, from this leave year's start to 18 months ahead; a
+    /// half day or some hours on a single day the person works; whole days that include at least
+    /// one working day.
+    pub fn validate(&self, s: &LeaveSettings, cal: &WorkingCalendar, pattern: &WorkPattern, today: Date) -> Result<LeaveDraft, FieldErrors> {
         let mut c = Collect::default();
         let kind = c.keep(RequestKind::from_code(self.kind.trim()).ok_or_else(|| FieldError::new("kind", "Choose annual leave or unpaid leave")));
         let part = c.keep(DayPart::from_code(self.part.trim()).ok_or_else(|| FieldError::new("part", "Choose whole days, a half day or some hours")));
@@ -335,6 +336,13 @@ impl LeaveForm {
         };
         if last < first {
             return Err(vec![FieldError::new("last_day", "The last day must be the same as or after the first day")]);
+        }
+        let this_year = s.year_of(today);
+        if first < this_year.first {
+            return Err(vec![FieldError::new("first_day", format!("The first day must be in this leave year, from {}: ask HR to correct an earlier year", crate::text::long_date(this_year.first)))]);
+        }
+        if first > today + Duration::days(548) {
+            return Err(vec![FieldError::new("first_day", "The first day must be within the next 18 months")]);
         }
         if (last - first).whole_days() > 366 {
             return Err(vec![FieldError::new("last_day", "A request can be for a year at most")]);
@@ -518,6 +526,8 @@ mod tests {
         WorkingCalendar::with_known_changes()
     }
 
+    const TODAY: Date = date!(2026 - 12 - 01);
+
     #[test]
     fn the_leave_year_starts_on_the_first_of_april() {
         let s = LeaveSettings::default();
@@ -574,21 +584,21 @@ mod tests {
         let form = |first: &str, last: &str, part: &str, hours: &str| LeaveForm { kind: "annual".into(), first_day: first.into(), last_day: last.into(), part: part.into(), hours: hours.into(), note: String::new() };
         // Monday 21 to Monday 28 December 2026: Christmas and Boxing Day (moved to Monday 28) come
         // off when the year opens, so 4 working days.
-        assert_eq!(form("2026-12-21", "2026-12-28", "whole", "").validate(&s, &cal(), &full).unwrap().minutes, 4 * 444);
-        assert_eq!(form("2026-12-21", "", "morning", "").validate(&s, &cal(), &full).unwrap().minutes, 222);
-        assert_eq!(form("2026-12-21", "", "hours", "2:30").validate(&s, &cal(), &full).unwrap().minutes, 150);
+        assert_eq!(form("2026-12-21", "2026-12-28", "whole", "").validate(&s, &cal(), &full, TODAY).unwrap().minutes, 4 * 444);
+        assert_eq!(form("2026-12-21", "", "morning", "").validate(&s, &cal(), &full, TODAY).unwrap().minutes, 222);
+        assert_eq!(form("2026-12-21", "", "hours", "2:30").validate(&s, &cal(), &full, TODAY).unwrap().minutes, 150);
         let part = WorkPattern::from_fte(60, &s);
-        let e = form("2026-12-10", "", "afternoon", "").validate(&s, &cal(), &part).unwrap_err();
+        let e = form("2026-12-10", "", "afternoon", "").validate(&s, &cal(), &part, TODAY).unwrap_err();
         assert_eq!(e[0].field, "first_day", "a half day on a day they do not work");
-        let e = form("2026-12-12", "2026-12-13", "whole", "").validate(&s, &cal(), &full).unwrap_err();
+        let e = form("2026-12-12", "2026-12-13", "whole", "").validate(&s, &cal(), &full, TODAY).unwrap_err();
         assert_eq!(e[0].field, "first_day", "a weekend");
-        let e = form("2026-12-10", "2026-12-01", "whole", "").validate(&s, &cal(), &full).unwrap_err();
+        let e = form("2026-12-10", "2026-12-01", "whole", "").validate(&s, &cal(), &full, TODAY).unwrap_err();
         assert_eq!(e[0].field, "last_day");
-        let e = form("2027-03-30", "2027-04-02", "whole", "").validate(&s, &cal(), &full).unwrap_err();
+        let e = form("2027-03-30", "2027-04-02", "whole", "").validate(&s, &cal(), &full, TODAY).unwrap_err();
         assert!(e[0].message.contains("1 April 2027"), "{e:?}");
-        let e = form("2026-12-21", "", "hours", "9").validate(&s, &cal(), &full).unwrap_err();
+        let e = form("2026-12-21", "", "hours", "9").validate(&s, &cal(), &full, TODAY).unwrap_err();
         assert_eq!(e[0].field, "hours");
-        let e = LeaveForm::default().validate(&s, &cal(), &full).unwrap_err();
+        let e = LeaveForm::default().validate(&s, &cal(), &full, TODAY).unwrap_err();
         assert_eq!(e.iter().map(|e| e.field.as_ref()).collect::<Vec<_>>(), ["kind", "part", "first_day"]);
     }
 

@@ -193,8 +193,11 @@ async fn waiting_minutes(conn: &mut AnyConnection, staff_id: Uuid, year: LeaveYe
 /// is audited.
 pub async fn ledger(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_id: Uuid, day: Date) -> Result<Ledger> {
     let year = rules.settings.year_of(day);
+    let this_year = rules.settings.year_of(now().date());
     let mut conn = store.pool().acquire().await?;
-    if !is_open(&mut conn, staff_id, year).await? {
+    // Reading opens last year, this year or next; any other year is shown as it is.
+    let may_open = year.first >= this_year.previous().first && year.first <= this_year.last + time::Duration::days(1);
+    if may_open && !is_open(&mut conn, staff_id, year).await? {
         drop(conn);
         let mut tx = store.begin().await?;
         lock_worker(&mut tx, staff_id).await?;

@@ -240,7 +240,7 @@ pub async fn check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
     me.authorize_staff(&state, id).await?;
     let record = person(&state, id).await?;
     let pattern = pattern_for(&state, &record);
-    let d = match f.validate(&state.config.leave, &state.config.calendar, &pattern) {
+    let d = match f.validate(&state.config.leave, &state.config.calendar, &pattern, today()) {
         Ok(d) => d,
         Err(errors) => return Ok(show(&ask_page(&ctx, id, &record.name, id == me.id(), &f, &errors), &errors)),
     };
@@ -267,7 +267,7 @@ pub async fn check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
 pub async fn ask(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<LeaveForm>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let record = person(&state, id).await?;
-    let errors = match f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record)) {
+    let errors = match f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record), today()) {
         Ok(d) => match store::ask(&state.store, &me.audit, rules(&state), id, &d).await {
             Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/leave"), crate::saved::Saved::LeaveAsked)),
             Err(StoreError::Refused(e)) => vec![e],
@@ -593,7 +593,7 @@ pub async fn api_ask(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid
     let b: LeaveRequestBody = json(&body)?;
     let record = person(&state, id).await?;
     let f = LeaveForm { kind: b.kind, first_day: b.first_day, last_day: b.last_day, part: b.part, hours: b.hours, note: b.note };
-    let d = f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record)).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let d = f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record), today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let rid = store::ask(&state.store, &me.audit, rules(&state), id, &d).await?;
     let r = store::request(&state.store, rid).await?;
     let mut headers = HeaderMap::new();
