@@ -225,13 +225,13 @@ pub struct AcknowledgementBody {
     pub comment: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/staff/{id}/supervisions/{supervision}/acknowledge", params(("id" = Uuid, Path), ("supervision" = Uuid, Path)), request_body = AcknowledgementBody, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/staff/{id}/supervisions/{supervision}/acknowledge", params(("id" = Uuid, Path), ("supervision" = Uuid, Path)), request_body = Option<AcknowledgementBody>, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn acknowledge(State(state): State<AppState>, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>, body: String) -> Result<StatusCode, ApiError> {
     acknowledge_of(&state, &me, id, supervision, &body).await
 }
 
 /// Acknowledges a supervision by its id alone.
-#[utoipa::path(post, path = "/api/v1/supervisions/{id}/acknowledge", params(("id" = Uuid, Path)), request_body = AcknowledgementBody, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/supervisions/{id}/acknowledge", params(("id" = Uuid, Path)), request_body = Option<AcknowledgementBody>, responses((status = 204), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn acknowledge_by_id(State(state): State<AppState>, me: Ctx, Path(supervision): Path<Uuid>, body: String) -> Result<StatusCode, ApiError> {
     let worker = people::worker_of(&state.store, supervision).await?;
     acknowledge_of(&state, &me, worker, supervision, &body).await

@@ -236,7 +236,7 @@ pub struct NewMovingPlan {
 /// Proposes a plan moving the open cases of someone leaving or long-term sick to the rest of
 /// their team. Nothing moves until it is accepted; then cases nobody had room for go back to
 /// the hub.
-#[utoipa::path(post, path = "/api/v1/staff/{id}/moving-plans", params(("id" = Uuid, Path)), request_body = NewMovingPlan, responses((status = 201, body = PlanJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/staff/{id}/moving-plans", params(("id" = Uuid, Path)), request_body = Option<NewMovingPlan>, responses((status = 201, body = PlanJson), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_propose_moving(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Response, ApiError> {
     me.authorize_staff(&state, id).await?;
     let body: NewMovingPlan = if body.trim().is_empty() { NewMovingPlan::default() } else { json(&body)? };
@@ -258,7 +258,7 @@ pub struct Accepted {
 
 /// Accepts a proposed plan, in whole or in part. All or nothing: if any chosen case has been
 /// allocated since, nothing is and the answer is 422.
-#[utoipa::path(post, path = "/api/v1/allocation-plans/{id}/accept", params(("id" = Uuid, Path)), request_body = AcceptPlan, responses((status = 200, body = Accepted), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/allocation-plans/{id}/accept", params(("id" = Uuid, Path)), request_body = Option<AcceptPlan>, responses((status = 200, body = Accepted), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn api_accept(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<Json<Accepted>, ApiError> {
     plan_for(&state, &me, id).await?;
     let body: AcceptPlan = if body.trim().is_empty() { AcceptPlan::default() } else { json(&body)? };
