@@ -121,7 +121,8 @@ pub enum Permission {
     /// Approve or refuse leave: the line chain (the manager above deputises when the line manager
     /// is away). Nobody decides their own.
     ApproveLeave,
-    /// Add leave bought, sold, time off in lieu or an adjustment to a person's ledger.
+    /// Add leave bought, sold, time off in lieu or an adjustment to a person's ledger, and set
+    /// the days they work.
     AdjustLeave,
     /// See a team's leave calendar: who is away on which days.
     ViewTeamLeave,

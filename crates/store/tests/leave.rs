@@ -158,3 +158,37 @@ async fn annual_leave_recorded_before_requests_is_adopted_into_the_ledger() {
         assert_eq!(leave::ledger(&store, &as_(worker), rules, worker, monday).await.unwrap().balance.balance, l.balance.balance + 180);
     }
 }
+
+#[tokio::test]
+async fn the_days_someone_works_decide_what_leave_and_bank_holidays_take() {
+    let settings = LeaveSettings::default();
+    let calendar = WorkingCalendar::with_known_changes();
+    let rules = Rules { settings: &settings, calendar: &calendar };
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let mut s = common::new_staff("Pat Parttime", &[Role::Practitioner], Some(o.team), None);
+        s.fte = hearth_domain::org::Fte::parse("fte", "0.6").unwrap();
+        let worker = hearth_store::org::create_staff(&store, &AuditContext::system(), &s).await.unwrap();
+        let today = hearth_store::now().date();
+        let (default, own, version) = leave::work_pattern(&store, &settings, worker).await.unwrap();
+        assert_eq!((default.days_code(), own, version), ("mon,tue,wed".to_string(), false, 0));
+        let before = leave::ledger(&store, &as_(worker), rules, worker, today).await.unwrap();
+
+        // Wednesday to Friday instead: bank holidays still to come this year fall on the new days.
+        let days = hearth_domain::people::leave::WorkPattern::parse_days("wed,thu,fri");
+        assert!(matches!(leave::set_work_pattern(&store, &AuditContext::system(), rules, worker, days, 3, today).await.unwrap_err(), StoreError::Conflict { current: 0 }));
+        let none = leave::set_work_pattern(&store, &AuditContext::system(), rules, worker, [false; 5], 0, today).await.unwrap_err();
+        assert!(matches!(none, StoreError::Refused(ref e) if e.field == "days"));
+        let pattern = leave::set_work_pattern(&store, &AuditContext::system(), rules, worker, days, 0, today).await.unwrap();
+        let after = leave::ledger(&store, &as_(worker), rules, worker, today).await.unwrap();
+        let future = |l: &leave::Ledger| l.lines.iter().filter(|l| l.kind == LineKind::BankHoliday && l.on > today).map(|l| l.on).collect::<Vec<_>>();
+        assert!(future(&after).iter().all(|d| pattern.minutes_on(*d) > 0), "only on the days they work now");
+        let expected: Vec<Date> = calendar.holidays_in(after.year.first.year()).into_iter().chain(calendar.holidays_in(after.year.last.year())).map(|h| h.date).filter(|d| *d > today && after.year.contains(*d) && pattern.minutes_on(*d) > 0).collect();
+        assert_eq!(future(&after), expected);
+        assert_eq!(after.lines.iter().filter(|l| l.kind == LineKind::BankHoliday && l.on <= today).count(), before.lines.iter().filter(|l| l.kind == LineKind::BankHoliday && l.on <= today).count(), "the past is kept");
+        // A Monday is no longer a day they work: a half day on one is refused.
+        let monday = next_monday(today + Duration::days(7));
+        let form = hearth_domain::people::leave::LeaveForm { kind: "annual".into(), first_day: monday.to_string(), part: "morning".into(), ..Default::default() };
+        assert_eq!(form.validate(&settings, &calendar, &pattern, today).unwrap_err()[0].field, "first_day");
+    }
+}

@@ -102,7 +102,7 @@ async fn spells_reaching_a_trigger_open_one_review_and_long_term_sickness_one_re
         sickness::set_band(&store, &AuditContext::system(), worker, "practitioner", 0).await.unwrap();
         assert!(matches!(sickness::set_band(&store, &AuditContext::system(), worker, "manager", 0).await.unwrap_err(), StoreError::Conflict { current: 1 }));
         assert!(matches!(sickness::set_band(&store, &AuditContext::system(), worker, "nonsense", 1).await.unwrap_err(), StoreError::Refused(_)));
-        let facts = sickness::cost_facts(&store, Whose::Team(o.team), today - Duration::days(365), today).await.unwrap();
+        let facts = sickness::cost_facts(&store, &leave, Whose::Team(o.team), today - Duration::days(365), today).await.unwrap();
         let w = facts.iter().find(|f| f.staff_id == worker).unwrap();
         assert_eq!((w.spells.len(), w.annual_pence), (5, Some(41_000_00)));
         assert_eq!(facts.iter().find(|f| f.staff_id == other).unwrap().spells.len(), 1);

@@ -265,6 +265,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/staff/{id}/leave-requests", perm(P::RequestLeave, Staff), post(people::leave::ask)),
         route(Method::GET, "/staff/{id}/leave/adjust", perm(P::AdjustLeave, Staff), get(people::leave::adjust_form)),
         route(Method::POST, "/staff/{id}/leave/adjust", perm(P::AdjustLeave, Staff), post(people::leave::adjust)),
+        route(Method::GET, "/staff/{id}/work-pattern", perm(P::AdjustLeave, Staff), get(people::leave::pattern_form)),
+        route(Method::POST, "/staff/{id}/work-pattern", perm(P::AdjustLeave, Staff), post(people::leave::set_pattern)),
         // A leave request named alone: the handlers check the caller against its person.
         route(Method::GET, "/leave-requests/{id}", perm(P::ViewLeave, Collection), get(people::leave::request_page)),
         route(Method::POST, "/leave-requests/{id}/decision", perm(P::ApproveLeave, Collection), post(people::leave::decide)),

@@ -59,6 +59,7 @@ pub enum Saved {
     InterviewRecorded,
     ReviewClosed,
     BandSet,
+    PatternSet,
 }
 
 const ALL: &[Saved] = &[
@@ -106,6 +107,7 @@ const ALL: &[Saved] = &[
     Saved::InterviewRecorded,
     Saved::ReviewClosed,
     Saved::BandSet,
+    Saved::PatternSet,
 ];
 
 impl Saved {
@@ -155,6 +157,7 @@ impl Saved {
             Saved::InterviewRecorded => "interview-recorded",
             Saved::ReviewClosed => "review-closed",
             Saved::BandSet => "band-set",
+            Saved::PatternSet => "pattern-set",
         }
     }
 
@@ -204,6 +207,7 @@ impl Saved {
             Saved::InterviewRecorded => "Return-to-work interview recorded",
             Saved::ReviewClosed => "Review closed",
             Saved::BandSet => "Pay band saved",
+            Saved::PatternSet => "Working days saved",
         }
     }
 

@@ -135,6 +135,37 @@ impl WorkPattern {
         Self { fte_hundredths: fte, days, day_minutes: s.full_time_week_minutes * fte / 100 / n as i64 }
     }
 
+    /// A pattern on the days given (Monday first), each day the same length; refused when no day
+    /// is chosen or a day would be longer than ten hours.
+    pub fn on_days(fte_hundredths: i64, days: [bool; 5], s: &LeaveSettings) -> Result<Self, FieldError> {
+        let fte = fte_hundredths.clamp(1, 100);
+        let n = days.iter().filter(|d| **d).count() as i64;
+        if n == 0 {
+            return Err(FieldError::new("days", "Choose the days they work"));
+        }
+        let day_minutes = s.full_time_week_minutes * fte / 100 / n;
+        if day_minutes > 600 {
+            return Err(FieldError::new("days", format!("That would make each day {}: choose more days", hours_text(day_minutes))));
+        }
+        Ok(Self { fte_hundredths: fte, days, day_minutes })
+    }
+
+    /// The days as stored: "mon,tue,wed".
+    pub fn days_code(&self) -> String {
+        DAY_CODES.iter().zip(self.days).filter(|(_, on)| *on).map(|(c, _)| *c).collect::<Vec<_>>().join(",")
+    }
+
+    /// Reads stored days, Monday first; unknown codes are ignored.
+    pub fn parse_days(code: &str) -> [bool; 5] {
+        let mut days = [false; 5];
+        for part in code.split(',') {
+            if let Some(i) = DAY_CODES.iter().position(|c| *c == part.trim()) {
+                days[i] = true;
+            }
+        }
+        days
+    }
+
     /// Minutes worked on `day` by the pattern (bank holidays aside).
     pub fn minutes_on(&self, day: Date) -> i64 {
         match day.weekday() {
@@ -149,14 +180,23 @@ impl WorkPattern {
         }
     }
 
-    /// "Monday to Wednesday, 7 hours 24 minutes a day".
+    /// "Monday to Wednesday, 7 hours 24 minutes a day", or "Monday, Wednesday and Friday, …".
     pub fn describe(&self) -> String {
-        const NAMES: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
-        let n = self.days.iter().filter(|d| **d).count();
-        let days = if n == 1 { NAMES[0].to_string() } else { format!("{} to {}", NAMES[0], NAMES[n - 1]) };
+        let on: Vec<usize> = (0..5).filter(|i| self.days[*i]).collect();
+        let run = on.windows(2).all(|w| w[1] == w[0] + 1);
+        let days = match on.as_slice() {
+            [] => "No days".to_string(),
+            [one] => DAY_NAMES[*one].to_string(),
+            [first, .., last] if run => format!("{} to {}", DAY_NAMES[*first], DAY_NAMES[*last]),
+            _ => crate::text::and_list(&on.iter().map(|i| DAY_NAMES[*i]).collect::<Vec<_>>()),
+        };
         format!("{days}, {} a day", hours_text(self.day_minutes))
     }
 }
+
+/// The working week's days, Monday first, as stored and as shown.
+pub const DAY_CODES: [&str; 5] = ["mon", "tue", "wed", "thu", "fri"];
+pub const DAY_NAMES: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 
 coded_enum! {
     /// Why a ledger line is there.
@@ -575,6 +615,11 @@ mod tests {
         assert_eq!((p.days, p.day_minutes), ([true, true, true, false, false], 444));
         assert_eq!(p.describe(), "Monday to Wednesday, 7 hours 24 minutes a day");
         assert_eq!(p.minutes_on(date!(2026 - 12 - 10)), 0, "a Thursday");
+        let wed_to_fri = WorkPattern::on_days(60, WorkPattern::parse_days("wed,thu,fri"), &s).unwrap();
+        assert_eq!((wed_to_fri.days_code(), wed_to_fri.describe()), ("wed,thu,fri".to_string(), "Wednesday to Friday, 7 hours 24 minutes a day".to_string()));
+        assert_eq!(WorkPattern::on_days(60, WorkPattern::parse_days("mon,wed,fri"), &s).unwrap().describe(), "Monday, Wednesday and Friday, 7 hours 24 minutes a day");
+        assert_eq!(WorkPattern::on_days(100, WorkPattern::parse_days("mon,tue"), &s).unwrap_err().field, "days", "18 and a half hours a day");
+        assert_eq!(WorkPattern::on_days(100, [false; 5], &s).unwrap_err().field, "days");
     }
 
     #[test]

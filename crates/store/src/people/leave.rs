@@ -117,8 +117,66 @@ fn request_of(r: &sqlx::any::AnyRow) -> Result<LeaveRequest> {
 
 /// A person's pattern of work and when they started, which every ledger rule reads.
 async fn pattern_of(conn: &mut AnyConnection, settings: &LeaveSettings, staff_id: Uuid) -> Result<(WorkPattern, Date)> {
-    let r = sqlx::query("SELECT fte_hundredths, start_date FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-    Ok((WorkPattern::from_fte(r.get(0), settings), parse_date(&r.get::<String, _>(1))?))
+    let r = sqlx::query("SELECT s.fte_hundredths, s.start_date, w.days FROM staff s LEFT JOIN work_patterns w ON w.staff_id = s.id WHERE s.id = $1")
+        .bind(staff_id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((pattern_from(settings, r.get(0), r.get::<Option<String>, _>(2).as_deref()), parse_date(&r.get::<String, _>(1))?))
+}
+
+/// The one builder of a person's pattern from what is stored: their own days when set (and still
+/// valid for their FTE), otherwise the first days of the week their FTE needs.
+pub(crate) fn pattern_from(settings: &LeaveSettings, fte_hundredths: i64, days: Option<&str>) -> WorkPattern {
+    days.and_then(|d| WorkPattern::on_days(fte_hundredths, WorkPattern::parse_days(d), settings).ok()).unwrap_or_else(|| WorkPattern::from_fte(fte_hundredths, settings))
+}
+
+/// The days someone works and whether they are their own (set by a manager or HR) rather than
+/// the default, with the version to change them at.
+pub async fn work_pattern(store: &Store, settings: &LeaveSettings, staff_id: Uuid) -> Result<(WorkPattern, bool, i64)> {
+    let mut conn = store.pool().acquire().await?;
+    let (pattern, _) = pattern_of(&mut conn, settings, staff_id).await?;
+    let own = sqlx::query("SELECT version FROM work_patterns WHERE staff_id = $1").bind(staff_id.to_string()).fetch_optional(&mut *conn).await?;
+    Ok((pattern, own.is_some(), own.map_or(0, |r| r.get(0))))
+}
+
+/// The days someone works, as a manager or HR opens them to change: the read is audited.
+pub async fn view_work_pattern(store: &Store, ctx: &AuditContext, settings: &LeaveSettings, staff_id: Uuid) -> Result<(WorkPattern, bool, i64)> {
+    audit::record(store, ctx, Event::success("leave.pattern_viewed").about("staff", staff_id)).await?;
+    work_pattern(store, settings, staff_id).await
+}
+
+/// Sets the days someone works, at the version read (0 when they had the default). Bank holidays
+/// still to come this leave year (and next, when open) are taken again on the new days, so the
+/// balance stays right; leave already approved keeps what it cost.
+pub async fn set_work_pattern(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_id: Uuid, days: [bool; 5], version: i64, today: Date) -> Result<WorkPattern> {
+    let mut tx = store.begin().await?;
+    lock_worker(&mut tx, staff_id).await?;
+    let fte: i64 = sqlx::query("SELECT fte_hundredths FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?.get(0);
+    let pattern = WorkPattern::on_days(fte, days, rules.settings).map_err(StoreError::Refused)?;
+    let current: i64 = sqlx::query("SELECT version FROM work_patterns WHERE staff_id = $1").bind(staff_id.to_string()).fetch_optional(&mut *tx).await?.map_or(0, |r| r.get(0));
+    if current != version {
+        return Err(StoreError::Conflict { current });
+    }
+    sqlx::query("DELETE FROM work_patterns WHERE staff_id = $1").bind(staff_id.to_string()).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO work_patterns (staff_id, days, version) VALUES ($1, $2, $3)").bind(staff_id.to_string()).bind(pattern.days_code()).bind(current + 1).execute(&mut *tx).await?;
+    let this_year = rules.settings.year_of(today);
+    let next_year = rules.settings.year_of(this_year.last + time::Duration::days(1));
+    for year in [this_year, next_year] {
+        if !is_open(&mut tx, staff_id, year).await? {
+            continue;
+        }
+        sqlx::query("DELETE FROM leave_lines WHERE staff_id = $1 AND year_first = $2 AND kind = 'bank_holiday' AND on_day > $3").bind(staff_id.to_string()).bind(date_text(year.first)).bind(date_text(today)).execute(&mut *tx).await?;
+        for h in rules.calendar.holidays_in(year.first.year()).into_iter().chain(rules.calendar.holidays_in(year.last.year())) {
+            let m = pattern.minutes_on(h.date);
+            if h.date > today && year.contains(h.date) && m > 0 && !hearth_domain::calendar::is_weekend(h.date) {
+                insert_line(&mut tx, ctx, staff_id, year, LineKind::BankHoliday, -m, h.date, &h.name, None).await?;
+            }
+        }
+    }
+    audit::append(&mut tx, ctx, Event::success("leave.pattern_set").about("staff", staff_id).detail(serde_json::json!({ "days": pattern.days_code() }))).await?;
+    tx.commit().await?;
+    Ok(pattern)
 }
 
 async fn sum_of(conn: &mut AnyConnection, staff_id: Uuid, year: LeaveYear) -> Result<i64> {

@@ -160,8 +160,8 @@ pub async fn reviews_of(store: &Store, staff_id: Uuid) -> Result<Vec<Review>> {
 }
 
 async fn pattern_of(conn: &mut AnyConnection, rules: Rules<'_>, staff_id: Uuid) -> Result<WorkPattern> {
-    let r = sqlx::query("SELECT fte_hundredths FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
-    Ok(WorkPattern::from_fte(r.get(0), rules.leave))
+    let r = sqlx::query("SELECT s.fte_hundredths, w.days FROM staff s LEFT JOIN work_patterns w ON w.staff_id = s.id WHERE s.id = $1").bind(staff_id.to_string()).fetch_optional(&mut *conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(super::leave::pattern_from(rules.leave, r.get(0), r.get::<Option<String>, _>(1).as_deref()))
 }
 
 /// The manager who acts: the line manager, or while they are away the manager above.
@@ -506,7 +506,8 @@ pub async fn set_band(store: &Store, ctx: &AuditContext, staff_id: Uuid, band: &
 pub struct CostFacts {
     pub staff_id: Uuid,
     pub team_id: Option<Uuid>,
-    pub fte_hundredths: i64,
+    /// The days they work, as `leave::pattern_from` builds them.
+    pub pattern: WorkPattern,
     pub active: bool,
     pub annual_pence: Option<i64>,
     pub spells: Vec<Spell>,
@@ -514,7 +515,7 @@ pub struct CostFacts {
 
 /// Every employee (of a team, an area or the service, leavers included for their past sickness) with
 /// their pay and the spells that touch `from` to `to`: two queries.
-pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Result<Vec<CostFacts>> {
+pub async fn cost_facts(store: &Store, leave: &LeaveSettings, whose: Whose, from: Date, to: Date) -> Result<Vec<CostFacts>> {
     let (filter, id) = match whose {
         // Leavers' sickness still counts for the months they were here.
         Whose::Everyone => ("1 = 1", None),
@@ -522,7 +523,10 @@ pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Re
     };
     // Sickness is an employee's: bank and associate workers are paid by the piece, so their
     // time is neither days lost nor full-time equivalents here.
-    let people_sql = format!("SELECT s.id, s.team_id, s.fte_hundredths, s.status, b.annual_pence FROM staff s LEFT JOIN staff_pay p ON p.staff_id = s.id LEFT JOIN pay_bands b ON b.code = p.band WHERE {filter} AND s.contract = 'employed'");
+    let people_sql = format!(
+        "SELECT s.id, s.team_id, s.fte_hundredths, s.status, b.annual_pence, w.days FROM staff s LEFT JOIN staff_pay p ON p.staff_id = s.id LEFT JOIN pay_bands b ON b.code = p.band
+           LEFT JOIN work_patterns w ON w.staff_id = s.id WHERE {filter} AND s.contract = 'employed'"
+    );
     let spells_sql = format!(
         "SELECT e.staff_id, e.first_day, e.returned_on FROM sickness_episodes e JOIN staff s ON s.id = e.staff_id WHERE {filter} AND e.first_day <= ${} AND (e.returned_on IS NULL OR e.returned_on > ${})",
         if id.is_some() { 2 } else { 1 },
@@ -547,7 +551,7 @@ pub async fn cost_facts(store: &Store, whose: Whose, from: Date, to: Date) -> Re
             Ok(CostFacts {
                 staff_id: id,
                 team_id: r.get::<Option<String>, _>(1).as_deref().map(parse_id).transpose()?,
-                fte_hundredths: r.get(2),
+                pattern: super::leave::pattern_from(leave, r.get(2), r.get::<Option<String>, _>(5).as_deref()),
                 active: r.get::<String, _>(3) == "active",
                 annual_pence: r.get(4),
                 spells: by.remove(&id).unwrap_or_default(),

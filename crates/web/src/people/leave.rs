@@ -177,8 +177,9 @@ async fn person(state: &AppState, id: Uuid) -> Result<hearth_store::org::StaffRe
     Ok(hearth_store::org::staff_record(&state.store, id).await?)
 }
 
-fn pattern_for(state: &AppState, record: &hearth_store::org::StaffRecord) -> hearth_domain::people::leave::WorkPattern {
-    hearth_domain::people::leave::WorkPattern::from_fte(record.fte.hundredths(), &state.config.leave)
+/// The days someone works, as the ledger counts them.
+async fn pattern_for(state: &AppState, record: &hearth_store::org::StaffRecord) -> Result<hearth_domain::people::leave::WorkPattern, AppError> {
+    Ok(store::work_pattern(&state.store, &state.config.leave, record.id).await?.0)
 }
 
 /// The form, filled from the query when coming back from the check page to change something.
@@ -239,7 +240,7 @@ fn draft_when(d: &LeaveDraft) -> String {
 pub async fn check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<LeaveForm>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let record = person(&state, id).await?;
-    let pattern = pattern_for(&state, &record);
+    let pattern = pattern_for(&state, &record).await?;
     let d = match f.validate(&state.config.leave, &state.config.calendar, &pattern, today()) {
         Ok(d) => d,
         Err(errors) => return Ok(show(&ask_page(&ctx, id, &record.name, id == me.id(), &f, &errors), &errors)),
@@ -267,7 +268,7 @@ pub async fn check(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id
 pub async fn ask(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<LeaveForm>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let record = person(&state, id).await?;
-    let errors = match f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record), today()) {
+    let errors = match f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record).await?, today()) {
         Ok(d) => match store::ask(&state.store, &me.audit, rules(&state), id, &d).await {
             Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/leave"), crate::saved::Saved::LeaveAsked)),
             Err(StoreError::Refused(e)) => vec![e],
@@ -427,6 +428,50 @@ pub async fn adjust(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
     };
     let record = person(&state, id).await?;
     Ok(show(&adjust_page(&ctx, id, &record.name, &f, &errors), &errors))
+}
+
+// ---- The days someone works ----
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PatternForm {
+    pub days: Vec<String>,
+    pub version: String,
+}
+
+async fn pattern_page(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, f: Option<&PatternForm>, errors: &[FieldError]) -> Result<Response, AppError> {
+    let record = person(state, id).await?;
+    let (pattern, _, version) = store::view_work_pattern(&state.store, &me.audit, &state.config.leave, id).await?;
+    let mut page = form_page(ctx, "The days they work", format!("/staff/{id}/work-pattern"), errors);
+    page.back = format!("/staff/{id}/leave");
+    page.caption = Some(record.name);
+    page.intro = Some(format!("At {}% of full time: their hours are shared equally between the days. Leave is counted in hours on these days, bank holidays are taken on them, and sickness counts them as days lost. Now: {}.", pattern.fte_hundredths, pattern.describe()));
+    page.version = Some(version);
+    let options: Vec<(&str, &str)> = hearth_domain::people::leave::DAY_CODES.iter().zip(hearth_domain::people::leave::DAY_NAMES).map(|(c, n)| (*c, n)).collect();
+    let checked: Vec<String> = match f {
+        Some(f) => f.days.clone(),
+        None => pattern.days_code().split(',').map(String::from).collect(),
+    };
+    page.fields = vec![Choices::new(false, "days", "Which days do they work?", &options, &checked).errors(errors).to_string()];
+    page.button = "Save the days".into();
+    Ok(show(&page, errors))
+}
+
+pub async fn pattern_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    pattern_page(&state, &ctx, &me, id, None, &[]).await
+}
+
+pub async fn set_pattern(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<PatternForm>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let version = crate::form::version(f.version.trim().parse().ok())?;
+    let days = hearth_domain::people::leave::WorkPattern::parse_days(&f.days.join(","));
+    match store::set_work_pattern(&state.store, &me.audit, rules(&state), id, days, version, today()).await {
+        Ok(_) => Ok(crate::saved::redirect(&state, &format!("/staff/{id}/leave"), crate::saved::Saved::PatternSet)),
+        Err(StoreError::Refused(e)) => pattern_page(&state, &ctx, &me, id, Some(&f), &[e]).await,
+        Err(StoreError::Conflict { .. }) => Err(AppError::Conflict("Someone changed their days after you opened this. Nothing was saved. Open it again.".into())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 // ---- A team's month ----
@@ -593,7 +638,7 @@ pub async fn api_ask(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid
     let b: LeaveRequestBody = json(&body)?;
     let record = person(&state, id).await?;
     let f = LeaveForm { kind: b.kind, first_day: b.first_day, last_day: b.last_day, part: b.part, hours: b.hours, note: b.note };
-    let d = f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record), today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let d = f.validate(&state.config.leave, &state.config.calendar, &pattern_for(&state, &record).await?, today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let rid = store::ask(&state.store, &me.audit, rules(&state), id, &d).await?;
     let r = store::request(&state.store, rid).await?;
     let mut headers = HeaderMap::new();

@@ -33,8 +33,8 @@ fn rules(state: &AppState) -> Rules<'_> {
     Rules { settings: &state.config.sickness, leave: &state.config.leave, calendar: &state.config.calendar }
 }
 
-fn pattern_for(state: &AppState, record: &hearth_store::org::StaffRecord) -> WorkPattern {
-    WorkPattern::from_fte(record.fte.hundredths(), &state.config.leave)
+async fn pattern_for(state: &AppState, record: &hearth_store::org::StaffRecord) -> Result<WorkPattern, AppError> {
+    Ok(hearth_store::people::leave::work_pattern(&state.store, &state.config.leave, record.id).await?.0)
 }
 
 fn stale(e: StoreError) -> AppError {
@@ -96,7 +96,7 @@ async fn person_view(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, typed:
     )?;
     let today = today();
     let s = &state.config.sickness;
-    let pattern = pattern_for(state, &record);
+    let pattern = pattern_for(state, &record).await?;
     let spells: Vec<_> = episodes.iter().map(Episode::spell).collect();
     let (n, days, score) = bradford_of(s, &state.config.calendar, &pattern, &spells, today);
     let year_ago = today - time::Duration::days(365);
@@ -409,14 +409,11 @@ async fn figures(state: &AppState, reach: Reach, name: String, from: time::Date,
         Reach::Area(a) => (Whose::Area(a), format!("area:{a}")),
         Reach::National => (Whose::Everyone, "national".to_string()),
     };
-    let facts = store::cost_facts(&state.store, whose, from, to).await?;
+    let facts = store::cost_facts(&state.store, &state.config.leave, whose, from, to).await?;
     let today = today();
     let people: Vec<Counted> = facts
         .iter()
-        .map(|f| {
-            let pattern = WorkPattern::from_fte(f.fte_hundredths, &state.config.leave);
-            Counted { daily_pence: f.annual_pence.map(|a| daily_rate(a, &pattern)), pattern, active: f.active, spells: f.spells.clone() }
-        })
+        .map(|f| Counted { daily_pence: f.annual_pence.map(|a| daily_rate(a, &f.pattern)), pattern: f.pattern, active: f.active, spells: f.spells.clone() })
         .collect();
     let months = monthly(&state.config.calendar, &people, from, to, today);
     let days_lost = months.iter().map(|m| m.days_lost).sum();
@@ -441,6 +438,8 @@ fn tenths(t: Option<i64>) -> String {
 #[template(path = "people/sickness_figures.html")]
 struct FiguresPage {
     shell: Shell,
+    /// The reader may see the key figures, where the back link goes.
+    key_figures: bool,
     f: Figures,
     cost: String,
     per_fte: String,
@@ -471,6 +470,7 @@ pub async fn figures_page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
     let options = choices(&state, &me, Permission::ViewSicknessFigures).await?.into_iter().map(|(v, l)| (v.clone(), l, v == f.scope)).collect();
     let chart_rows: Vec<(String, i64)> = f.months.iter().map(|m| (format!("{} {}", &m.first.month().to_string()[..3], m.first.year() % 100), m.cost_pence)).collect();
     let page = FiguresPage {
+        key_figures: me.can(Permission::ViewInsight),
         shell: ctx.shell(format!("Sickness – {}", f.name)),
         cost: money(f.cost_pence),
         per_fte: tenths(f.per_fte_tenths),
@@ -594,7 +594,7 @@ pub async fn api_list(State(state): State<AppState>, me: Ctx, Path(id): Path<Uui
     me.authorize_staff(&state, id).await?;
     let record = hearth_store::org::staff_record(&state.store, id).await?;
     let episodes = store::episodes_of(&state.store, &me.audit, id).await?;
-    let pattern = pattern_for(&state, &record);
+    let pattern = pattern_for(&state, &record).await?;
     let today = today();
     let spells: Vec<_> = episodes.iter().map(Episode::spell).collect();
     let (n, days, score) = bradford_of(&state.config.sickness, &state.config.calendar, &pattern, &spells, today);
