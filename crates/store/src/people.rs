@@ -90,6 +90,24 @@ pub async fn facts_for(store: &Store, worker: Uuid) -> Result<SupervisionFacts> 
     Ok(facts_of(&r)?.1)
 }
 
+/// The manager who acts for someone today: their line manager, or while the line manager is away,
+/// the manager above (and so on up). Who decides their leave and holds their return-to-work
+/// interview.
+pub(crate) async fn acting_manager(conn: &mut sqlx::AnyConnection, staff_id: Uuid, today: Date) -> Result<Option<Uuid>> {
+    let mut at = staff_id;
+    // A chain is a handful deep; the bound stops a cycle in bad data from looping.
+    for _ in 0..10 {
+        let Some(r) = sqlx::query("SELECT line_manager_id FROM staff WHERE id = $1").bind(at.to_string()).fetch_optional(&mut *conn).await? else { return Ok(None) };
+        let Some(m) = r.get::<Option<String>, _>(0).as_deref().map(parse_id).transpose()? else { return Ok(None) };
+        let away = sqlx::query("SELECT 1 FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $2 AND last_day >= $2").bind(m.to_string()).bind(date_text(today)).fetch_optional(&mut *conn).await?.is_some();
+        if !away {
+            return Ok(Some(m));
+        }
+        at = m;
+    }
+    Ok(None)
+}
+
 /// Whose people-records to read: one person, a team, a service area or everyone active.
 #[derive(Debug, Clone, Copy)]
 pub enum Whose {

@@ -45,29 +45,40 @@ pub struct KpiQuery {
 
 impl KpiQuery {
     fn scope(&self) -> Scope {
-        Scope {
-            scope: match (self.team, self.area) {
-                (Some(t), _) => Some(format!("team:{t}")),
-                (None, Some(a)) => Some(format!("area:{a}")),
-                _ => self.scope.clone().filter(|s| !s.is_empty()),
-            },
-        }
+        scope_of(&self.scope, self.area, self.team)
     }
 
     /// The period, or the fields that are wrong.
     fn period(&self, today: Date) -> Result<(Date, Date), Vec<FieldError>> {
-        let parse = |field: &'static str, label: &str, v: &Option<String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => hearth_domain::org::parse_date(field, label, v).map(Some),
-        };
-        let mut c = hearth_domain::Collect::default();
-        let to = c.keep(parse("to", "the last day", &self.to)).flatten().unwrap_or(today);
-        let from = c.keep(parse("from", "the first day", &self.from)).flatten().unwrap_or(to - time::Duration::days(90));
-        if from > to {
-            c.push(FieldError::new("from", "The first day must be on or before the last day"));
-        }
-        if c.is_empty() { Ok((from, to)) } else { Err(c.0) }
+        period_of(&self.from, &self.to, today, 90)
     }
+}
+
+/// Whose figures a query asks for: a team or area named alone, or the page's chooser.
+pub(crate) fn scope_of(scope: &Option<String>, area: Option<Uuid>, team: Option<Uuid>) -> Scope {
+    Scope {
+        scope: match (team, area) {
+            (Some(t), _) => Some(format!("team:{t}")),
+            (None, Some(a)) => Some(format!("area:{a}")),
+            _ => scope.clone().filter(|s| !s.is_empty()),
+        },
+    }
+}
+
+/// A period from its typed first and last days: the last today when left out, the first
+/// `default_days` before it; or the fields that are wrong.
+pub(crate) fn period_of(from: &Option<String>, to: &Option<String>, today: Date, default_days: i64) -> Result<(Date, Date), Vec<FieldError>> {
+    let parse = |field: &'static str, label: &str, v: &Option<String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => hearth_domain::org::parse_date(field, label, v).map(Some),
+    };
+    let mut c = hearth_domain::Collect::default();
+    let to = c.keep(parse("to", "the last day", to)).flatten().unwrap_or(today);
+    let from = c.keep(parse("from", "the first day", from)).flatten().unwrap_or(to - time::Duration::days(default_days));
+    if from > to {
+        c.push(FieldError::new("from", "The first day must be on or before the last day"));
+    }
+    if c.is_empty() { Ok((from, to)) } else { Err(c.0) }
 }
 
 /// One key figure: what it measures, its value, the target and whether it is met.

@@ -7,17 +7,12 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::{App, body, location, session, staff};
 use hearth_domain::org::Role;
-use hearth_store::{new_id, org, testing};
+use hearth_store::testing;
 
 #[tokio::test]
 async fn a_year_of_appraisal_goes_objectives_mid_year_self_assessment_then_rating() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
         let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], team, Some(manager)).await;

@@ -57,12 +57,7 @@ async fn case_for(store: &Store, team: Uuid, worker: Uuid) -> Uuid {
 }
 
 async fn world(store: &Store) -> World {
-    org::ensure_reference_data(store).await.unwrap();
-    let areas = org::area_refs(store).await.unwrap();
-    let team = new_id();
-    let mut tx = store.begin().await.unwrap();
-    org::insert_team(&mut tx, team, "Bristol team", areas[0].id, None).await.unwrap();
-    tx.commit().await.unwrap();
+    let team = common::team(store, "Bristol team").await;
     let manager = staff(store, "Mara Manager", &[Role::TeamManager], team, None).await;
     let worker = staff(store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
     let colleague = staff(store, "Cleo Colleague", &[Role::Practitioner], team, Some(manager)).await;

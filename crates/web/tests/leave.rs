@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use common::{App, CSRF, body, location, session, staff};
 use hearth_domain::org::Role;
-use hearth_store::{new_id, org, testing};
+use hearth_store::testing;
 use time::Duration;
 
 /// The Monday at least two weeks ahead, so the days are working days whatever today is.
@@ -37,12 +37,7 @@ fn with_if_match(method: Method, path: &str, session: &str, version: Option<i64>
 #[tokio::test]
 async fn a_worker_asks_for_two_days_and_the_manager_approves() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
         let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], team, Some(manager)).await;
@@ -111,12 +106,7 @@ async fn a_worker_asks_for_two_days_and_the_manager_approves() {
 #[tokio::test]
 async fn the_api_asks_decides_and_cancels_with_problems_on_the_field() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
         let app = App::new(&store).await;

@@ -101,12 +101,7 @@ async fn a_course_changed_since_it_was_opened_shows_both_versions_and_keeps_the_
 #[tokio::test]
 async fn the_domestic_abuse_policy_is_a_reminder_before_a_risk_assessment_until_its_current_version_is_confirmed() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, None).await;
         let c = NewCase {
             court_case_number: "BS26P00991".into(),

@@ -355,22 +355,6 @@ fn check_balance(kind: RequestKind, minutes: i64, available: i64, day_minutes: i
     Ok(())
 }
 
-/// Who decides a person's leave now: their line manager, or while the line manager is away, the
-/// manager above (and so on up).
-async fn approver(conn: &mut AnyConnection, staff_id: Uuid, today: Date) -> Result<Option<Uuid>> {
-    let mut at = staff_id;
-    for _ in 0..10 {
-        let Some(r) = sqlx::query("SELECT line_manager_id FROM staff WHERE id = $1").bind(at.to_string()).fetch_optional(&mut *conn).await? else { return Ok(None) };
-        let Some(m) = r.get::<Option<String>, _>(0).as_deref().map(parse_id).transpose()? else { return Ok(None) };
-        let away = sqlx::query("SELECT 1 FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $2 AND last_day >= $2").bind(m.to_string()).bind(date_text(today)).fetch_optional(&mut *conn).await?.is_some();
-        if !away {
-            return Ok(Some(m));
-        }
-        at = m;
-    }
-    Ok(None)
-}
-
 /// Asks for leave: checked against time away already recorded or asked for and, for annual leave,
 /// against the balance less what is waiting. The approver gets an alert.
 pub async fn ask(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_id: Uuid, d: &LeaveDraft) -> Result<Uuid> {
@@ -402,7 +386,7 @@ pub async fn ask(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_id: 
     .bind(ts(at))
     .execute(&mut *tx)
     .await?;
-    if let Some(m) = approver(&mut tx, staff_id, at.date()).await? {
+    if let Some(m) = super::acting_manager(&mut tx, staff_id, at.date()).await? {
         let name: String = sqlx::query("SELECT name FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_one(&mut *tx).await?.get(0);
         insert_notice(&mut tx, m, &format!("{name} asked for leave from {}: it needs your decision.", long_date(d.first)), &format!("/leave-requests/{id}"), at).await?;
     }

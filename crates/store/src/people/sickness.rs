@@ -164,21 +164,6 @@ async fn pattern_of(conn: &mut AnyConnection, rules: Rules<'_>, staff_id: Uuid) 
     Ok(super::leave::pattern_from(rules.leave, r.get(0), r.get::<Option<String>, _>(1).as_deref()))
 }
 
-/// The manager who acts: the line manager, or while they are away the manager above.
-async fn acting_manager(conn: &mut AnyConnection, staff_id: Uuid, today: Date) -> Result<Option<Uuid>> {
-    let mut at = staff_id;
-    for _ in 0..10 {
-        let Some(r) = sqlx::query("SELECT line_manager_id FROM staff WHERE id = $1").bind(at.to_string()).fetch_optional(&mut *conn).await? else { return Ok(None) };
-        let Some(m) = r.get::<Option<String>, _>(0).as_deref().map(parse_id).transpose()? else { return Ok(None) };
-        let away = sqlx::query("SELECT 1 FROM absences WHERE staff_id = $1 AND cancelled_at IS NULL AND first_day <= $2 AND last_day >= $2").bind(m.to_string()).bind(date_text(today)).fetch_optional(&mut *conn).await?.is_some();
-        if !away {
-            return Ok(Some(m));
-        }
-        at = m;
-    }
-    Ok(None)
-}
-
 async fn name_of(conn: &mut AnyConnection, staff_id: Uuid) -> Result<String> {
     Ok(sqlx::query("SELECT name FROM staff WHERE id = $1").bind(staff_id.to_string()).fetch_one(&mut *conn).await?.get(0))
 }
@@ -201,7 +186,7 @@ async fn check_bradford(conn: &mut AnyConnection, ctx: &AuditContext, rules: Rul
     if reached.is_some() {
         return Ok(None);
     }
-    let manager = acting_manager(conn, staff_id, today).await?;
+    let manager = super::acting_manager(conn, staff_id, today).await?;
     let id = new_id();
     sqlx::query("INSERT INTO sickness_reviews (id, staff_id, kind, score_reached, manager_id, opened_on, version) VALUES ($1, $2, 'bradford', $3, $4, $5, 1)")
         .bind(id.to_string())
@@ -268,7 +253,7 @@ pub async fn report(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_i
         .execute(&mut *tx)
         .await?;
     if ctx.actor_id == Some(staff_id)
-        && let Some(m) = acting_manager(&mut tx, staff_id, at.date()).await?
+        && let Some(m) = super::acting_manager(&mut tx, staff_id, at.date()).await?
     {
         let name = name_of(&mut tx, staff_id).await?;
         insert_notice(&mut tx, m, &format!("{name} is off sick from {} and expects to be back on {}.", long_date(r.first), long_date(r.expected_return)), &format!("/staff/{staff_id}/sickness"), at).await?;
@@ -324,7 +309,7 @@ pub async fn record_return(store: &Store, ctx: &AuditContext, rules: Rules<'_>, 
     sqlx::query("UPDATE sickness_episodes SET returned_on = $1, version = version + 1 WHERE id = $2").bind(date_text(returned_on)).bind(episode_id.to_string()).execute(&mut *tx).await?;
     sqlx::query("UPDATE absences SET last_day = $1 WHERE id = (SELECT absence_id FROM sickness_episodes WHERE id = $2)").bind(date_text(returned_on - time::Duration::days(1))).bind(episode_id.to_string()).execute(&mut *tx).await?;
     let due = rules.calendar.add_working_days(returned_on, (rules.settings.interview_working_days - 1).max(0));
-    let manager = acting_manager(&mut tx, staff_id, today).await?;
+    let manager = super::acting_manager(&mut tx, staff_id, today).await?;
     sqlx::query("INSERT INTO return_interviews (episode_id, manager_id, due_on, version) VALUES ($1, $2, $3, 1)").bind(episode_id.to_string()).bind(manager.map(|m| m.to_string())).bind(date_text(due)).execute(&mut *tx).await?;
     if let Some(m) = manager {
         let name = name_of(&mut tx, staff_id).await?;
@@ -404,7 +389,7 @@ pub async fn refer_long_term(store: &Store, rules: Rules<'_>, today: Date) -> Re
     for r in &rows {
         let (episode, staff_id) = (parse_id(&r.get::<String, _>(0))?, parse_id(&r.get::<String, _>(1))?);
         let mut tx = store.begin().await?;
-        let manager = acting_manager(&mut tx, staff_id, today).await?;
+        let manager = super::acting_manager(&mut tx, staff_id, today).await?;
         let id = new_id();
         sqlx::query("INSERT INTO sickness_reviews (id, staff_id, kind, episode_id, manager_id, opened_on, version) VALUES ($1, $2, 'occupational_health', $3, $4, $5, 1)")
             .bind(id.to_string())

@@ -364,29 +364,16 @@ pub struct FiguresQuery {
 
 impl FiguresQuery {
     fn scope(&self) -> Scope {
-        Scope {
-            scope: match (self.team, self.area) {
-                (Some(t), _) => Some(format!("team:{t}")),
-                (None, Some(a)) => Some(format!("area:{a}")),
-                _ => self.scope.clone().filter(|s| !s.is_empty()),
-            },
-        }
+        crate::insight::scope_of(&self.scope, self.area, self.team)
     }
 
+    /// The period in whole months, to today at the latest and three years at the most.
     fn period(&self, today: time::Date) -> Result<(time::Date, time::Date), Vec<FieldError>> {
-        let parse = |field: &'static str, label: &str, v: &Option<String>| match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-            None => Ok(None),
-            Some(v) => hearth_domain::org::parse_date(field, label, v).map(Some),
-        };
-        let mut c = hearth_domain::Collect::default();
-        let to = c.keep(parse("to", "the last day", &self.to)).flatten().unwrap_or(today).min(today);
-        let from = c.keep(parse("from", "the first day", &self.from)).flatten().unwrap_or(to - time::Duration::days(364));
-        if from > to {
-            c.push(FieldError::new("from", "The first day must be on or before the last day"));
-        } else if (to - from).whole_days() > 3 * 366 {
-            c.push(FieldError::new("from", "Choose three years or less"));
+        let (from, to) = crate::insight::period_of(&self.from, &self.to, today, 364)?;
+        if (to - from).whole_days() > 3 * 366 {
+            return Err(vec![FieldError::new("from", "Choose three years or less")]);
         }
-        if c.is_empty() { Ok((from.replace_day(1).expect("day 1"), to)) } else { Err(c.0) }
+        Ok((from.replace_day(1).expect("day 1"), to.min(today)))
     }
 }
 

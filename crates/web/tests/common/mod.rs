@@ -16,6 +16,17 @@ pub async fn session(store: &Store, staff: Uuid) -> String {
 }
 
 /// A member of staff in a team, with a line manager if given.
+/// A team, named `name`, in the first service area, with the reference data it needs.
+pub async fn team(store: &Store, name: &str) -> Uuid {
+    hearth_store::org::ensure_reference_data(store).await.unwrap();
+    let areas = hearth_store::org::area_refs(store).await.unwrap();
+    let team = hearth_store::new_id();
+    let mut tx = store.begin().await.unwrap();
+    hearth_store::org::insert_team(&mut tx, team, name, areas[0].id, None).await.unwrap();
+    tx.commit().await.unwrap();
+    team
+}
+
 pub async fn staff(store: &Store, name: &str, roles: &[hearth_domain::org::Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
     let s = hearth_domain::org::NewStaff {
         name: name.into(),
