@@ -138,6 +138,17 @@ pub enum Permission {
     ManagePay,
     /// See sickness figures (cost and days lost per FTE) for a team, an area or the service.
     ViewSicknessFigures,
+    /// See a person's expense claims and their receipts: the person, their line chain, HR and
+    /// finance.
+    ViewExpenses,
+    /// Make, change and submit an expense claim: one's own only, since a claim says the claimant
+    /// spent it.
+    ClaimExpenses,
+    /// Approve or refuse a submitted claim: the line chain (a claim over the approval limit needs
+    /// a service manager). Nobody decides their own.
+    ApproveExpenses,
+    /// Export approved claims to payroll, month by month: HR and finance.
+    ExportPayroll,
 }
 
 impl Permission {
@@ -197,6 +208,10 @@ impl Permission {
         Permission::ManageSickness,
         Permission::ManagePay,
         Permission::ViewSicknessFigures,
+        Permission::ViewExpenses,
+        Permission::ClaimExpenses,
+        Permission::ApproveExpenses,
+        Permission::ExportPayroll,
     ];
 }
 
@@ -238,6 +253,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::National]),
             (R::ServiceManager, &[S::National]),
             (R::BusinessSupport, &[S::National]),
+            (R::Finance, &[S::National]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::National]),
             (R::SystemAdmin, &[S::National]),
@@ -250,6 +266,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::National]),
             (R::SystemAdmin, &[S::National]),
@@ -323,6 +340,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
         ],
     ),
@@ -336,13 +354,14 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
         ],
     ),
     (P::RecordSupervision, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain])]),
     (
         P::AcknowledgeSupervision,
-        &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own]), (R::ServiceManager, &[S::Own]), (R::BusinessSupport, &[S::Own])],
+        &[(R::Practitioner, &[S::Own]), (R::TeamManager, &[S::Own]), (R::ServiceManager, &[S::Own]), (R::BusinessSupport, &[S::Own]), (R::Finance, &[S::Own])],
     ),
     // Training is a person's own record: their managers and HR see it, and the team's
     // compliance is on My People. National leaders see the figures, not the people.
@@ -353,6 +372,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::Own]),
             (R::SystemAdmin, &[S::Own]),
@@ -377,6 +397,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
         ],
     ),
@@ -389,6 +410,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::Mentor, S::LineChain, S::Team]),
             (R::ServiceManager, &[S::Own, S::Mentor, S::LineChain, S::Area]),
             (R::BusinessSupport, &[S::Own, S::Mentor]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
         ],
     ),
@@ -400,6 +422,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::Mentor, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::Mentor, S::LineChain]),
             (R::BusinessSupport, &[S::Own, S::Mentor]),
+            (R::Finance, &[S::Own]),
         ],
     ),
     // A team's meetings are the team's: its members, its managers, the area's service managers.
@@ -416,6 +439,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::Own]),
             (R::SystemAdmin, &[S::Own]),
@@ -429,6 +453,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own]),
             (R::ServiceManager, &[S::Own]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::Own]),
             (R::NationalLeadership, &[S::Own]),
             (R::SystemAdmin, &[S::Own]),
@@ -443,6 +468,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::Own, S::LineChain]),
             (R::SystemAdmin, &[S::Own]),
@@ -455,6 +481,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::Own]),
             (R::NationalLeadership, &[S::Own, S::LineChain]),
             (R::SystemAdmin, &[S::Own]),
@@ -470,6 +497,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::Own, S::LineChain]),
             (R::SystemAdmin, &[S::Own]),
@@ -482,6 +510,7 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
             (R::TeamManager, &[S::Own, S::LineChain]),
             (R::ServiceManager, &[S::Own, S::LineChain]),
             (R::BusinessSupport, &[S::Own]),
+            (R::Finance, &[S::Own]),
             (R::Hr, &[S::National]),
             (R::NationalLeadership, &[S::Own, S::LineChain]),
             (R::SystemAdmin, &[S::Own]),
@@ -490,6 +519,36 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::ManageSickness, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::LineChain])]),
     (P::ManagePay, &[(R::Hr, &[S::National])]),
     (P::ViewSicknessFigures, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])]),
+    // Expenses are the claimant's to make, their line chain's to approve, and HR's and finance's
+    // to pay; finance sees nothing else of anyone.
+    (
+        P::ViewExpenses,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own, S::LineChain]),
+            (R::ServiceManager, &[S::Own, S::LineChain]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::National]),
+            (R::Finance, &[S::National]),
+            (R::NationalLeadership, &[S::Own, S::LineChain]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (
+        P::ClaimExpenses,
+        &[
+            (R::Practitioner, &[S::Own]),
+            (R::TeamManager, &[S::Own]),
+            (R::ServiceManager, &[S::Own]),
+            (R::BusinessSupport, &[S::Own]),
+            (R::Hr, &[S::Own]),
+            (R::Finance, &[S::Own]),
+            (R::NationalLeadership, &[S::Own]),
+            (R::SystemAdmin, &[S::Own]),
+        ],
+    ),
+    (P::ApproveExpenses, &[(R::TeamManager, &[S::LineChain]), (R::ServiceManager, &[S::LineChain]), (R::NationalLeadership, &[S::LineChain])]),
+    (P::ExportPayroll, &[(R::Hr, &[S::National]), (R::Finance, &[S::National])]),
     (
         P::ViewTeamLeave,
         &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National])],

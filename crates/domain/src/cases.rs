@@ -664,6 +664,9 @@ pub struct NewNote {
     pub occurred_on: Date,
     pub summary: String,
     pub body: String,
+    /// Where a visit or a court attendance was (empty when not said): the end of a journey a
+    /// mileage claim is prefilled from.
+    pub place: String,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -676,6 +679,8 @@ pub struct NoteForm {
     pub summary: String,
     #[serde(default)]
     pub body: String,
+    #[serde(default)]
+    pub place: String,
 }
 
 impl NoteForm {
@@ -689,14 +694,15 @@ impl NoteForm {
         let occurred_on = errors.keep(parse_date("occurred_on", "the date it happened", &self.occurred_on));
         let summary = errors.keep(text::required("summary", "a short summary", &self.summary, 150));
         let body = errors.keep(text::required("body", "the note", &self.body, 20_000));
+        let place = errors.keep(text::optional("place", "where it was", &self.place, 150));
         if let Some(d) = occurred_on
             && d > today
         {
             errors.push(FieldError::new("occurred_on", "The date it happened must be today or in the past"));
         }
-        match (kind, occurred_on, summary, body) {
-            (Some(kind), Some(occurred_on), Some(summary), Some(body)) if errors.is_empty() => {
-                Ok(NewNote { kind, occurred_on, summary, body })
+        match (kind, occurred_on, summary, body, place) {
+            (Some(kind), Some(occurred_on), Some(summary), Some(body), Some(place)) if errors.is_empty() => {
+                Ok(NewNote { kind, occurred_on, summary, body, place })
             }
             _ => Err(errors.0),
         }

@@ -14,6 +14,7 @@ coded_enum!(
         ServiceManager = "service_manager", "Service manager";
         BusinessSupport = "business_support", "Business support";
         Hr = "hr", "HR";
+        Finance = "finance", "Finance";
         NationalLeadership = "national_leadership", "National leadership";
         SystemAdmin = "system_admin", "System administrator";
     }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::{Collect, FieldError, FieldErrors};
 
 pub mod appraisal;
+pub mod expenses;
 pub mod improvement;
 pub mod induction;
 pub mod leave;

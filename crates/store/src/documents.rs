@@ -109,11 +109,7 @@ async fn put(files: &Files, key: &str, bytes: Vec<u8>) -> Result<()> {
 pub async fn add(store: &Store, files: &Files, ctx: &AuditContext, case_id: Uuid, doc: &NewDocument) -> Result<Uuid> {
     let sha = put_document(files, &doc.bytes).await?;
     let thumbnail_key = match &doc.thumbnail {
-        Some(t) => {
-            let k = format!("thumbnails/{sha}.jpg");
-            put(files, &k, t.clone()).await?;
-            Some(k)
-        }
+        Some(t) => Some(put_thumbnail(files, &sha, t).await?),
         None => None,
     };
     let mut tx = store.begin().await?;
@@ -178,6 +174,13 @@ pub(crate) async fn insert_row(
     .execute(&mut *tx)
     .await?;
     Ok(id)
+}
+
+/// Puts a photo's thumbnail in the file store beside its document; gives its key.
+pub(crate) async fn put_thumbnail(files: &Files, sha: &str, bytes: &[u8]) -> Result<String> {
+    let key = format!("thumbnails/{sha}.jpg");
+    put(files, &key, bytes.to_vec()).await?;
+    Ok(key)
 }
 
 /// Puts a document's bytes in the file store under their SHA-256, before any row names them, so a

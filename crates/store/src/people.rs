@@ -6,6 +6,7 @@
 //! events. Every read of a record is audited.
 
 pub mod appraisals;
+pub mod expenses;
 pub mod induction;
 pub mod leave;
 pub mod meetings;
@@ -106,6 +107,22 @@ pub(crate) async fn acting_manager(conn: &mut sqlx::AnyConnection, staff_id: Uui
         at = m;
     }
     Ok(None)
+}
+
+/// The walk of `acting_manager` in SQL, for lists of what waits for a manager: a
+/// `WITH RECURSIVE chain (item_id, at, depth)` over `items` (a SELECT of an item's id and its
+/// person's line manager), climbing past each manager away on `$2`. An item waits for `$1` when
+/// `SELECT item_id FROM chain WHERE at = $1` holds it. Leave requests and expense claims both
+/// use it, so the manager a request alerts is the manager whose list shows it.
+pub(crate) fn decider_chain(items: &str) -> String {
+    format!(
+        "WITH RECURSIVE chain (item_id, at, depth) AS (
+             SELECT q.item_id, q.line_manager_id, 1 FROM ({items}) q WHERE q.line_manager_id IS NOT NULL
+             UNION ALL
+             SELECT c.item_id, m.line_manager_id, c.depth + 1 FROM chain c JOIN staff m ON m.id = c.at
+               WHERE c.depth < 10 AND m.line_manager_id IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM absences a WHERE a.staff_id = m.id AND a.cancelled_at IS NULL AND a.first_day <= $2 AND a.last_day >= $2))"
+    )
 }
 
 /// Whose people-records to read: one person, a team, a service area or everyone active.

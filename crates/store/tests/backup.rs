@@ -56,7 +56,7 @@ async fn a_backup_taken_while_notes_are_written_restores_everything_acknowledged
             tokio::spawn(async move {
                 let mut i = 0;
                 while !stop.load(Ordering::Relaxed) {
-                    let note = NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
+                    let note = NewNote { place: String::new(), kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
                     let id = cases::add_note(&store, &AuditContext::system(), case, &note).await.unwrap();
                     acknowledged.lock().unwrap().push(id);
                     audit::record(&store, &AuditContext::system(), viewed(case)).await.unwrap();

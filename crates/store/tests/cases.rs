@@ -121,7 +121,7 @@ async fn a_note_is_edited_only_by_its_author_at_its_version_and_an_addendum_keep
         let other = common::add(&store, "Oak Other", &[Role::Practitioner], Some(o.team), None).await;
         let case = open(&store, o.team, None).await;
         let me = AuditContext::actor(worker, None);
-        let note = NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Home visit".into(), body: "All well.".into() };
+        let note = NewNote { place: String::new(), kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Home visit".into(), body: "All well.".into() };
         let id = cases::add_note(&store, &me, case, &note).await.unwrap();
 
         let changed = NewNote { summary: "Home visit (after school)".into(), ..note.clone() };
@@ -176,7 +176,7 @@ async fn a_closed_case_makes_goodbye_letters_and_takes_no_more_notes() {
         let r = cases::case_record(&store, case).await.unwrap();
         assert_eq!((r.stage, r.closure_reason), (Stage::Closed, Some(ClosureReason::FinalOrder)));
         assert!(cases::case_tasks(&store, case).await.unwrap().iter().any(|t| t.title == "Goodbye letter to Amy Child"));
-        let note = NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Late".into(), body: "x".into() };
+        let note = NewNote { place: String::new(), kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: "Late".into(), body: "x".into() };
         assert!(matches!(cases::add_note(&store, &ctx, case, &note).await, Err(StoreError::Closed)));
     }
 }
@@ -246,7 +246,7 @@ async fn search_finds_names_misspelt_dates_of_birth_and_words_in_notes_only_with
         let ctx = AuditContext::system();
         let a = open(&store, o.team, None).await;
         cases::add_participant(&store, &ctx, a, &person("Isabella Mahmood", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
-        let note = NewNote { kind: EntryKind::PhoneCall, occurred_on: date!(2026 - 11 - 20), summary: "Call with the headteacher".into(), body: "Attendance has improved since half term.".into() };
+        let note = NewNote { place: String::new(), kind: EntryKind::PhoneCall, occurred_on: date!(2026 - 11 - 20), summary: "Call with the headteacher".into(), body: "Attendance has improved since half term.".into() };
         cases::add_note(&store, &ctx, a, &note).await.unwrap();
         let b = open(&store, o.other_team, None).await;
         cases::add_participant(&store, &ctx, b, &person("Jack Thompson", PartyRole::SubjectChild, None, date!(2019 - 05 - 04))).await.unwrap();
@@ -404,7 +404,7 @@ async fn notes_written_together_commit_together_and_a_refused_one_takes_no_other
         let closed_case = open(&store, o.team, None).await;
         let v = cases::case_record(&store, closed_case).await.unwrap().version;
         cases::close(&store, &Default::default(), &AuditContext::system(), closed_case, hearth_domain::cases::ClosureReason::FinalOrder, "Final order made", v).await.unwrap();
-        let note = |i: usize| NewNote { kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
+        let note = |i: usize| NewNote { place: String::new(), kind: EntryKind::Visit, occurred_on: date!(2026 - 11 - 20), summary: format!("Visit {i}"), body: "Seen at home.".into() };
         let mut writes = tokio::task::JoinSet::new();
         for i in 0..40 {
             let (s, n) = (store.store.clone(), note(i));

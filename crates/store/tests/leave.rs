@@ -112,7 +112,8 @@ async fn the_manager_above_decides_while_the_line_manager_is_away() {
     let rules = Rules { settings: &settings, calendar: &calendar };
     for store in testing::stores().await {
         let o = common::small_org(&store).await;
-        let head = common::add(&store, "Sam Service", &[Role::ServiceManager], Some(o.team), None).await;
+        let top = common::add(&store, "Tia Top", &[Role::NationalLeadership], Some(o.team), None).await;
+        let head = common::add(&store, "Sam Service", &[Role::ServiceManager], Some(o.team), Some(top)).await;
         let manager = common::add(&store, "Mina Manager", &[Role::TeamManager], Some(o.team), Some(head)).await;
         let worker = common::add(&store, "Wes Worker", &[Role::Practitioner], Some(o.team), Some(manager)).await;
         let today = hearth_store::now().date();
@@ -122,6 +123,15 @@ async fn the_manager_above_decides_while_the_line_manager_is_away() {
         assert_eq!(leave::waiting_for(&store, head, today).await.unwrap().len(), 1, "the deputy sees it");
         assert_eq!(leave::waiting_for(&store, manager, today).await.unwrap().len(), 1, "and the line manager when back");
         assert!(leave::waiting_for(&store, head, today + Duration::days(5)).await.unwrap().is_empty(), "not once the line manager is back");
+        assert!(leave::waiting_for(&store, top, today).await.unwrap().is_empty(), "not two levels up while the level between is in");
+        // With both levels away, the request waits for the one above them too, as the alert would go.
+        let away = workload::record_absence(&store, &as_(top), head, AbsenceKind::Training, today, today).await.unwrap();
+        assert_eq!(leave::waiting_for(&store, top, today).await.unwrap().len(), 1, "two levels up while both between are away");
+        let second = leave::ask(&store, &as_(worker), rules, worker, &draft(RequestKind::Annual, monday + Duration::days(7), monday + Duration::days(7), 444)).await.unwrap();
+        let alerts = hearth_store::cases::alerts_for(&store, top).await.unwrap();
+        assert!(alerts.iter().any(|a| a.message.contains("Wes Worker asked for leave")), "the alert goes where the list is: {alerts:?}");
+        workload::cancel_absence(&store, &as_(top), head, away).await.unwrap();
+        leave::cancel(&store, &as_(worker), rules, second, 1, today).await.unwrap();
         // The alert went to the deputy, since the line manager is away today.
         let alerts = hearth_store::cases::alerts_for(&store, head).await.unwrap();
         assert!(alerts.iter().any(|a| a.message.contains("Wes Worker asked for leave")), "{alerts:?}");

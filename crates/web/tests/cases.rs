@@ -285,6 +285,7 @@ async fn a_stale_note_edit_shows_both_versions_and_loses_nothing() {
         let w = world(&store).await;
         let s = session(&store, w.worker).await;
         let note = hearth_domain::cases::NewNote {
+            place: String::new(),
             kind: hearth_domain::cases::EntryKind::Visit,
             occurred_on: time::macros::date!(2026 - 11 - 20),
             summary: "Home visit".into(),

@@ -16,6 +16,8 @@ pub struct Entry {
     pub written_at: OffsetDateTime,
     pub edited_at: Option<OffsetDateTime>,
     pub version: i64,
+    /// Where a visit or court attendance was, when the note says.
+    pub place: Option<String>,
 }
 
 /// Filters for the chronology: by kind and date range.
@@ -29,7 +31,7 @@ pub struct ChronologyFilter {
     pub offset: i64,
 }
 
-pub(crate) const ENTRY: &str = "SELECT e.id, e.kind, e.occurred_on, e.summary, e.body, s.id, s.name, e.amends_id, e.written_at, e.edited_at, e.version
+pub(crate) const ENTRY: &str = "SELECT e.id, e.kind, e.occurred_on, e.summary, e.body, s.id, s.name, e.amends_id, e.written_at, e.edited_at, e.version, e.place
      FROM chronology e LEFT JOIN staff s ON s.id = e.author_id";
 
 /// The chronology, most recent first; addenda follow the note they amend.
@@ -75,6 +77,7 @@ pub(crate) fn entry(r: &AnyRow) -> Result<Entry> {
         written_at: parse_ts(&r.get::<String, _>(8))?,
         edited_at: r.get::<Option<String>, _>(9).map(|t| parse_ts(&t)).transpose()?,
         version: r.get(10),
+        place: r.get(11),
     })
 }
 
@@ -113,6 +116,9 @@ impl crate::audit::group_commit::GroupWrite for QueuedNote {
         Box::pin(async move {
             let (case_id, note) = (self.case_id, &self.note);
             let id = entry_row(conn, case_id, note.kind, note.occurred_on, &note.summary, Some(&note.body), self.ctx.actor_id).await?;
+            if !note.place.is_empty() {
+                sqlx::query("UPDATE chronology SET place = $1 WHERE id = $2").bind(&note.place).bind(id.to_string()).execute(&mut *conn).await?;
+            }
             head.append(conn, &self.ctx, Event::success("case.note_written").about("case", case_id).detail(serde_json::json!({ "entry_id": id, "kind": note.kind }))).await?;
             self.id = Some(id);
             Ok(())
@@ -143,7 +149,7 @@ pub async fn edit_note(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_i
         return Err(StoreError::NotEditable("Notes can be changed for 24 hours. Add an addendum instead."));
     }
     let n = sqlx::query(
-        "UPDATE chronology SET kind = $1, occurred_on = $2, summary = $3, body = $4, edited_at = $5, version = version + 1
+        "UPDATE chronology SET kind = $1, occurred_on = $2, summary = $3, body = $4, edited_at = $5, version = version + 1, place = $8
          WHERE id = $6 AND version = $7",
     )
     .bind(note.kind.code())
@@ -153,6 +159,7 @@ pub async fn edit_note(store: &Store, ctx: &AuditContext, case_id: Uuid, entry_i
     .bind(ts(now()))
     .bind(entry_id.to_string())
     .bind(version)
+    .bind((!note.place.is_empty()).then_some(&note.place))
     .execute(&mut *tx)
     .await?
     .rows_affected();

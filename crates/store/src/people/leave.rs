@@ -517,15 +517,13 @@ pub async fn adjust(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_i
     Ok(id)
 }
 
-/// Requests waiting for `manager`: from the people they line-manage, and from the people of line
-/// managers below them who are away today (they deputise).
+/// Requests waiting for `manager`: from the people they line-manage, and from anyone whose chain
+/// of line managers between them and `manager` is all away today (they deputise). The same walk
+/// up the chain as `people::acting_manager`, which chose whom to alert, so the deputy alerted
+/// finds the request in their list however many levels up they are.
 pub async fn waiting_for(store: &Store, manager: Uuid, today: Date) -> Result<Vec<LeaveRequest>> {
-    let sql = format!(
-        "{REQUEST} WHERE r.status = 'requested' AND (s.line_manager_id = $1 OR s.line_manager_id IN (
-             SELECT m.id FROM staff m WHERE m.line_manager_id = $1
-               AND EXISTS (SELECT 1 FROM absences a WHERE a.staff_id = m.id AND a.cancelled_at IS NULL AND a.first_day <= $2 AND a.last_day >= $2)))
-         ORDER BY r.first_day"
-    );
+    let chain = super::decider_chain("SELECT r.id AS item_id, s.line_manager_id FROM leave_requests r JOIN staff s ON s.id = r.staff_id WHERE r.status = 'requested'");
+    let sql = format!("{chain} {REQUEST} WHERE r.id IN (SELECT item_id FROM chain WHERE at = $1) ORDER BY r.first_day");
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(manager.to_string()).bind(date_text(today)).fetch_all(store.pool()).await?.iter().map(request_of).collect()
 }
 
