@@ -444,7 +444,7 @@ mod tests {
             let parts = mileage_pence(&s, before, a, passengers) + mileage_pence(&s, before + a, b, passengers);
             prop_assert!((whole - parts).abs() <= 1);
             let low = (a + b) * (s.mileage_after_pence + passengers * s.passenger_pence) / 10;
-            let high = ((a + b) * (s.mileage_pence + passengers * s.passenger_pence)).div_ceil(10);
+            let high = ((a + b) * (s.mileage_pence + passengers * s.passenger_pence) + 9) / 10;
             prop_assert!(low <= whole && whole <= high);
         }
 
