@@ -48,6 +48,12 @@ pub struct Config {
     /// (28), `interview_working_days` (3), `bradford_triggers` ([51, 201, 401]) over
     /// `bradford_weeks` (52).
     pub sickness: hearth_domain::people::sickness::SicknessSettings,
+    /// National settings for expenses (`[expenses]`): mileage at `mileage_pence` (45) for the
+    /// first `mileage_threshold_miles` (10,000) of the tax year and `mileage_after_pence` (25)
+    /// after, `passenger_pence` (5), `road_factor_hundredths` (120) for estimates,
+    /// `max_journey_miles` (500), `claim_within_months` (3), `approval_limit_pence` (25,000)
+    /// and `max_line_pence` (100,000).
+    pub expenses: hearth_domain::people::expenses::ExpenseSettings,
     /// National settings for workload (`[workload]`): weights, complexity, capacity, bands, offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures (`[insight]`).
@@ -81,6 +87,7 @@ impl Default for Config {
             induction: Default::default(),
             leave: Default::default(),
             sickness: Default::default(),
+            expenses: Default::default(),
             workload: Default::default(),
             insight: Default::default(),
             holiday_overrides: vec![],
@@ -131,6 +138,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
     config.leave.validate().map_err(|e| anyhow::anyhow!("[leave] {e}"))?;
     config.sickness.validate().map_err(|e| anyhow::anyhow!("[sickness] {e}"))?;
+    config.expenses.validate().map_err(|e| anyhow::anyhow!("[expenses] {e}"))?;
     config.workload.validate().map_err(|e| anyhow::anyhow!("[workload] {e}"))?;
     config.insight.validate().map_err(|e| anyhow::anyhow!("[insight] {e}"))?;
     if config.s3_location().is_none() && (config.s3_region.is_some() || config.s3_endpoint.is_some()) {

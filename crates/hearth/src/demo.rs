@@ -23,6 +23,8 @@ mod demo_pulse;
 mod demo_training;
 #[path = "demo_workload.rs"]
 mod demo_workload;
+#[path = "demo_expenses.rs"]
+mod demo_expenses;
 #[path = "demo_leave.rs"]
 mod demo_leave;
 #[path = "demo_sickness.rs"]
@@ -156,7 +158,11 @@ const ACCOUNTS: &[DemoAccount] = &[
     DemoAccount { role: "HR", email: "demo.hr@hearth.example", name: "Grace Whitfield", roles: &[Role::Hr] },
     DemoAccount { role: "System administrator", email: "demo.admin@hearth.example", name: "Alex Morgan", roles: &[Role::SystemAdmin] },
     DemoAccount { role: "Bank practitioner", email: "demo.bank@hearth.example", name: "Jo Lindqvist", roles: &[Role::Practitioner] },
+    DemoAccount { role: "Finance", email: "demo.finance@hearth.example", name: "Nadia Brooks", roles: &[Role::Finance] },
 ];
+
+/// The finance account: expenses and the payroll export only.
+const FINANCE: usize = 8;
 
 /// The bank practitioner's account: in the demo team's area pool, with a bank contract.
 const BANK: usize = 7;
@@ -345,6 +351,10 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
         }
     }
     bar.finish_and_clear();
+    // Made after everyone else, with an id of its own, so no random draw after it moves.
+    let finance = hearth_store::new_id();
+    org::insert_staff(&mut tx, finance, &demo_person(&ACCOUNTS[FINANCE], None, Some(leader))).await?;
+    demo_ids.insert(ACCOUNTS[FINANCE].email, finance);
 
     for a in ACCOUNTS {
         let id = *demo_ids.get(a.email).context("every demo account is created")?;
@@ -405,6 +415,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let appraisals = demo_people::appraisals(store, &mut g.rng).await?;
     tracing::info!(appraisals, "demo appraisals written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
+    let claims = demo_expenses::generate(store, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
+    tracing::info!(claims, "demo expense claims written");
     let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(pulse_answers, "demo pulse surveys written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;

@@ -364,6 +364,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         induction: config.induction,
         leave: config.leave.clone(),
         sickness: config.sickness.clone(),
+        expenses: config.expenses.clone(),
         workload: config.workload.clone(),
         targets: config.insight,
         typesetter: std::sync::Arc::new(|report| hearth_docs::report_pdf(report).map_err(|e| e.to_string())),

@@ -50,6 +50,8 @@ struct HomePage {
     meeting_actions: Vec<(uuid::Uuid, uuid::Uuid, String, String)>,
     /// Leave waiting for their decision: (request, who, when).
     leave_waiting: Vec<(uuid::Uuid, String, String)>,
+    /// Expense claims waiting for this manager: (claim, who, total).
+    claims_waiting: Vec<(uuid::Uuid, String, String)>,
     /// Return-to-work interviews to hold: (episode, who, due, overdue).
     interviews: Vec<(uuid::Uuid, String, String, bool)>,
     /// Sickness reviews to decide: (person, who, what).
@@ -123,6 +125,12 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     }
     if me.can(Permission::ViewSickness) {
         links.push(("/my/sickness", "Your sickness record", "Report sickness, and see your episodes and return-to-work interviews."));
+    }
+    if me.can(Permission::ClaimExpenses) {
+        links.push(("/my/expenses", "Your expenses", "Claim mileage for your visits, and parking or fares with a photo of the receipt."));
+    }
+    if me.can(Permission::ExportPayroll) {
+        links.push(("/payroll/expenses", "Expenses for payroll", "Approved claims, exported month by month so each is paid once."));
     }
     if me.can(Permission::ViewSicknessFigures) {
         links.push(("/insight/sickness", "Sickness figures", "What sickness costs and the days lost per full-time equivalent, month by month."));
@@ -210,6 +218,11 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     } else {
         vec![]
     };
+    let claims_waiting = if me.can(Permission::ApproveExpenses) {
+        hearth_store::people::expenses::waiting_for(&state.store, me.id(), today).await?.into_iter().map(|c| (c.id, c.staff.name.clone(), hearth_domain::people::sickness::money(c.total_pence))).collect()
+    } else {
+        vec![]
+    };
     let (interviews, reviews) = if me.can(Permission::ManageSickness) {
         let (i, r) = tokio::try_join!(hearth_store::people::sickness::interviews_waiting(&state.store, me.id()), hearth_store::people::sickness::reviews_waiting(&state.store, me.id()))?;
         (
@@ -233,5 +246,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting, interviews, reviews }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting, claims_waiting, interviews, reviews }))
 }

@@ -71,6 +71,7 @@ pub struct WebConfig {
     pub induction: hearth_domain::people::induction::InductionSettings,
     pub leave: hearth_domain::people::leave::LeaveSettings,
     pub sickness: hearth_domain::people::sickness::SicknessSettings,
+    pub expenses: hearth_domain::people::expenses::ExpenseSettings,
     /// National settings: the workload weighting tool, capacity rules, bands and offers.
     pub workload: hearth_domain::workload::WorkloadSettings,
     /// National targets for the key figures.
@@ -108,6 +109,7 @@ impl Default for WebConfig {
             induction: Default::default(),
             leave: Default::default(),
             sickness: Default::default(),
+            expenses: Default::default(),
             workload: Default::default(),
             targets: Default::default(),
             typesetter: no_typesetter(),

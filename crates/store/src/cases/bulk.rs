@@ -469,3 +469,15 @@ pub async fn restore_indexes(store: &Store, made: Vec<String>) -> Result<()> {
     tokio::try_join!(build(strip(even)), build(strip(odd)))?;
     Ok(())
 }
+
+/// Where the demo's visits and court attendances happened: a court attendance at the case's
+/// court, a visit at the family home. Mileage claims are prefilled from these.
+pub async fn set_demo_places(store: &Store) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("UPDATE chronology SET place = (SELECT co.name FROM cases c JOIN courts co ON co.id = c.court_id WHERE c.id = chronology.case_id) WHERE kind = 'court_attendance' AND place IS NULL")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE chronology SET place = 'Family home' WHERE kind = 'visit' AND place IS NULL").execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}

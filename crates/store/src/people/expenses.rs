@@ -761,3 +761,12 @@ pub async fn payroll_overview(store: &Store) -> Result<(Vec<PayrollExport>, i64,
     let w = sqlx::query("SELECT COUNT(*), COALESCE(SUM(total_pence), 0) FROM expense_claims WHERE status = 'approved'").fetch_one(&mut *conn).await?;
     Ok((exports, w.get(0), w.get(1)))
 }
+
+/// The demo's claimants: the practitioners a manager line-manages.
+pub async fn demo_claimants(store: &Store, manager: Uuid) -> Result<Vec<Uuid>> {
+    let rows = sqlx::query("SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'practitioner' WHERE s.line_manager_id = $1 AND s.status = 'active' ORDER BY s.name")
+        .bind(manager.to_string())
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+}

@@ -352,13 +352,16 @@ pub struct NoteBody {
     pub occurred_on: String,
     pub summary: String,
     pub body: String,
+    /// Where a visit or court attendance was (optional): an office's or court's name, a town,
+    /// or an address. Mileage claims are prefilled from it.
+    pub place: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/notes", params(("id" = Uuid, Path)), request_body = NoteBody, responses((status = 201, body = Created), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn add_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<(StatusCode, Json<Created>), ApiError> {
     me.authorize_case(&state, id).await?;
     let b: NoteBody = json(&body)?;
-    let note = NoteForm { kind: b.kind, occurred_on: b.occurred_on, summary: b.summary, body: b.body }.validate(today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
+    let note = NoteForm { kind: b.kind, occurred_on: b.occurred_on, summary: b.summary, body: b.body, place: b.place }.validate(today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
     // The answer names the case by its reference: one small read beside the write, not the record.
     let (entry, reference) = tokio::try_join!(cases::add_note(&state.store, &me.audit, id, &note), cases::reference(&state.store, id))?;
     Ok((StatusCode::CREATED, Json(Created { id: entry, reference })))

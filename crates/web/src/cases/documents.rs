@@ -97,27 +97,33 @@ async fn prepare(state: &AppState, sent: &Sent) -> Result<NewDocument, FieldErro
     if !errors.is_empty() {
         return Err(errors.0);
     }
-    let (bytes, thumbnail) = if file_type.is_image() {
-        let pixels = image_pixels(&sent.file, file_type).map_err(|why| vec![FieldError::new("file", format!("The photo could not be used: {why}. Take it at a lower resolution, or upload it as a PDF"))])?;
-        // Decoding holds every pixel in memory: photos wait their turn for the budget rather
-        // than decode all at once (eight large uploads together once took the server to 670 MB).
-        let permit = state.image_budget.clone().acquire_many_owned(megapixels(pixels)).await.map_err(|_| vec![FieldError::new("file", "The photo could not be read")])?;
-        let original = sent.file.clone();
-        let cleaned = tokio::task::spawn_blocking(move || {
-            let cleaned = clean_image(&original, file_type);
-            drop(permit);
-            cleaned
-        })
-        .await
-        .map_err(|_| vec![FieldError::new("file", "The photo could not be read")])?;
-        match cleaned {
-            Ok(c) => (c.bytes, Some(c.thumbnail)),
-            Err(_) => return Err(vec![FieldError::new("file", "The photo could not be read. Try taking it again, or upload it as a PDF")]),
-        }
-    } else {
-        (sent.file.clone(), None)
-    };
+    let (bytes, thumbnail) = cleaned(state, "file", file_type, &sent.file).await?;
     Ok(NewDocument { kind, title, file_type, bytes, thumbnail, withheld_from })
+}
+
+/// A file as it is kept: a photo decoded within the server's pixel budget, off the async
+/// runtime, and re-encoded without its metadata, with its thumbnail; anything else as sent.
+/// Documents and expense receipts both come through here.
+pub(crate) async fn cleaned(state: &AppState, field: &'static str, file_type: FileType, bytes: &[u8]) -> Result<(Vec<u8>, Option<Vec<u8>>), FieldErrors> {
+    if !file_type.is_image() {
+        return Ok((bytes.to_vec(), None));
+    }
+    let pixels = image_pixels(bytes, file_type).map_err(|why| vec![FieldError::new(field, format!("The photo could not be used: {why}. Take it at a lower resolution, or upload it as a PDF"))])?;
+    // Decoding holds every pixel in memory: photos wait their turn for the budget rather
+    // than decode all at once (eight large uploads together once took the server to 670 MB).
+    let permit = state.image_budget.clone().acquire_many_owned(megapixels(pixels)).await.map_err(|_| vec![FieldError::new(field, "The photo could not be read")])?;
+    let original = bytes.to_vec();
+    let cleaned = tokio::task::spawn_blocking(move || {
+        let cleaned = clean_image(&original, file_type);
+        drop(permit);
+        cleaned
+    })
+    .await
+    .map_err(|_| vec![FieldError::new(field, "The photo could not be read")])?;
+    match cleaned {
+        Ok(c) => Ok((c.bytes, Some(c.thumbnail))),
+        Err(_) => Err(vec![FieldError::new(field, "The photo could not be read. Try taking it again, or upload it as a PDF")]),
+    }
 }
 
 /// Saves a prepared document, turning a refusal a person can fix into a field error.

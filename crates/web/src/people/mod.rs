@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod appraisals;
+pub mod expenses;
 pub mod induction;
 pub mod leave;
 pub mod meetings;

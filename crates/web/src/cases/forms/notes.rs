@@ -9,6 +9,11 @@ pub(crate) fn note_fields(f: &NoteForm, errors: &[FieldError]) -> Vec<String> {
         Choices::new(true, "kind", "Type of note", &kinds, std::slice::from_ref(&f.kind)).errors(errors).to_string(),
         DateInput::new("occurred_on", "Date it happened").value(&f.occurred_on).errors(errors).to_string(),
         Input::text("summary", "Summary").hint("One line that will make sense in the chronology.").value(&f.summary).errors(errors).to_string(),
+        Input::text("place", "Where was it? (optional)")
+            .hint("For a visit or a court attendance: a court's or an office's name, a town, or an address. Your mileage claim is filled in from it.")
+            .value(&f.place)
+            .errors(errors)
+            .to_string(),
         Textarea::new("body", "Note").rows(10).dictation().value(&f.body).errors(errors).to_string(),
     ]
 }
@@ -49,7 +54,7 @@ pub struct EditNoteForm {
 pub async fn edit_note_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, entry_id)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
     let case = open_case(&state, &me, id).await?;
     let e = cases::entry_of(&state.store, id, entry_id).await?;
-    let f = NoteForm { kind: e.kind.code().into(), occurred_on: hearth_store::date_text(e.occurred_on), summary: e.summary, body: e.body.unwrap_or_default() };
+    let f = NoteForm { kind: e.kind.code().into(), occurred_on: hearth_store::date_text(e.occurred_on), summary: e.summary, body: e.body.unwrap_or_default(), place: e.place.unwrap_or_default() };
     let mut page = case_form(&ctx, &case, "Change a note", &format!("notes/{entry_id}/edit"), &[]);
     page.intro = Some("Notes can be changed for 24 hours after they are written. After that, add an addendum.".into());
     page.version = Some(e.version);
