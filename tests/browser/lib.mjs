@@ -32,6 +32,7 @@ export const ACCOUNTS = {
   hr: 'demo.hr@hearth.example',
   nationalLeader: 'demo.national-leader@hearth.example',
   bank: 'demo.bank@hearth.example',
+  finance: 'demo.finance@hearth.example',
 }
 
 // ---- Browser ----

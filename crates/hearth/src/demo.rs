@@ -415,7 +415,7 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let appraisals = demo_people::appraisals(store, &mut g.rng).await?;
     tracing::info!(appraisals, "demo appraisals written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
-    let claims = demo_expenses::generate(store, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
+    let claims = demo_expenses::generate(store, files, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
     tracing::info!(claims, "demo expense claims written");
     let pulse_answers = demo_pulse::generate(store, &mut g.rng, practitioner).await?;
     tracing::info!(pulse_answers, "demo pulse surveys written");

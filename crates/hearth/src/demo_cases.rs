@@ -332,10 +332,10 @@ fn address(rng: &mut StdRng, la: Uuid, from: Date) -> NewAddress {
     }
 }
 
-/// A one-page PDF of a court order, written by hand: header, objects and cross-reference table.
+/// A one-page PDF of a court order.
 fn order_pdf(case_number: &str, court: &str, on: Date) -> Vec<u8> {
     let text = |s: &str| s.replace('\\', "").replace('(', "").replace(')', "");
-    let lines = [
+    text_pdf(&[
         format!("IN THE FAMILY COURT AT {}", text(&court.to_uppercase())),
         format!("Case number {}", text(case_number)),
         "ORDER".to_string(),
@@ -343,9 +343,14 @@ fn order_pdf(case_number: &str, court: &str, on: Date) -> Vec<u8> {
         "1. The matter is listed for a dispute resolution appointment.".to_string(),
         "2. A section 7 welfare report is to be filed by the date the court directs.".to_string(),
         "Synthetic demo document: not a real order.".to_string(),
-    ];
+    ])
+}
+
+/// A one-page PDF of lines of text, written by hand: header, objects and cross-reference table.
+/// The lines are the caller's own, free of PDF string delimiters.
+pub(crate) fn text_pdf(lines: &[String]) -> Vec<u8> {
     let mut content = String::from("BT /F1 12 Tf 72 760 Td 16 TL\n");
-    for l in &lines {
+    for l in lines {
         content.push_str(&format!("({l}) Tj T*\n"));
     }
     content.push_str("ET\n");

@@ -238,8 +238,8 @@ async fn run(command: Command, config: config::Config) -> Result<ExitCode> {
             let store = open_with(&config, Store::connect_for_loading(&config.database_url())).await?;
             let files = config.files()?;
             hearth_store::documents::check_files(&files).await.context("document storage cannot be reached")?;
-            demo::generate(&store, &files, scale, seed).await?;
-            store.finish_loading().await?;
+            demo::generate(&store, &files, scale, seed).await.context("making the demo data")?;
+            store.finish_loading().await.context("finishing the load")?;
         }
         Command::Token { command: TokenCommand::Create { email, ttl } } => {
             if !(1..=366).contains(&ttl) {

@@ -134,7 +134,21 @@ impl Store {
         if self.engine == Engine::Sqlite {
             let mut conn = self.pool.acquire().await?;
             for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA wal_checkpoint(TRUNCATE)"] {
-                sqlx::query(pragma).execute(&mut *conn).await?;
+                // Leaving the in-memory journal needs the database to itself. Now and then (about
+                // one demo load in five) SQLite answered "table is locked" here, which its busy
+                // timeout does not wait out: another pooled connection was still finishing.
+                // Ask again for up to five seconds before giving up.
+                let mut tries = 0;
+                loop {
+                    match sqlx::query(pragma).execute(&mut *conn).await {
+                        Ok(_) => break,
+                        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("6") && tries < 100 => {
+                            tries += 1;
+                            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             }
             // The load wrote without syncing and the log is empty, so no checkpoint syncs the
             // file: sync it here, or the load is not durable when the command says it is done,

@@ -85,6 +85,14 @@ pub async fn guard(req: Request, next: Next) -> Response {
 /// one-digit day or month padded) that handlers read and the domain's `parse_date` checks, so
 /// every date on every form is read one way, and a part left out is named rather than lost.
 /// `None` when the form has no date input.
+/// One date input's day, month and year as the one `year-month-day` value, a one-digit day or
+/// month padded; empty when all three are. Forms sent as file uploads join theirs with it too.
+pub(crate) fn date_from_parts(day: &str, month: &str, year: &str) -> String {
+    let (day, month, year) = (day.trim(), month.trim(), year.trim());
+    let pad = |p: &str| if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) { format!("0{p}") } else { p.to_string() };
+    if day.is_empty() && month.is_empty() && year.is_empty() { String::new() } else { format!("{year}-{}-{}", pad(month), pad(day)) }
+}
+
 fn join_dates(bytes: &[u8]) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string());
@@ -95,10 +103,7 @@ fn join_dates(bytes: &[u8]) -> Option<String> {
             && let (Some(month), Some(year)) = (value(&format!("{name}-month")), value(&format!("{name}-year")))
         {
             any = true;
-            let day = v.trim();
-            let pad = |p: &str| if p.len() == 1 && p.bytes().all(|b| b.is_ascii_digit()) { format!("0{p}") } else { p.to_string() };
-            let date = if day.is_empty() && month.is_empty() && year.is_empty() { String::new() } else { format!("{year}-{}-{}", pad(&month), pad(day)) };
-            joined.push((name.to_string(), date));
+            joined.push((name.to_string(), date_from_parts(v, &month, &year)));
         } else if let Some(name) = k.strip_suffix("-month").or_else(|| k.strip_suffix("-year"))
             && value(&format!("{name}-day")).is_some()
         {

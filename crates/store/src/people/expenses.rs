@@ -762,11 +762,169 @@ pub async fn payroll_overview(store: &Store) -> Result<(Vec<PayrollExport>, i64,
     Ok((exports, w.get(0), w.get(1)))
 }
 
-/// The demo's claimants: the practitioners a manager line-manages.
-pub async fn demo_claimants(store: &Store, manager: Uuid) -> Result<Vec<Uuid>> {
-    let rows = sqlx::query("SELECT s.id FROM staff s JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'practitioner' WHERE s.line_manager_id = $1 AND s.status = 'active' ORDER BY s.name")
-        .bind(manager.to_string())
-        .fetch_all(store.pool())
-        .await?;
-    rows.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect()
+
+// ---- Demo ----
+
+/// Six months of demo claims, made as the service would have made them: each month's visits and
+/// court attendances of most active practitioners (all but `leave_out` and about one in eight),
+/// from their team's office there and back (estimated between known places; a family home's
+/// miles as a worker would enter them), with parking at court on a receipt. A month's claim is
+/// submitted on the 1st of the next, approved by the line manager on the 3rd and paid in that
+/// month's payroll export once the month is over. This month's visits are claimed, and waiting,
+/// only for the people `waiting_for` manages. One transaction; the receipt's bytes are stored once.
+pub async fn load_demo(store: &Store, files: &Files, s: &ExpenseSettings, receipt_pdf: &[u8], leave_out: &[Uuid], waiting_for: Option<Uuid>, today: Date) -> Result<usize> {
+    let this_month = Date::from_calendar_date(today.year(), today.month(), 1).expect("the first");
+    let mut since = this_month;
+    for _ in 0..6 {
+        since = (since - time::Duration::days(1)).replace_day(1).expect("the first");
+    }
+    let receipt_sha = crate::documents::put_document(files, receipt_pdf).await?;
+    let mut tx = store.begin().await?;
+    let mut towns: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for r in sqlx::query("SELECT name, town FROM offices UNION ALL SELECT name, town FROM courts").fetch_all(&mut *tx).await? {
+        towns.insert(r.get(0), r.get(1));
+    }
+    let rows = sqlx::query(
+        "SELECT e.id, e.author_id, e.kind, e.occurred_on, c.reference, e.place, o.name, s.line_manager_id
+           FROM chronology e JOIN cases c ON c.id = e.case_id JOIN staff s ON s.id = e.author_id
+           JOIN staff_roles r ON r.staff_id = s.id AND r.role = 'practitioner'
+           LEFT JOIN teams t ON t.id = s.team_id LEFT JOIN offices o ON o.id = t.office_id
+          WHERE e.kind IN ('visit', 'court_attendance') AND e.occurred_on >= $1 AND e.occurred_on <= $2 AND s.status = 'active'
+          ORDER BY e.author_id, e.occurred_on, e.id",
+    )
+    .bind(date_text(since))
+    .bind(date_text(today))
+    .fetch_all(&mut *tx)
+    .await?;
+    struct Trip {
+        visit: String,
+        court: bool,
+        on: Date,
+        reference: String,
+        from: String,
+        to: String,
+        tenths: i64,
+        estimated: bool,
+    }
+    // Each person's trips, and their line manager.
+    let mut people: Vec<(Uuid, Option<Uuid>, Vec<Trip>)> = Vec::new();
+    for r in &rows {
+        let staff = parse_id(&r.get::<String, _>(1))?;
+        if leave_out.contains(&staff) || staff.as_bytes()[15] % 8 == 0 {
+            continue;
+        }
+        let on = parse_date(&r.get::<String, _>(3))?;
+        let manager = opt_id(r.get(7))?;
+        if on >= this_month && (manager.is_none() || manager != waiting_for) {
+            continue;
+        }
+        let visit: String = r.get(0);
+        let from: String = r.get::<Option<String>, _>(6).unwrap_or_else(|| "Office".into());
+        let to: String = r.get::<Option<String>, _>(5).unwrap_or_else(|| "Family home".into());
+        let estimate = match (towns.get(&from), towns.get(&to)) {
+            (Some(a), Some(b)) => estimate_tenths(s, a, b, true),
+            _ => None,
+        };
+        // A family home's miles, as entered: 4 to 30 there and back, the same each time it is made.
+        let entered = 40 + i64::from(visit.as_bytes().iter().fold(0u8, |a, b| a.wrapping_mul(31).wrapping_add(*b)) % 27) * 10;
+        let trip = Trip { court: r.get::<String, _>(2) == "court_attendance", on, reference: r.get(4), from, to, tenths: estimate.unwrap_or(entered), estimated: estimate.is_some(), visit };
+        match people.last_mut() {
+            Some((who, _, trips)) if *who == staff => trips.push(trip),
+            _ => people.push((staff, manager, vec![trip])),
+        }
+    }
+    let at = ts(now());
+    let mut made = 0;
+    let mut exports: std::collections::BTreeMap<String, (i64, i64, Date)> = std::collections::BTreeMap::new();
+    for (staff, manager, trips) in &people {
+        let priced = price_journeys(s, &|_| 0, &trips.iter().map(|t| (t.on, t.tenths, 0)).collect::<Vec<_>>());
+        let mut i = 0;
+        while i < trips.len() {
+            let month = trips[i].on.replace_day(1).expect("the first");
+            let j = trips[i..].iter().position(|t| t.on.replace_day(1).expect("the first") != month).map_or(trips.len(), |n| i + n);
+            let next = (month + time::Duration::days(32)).replace_day(1).expect("the first");
+            let (status, submitted, decided, payroll) = if month == this_month {
+                ("submitted", today, None, None)
+            } else if next < this_month {
+                ("paid", next, Some(next + time::Duration::days(2)), Some(month_code(next.year(), next.month())))
+            } else {
+                ("approved", next, Some((next + time::Duration::days(2)).min(today)), None)
+            };
+            let claim = new_id();
+            let mut total = 0;
+            let mut lines = Vec::new();
+            for (k, t) in trips[i..j].iter().enumerate() {
+                lines.push((ExpenseKind::Mileage, t, priced[i + k]));
+                total += priced[i + k];
+                if t.court {
+                    let parking = 350 + (t.tenths % 10) * 50;
+                    lines.push((ExpenseKind::Parking, t, parking));
+                    total += parking;
+                }
+            }
+            sqlx::query(
+                "INSERT INTO expense_claims (id, staff_id, status, total_pence, needs_service_manager, submitted_at, decided_by, decided_at, payroll_month, created_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 3)",
+            )
+            .bind(claim.to_string())
+            .bind(staff.to_string())
+            .bind(status)
+            .bind(total)
+            .bind(i64::from(s.needs_service_manager(total)))
+            .bind(ts(submitted.midnight().assume_utc() + time::Duration::hours(9)))
+            .bind(decided.and(manager.map(|m| m.to_string())))
+            .bind(decided.map(|d| ts(d.midnight().assume_utc() + time::Duration::hours(11))))
+            .bind(&payroll)
+            .bind(ts(month.midnight().assume_utc()))
+            .execute(&mut *tx)
+            .await?;
+            for (kind, t, pence) in lines {
+                let mileage = kind == ExpenseKind::Mileage;
+                sqlx::query(
+                    "INSERT INTO expense_lines (id, claim_id, staff_id, kind, spent_on, description, visit_id, case_reference, from_place, to_place, miles_tenths, estimated, round_trip, passengers, amount_pence,
+                                                receipt_sha256, receipt_type, receipt_size, created_at, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, $15, $16, $17, $18, 1)",
+                )
+                .bind(new_id().to_string())
+                .bind(claim.to_string())
+                .bind(staff.to_string())
+                .bind(kind.code())
+                .bind(date_text(t.on))
+                .bind(if mileage { format!("{} for {}", if t.court { "Court attendance" } else { "Visit" }, t.reference) } else { format!("Parking at {}", t.to) })
+                .bind(mileage.then(|| t.visit.clone()))
+                .bind(mileage.then(|| t.reference.clone()))
+                .bind(mileage.then(|| t.from.clone()))
+                .bind(mileage.then(|| t.to.clone()))
+                .bind(mileage.then_some(t.tenths))
+                .bind(i64::from(mileage && t.estimated))
+                .bind(i64::from(mileage))
+                .bind(pence)
+                .bind((!mileage).then(|| receipt_sha.clone()))
+                .bind((!mileage).then_some("pdf"))
+                .bind((!mileage).then_some(receipt_pdf.len() as i64))
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(p) = payroll {
+                let e = exports.entry(p).or_insert((0, 0, next));
+                e.0 += 1;
+                e.1 += total;
+            }
+            made += 1;
+            i = j;
+        }
+    }
+    for (month, (claims, total, first)) in exports {
+        let end = (first + time::Duration::days(32)).replace_day(1).expect("the first") - time::Duration::days(1);
+        sqlx::query("INSERT INTO payroll_exports (month, exported_by, exported_at, claims, total_pence) VALUES ($1, NULL, $2, $3, $4)")
+            .bind(&month)
+            .bind(ts(end.midnight().assume_utc() + time::Duration::hours(17)))
+            .bind(claims)
+            .bind(total)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(made)
 }

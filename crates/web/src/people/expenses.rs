@@ -440,9 +440,7 @@ async fn read_cost(mut multipart: Multipart) -> Result<(CostForm, String, Vec<u8
             _ => {}
         }
     }
-    if !(day.is_empty() && month.is_empty() && year.is_empty()) {
-        f.spent_on = format!("{}-{}-{}", year.trim(), month.trim(), day.trim());
-    }
+    f.spent_on = crate::input::date_from_parts(&day, &month, &year);
     Ok((f, version, file))
 }
 
@@ -473,7 +471,12 @@ pub async fn add_cost(
     } else {
         match check_upload("receipt", &file, state.config.max_upload_bytes) {
             Ok(t @ (FileType::Pdf | FileType::Jpeg | FileType::Png)) => Some(t),
+            // A file of another kind, known or not, gets the receipt's own list.
             Ok(_) => {
+                errors.push(FieldError::new("receipt", "The receipt must be a photo (JPEG or PNG) or a PDF"));
+                None
+            }
+            Err(_) if hearth_domain::documents::sniff(&file).is_none() => {
                 errors.push(FieldError::new("receipt", "The receipt must be a photo (JPEG or PNG) or a PDF"));
                 None
             }
