@@ -44,7 +44,7 @@ test('a mileage claim from two visits with a receipt photo is approved and paid 
   await page.locator('#visits-form input[name="visits"]').nth(0).check()
   await page.locator('#visits-form input[name="visits"]').nth(1).check()
   await clickAndWait(page, page.getByRole('button', { name: 'Add the chosen journeys' }))
-  const rows = page.locator('#claim-lines tbody tr')
+  const rows = page.locator('#claim-lines .govuk-summary-card')
   assert.equal(await rows.count(), 2)
   assert.match(await rows.nth(0).innerText(), /for HRT-\d{4}-\d{6}/, 'each journey names its case by reference')
 

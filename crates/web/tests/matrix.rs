@@ -327,7 +327,37 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             hearth_store::people::sickness::refer_long_term(&store, rules, today).await.unwrap();
             (episode, hearth_store::people::sickness::reviews_of(&store, far_worker).await.unwrap().last().unwrap().id)
         };
-        let checks: [(Method, String, &str, StatusCode); 33] = [
+        // Two claims of the far worker's: one sent to their manager, one still a draft with a journey.
+        let (sent, draft, line) = {
+            use hearth_store::people::expenses as x;
+            let s = hearth_domain::people::expenses::ExpenseSettings::default();
+            let as_worker = AuditContext::actor(far_worker, None);
+            let j = hearth_domain::people::expenses::Journey { from_place: "Office".into(), to_place: "Court".into(), tenths: 100, round_trip: true, passengers: 0 };
+            let sent = x::start(&store, &as_worker, far_worker).await.unwrap();
+            x::add_journey(&store, &as_worker, &s, sent, 1, today, "Training day", &j).await.unwrap();
+            x::submit(&store, &as_worker, &s, sent, 2, "", today).await.unwrap();
+            let draft = x::start(&store, &as_worker, far_worker).await.unwrap();
+            let line = x::add_journey(&store, &as_worker, &s, draft, 1, today, "Team day", &j).await.unwrap();
+            (sent, draft, line)
+        };
+        let worker = session(&store, far_worker).await;
+        let checks: Vec<(Method, String, &str, StatusCode)> = vec![
+            (Method::GET, format!("/expense-claims/{sent}"), &own, StatusCode::OK),
+            (Method::POST, format!("/expense-claims/{sent}/decision"), "", StatusCode::OK),
+            (Method::GET, format!("/api/v1/expense-claims/{sent}"), &own, StatusCode::OK),
+            (Method::POST, format!("/api/v1/expense-claims/{sent}/approve"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/expense-claims/{sent}/refuse"), "", StatusCode::OK),
+            (Method::POST, format!("/expense-claims/{draft}/visits"), "", StatusCode::OK),
+            (Method::GET, format!("/expense-claims/{draft}/costs/new"), &worker, StatusCode::OK),
+            (Method::POST, format!("/expense-claims/{draft}/costs"), "", StatusCode::OK),
+            (Method::POST, format!("/expense-claims/{draft}/submit"), "", StatusCode::OK),
+            (Method::POST, format!("/api/v1/expense-claims/{draft}/submit"), "", StatusCode::OK),
+            (Method::GET, format!("/expense-lines/{line}/journey"), &worker, StatusCode::OK),
+            (Method::POST, format!("/expense-lines/{line}/journey"), "", StatusCode::OK),
+            (Method::POST, format!("/expense-lines/{line}/remove"), "", StatusCode::OK),
+            // A journey has no receipt.
+            (Method::GET, format!("/expense-lines/{line}/receipt"), &own, StatusCode::NOT_FOUND),
+            (Method::GET, format!("/expense-lines/{line}/thumbnail"), "", StatusCode::OK),
             (Method::GET, format!("/allocation-plans/{plan}"), &own, StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/accept"), "", StatusCode::OK),
             (Method::POST, format!("/allocation-plans/{plan}/discard"), "", StatusCode::OK),

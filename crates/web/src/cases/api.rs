@@ -296,6 +296,8 @@ pub struct Entry {
     pub amends_id: Option<Uuid>,
     pub written_at: String,
     pub version: i64,
+    /// Where a visit or court attendance was, when the note says.
+    pub place: Option<String>,
 }
 
 /// Which part of the chronology: the newest entries first, a page at a time.
@@ -335,6 +337,7 @@ pub async fn chronology(State(state): State<AppState>, me: Ctx, Path(id): Path<U
                 body: e.body,
                 author_id: e.author.map(|a| a.id),
                 amends_id: e.amends_id,
+                place: e.place.clone(),
                 written_at: hearth_store::ts(e.written_at),
                 version: e.version,
             })

@@ -222,6 +222,8 @@ pub struct EntryView {
     pub summary: String,
     pub body: Option<String>,
     pub author: String,
+    /// Where a visit or court attendance was, when the note says.
+    pub place: Option<String>,
     pub edited: bool,
     pub addendum: bool,
     pub can_edit: bool,
@@ -237,6 +239,7 @@ fn entry_view(e: &Entry, me: &Ctx, may_edit: bool) -> EntryView {
         summary: e.summary.clone(),
         body: e.body.clone(),
         author: e.author.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "Hearth".into()),
+        place: e.place.clone(),
         edited: e.edited_at.is_some(),
         addendum: e.kind == EntryKind::Addendum,
         can_edit: may_edit && own && e.kind.is_note() && e.kind != EntryKind::Addendum && note_editable(e.written_at, hearth_store::now()),

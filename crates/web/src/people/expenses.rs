@@ -146,6 +146,9 @@ struct ClaimPage {
     lines: Vec<LineRow>,
     /// (id, what, when, case reference, where)
     visits: Vec<(Uuid, String, String, String, String)>,
+    /// Visits are listed from this day: the claim window's start, or a year back when asked.
+    visits_since: String,
+    older: bool,
     late_field: Option<String>,
     can_decide: bool,
     decision_field: String,
@@ -168,13 +171,18 @@ fn version_of(v: &str) -> Result<i64, AppError> {
 }
 
 async fn claim_view(state: &AppState, ctx: &PageCtx, me: &Ctx, claim_id: Uuid, typed: &ClaimForm, errors: &[FieldError]) -> Result<Response, AppError> {
+    claim_view_from(state, ctx, me, claim_id, false, typed, errors).await
+}
+
+async fn claim_view_from(state: &AppState, ctx: &PageCtx, me: &Ctx, claim_id: Uuid, older: bool, typed: &ClaimForm, errors: &[FieldError]) -> Result<Response, AppError> {
     let claim = store::claim(&state.store, claim_id).await?;
     store::record_read(&state.store, &me.audit, &claim).await?;
     let s = &state.config.expenses;
     let today = today();
     let own = claim.staff.id == me.id();
     let draft = claim.status == ClaimStatus::Draft && own;
-    let visits = if draft { store::visits_to_claim(&state.store, claim.staff.id, today - time::Duration::days(365)).await? } else { vec![] };
+    let since = if older { today - time::Duration::days(365) } else { s.claim_window_start(today) };
+    let visits = if draft { store::visits_to_claim(&state.store, claim.staff.id, since).await? } else { vec![] };
     let can_decide = claim.status == ClaimStatus::Submitted && !own && me.may_for_staff(state, Permission::ApproveExpenses, claim.staff.id).await;
     let late = claim.span().is_some_and(|(first, _)| first < s.claim_window_start(today));
     let decisions = [("approve", "Approve"), ("refuse", "Refuse")];
@@ -223,6 +231,8 @@ async fn claim_view(state: &AppState, ctx: &PageCtx, me: &Ctx, claim_id: Uuid, t
             .iter()
             .map(|v| (v.id, v.kind.label().to_string(), long_date(v.occurred_on), v.case_reference.clone(), v.place.clone().unwrap_or_else(|| "Place not recorded".into())))
             .collect(),
+        visits_since: long_date(since),
+        older,
         late_field: (draft && late).then(|| {
             Textarea::new("late_reason", "Why are you claiming these now?")
                 .hint(&format!("Expenses are claimed within {} months. Say why something on this claim is older.", s.claim_within_months))
@@ -245,9 +255,16 @@ async fn authorize_claim(state: &AppState, me: &Ctx, claim_id: Uuid) -> Result<U
     Ok(staff)
 }
 
-pub async fn claim_page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(claim_id): Path<Uuid>) -> Result<Response, AppError> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ClaimQuery {
+    /// "yes" lists visits back a year, beyond the claim window.
+    pub older: String,
+}
+
+pub async fn claim_page(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(claim_id): Path<Uuid>, Query(q): Query<ClaimQuery>) -> Result<Response, AppError> {
     authorize_claim(&state, &me, claim_id).await?;
-    claim_view(&state, &ctx, &me, claim_id, &ClaimForm::default(), &[]).await
+    claim_view_from(&state, &ctx, &me, claim_id, q.older == "yes", &ClaimForm::default(), &[]).await
 }
 
 fn parse_ids(values: &[String]) -> Result<Vec<Uuid>, FieldErrors> {
