@@ -110,7 +110,7 @@ fn new_until(f: &SupervisionFacts, months: i64) -> Date {
     add_months(from, months)
 }
 
-pub(crate) fn add_months(d: Date, months: i64) -> Date {
+pub fn add_months(d: Date, months: i64) -> Date {
     let total = d.year() as i64 * 12 + (d.month() as i64 - 1) + months;
     let (year, month) = (total.div_euclid(12) as i32, time::Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January));
     let last = time::util::days_in_month(month, year);

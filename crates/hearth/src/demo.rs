@@ -421,6 +421,12 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     tracing::info!(pulse_answers, "demo pulse surveys written");
     let teams_measured = hearth_store::workload::snapshot_all(store, &Default::default(), hearth_store::now().date()).await?;
     let months_measured = hearth_store::insight::refresh(store, &hearth_domain::calendar::WorkingCalendar::with_known_changes(), hearth_store::now().date()).await?;
+    {
+        let (settings, leave, calendar) = (Default::default(), Default::default(), hearth_domain::calendar::WorkingCalendar::with_known_changes());
+        let rules = hearth_store::people::sickness::Rules { settings: &settings, leave: &leave, calendar: &calendar };
+        let sickness_months = hearth_store::people::sickness::measure_months(store, rules, hearth_store::now().date()).await?;
+        tracing::info!(sickness_months, "demo sickness months measured");
+    }
     tracing::info!(absences = away, teams_measured, months_measured, "demo workload and key figures written");
 
     let staff = org::directory(store, &org::DirectoryQuery::default(), hearth_store::PageRequest::new(Some(1), Some(1))).await?.total;

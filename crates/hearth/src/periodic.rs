@@ -45,6 +45,8 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
             let today = hearth_store::now().date();
             hearth_store::workload::snapshot_all(&measurer, &settings, today).await.map_err(|e| format!("workload snapshot: {e}"))?;
             hearth_store::insight::refresh(&measurer, &calendar, today).await.map_err(|e| format!("key figures' months: {e}"))?;
+            let sick = hearth_store::people::sickness::Rules { settings: &state.config.sickness, leave: &state.config.leave, calendar: &state.config.calendar };
+            hearth_store::people::sickness::measure_months(&measurer, sick, today).await.map_err(|e| format!("sickness months: {e}"))?;
             Ok(())
         })
         .await;

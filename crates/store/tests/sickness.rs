@@ -108,3 +108,36 @@ async fn spells_reaching_a_trigger_open_one_review_and_long_term_sickness_one_re
         assert_eq!(facts.iter().find(|f| f.staff_id == other).unwrap().spells.len(), 1);
     }
 }
+
+#[tokio::test]
+async fn settled_months_are_kept_as_measured_and_unsettled_ones_measured_again() {
+    let (settings, leave, calendar) = (SicknessSettings::default(), LeaveSettings::default(), WorkingCalendar::with_known_changes());
+    let rules = Rules { settings: &settings, leave: &leave, calendar: &calendar };
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let hr = common::add(&store, "Hana HR", &[Role::Hr], None, None).await;
+        let worker = common::add(&store, "Wes Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let today = hearth_store::now().date();
+        let this_month = today.replace_day(1).unwrap();
+        // Five months back: settled. A month back: unsettled.
+        let old = hearth_domain::people::add_months(this_month, -5) + Duration::days(9);
+        let recent = hearth_domain::people::add_months(this_month, -1) + Duration::days(9);
+        for first in [old, recent] {
+            let id = sickness::report(&store, &as_(hr), rules, worker, &Report { first, expected_return: first + Duration::days(3), reason: SicknessReason::ColdFlu, note: String::new() }).await.unwrap();
+            sickness::record_return(&store, &as_(hr), rules, id, 1, first + Duration::days(3), today).await.unwrap();
+        }
+        let months = sickness::measure_months(&store, rules, today).await.unwrap();
+        assert_eq!(months as i64, sickness::MONTHS_KEPT - 1, "every kept month, the first time");
+        let kept = |m| { let store = &store; async move { sickness::kept_months(store, Whose::Team(o.team), m, m).await.unwrap().expect("measured")[0].clone() } };
+        let before = kept(old.replace_day(1).unwrap()).await;
+        assert!(before.days_lost >= 1 && before.cost_pence == 0 && before.started == 1, "{before:?}: no band yet, so no cost");
+        assert_eq!(sickness::kept_months(&store, Whose::Team(o.other_team), old.replace_day(1).unwrap(), old.replace_day(1).unwrap()).await.unwrap().unwrap()[0].days_lost, 0, "another team's month is measured and none");
+
+        // A band set later prices what is still unsettled, never the history already kept.
+        sickness::set_band(&store, &as_(hr), worker, "practitioner", 0).await.unwrap();
+        assert_eq!(sickness::measure_months(&store, rules, today).await.unwrap() as i64, sickness::UNSETTLED_MONTHS, "only the unsettled months again");
+        assert_eq!(kept(old.replace_day(1).unwrap()).await, before, "a settled month is kept as it was");
+        assert!(kept(recent.replace_day(1).unwrap()).await.cost_pence > 0, "an unsettled month is measured again");
+        assert!(sickness::kept_months(&store, Whose::Everyone, hearth_domain::people::add_months(this_month, -40), this_month).await.unwrap().is_none(), "months never measured are missing, not zero");
+    }
+}

@@ -299,6 +299,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/sickness/{id}/return", perm(P::ReportSickness, Collection), post(people::sickness::record_return)),
         route(Method::GET, "/sickness/{id}/interview", perm(P::ManageSickness, Collection), get(people::sickness::interview_form)),
         route(Method::POST, "/sickness/{id}/interview", perm(P::ManageSickness, Collection), post(people::sickness::hold_interview)),
+        route(Method::POST, "/sickness/{id}/fit-note", perm(P::ReportSickness, Collection), post(people::sickness::add_fit_note)).uploads(),
+        route(Method::GET, "/fit-notes/{id}", perm(P::ManageSickness, Collection), get(people::sickness::fit_note)),
         route(Method::POST, "/sickness-reviews/{id}/close", perm(P::ManageSickness, Collection), post(people::sickness::close_review)),
         route(Method::GET, "/insight/sickness", perm(P::ViewSicknessFigures, Collection), get(people::sickness::figures_page)),
         route(Method::GET, "/insight/sickness.csv", perm(P::ViewSicknessFigures, Collection), get(people::sickness::figures_csv)),

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{App, body, location, session, staff};
+use common::{App, body, location, multipart, session, staff, upload};
 use hearth_domain::cases::{ApplicationKind, CaseFlag, LawType, NewCase};
 use hearth_domain::org::Role;
 use hearth_store::{AuditContext, PageRequest, Store, audit, cases, new_id, org, testing};
@@ -303,36 +303,6 @@ async fn a_stale_note_edit_shows_both_versions_and_loses_nothing() {
         assert!(page.contains("Different"), "the differing field is marked");
         assert_eq!(cases::entry_of(&store, w.case, entry).await.unwrap().body.as_deref(), Some("Children relaxed and fed."), "nothing overwritten");
     }
-}
-
-/// A multipart body with text fields and one file field.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "hearth-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-    }
-    if let Some((name, file_name, bytes)) = file {
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn upload(app: &App, path: &str, session: &str, csrf_in_query: bool, fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> axum::http::Response<axum::body::Body> {
-    use tower::ServiceExt;
-    let (content_type, body) = multipart(fields, file);
-    let uri = if csrf_in_query { format!("{path}?csrf_token={}", common::CSRF) } else { path.to_string() };
-    let req = axum::http::Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header("cookie", format!("hearth_csrf={}; hearth_session={session}", common::CSRF))
-        .header("content-type", content_type)
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    app.router.clone().oneshot(req).await.unwrap()
 }
 
 async fn upload_sized(app: &App, path: &str, session: &str, declare_length: bool, fields: &[(&str, &str)], file: (&str, &str, &[u8])) -> axum::http::Response<axum::body::Body> {

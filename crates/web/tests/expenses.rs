@@ -69,18 +69,39 @@ async fn a_mileage_claim_goes_from_a_visit_to_payroll_once() {
         assert_eq!(res.status(), StatusCode::CONFLICT, "a stale version is refused, not overwritten");
         assert_eq!(app.send(Method::POST, &format!("/expense-lines/{line}/journey"), Some(&w), Some("version=2&from_place=Office&to_place=Home&miles=12.4&round_trip=yes&passengers=0")).await.status(), StatusCode::SEE_OTHER);
         assert!(body(app.send(Method::GET, &claim_path, Some(&w), None).await).await.contains("£5.58"));
-        assert_eq!(app.send(Method::POST, &format!("{claim_path}/submit"), Some(&w), Some("version=3")).await.status(), StatusCode::SEE_OTHER);
+
+        // Parking with its receipt: a text file is refused on the field, a PDF kept.
+        let day = [("kind", "parking"), ("description", "Court car park"), ("amount", "4.50"), ("version", "3")];
+        let dated: Vec<(&str, &str)> = day.iter().copied().chain([("spent_on-day", "1"), ("spent_on-month", "1"), ("spent_on-year", "2020")]).collect();
+        let res = common::upload(&app, &format!("{claim_path}/costs"), &w, true, &dated, Some(("receipt", "receipt.pdf", b"%PDF-1.4 receipt"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The day you spent it must be within the last year"));
+        let (d, mo, y) = (today.day().to_string(), (today.month() as u8).to_string(), today.year().to_string());
+        let dated: Vec<(&str, &str)> = day.iter().copied().chain([("spent_on-day", d.as_str()), ("spent_on-month", mo.as_str()), ("spent_on-year", y.as_str())]).collect();
+        let res = common::upload(&app, &format!("{claim_path}/costs"), &w, true, &dated, Some(("receipt", "receipt.txt", b"paid"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The receipt must be a photo (JPEG or PNG) or a PDF"));
+        assert_eq!(common::upload(&app, &format!("{claim_path}/costs"), &col, true, &dated, Some(("receipt", "receipt.pdf", b"%PDF-1.4 receipt"))).await.status(), StatusCode::FORBIDDEN);
+        let res = common::upload(&app, &format!("{claim_path}/costs"), &w, true, &dated, Some(("receipt", "receipt.pdf", b"%PDF-1.4 receipt"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let page = body(app.send(Method::GET, &claim_path, Some(&w), None).await).await;
+        assert!(page.contains("£10.08") && page.contains("Receipt (PDF)"), "{page}");
+        let receipt = page.split("/expense-lines/").find(|s| s.contains("/receipt\"")).unwrap().split('/').next().unwrap().to_string();
+        assert_eq!(app.send(Method::GET, &format!("/expense-lines/{receipt}/receipt"), Some(&col), None).await.status(), StatusCode::FORBIDDEN);
+        let res = app.send(Method::GET, &format!("/expense-lines/{receipt}/receipt"), Some(&m), None).await;
+        assert_eq!((res.status(), res.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "application/pdf"));
+        assert_eq!(app.send(Method::POST, &format!("{claim_path}/submit"), Some(&w), Some("version=4")).await.status(), StatusCode::SEE_OTHER);
 
         // The team never sees it; the manager decides from their home page.
         assert_eq!(app.send(Method::GET, &claim_path, Some(&col), None).await.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.send(Method::GET, &format!("/expense-lines/{line}/journey"), Some(&col), None).await.status(), StatusCode::FORBIDDEN);
         let home = body(app.send(Method::GET, "/", Some(&m), None).await).await;
-        assert!(home.contains("Expense claims waiting for your decision") && home.contains("Wil Worker: £5.58"), "{home}");
-        let res = app.send(Method::POST, &format!("{claim_path}/decision"), Some(&m), Some("version=4&decision=refuse&reason=")).await;
+        assert!(home.contains("Expense claims waiting for your decision") && home.contains("Wil Worker: £10.08"), "{home}");
+        let res = app.send(Method::POST, &format!("{claim_path}/decision"), Some(&m), Some("version=5&decision=refuse&reason=")).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST);
         assert!(body(res).await.contains("Enter why you refuse it"));
-        assert_eq!(app.send(Method::POST, &format!("{claim_path}/decision"), Some(&w), Some("version=4&decision=approve")).await.status(), StatusCode::FORBIDDEN, "not one's own");
-        assert_eq!(app.send(Method::POST, &format!("{claim_path}/decision"), Some(&m), Some("version=4&decision=approve")).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.send(Method::POST, &format!("{claim_path}/decision"), Some(&w), Some("version=5&decision=approve")).await.status(), StatusCode::FORBIDDEN, "not one's own");
+        assert_eq!(app.send(Method::POST, &format!("{claim_path}/decision"), Some(&m), Some("version=5&decision=approve")).await.status(), StatusCode::SEE_OTHER);
 
         // Finance exports the month: the claim is in it once, and again the same.
         assert_eq!(app.send(Method::GET, "/payroll/expenses", Some(&m), None).await.status(), StatusCode::FORBIDDEN, "payroll is HR's and finance's");
@@ -91,7 +112,7 @@ async fn a_mileage_claim_goes_from_a_visit_to_payroll_once() {
         assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
         let csv = body(csv).await;
         assert_eq!(csv.lines().filter(|l| l.contains(&claim)).count(), 1, "{csv}");
-        assert!(csv.lines().any(|l| l.contains(&claim) && l.ends_with(",12.4,5.58,0.00,5.58")), "{csv}");
+        assert!(csv.lines().any(|l| l.contains(&claim) && l.ends_with(",12.4,5.58,4.50,10.08")), "{csv}");
         assert_eq!(body(app.send(Method::GET, &format!("/payroll/expenses.csv?month={month}"), Some(&f), None).await).await, csv, "the same export again");
         assert!(body(app.send(Method::GET, &claim_path, Some(&w), None).await).await.contains("Sent to payroll"));
         assert_eq!(app.send(Method::GET, "/payroll/expenses.csv?month=2026-13", Some(&f), None).await.status(), StatusCode::UNPROCESSABLE_ENTITY);

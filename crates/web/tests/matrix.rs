@@ -267,7 +267,9 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
         org::insert_team(&mut tx, far, "Far team", areas[1].id, None).await.unwrap();
         org::insert_team(&mut tx, receiving, "Receiving team", areas[2].id, None).await.unwrap();
         tx.commit().await.unwrap();
-        let app = hearth_web::router(hearth_web::AppState::new(store.store.clone(), hearth_web::WebConfig::default()).await.unwrap());
+        let config = hearth_web::WebConfig::default();
+        let files = config.files.clone();
+        let app = hearth_web::router(hearth_web::AppState::new(store.store.clone(), config).await.unwrap());
         let mut n = 100;
         let outsider = person(&store, &mut n, &[Role::TeamManager, Role::Practitioner], home, None).await;
         let owner = person(&store, &mut n, &[Role::TeamManager], far, None).await;
@@ -341,6 +343,7 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (sent, draft, line)
         };
         let worker = session(&store, far_worker).await;
+        let fit = hearth_store::people::sickness::add_fit_note(&store, &files, &AuditContext::actor(owner, None), episode, hearth_domain::documents::FileType::Pdf, b"%PDF-1.4 fit note").await.unwrap();
         let checks: Vec<(Method, String, &str, StatusCode)> = vec![
             (Method::GET, format!("/expense-claims/{sent}"), &own, StatusCode::OK),
             (Method::POST, format!("/expense-claims/{sent}/decision"), "", StatusCode::OK),
@@ -390,6 +393,8 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/sickness/{episode}/interview"), &own, StatusCode::CONFLICT),
             (Method::POST, format!("/sickness/{episode}/interview"), "", StatusCode::OK),
             (Method::POST, format!("/sickness-reviews/{review}/close"), "", StatusCode::OK),
+            (Method::POST, format!("/sickness/{episode}/fit-note"), "", StatusCode::OK),
+            (Method::GET, format!("/fit-notes/{fit}"), &own, StatusCode::OK),
             (Method::GET, format!("/insight/sickness?scope=team:{far}"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/insight/sickness?team={far}"), &own, StatusCode::OK),
         ];

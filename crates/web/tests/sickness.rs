@@ -76,3 +76,44 @@ async fn sickness_is_reported_ended_interviewed_and_priced() {
         assert!(body(res).await.contains("first_day"));
     }
 }
+
+#[tokio::test]
+async fn a_fit_note_is_kept_for_the_line_chain_and_hr_only() {
+    for store in testing::stores().await {
+        let team = common::team(&store, "Home team").await;
+        let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
+        let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
+        let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], team, Some(manager)).await;
+        let app = App::new(&store).await;
+        let (m, w, c) = (session(&store, manager).await, session(&store, worker).await, session(&store, colleague).await);
+        let today = hearth_store::now().date();
+        let path = format!("/staff/{worker}/sickness");
+        let res = app.send(Method::POST, &path, Some(&w), Some(&format!("first_day={}&expected_return={}&reason=injury", today - Duration::days(10), today + Duration::days(4)))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let page = body(app.send(Method::GET, &path, Some(&w), None).await).await;
+        assert!(page.contains("a fit note from a doctor is needed") && page.contains("Add the fit note"), "{page}");
+        let episode = page.split("/sickness/").find(|s| s.contains("/fit-note")).unwrap().split('/').next().unwrap().to_string();
+        let upload_path = format!("/sickness/{episode}/fit-note");
+
+        // Not a photo or a PDF: named on its field, nothing kept.
+        let res = common::upload(&app, &upload_path, &w, true, &[], Some(("fit_note", "note.txt", b"I was ill"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("The fit note must be a photo (JPEG or PNG) or a PDF"));
+        assert!(hearth_store::people::sickness::fit_notes_of(&store, worker).await.unwrap().is_empty());
+        assert_eq!(common::upload(&app, &upload_path, &c, true, &[], Some(("fit_note", "note.pdf", b"%PDF-1.4 fit note"))).await.status(), StatusCode::FORBIDDEN, "never the team");
+        let res = common::upload(&app, &upload_path, &w, true, &[], Some(("fit_note", "note.pdf", b"%PDF-1.4 fit note"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+        // The manager opens it; the team never does.
+        let page = body(app.send(Method::GET, &path, Some(&m), None).await).await;
+        let id = page.split("/fit-notes/").nth(1).unwrap().split('"').next().unwrap().to_string();
+        let res = app.send(Method::GET, &format!("/fit-notes/{id}"), Some(&m), None).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        assert!(res.headers()["cache-control"].to_str().unwrap().contains("no-store"), "never kept in a browser cache");
+        assert_eq!(body(res).await, "%PDF-1.4 fit note");
+        assert_eq!(app.send(Method::GET, &format!("/fit-notes/{id}"), Some(&c), None).await.status(), StatusCode::FORBIDDEN);
+        let q = hearth_store::audit::AuditQuery { actor_id: Some(manager.to_string()), action_prefix: Some("sickness.fit_note_viewed".into()), ..Default::default() };
+        assert_eq!(hearth_store::audit::search(&store, &q, hearth_store::PageRequest::new(None, None)).await.unwrap().total, 1, "the read is audited");
+    }
+}

@@ -9,7 +9,7 @@
 //! claim over the approval limit needs a service manager to approve it.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::Date;
 
 use crate::{Collect, FieldError, FieldErrors};
 
@@ -97,21 +97,13 @@ impl ExpenseSettings {
 
     /// The oldest day claimed without a reason, on `today`.
     pub fn claim_window_start(&self, today: Date) -> Date {
-        months_before(today, self.claim_within_months)
+        crate::people::add_months(today, -self.claim_within_months)
     }
 
     /// Does a claim of `total` pence need a service manager to approve it?
     pub fn needs_service_manager(&self, total: i64) -> bool {
         total > self.approval_limit_pence
     }
-}
-
-/// The same day `months` months earlier, or the month's last day where it is shorter.
-fn months_before(d: Date, months: i64) -> Date {
-    let index = d.year() as i64 * 12 + (d.month() as i64 - 1) - months;
-    let (year, month) = (index.div_euclid(12) as i32, Month::try_from((index.rem_euclid(12) + 1) as u8).expect("1 to 12"));
-    let day = d.day().min(time::util::days_in_month(month, year));
-    Date::from_calendar_date(year, month, day).expect("a day within the month")
 }
 
 /// The tax year a day falls in, named by the year it starts: it runs from 6 April, which is

@@ -445,7 +445,7 @@ pub async fn set_journey(store: &Store, ctx: &AuditContext, s: &ExpenseSettings,
     let mut tx = store.begin().await?;
     let staff_id = change_draft(&mut tx, ctx, claim_id, claim_version).await?;
     let estimated = estimate(&mut tx, s, &j.from_place, &j.to_place, j.round_trip).await? == Some(j.tenths);
-    sqlx::query(
+    let n = sqlx::query(
         "UPDATE expense_lines SET from_place = $1, to_place = $2, miles_tenths = $3, estimated = $4, round_trip = $5, passengers = $6, version = version + 1
           WHERE id = $7 AND kind = 'mileage'",
     )
@@ -457,7 +457,11 @@ pub async fn set_journey(store: &Store, ctx: &AuditContext, s: &ExpenseSettings,
     .bind(j.passengers)
     .bind(line_id.to_string())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused(FieldError::new("miles", "Only a journey has miles: remove this item and add it again to change it")));
+    }
     reprice(&mut tx, s, claim_id, staff_id).await?;
     audit::append(&mut tx, ctx, Event::success("expenses.line_changed").about("staff", staff_id).detail(serde_json::json!({ "claim_id": claim_id, "line_id": line_id }))).await?;
     tx.commit().await?;

@@ -498,6 +498,112 @@ pub struct CostFacts {
     pub spells: Vec<Spell>,
 }
 
+impl CostFacts {
+    /// As the domain counts them: the day rate their band and days give.
+    pub fn counted(&self) -> hearth_domain::people::sickness::Counted {
+        hearth_domain::people::sickness::Counted {
+            daily_pence: self.annual_pence.map(|a| hearth_domain::people::sickness::daily_rate(a, &self.pattern)),
+            pattern: self.pattern,
+            active: self.active,
+            spells: self.spells.clone(),
+        }
+    }
+}
+
+/// How many ended months are still unsettled: a report may be back-dated up to 90 days, so the
+/// last three can still change. They are measured again each time (and the figures count them
+/// as they stand); older months are kept as measured.
+pub const UNSETTLED_MONTHS: i64 = 3;
+/// How far back the months are kept: the figures show up to three years.
+pub const MONTHS_KEPT: i64 = 37;
+
+/// Measures the ended months still unsettled, and any kept month not yet measured, for every
+/// team (and for staff in no team): the spells started, working days lost and their cost, at
+/// the pay and days people have when it is measured. Returns how many months were measured.
+pub async fn measure_months(store: &Store, rules: Rules<'_>, today: Date) -> Result<usize> {
+    use hearth_domain::people::add_months;
+    let this_month = today.replace_day(1).expect("day 1");
+    let earliest = add_months(this_month, -(MONTHS_KEPT - 1));
+    let kept: Vec<String> = sqlx::query("SELECT DISTINCT month FROM sickness_months WHERE month >= $1").bind(date_text(earliest)).fetch_all(store.pool()).await?.iter().map(|r| r.get(0)).collect();
+    let mut due = Vec::new();
+    let mut m = earliest;
+    while m < this_month {
+        if m >= add_months(this_month, -UNSETTLED_MONTHS) || !kept.contains(&date_text(m)) {
+            due.push(m);
+        }
+        m = add_months(m, 1);
+    }
+    let (Some(&from), Some(&last)) = (due.first(), due.last()) else { return Ok(0) };
+    let to = add_months(last, 1) - time::Duration::days(1);
+    let facts = cost_facts(store, rules.leave, Whose::Everyone, from, to).await?;
+    let mut by_team: HashMap<String, Vec<hearth_domain::people::sickness::Counted>> = HashMap::new();
+    for f in &facts {
+        by_team.entry(f.team_id.map(|t| t.to_string()).unwrap_or_default()).or_default().push(f.counted());
+    }
+    let teams: Vec<String> = sqlx::query("SELECT id FROM teams").fetch_all(store.pool()).await?.iter().map(|r| r.get(0)).collect();
+    let at = ts(now());
+    let mut tx = store.begin().await?;
+    for month in &due {
+        sqlx::query("DELETE FROM sickness_months WHERE month = $1").bind(date_text(*month)).execute(&mut *tx).await?;
+    }
+    // Every team gets a row for every month measured, so a month with no sickness reads as
+    // measured and none, not as missing.
+    for team in teams.iter().chain(std::iter::once(&String::new())) {
+        let people = by_team.get(team).map(Vec::as_slice).unwrap_or(&[]);
+        for count in hearth_domain::people::sickness::monthly(rules.calendar, people, from, to, today) {
+            if !due.contains(&count.first) {
+                continue;
+            }
+            sqlx::query("INSERT INTO sickness_months (month, team_key, started, days_lost, cost_pence, measured_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(date_text(count.first))
+                .bind(team)
+                .bind(count.started)
+                .bind(count.days_lost)
+                .bind(count.cost_pence)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(due.len())
+}
+
+/// The kept months from `from` to `to` (first days), summed over a team, an area or the service;
+/// `None` when any of them has not been measured yet.
+pub async fn kept_months(store: &Store, whose: Whose, from: Date, to: Date) -> Result<Option<Vec<hearth_domain::people::sickness::MonthCount>>> {
+    let (filter, id) = match whose {
+        Whose::Team(t) => ("m.team_key = $3", Some(t)),
+        Whose::Area(a) => ("m.team_key IN (SELECT id FROM teams WHERE service_area_id = $3)", Some(a)),
+        Whose::Everyone | Whose::Person(_) => ("1 = 1", None),
+    };
+    let sql = format!(
+        "SELECT m.month, SUM(m.started), SUM(m.days_lost), SUM(m.cost_pence) FROM sickness_months m WHERE m.month >= $1 AND m.month <= $2 AND {filter} GROUP BY m.month ORDER BY m.month"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(from)).bind(date_text(to));
+    if let Some(id) = id {
+        q = q.bind(id.to_string());
+    }
+    let rows = q.fetch_all(store.pool()).await?;
+    let mut months = Vec::new();
+    let mut m = from;
+    while m <= to {
+        let Some(r) = rows.iter().find(|r| r.get::<String, _>(0) == date_text(m)) else {
+            // Measured for nobody in this reach means measured at all only if the month is kept.
+            let kept = sqlx::query("SELECT 1 FROM sickness_months WHERE month = $1").bind(date_text(m)).fetch_optional(store.pool()).await?.is_some();
+            if !kept {
+                return Ok(None);
+            }
+            months.push(hearth_domain::people::sickness::MonthCount { first: m, started: 0, days_lost: 0, cost_pence: 0 });
+            m = hearth_domain::people::add_months(m, 1);
+            continue;
+        };
+        months.push(hearth_domain::people::sickness::MonthCount { first: m, started: r.get(1), days_lost: r.get(2), cost_pence: r.get(3) });
+        m = hearth_domain::people::add_months(m, 1);
+    }
+    Ok(Some(months))
+}
+
 /// Every employee (of a team, an area or the service, leavers included for their past sickness) with
 /// their pay and the spells that touch `from` to `to`: two queries.
 pub async fn cost_facts(store: &Store, leave: &LeaveSettings, whose: Whose, from: Date, to: Date) -> Result<Vec<CostFacts>> {
@@ -646,4 +752,83 @@ pub async fn load_demo(store: &Store, rules: Rules<'_>, bands: &[(Uuid, &str)], 
     }
     refer_long_term(store, rules, today).await?;
     Ok(episodes.len())
+}
+
+// ---- Fit notes ----
+
+/// A fit note kept for an episode. Its bytes are in the file store under their SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct FitNote {
+    pub id: Uuid,
+    pub episode_id: Uuid,
+    pub file_type: hearth_domain::documents::FileType,
+    pub size_bytes: i64,
+    pub uploaded_by: Option<NamedRef>,
+    pub uploaded_at: time::OffsetDateTime,
+}
+
+/// Keeps a fit note for an episode: the bytes first (under their SHA-256, so a failed row leaves
+/// only an unused file), then the row and its audit event. Only a photo or a PDF.
+pub async fn add_fit_note(store: &Store, files: &crate::documents::Files, ctx: &AuditContext, episode_id: Uuid, file_type: hearth_domain::documents::FileType, bytes: &[u8]) -> Result<Uuid> {
+    use hearth_domain::documents::FileType;
+    if !matches!(file_type, FileType::Pdf | FileType::Jpeg | FileType::Png) {
+        return Err(StoreError::Refused(FieldError::new("fit_note", "The fit note must be a photo (JPEG or PNG) or a PDF")));
+    }
+    let staff_id = staff_of(store, episode_id).await?;
+    let sha = crate::documents::put_document(files, bytes).await?;
+    let id = new_id();
+    let mut tx = store.begin().await?;
+    sqlx::query("INSERT INTO fit_notes (id, episode_id, staff_id, file_type, size_bytes, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(id.to_string())
+        .bind(episode_id.to_string())
+        .bind(staff_id.to_string())
+        .bind(file_type.code())
+        .bind(bytes.len() as i64)
+        .bind(&sha)
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await?;
+    audit::append(&mut tx, ctx, Event::success("sickness.fit_note_added").about("staff", staff_id).detail(serde_json::json!({ "episode_id": episode_id, "fit_note_id": id, "sha256": sha }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A person's fit notes, newest first.
+pub async fn fit_notes_of(store: &Store, staff_id: Uuid) -> Result<Vec<FitNote>> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.episode_id, f.file_type, f.size_bytes, s.id, s.name, f.uploaded_at FROM fit_notes f LEFT JOIN staff s ON s.id = f.uploaded_by WHERE f.staff_id = $1 ORDER BY f.uploaded_at DESC",
+    )
+    .bind(staff_id.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(FitNote {
+                id: parse_id(&r.get::<String, _>(0))?,
+                episode_id: parse_id(&r.get::<String, _>(1))?,
+                file_type: crate::cases::code(r.get(2), hearth_domain::documents::FileType::from_code)?,
+                size_bytes: r.get(3),
+                uploaded_by: named(r.get(4), r.get(5))?,
+                uploaded_at: crate::parse_ts(&r.get::<String, _>(6))?,
+            })
+        })
+        .collect()
+}
+
+/// Whose a fit note is.
+pub async fn fit_note_owner(store: &Store, id: Uuid) -> Result<Uuid> {
+    let r = sqlx::query("SELECT staff_id FROM fit_notes WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
+    parse_id(&r.get::<String, _>(0))
+}
+
+/// A fit note's bytes, for someone who may read it; the read is audited.
+pub async fn fit_note(store: &Store, files: &crate::documents::Files, ctx: &AuditContext, id: Uuid) -> Result<(hearth_domain::documents::FileType, bytes::Bytes)> {
+    let r = sqlx::query("SELECT staff_id, file_type, sha256 FROM fit_notes WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
+    let staff_id = parse_id(&r.get::<String, _>(0))?;
+    let file_type = crate::cases::code(r.get(1), hearth_domain::documents::FileType::from_code)?;
+    let sha: String = r.get(2);
+    let bytes = crate::documents::fetch(files, &format!("documents/{sha}")).await?;
+    audit::record(store, ctx, Event::success("sickness.fit_note_viewed").about("staff", staff_id).detail(serde_json::json!({ "fit_note_id": id, "sha256": sha }))).await?;
+    Ok((file_type, bytes))
 }

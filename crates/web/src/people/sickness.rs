@@ -73,6 +73,11 @@ struct SicknessPage {
     can_pay: bool,
     expected_field: String,
     returned_field: String,
+    /// The episode a fit note is wanted for: the latest beyond self-certification.
+    fit_note_for: Option<Uuid>,
+    /// (id, uploaded, by, kind), for the line chain and HR.
+    fit_notes: Vec<(Uuid, String, String, String)>,
+    fit_note_error: Option<String>,
     errors: Option<ErrorSummary>,
 }
 
@@ -102,6 +107,7 @@ async fn person_view(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, typed:
     let year_ago = today - time::Duration::days(365);
     let lost: i64 = spells.iter().filter(|sp| sp.last_so_far(today) >= year_ago).map(|sp| working_days_lost(&state.config.calendar, &pattern, sp.first.max(year_ago), sp.last_so_far(today))).sum();
     let band = if can_pay { store::band_of(&state.store, id).await? } else { None };
+    let fit_notes = if can_manage { store::fit_notes_of(&state.store, id).await? } else { vec![] };
     let open = episodes.iter().find(|e| e.returned_on.is_none()).map(|e| {
         let sp = e.spell();
         (e.id, long_date(e.first), long_date(e.expected_return), sp.needs_fit_note(s, today), sp.is_long_term(s, today), e.version)
@@ -156,6 +162,12 @@ async fn person_view(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, typed:
         can_pay,
         expected_field: DateInput::new("expected_return", "New expected return").value(&typed.expected_return).errors(errors).to_string(),
         returned_field: DateInput::new("returned_on", "First day back").hint("The day they came back to work, or come back tomorrow.").value(&typed.returned_on).errors(errors).to_string(),
+        fit_note_for: can_report.then(|| episodes.iter().find(|e| e.spell().needs_fit_note(s, today)).map(|e| e.id)).flatten(),
+        fit_notes: fit_notes
+            .iter()
+            .map(|f| (f.id, long_date(f.uploaded_at.date()), f.uploaded_by.as_ref().map(|b| b.name.clone()).unwrap_or_default(), f.file_type.label().to_string()))
+            .collect(),
+        fit_note_error: errors.iter().find(|e| e.field == "fit_note").map(|e| e.message.clone()),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         name: record.name,
     };
@@ -398,11 +410,25 @@ async fn figures(state: &AppState, reach: Reach, name: String, from: time::Date,
     };
     let facts = store::cost_facts(&state.store, &state.config.leave, whose, from, to).await?;
     let today = today();
-    let people: Vec<Counted> = facts
-        .iter()
-        .map(|f| Counted { daily_pence: f.annual_pence.map(|a| daily_rate(a, &f.pattern)), pattern: f.pattern, active: f.active, spells: f.spells.clone() })
-        .collect();
-    let months = monthly(&state.config.calendar, &people, from, to, today);
+    let people: Vec<Counted> = facts.iter().map(store::CostFacts::counted).collect();
+    // Settled months as they were kept (measured now if they never were); the months a late
+    // report can still change, and this one, counted as they stand.
+    let unsettled = hearth_domain::people::add_months(today.replace_day(1).expect("day 1"), -store::UNSETTLED_MONTHS);
+    let last_kept = hearth_domain::people::add_months(unsettled, -1);
+    let mut months = if from <= last_kept {
+        match store::kept_months(&state.store, whose, from, last_kept.min(to)).await? {
+            Some(kept) => kept,
+            None => {
+                store::measure_months(&state.store, rules(state), today).await?;
+                store::kept_months(&state.store, whose, from, last_kept.min(to)).await?.unwrap_or_default()
+            }
+        }
+    } else {
+        vec![]
+    };
+    if to >= unsettled {
+        months.extend(monthly(&state.config.calendar, &people, from.max(unsettled), to, today));
+    }
     let days_lost = months.iter().map(|m| m.days_lost).sum();
     Ok(Figures {
         name,
@@ -631,4 +657,69 @@ pub async fn api_report(State(state): State<AppState>, me: Ctx, Path(id): Path<U
     let r = ReportForm { first_day: b.first_day, expected_return: b.expected_return, reason: b.reason, note: b.note }.validate(today()).map_err(|e| ApiError(AppError::Invalid(e)))?;
     let episode = store::report(&state.store, &me.audit, rules(&state), id, &r).await?;
     Ok((StatusCode::CREATED, Json(Reported { id: episode })))
+}
+
+// ---- Fit notes ----
+
+/// Keeps a fit note for an episode, sent as a file upload (a file, or a photo from the phone's
+/// camera); anything but a photo or a PDF is named on the field and nothing is kept.
+pub async fn add_fit_note(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    me: Ctx,
+    Path(episode): Path<Uuid>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, AppError> {
+    // The person's permission first: a refusal must not depend on how the body was sent.
+    let staff = store::staff_of(&state.store, episode).await?;
+    me.authorize_staff(&state, staff).await?;
+    let mut multipart = multipart.map_err(|_| AppError::Invalid(vec![FieldError::new("fit_note", "Send the form as a file upload")]))?;
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Invalid(vec![FieldError::new("fit_note", "The upload did not arrive whole. Try again")]) }
+    };
+    let mut file = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+        if matches!(field.name(), Some("fit_note" | "photo")) {
+            let bytes = field.bytes().await.map_err(broken)?;
+            if !bytes.is_empty() && file.is_empty() {
+                file = bytes.to_vec();
+            }
+        }
+    }
+    let refused = |why: &str| vec![FieldError::new("fit_note", why)];
+    let errors = if file.is_empty() {
+        refused("Choose the fit note, or take a photo of it")
+    } else {
+        match hearth_domain::documents::check_upload("fit_note", &file, state.config.max_upload_bytes) {
+            Ok(t @ (hearth_domain::documents::FileType::Pdf | hearth_domain::documents::FileType::Jpeg | hearth_domain::documents::FileType::Png)) => {
+                match crate::cases::documents::cleaned(&state, "fit_note", t, &file).await {
+                    Ok((bytes, _)) => match store::add_fit_note(&state.store, &state.config.files, &me.audit, episode, t, &bytes).await {
+                        Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{staff}/sickness"), crate::saved::Saved::SicknessChanged)),
+                        Err(StoreError::Refused(e)) => vec![e],
+                        Err(e) => return Err(e.into()),
+                    },
+                    Err(e) => e,
+                }
+            }
+            Err(e) if hearth_domain::documents::sniff(&file).is_some() => vec![e],
+            _ => refused("The fit note must be a photo (JPEG or PNG) or a PDF"),
+        }
+    };
+    person_view(&state, &ctx, &me, staff, &DatesForm::default(), &errors).await
+}
+
+/// A fit note, for the line chain and HR; the read is audited.
+pub async fn fit_note(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let staff = store::fit_note_owner(&state.store, id).await?;
+    me.authorize_staff(&state, staff).await?;
+    let (file_type, bytes) = store::fit_note(&state.store, &state.config.files, &me.audit, id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, file_type.media_type().to_string()),
+            (header::CONTENT_DISPOSITION, hearth_domain::documents::content_disposition("Fit note", file_type)),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -155,3 +155,34 @@ pub async fn body(res: Response<Body>) -> String {
     String::from_utf8(to_bytes(res.into_body(), 10 << 20).await.unwrap().to_vec()).unwrap()
 }
 
+
+/// A multipart body with text fields and one file field.
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "hearth-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+    }
+    if let Some((name, file_name, bytes)) = file {
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+pub async fn upload(app: &App, path: &str, session: &str, csrf_in_query: bool, fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> axum::http::Response<axum::body::Body> {
+    use tower::ServiceExt;
+    let (content_type, body) = multipart(fields, file);
+    let uri = if csrf_in_query { format!("{path}?csrf_token={}", CSRF) } else { path.to_string() };
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header("cookie", format!("hearth_csrf={}; hearth_session={session}", CSRF))
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.router.clone().oneshot(req).await.unwrap()
+}
+
