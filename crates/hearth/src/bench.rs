@@ -316,6 +316,16 @@ async fn leave_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::U
     scenarios.push(("a person's sickness page (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/sickness", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
     let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
     scenarios.push(("a person's leave page: balance and ledger (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/leave", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (r, t, c) = (reports.clone(), target.clone(), cookie.to_string());
+    scenarios.push(("a person's expense claims (HTML)", Box::new(move |i| Request::get(format!("/staff/{}/expenses", r[i % r.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let mut claims = vec![];
+    for r in reports.iter() {
+        claims.extend(hearth_store::people::expenses::claims_of(store, &AuditContext::system(), *r).await?.into_iter().map(|c| c.id));
+    }
+    if !claims.is_empty() {
+        let (claims, t, c) = (std::sync::Arc::new(claims), target.clone(), cookie.to_string());
+        scenarios.push(("an expense claim (HTML)", Box::new(move |i| Request::get(format!("/expense-claims/{}", claims[i % claims.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    }
     let (t, c) = (target.clone(), cookie.to_string());
     scenarios.push(("the team's leave calendar (HTML)", Box::new(move |_| Request::get(format!("/teams/{team}/leave")).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
     let (ids, t, b) = (std::sync::Arc::new(ids), target.clone(), bearer.to_string());
