@@ -381,6 +381,17 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let quality_started = std::time::Instant::now();
     let practitioner = demo_ids.get(ACCOUNTS[3].email).copied();
     let filed = demo_quality::generate(store, &mut g.rng, practitioner).await?;
+    // The demo practitioner always has tasks to do, whatever day the demo is made: the deadline
+    // tasks their cases make fall due, and are done, as the days pass.
+    if let Some(p) = practitioner {
+        let today = hearth_store::now().date();
+        if hearth_store::cases::open_tasks_for(store, p, hearth_store::PageRequest::new(Some(1), Some(1))).await?.total < 2 {
+            let carried = hearth_store::cases::facts::facts(store, hearth_store::cases::facts::Which::CarriedBy(p), today).await?;
+            for (c, (title, days)) in carried.iter().zip([("Call the school about attendance", 2), ("Send the parents the safeguarding letter", 6)]) {
+                hearth_store::cases::add_task(store, &AuditContext::actor(p, None), c.id, title, Some(p), Some(today + time::Duration::days(days))).await?;
+            }
+        }
+    }
     if let (Some(practitioner), Some(manager)) = (practitioner, demo_ids.get(ACCOUNTS[2].email).copied()) {
         // A colleague of the demo practitioner, managed by the demo team manager, has work waiting.
         let mut colleague = None;

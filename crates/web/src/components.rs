@@ -221,6 +221,37 @@ impl Textarea {
     }
 }
 
+/// A file to upload as the design system shows it: a fieldset with a file chooser and, on a
+/// phone, the camera (`photo`, sent beside the file; whichever was used is read). For documents,
+/// receipts and fit notes alike.
+#[derive(Template, Debug, Clone, Default)]
+#[template(path = "components/file_upload.html")]
+pub struct FileUpload {
+    pub name: String,
+    pub legend: String,
+    pub hint: String,
+    pub error: Option<String>,
+    /// The `accept` list: extensions and media types.
+    pub accept: String,
+}
+
+impl FileUpload {
+    /// A photo or a PDF.
+    pub fn photo_or_pdf(field: &str, legend: &str, hint: &str) -> Self {
+        Self { name: field.into(), legend: legend.into(), hint: hint.into(), accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png".into(), error: None }
+    }
+
+    pub fn accept(mut self, accept: &str) -> Self {
+        self.accept = accept.into();
+        self
+    }
+
+    pub fn errors(mut self, errors: &[FieldError]) -> Self {
+        self.error = error_for(errors, &self.name);
+        self
+    }
+}
+
 #[derive(Template, Debug, Clone, Default)]
 #[template(path = "components/error_summary.html")]
 pub struct ErrorSummary {

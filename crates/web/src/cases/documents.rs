@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use super::forms::open_case;
 use crate::dates::long_date;
-use crate::components::{Choices, ErrorSummary, Input, Select};
+use crate::components::{Choices, ErrorSummary, FileUpload, Input, Select};
 use crate::error::{ApiError, Problem};
 use crate::page::{PageCtx, Shell, render, render_with};
 use crate::session::Ctx;
@@ -34,27 +34,46 @@ struct Sent {
     file: Vec<u8>,
 }
 
+/// What a multipart body that failed to arrive becomes: a body cut off by the size limit is "too
+/// large"; anything else is a broken upload, named on the file's field.
+pub(crate) fn broken_upload(field: &'static str) -> impl Fn(axum::extract::multipart::MultipartError) -> AppError {
+    move |e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Invalid(vec![FieldError::new(field, "The upload did not arrive whole. Try again")]) }
+}
+
+/// A file that must be a photo or a PDF (a receipt, a fit note): its type by its bytes within the
+/// size limit, and anything else named on the field as `what` must be.
+pub(crate) fn photo_or_pdf(field: &'static str, what: &str, bytes: &[u8], limit: u64) -> Result<FileType, FieldError> {
+    let refused = || FieldError::new(field, format!("{what} must be a photo (JPEG or PNG) or a PDF"));
+    if bytes.is_empty() {
+        return Err(FieldError::new(field, format!("Choose {}, or take a photo of it", what.to_lowercase())));
+    }
+    match check_upload(field, bytes, limit) {
+        Ok(t @ (FileType::Pdf | FileType::Jpeg | FileType::Png)) => Ok(t),
+        Ok(_) => Err(refused()),
+        // Too large, or empty: said as it is. Anything not recognised: the list for this field.
+        Err(e) if hearth_domain::documents::sniff(bytes).is_some() => Err(e),
+        Err(_) => Err(refused()),
+    }
+}
+
 /// Reads the multipart body: `kind`, `title`, `withheld_from`, and the bytes of `file` or `photo`
 /// (whichever was used). The route's body limit caps how much can arrive.
 async fn read_upload(mut multipart: Multipart) -> Result<Sent, AppError> {
     let mut sent = Sent::default();
-    // A body cut off by the size limit is "too large"; anything else is a broken upload.
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Invalid(vec![FieldError::new("file", "The upload did not arrive whole. Try again")]) }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+    let broken = broken_upload("file");
+    while let Some(field) = multipart.next_field().await.map_err(&broken)? {
         let name = field.name().unwrap_or_default().to_string();
         match name.as_str() {
             "file" | "photo" => {
                 let file_name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(broken)?;
+                let bytes = field.bytes().await.map_err(&broken)?;
                 if !bytes.is_empty() && sent.file.is_empty() {
                     sent.file = bytes.to_vec();
                     sent.file_name = file_name;
                 }
             }
             "kind" | "title" | "withheld_from" => {
-                let text = field.text().await.map_err(broken)?;
+                let text = field.text().await.map_err(&broken)?;
                 match name.as_str() {
                     "kind" => sent.kind = text,
                     "title" => sent.title = text,
@@ -142,7 +161,7 @@ struct UploadPage {
     id: Uuid,
     reference: String,
     errors: Option<ErrorSummary>,
-    file_error: Option<String>,
+    file: FileUpload,
     kind: Choices,
     title: Input,
     withheld: Select,
@@ -162,7 +181,9 @@ async fn upload_page(state: &AppState, ctx: &PageCtx, case: &CaseRecord, sent: &
         id: case.id,
         reference: case.reference.clone(),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
-        file_error: crate::components::error_for(errors, "file"),
+        file: FileUpload::photo_or_pdf("file", "The document", "Choose a file, or on a phone take a photo of the document.")
+            .accept(".pdf,.jpg,.jpeg,.png,.docx,.odt,application/pdf,image/jpeg,image/png")
+            .errors(errors),
         kind: Choices::new(true, "kind", "What is it?", &kinds, std::slice::from_ref(&sent.kind)).errors(errors),
         title: Input::text("title", "Title (optional)").hint("If you leave this empty, the file's name is used.").value(&sent.title).errors(errors),
         withheld: Select::new("withheld_from", "Withhold from a party (optional)", Some("Not withheld"), &parties, &sent.withheld_from)

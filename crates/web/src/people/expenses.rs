@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::access::Permission;
-use hearth_domain::documents::{FileType, check_upload, content_disposition};
+use hearth_domain::documents::content_disposition;
 use hearth_domain::people::expenses::{ClaimStatus, CostForm, ExpenseKind, JourneyForm, miles_text, spent_on};
 use hearth_domain::people::sickness::money;
 use hearth_domain::{FieldError, FieldErrors};
@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::api::{if_match, json};
-use crate::components::{Choices, DateInput, ErrorSummary, Input, Select, Tag, Textarea};
+use crate::components::{Choices, DateInput, ErrorSummary, FileUpload, Input, Select, Tag, Textarea};
 use crate::dates::{long_date, today};
 use crate::error::{ApiError, Problem};
 use crate::form::{Form, FormPage, form_page, show};
@@ -396,9 +396,8 @@ struct CostPage {
     id: Uuid,
     version: i64,
     errors: Option<ErrorSummary>,
-    receipt_error: Option<String>,
     fields: Vec<String>,
-    limit: String,
+    receipt: FileUpload,
 }
 
 fn cost_page(state: &AppState, ctx: &PageCtx, claim_id: Uuid, version: i64, f: &CostForm, errors: &[FieldError]) -> CostPage {
@@ -408,14 +407,18 @@ fn cost_page(state: &AppState, ctx: &PageCtx, claim_id: Uuid, version: i64, f: &
         id: claim_id,
         version,
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
-        receipt_error: errors.iter().find(|e| e.field == "receipt").map(|e| e.message.clone()),
         fields: vec![
             Select::new("kind", "What was it for?", Some("Choose one"), &kinds, &f.kind).errors(errors).to_string(),
             DateInput::new("spent_on", "When did you spend it?").value(&f.spent_on).errors(errors).to_string(),
             Input::text("description", "What it was").hint("For example, parking at the court, or the train to a training day.").value(&f.description).errors(errors).to_string(),
             Input::text("amount", "Amount, in pounds").inputmode("decimal").classes("govuk-input--width-5").value(&f.amount).errors(errors).to_string(),
         ],
-        limit: hearth_domain::documents::megabytes(state.config.max_upload_bytes),
+        receipt: FileUpload::photo_or_pdf(
+            "receipt",
+            "The receipt",
+            &format!("A photo (JPEG or PNG) or a PDF, up to {}. Photos are saved without their location and camera details.", hearth_domain::documents::megabytes(state.config.max_upload_bytes)),
+        )
+        .errors(errors),
     }
 }
 
@@ -428,21 +431,19 @@ pub async fn cost_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Pat
 /// Reads the cost form sent as a file upload: its fields (a date's day, month and year joined as
 /// `input::guard` joins them for other forms), the version, and the receipt from either input.
 async fn read_cost(mut multipart: Multipart) -> Result<(CostForm, String, Vec<u8>), AppError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Invalid(vec![FieldError::new("receipt", "The upload did not arrive whole. Try again")]) }
-    };
+    let broken = crate::cases::documents::broken_upload("receipt");
     let (mut f, mut version, mut file) = (CostForm::default(), String::new(), Vec::new());
     let (mut day, mut month, mut year) = (String::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+    while let Some(field) = multipart.next_field().await.map_err(&broken)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "receipt" || name == "photo" {
-            let bytes = field.bytes().await.map_err(broken)?;
+            let bytes = field.bytes().await.map_err(&broken)?;
             if !bytes.is_empty() && file.is_empty() {
                 file = bytes.to_vec();
             }
             continue;
         }
-        let text = field.text().await.map_err(broken)?;
+        let text = field.text().await.map_err(&broken)?;
         if text.chars().any(|c| !hearth_domain::text::allowed_char(c)) {
             return Err(AppError::Invalid(vec![FieldError::new(name, "This must not contain control characters")]));
         }
@@ -482,25 +483,11 @@ pub async fn add_cost(
             None
         }
     };
-    let receipt = if file.is_empty() {
-        errors.push(FieldError::new("receipt", "Add a photo or a PDF of the receipt"));
-        None
-    } else {
-        match check_upload("receipt", &file, state.config.max_upload_bytes) {
-            Ok(t @ (FileType::Pdf | FileType::Jpeg | FileType::Png)) => Some(t),
-            // A file of another kind, known or not, gets the receipt's own list.
-            Ok(_) => {
-                errors.push(FieldError::new("receipt", "The receipt must be a photo (JPEG or PNG) or a PDF"));
-                None
-            }
-            Err(_) if hearth_domain::documents::sniff(&file).is_none() => {
-                errors.push(FieldError::new("receipt", "The receipt must be a photo (JPEG or PNG) or a PDF"));
-                None
-            }
-            Err(e) => {
-                errors.push(e);
-                None
-            }
+    let receipt = match crate::cases::documents::photo_or_pdf("receipt", "The receipt", &file, state.config.max_upload_bytes) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(e);
+            None
         }
     };
     let errors = match (cost, receipt) {

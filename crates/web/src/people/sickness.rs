@@ -77,7 +77,7 @@ struct SicknessPage {
     fit_note_for: Option<Uuid>,
     /// (id, uploaded, by, kind), for the line chain and HR.
     fit_notes: Vec<(Uuid, String, String, String)>,
-    fit_note_error: Option<String>,
+    fit_note_field: String,
     errors: Option<ErrorSummary>,
 }
 
@@ -167,7 +167,7 @@ async fn person_view(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, typed:
             .iter()
             .map(|f| (f.id, long_date(f.uploaded_at.date()), f.uploaded_by.as_ref().map(|b| b.name.clone()).unwrap_or_default(), f.file_type.label().to_string()))
             .collect(),
-        fit_note_error: errors.iter().find(|e| e.field == "fit_note").map(|e| e.message.clone()),
+        fit_note_field: crate::components::FileUpload::photo_or_pdf("fit_note", "The doctor's fit note", "A photo (JPEG or PNG) or a PDF. Only the line managers and HR can open it.").errors(errors).to_string(),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors)),
         name: record.name,
     };
@@ -674,36 +674,26 @@ pub async fn add_fit_note(
     let staff = store::staff_of(&state.store, episode).await?;
     me.authorize_staff(&state, staff).await?;
     let mut multipart = multipart.map_err(|_| AppError::Invalid(vec![FieldError::new("fit_note", "Send the form as a file upload")]))?;
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Invalid(vec![FieldError::new("fit_note", "The upload did not arrive whole. Try again")]) }
-    };
+    let broken = crate::cases::documents::broken_upload("fit_note");
     let mut file = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(broken)? {
+    while let Some(field) = multipart.next_field().await.map_err(&broken)? {
         if matches!(field.name(), Some("fit_note" | "photo")) {
-            let bytes = field.bytes().await.map_err(broken)?;
+            let bytes = field.bytes().await.map_err(&broken)?;
             if !bytes.is_empty() && file.is_empty() {
                 file = bytes.to_vec();
             }
         }
     }
-    let refused = |why: &str| vec![FieldError::new("fit_note", why)];
-    let errors = if file.is_empty() {
-        refused("Choose the fit note, or take a photo of it")
-    } else {
-        match hearth_domain::documents::check_upload("fit_note", &file, state.config.max_upload_bytes) {
-            Ok(t @ (hearth_domain::documents::FileType::Pdf | hearth_domain::documents::FileType::Jpeg | hearth_domain::documents::FileType::Png)) => {
-                match crate::cases::documents::cleaned(&state, "fit_note", t, &file).await {
-                    Ok((bytes, _)) => match store::add_fit_note(&state.store, &state.config.files, &me.audit, episode, t, &bytes).await {
-                        Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{staff}/sickness"), crate::saved::Saved::SicknessChanged)),
-                        Err(StoreError::Refused(e)) => vec![e],
-                        Err(e) => return Err(e.into()),
-                    },
-                    Err(e) => e,
-                }
-            }
-            Err(e) if hearth_domain::documents::sniff(&file).is_some() => vec![e],
-            _ => refused("The fit note must be a photo (JPEG or PNG) or a PDF"),
-        }
+    let errors = match crate::cases::documents::photo_or_pdf("fit_note", "The fit note", &file, state.config.max_upload_bytes) {
+        Ok(t) => match crate::cases::documents::cleaned(&state, "fit_note", t, &file).await {
+            Ok((bytes, _)) => match store::add_fit_note(&state.store, &state.config.files, &me.audit, episode, t, &bytes).await {
+                Ok(_) => return Ok(crate::saved::redirect(&state, &format!("/staff/{staff}/sickness"), crate::saved::Saved::SicknessChanged)),
+                Err(StoreError::Refused(e)) => vec![e],
+                Err(e) => return Err(e.into()),
+            },
+            Err(e) => e,
+        },
+        Err(e) => vec![e],
     };
     person_view(&state, &ctx, &me, staff, &DatesForm::default(), &errors).await
 }
