@@ -108,6 +108,12 @@ pub enum Permission {
     ViewTeamMeetings,
     /// Record a team meeting.
     RecordTeamMeeting,
+    /// Read a team's group supervision and reflective practice sessions.
+    ViewGroupSessions,
+    /// Lead and record a group session with several of a team's workers.
+    RecordGroupSession,
+    /// Edit the national induction template new starters' plans are copied from.
+    ManageInductionTemplate,
     /// Read a person's appraisals: the worker, their line chain and HR.
     ViewAppraisal,
     /// Set objectives, review mid-year and rate the year: the line chain.
@@ -195,6 +201,9 @@ impl Permission {
         Permission::TickInduction,
         Permission::ViewTeamMeetings,
         Permission::RecordTeamMeeting,
+        Permission::ViewGroupSessions,
+        Permission::RecordGroupSession,
+        Permission::ManageInductionTemplate,
         Permission::ViewAppraisal,
         Permission::ManageAppraisal,
         Permission::WriteSelfAssessment,
@@ -431,6 +440,11 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
         &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team]), (R::NationalLeadership, &[S::National])],
     ),
     (P::RecordTeamMeeting, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team])]),
+    // Group sessions are the team's learning: its workers and managers read them, as they read
+    // its meetings; managers lead them. Not business support, not national leaders.
+    (P::ViewGroupSessions, &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
+    (P::RecordGroupSession, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
+    (P::ManageInductionTemplate, &[(R::Hr, &[S::National]), (R::SystemAdmin, &[S::National])]),
     // Appraisal is between a person and their line chain; HR reads it.
     (
         P::ViewAppraisal,

@@ -6,13 +6,14 @@
 //! development parts are the worker's own, and never reach a case file.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::{Collect, FieldError, FieldErrors};
 
 pub mod appraisal;
 pub mod expenses;
+pub mod group;
 pub mod improvement;
 pub mod induction;
 pub mod leave;
@@ -372,6 +373,60 @@ impl SupervisionForm {
     }
 }
 
+// ---- Changing a record ----
+
+/// May a supervision recorded at `recorded_at` still be changed in place? For as long as a case
+/// note may (its oversight entries are case notes), and only while the worker has not
+/// acknowledged it: they acknowledged what they read. After that, only an addendum.
+pub fn supervision_editable(recorded_at: OffsetDateTime, acknowledged: bool, now: OffsetDateTime) -> bool {
+    !acknowledged && crate::cases::note_editable(recorded_at, now)
+}
+
+/// A change to a record, checked: each discussed case's reflection and decision, and the
+/// private parts. The date, the cases chosen and their actions stay as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    pub discussions: Vec<(Uuid, String, String)>,
+    pub wellbeing: String,
+    pub development: String,
+}
+
+/// What a manager typed when changing a record, before it is checked.
+#[derive(Debug, Clone, Default)]
+pub struct RevisionForm {
+    /// (case, reflection, decision) for each case the record discussed.
+    pub discussions: Vec<(Uuid, String, String)>,
+    pub wellbeing: String,
+    pub development: String,
+}
+
+impl RevisionForm {
+    /// The same checks, and the same field names, as recording it.
+    pub fn validate(&self) -> Result<Revision, FieldErrors> {
+        let mut c = Collect::default();
+        let mut discussions = vec![];
+        for (case_id, reflection, decision) in &self.discussions {
+            let id = case_id.to_string();
+            let reflection = c.keep(crate::text::required(case_field("reflection", &id), "your reflection on the case", reflection, 5_000));
+            let decision = c.keep(crate::text::required(case_field("decision", &id), "the decision", decision, 2_000));
+            if let (Some(r), Some(d)) = (reflection, decision) {
+                discussions.push((*case_id, r, d));
+            }
+        }
+        let wellbeing = c.keep(crate::text::optional("wellbeing", "wellbeing and support", &self.wellbeing, 5_000));
+        let development = c.keep(crate::text::optional("development", "learning and development", &self.development, 5_000));
+        match (wellbeing, development) {
+            (Some(wellbeing), Some(development)) if c.is_empty() => Ok(Revision { discussions, wellbeing, development }),
+            _ => Err(c.0),
+        }
+    }
+}
+
+/// An addendum to a record, checked.
+pub fn addendum_text(text: &str) -> Result<String, FieldError> {
+    crate::text::required("addendum", "the addendum", text, 5_000)
+}
+
 /// The chronology entry a discussion becomes: the decision leads, the reflection follows.
 pub fn oversight_entry(d: &Discussion, manager: &str, held_on: Date) -> (String, String) {
     let summary = format!("Management oversight in supervision: {}", first_line(&d.decision, 120));
@@ -479,6 +534,18 @@ mod tests {
         assert!(early.validate(started, today).is_err(), "before they started");
         let stranger = form("2026-12-04", vec![DiscussionForm { case_id: "not-a-case".into(), ..Default::default() }]);
         assert_eq!(stranger.validate(started, today).unwrap_err()[0].field, "discussions");
+    }
+
+    #[test]
+    fn a_record_is_changed_for_24_hours_until_acknowledged_then_only_by_addendum() {
+        let at = time::macros::datetime!(2026-12-04 10:00 UTC);
+        assert!(supervision_editable(at, false, at + Duration::hours(23)));
+        assert!(!supervision_editable(at, false, at + Duration::hours(24)), "a day on");
+        assert!(!supervision_editable(at, true, at + Duration::hours(1)), "acknowledged");
+        let case = Uuid::from_u128(7);
+        let form = RevisionForm { discussions: vec![(case, "Reflection".into(), " ".into())], ..Default::default() };
+        assert_eq!(form.validate().unwrap_err()[0].field, format!("decision-{case}"), "the same field names as recording it");
+        assert_eq!(addendum_text("  ").unwrap_err().field, "addendum");
     }
 
     proptest! {

@@ -161,6 +161,47 @@ pub async fn team_meetings(store: &Store, rng: &mut StdRng) -> Result<usize> {
     Ok(meetings.len())
 }
 
+/// A year of group sessions for every team, one a quarter, alternating group supervision and
+/// reflective practice, led by the team's manager with three to six of its practitioners. Drawn
+/// from their own generator, so the rest of the demo is as it was.
+pub async fn group_sessions(store: &Store) -> Result<usize> {
+    use hearth_domain::people::group::{SessionDraft, SessionKind};
+    use rand::SeedableRng;
+    let mut rng = StdRng::seed_from_u64(21);
+    let today = hearth_store::now().date();
+    let themes = [
+        ("Hearing the quieter child in a sibling group", "Three-houses work with each child alone before together. Be curious about the child who says 'I don't mind'."),
+        ("Domestic abuse and the first hearing", "Check the safety of contact arrangements before the FHDRA, and say so in the safeguarding letter."),
+        ("Writing for the child: goodbye letters", "Short sentences; the child's own words; what happens next; who to talk to."),
+        ("Working with a parent who will not engage", "Offer a choice of channel and time; record each attempt; explain what the court will hear."),
+    ];
+    let mut sessions = vec![];
+    for team in org::teams(store, None).await? {
+        let members = org::members(store, Members::Team(team.id)).await?;
+        let ids: std::collections::HashSet<Uuid> = members.iter().map(|m| m.id).collect();
+        let mut lines: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+        for m in members.iter().filter_map(|m| m.line_manager_id).filter(|l| ids.contains(l)) {
+            *lines.entry(m).or_default() += 1;
+        }
+        let Some(lead) = lines.into_iter().max_by_key(|(id, n)| (*n, *id)).map(|(id, _)| id) else { continue };
+        let workers: Vec<Uuid> = members.iter().filter(|m| m.practitioner && m.id != lead).map(|m| m.id).collect();
+        if workers.len() < 3 {
+            continue;
+        }
+        for quarter in 0..4i64 {
+            let (theme, notes) = themes[(quarter as usize + sessions.len()) % themes.len()];
+            let n = rng.random_range(3..=workers.len().min(6));
+            let start = rng.random_range(0..workers.len());
+            let attendees = (0..n).map(|i| workers[(start + i) % workers.len()]).collect();
+            let kind = if quarter % 2 == 0 { SessionKind::ReflectivePractice } else { SessionKind::GroupSupervision };
+            let held_on = today - Duration::days(quarter * 91 + rng.random_range(5..40));
+            sessions.push((team.id, lead, SessionDraft { kind, held_on, theme: theme.into(), notes: notes.into(), attendees }));
+        }
+    }
+    hearth_store::people::group::load_demo(store, &sessions).await?;
+    Ok(sessions.len())
+}
+
 /// Appraisals for everyone with a line manager: last year's completed (most within the last 12
 /// months, some not, so they are overdue), and for most this year's objectives set, with the
 /// mid-year review done for some.

@@ -7,6 +7,7 @@
 
 pub mod appraisals;
 pub mod expenses;
+pub mod group;
 pub mod induction;
 pub mod leave;
 pub mod meetings;
@@ -18,7 +19,7 @@ pub mod training;
 use std::collections::HashMap;
 
 use hearth_domain::FieldError;
-use hearth_domain::people::{CaseOversight, NewSupervision, SupervisionFacts, oversight_entry};
+use hearth_domain::people::{Action, CaseOversight, Discussion, NewSupervision, Revision, SupervisionFacts, oversight_entry, supervision_editable};
 use serde::Serialize;
 use sqlx::Row;
 use time::{Date, OffsetDateTime};
@@ -66,6 +67,19 @@ pub struct Supervision {
     pub acknowledged_at: Option<OffsetDateTime>,
     pub worker_comment: Option<String>,
     pub discussions: Vec<DiscussedCase>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub edited_at: Option<OffsetDateTime>,
+    pub addenda: Vec<SupervisionAddendum>,
+    pub version: i64,
+}
+
+/// An addendum to a record, kept after it as it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct SupervisionAddendum {
+    pub author: NamedRef,
+    #[serde(with = "time::serde::rfc3339")]
+    pub written_at: OffsetDateTime,
+    pub body: String,
 }
 
 /// The columns [`facts_of`] reads, on `s` (staff).
@@ -226,12 +240,14 @@ pub async fn record(store: &Store, ctx: &AuditContext, worker: Uuid, supervisor:
             },
         )
         .await?;
-        sqlx::query("INSERT INTO supervision_cases (supervision_id, case_id, reflection, decision, entry_id) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO supervision_cases (supervision_id, case_id, reflection, decision, entry_id, action_title, action_due) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(id.to_string())
             .bind(d.case_id.to_string())
             .bind(&d.reflection)
             .bind(&d.decision)
             .bind(entry.to_string())
+            .bind(d.action.as_ref().map(|a| a.title.clone()))
+            .bind(d.action.as_ref().and_then(|a| a.due_on).map(date_text))
             .execute(&mut *tx)
             .await?;
         audit::append(&mut tx, ctx, Event::success("case.oversight_recorded").about("case", d.case_id).detail(serde_json::json!({ "supervision_id": id, "entry_id": entry, "action": d.action.is_some() }))).await?;
@@ -274,7 +290,7 @@ pub async fn list_for(store: &Store, worker: Uuid, page: PageRequest) -> Result<
 /// not found, whatever its id.
 pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> Result<Supervision> {
     let r = sqlx::query(
-        "SELECT v.held_on, v.wellbeing, v.development, v.recorded_at, v.acknowledged_at, v.worker_comment, w.id, w.name, m.id, m.name
+        "SELECT v.held_on, v.wellbeing, v.development, v.recorded_at, v.acknowledged_at, v.worker_comment, w.id, w.name, m.id, m.name, v.edited_at, v.version
            FROM supervisions v JOIN staff w ON w.id = v.worker_id JOIN staff m ON m.id = v.supervisor_id
           WHERE v.id = $1 AND v.worker_id = $2",
     )
@@ -292,6 +308,15 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
     .iter()
     .map(|d| Ok(DiscussedCase { case_id: parse_id(&d.get::<String, _>(0))?, reference: d.get(1), reflection: d.get(2), decision: d.get(3) }))
     .collect::<Result<_>>()?;
+    let addenda = sqlx::query(
+        "SELECT a.author_id, s.name, a.written_at, a.body FROM supervision_addenda a JOIN staff s ON s.id = a.author_id WHERE a.supervision_id = $1 ORDER BY a.written_at",
+    )
+    .bind(id.to_string())
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|a| Ok(SupervisionAddendum { author: named(a.get(0), a.get(1))?.ok_or(StoreError::NotFound)?, written_at: parse_ts(&a.get::<String, _>(2))?, body: a.get(3) }))
+    .collect::<Result<_>>()?;
     audit::record(store, ctx, Event::success("supervision.viewed").about("staff", worker).detail(serde_json::json!({ "supervision_id": id }))).await?;
     Ok(Supervision {
         id,
@@ -304,6 +329,9 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
         worker: named(r.get(6), r.get(7))?.ok_or(StoreError::NotFound)?,
         supervisor: named(r.get(8), r.get(9))?.ok_or(StoreError::NotFound)?,
         discussions,
+        edited_at: r.get::<Option<String>, _>(10).as_deref().map(parse_ts).transpose()?,
+        addenda,
+        version: r.get(11),
     })
 }
 
@@ -329,6 +357,91 @@ pub async fn acknowledge(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uu
         return Err(if exists.is_some() { StoreError::NotEditable("You have already acknowledged this supervision.") } else { StoreError::NotFound });
     }
     audit::append(&mut tx, ctx, Event::success("supervision.acknowledged").about("staff", worker).detail(serde_json::json!({ "supervision_id": id, "comment": !comment.is_empty() }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a record within its edit window: only the manager who recorded it, only while the
+/// worker has not acknowledged it, only at the version read. Each discussed case's oversight
+/// entry is written again with the new words (its action as it was set), all or nothing.
+pub async fn revise(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid, editor: Uuid, version: i64, r: &Revision) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let row = sqlx::query("SELECT v.supervisor_id, v.recorded_at, v.acknowledged_at, v.held_on, m.name FROM supervisions v JOIN staff m ON m.id = v.supervisor_id WHERE v.id = $1 AND v.worker_id = $2")
+        .bind(id.to_string())
+        .bind(worker.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if parse_id(&row.get::<String, _>(0))? != editor {
+        return Err(StoreError::NotEditable("Only the manager who recorded a supervision can change it. Add an addendum instead."));
+    }
+    if !supervision_editable(parse_ts(&row.get::<String, _>(1))?, row.get::<Option<String>, _>(2).is_some(), now()) {
+        return Err(StoreError::NotEditable("A supervision can be changed for 24 hours, until it is acknowledged. Add an addendum instead."));
+    }
+    let held_on = parse_date(&row.get::<String, _>(3))?;
+    let manager: String = row.get(4);
+    let n = sqlx::query("UPDATE supervisions SET wellbeing = $1, development = $2, edited_at = $3, version = version + 1 WHERE id = $4 AND version = $5")
+        .bind(&r.wellbeing)
+        .bind(&r.development)
+        .bind(ts(now()))
+        .bind(id.to_string())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        let current: i64 = sqlx::query("SELECT version FROM supervisions WHERE id = $1").bind(id.to_string()).fetch_one(&mut *tx).await?.get(0);
+        return Err(StoreError::Conflict { current });
+    }
+    for (case_id, reflection, decision) in &r.discussions {
+        let Some(kept) = sqlx::query("SELECT entry_id, action_title, action_due FROM supervision_cases WHERE supervision_id = $1 AND case_id = $2")
+            .bind(id.to_string())
+            .bind(case_id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::Refused(FieldError::new("discussions", "Only the cases this supervision discussed can be changed")));
+        };
+        sqlx::query("UPDATE supervision_cases SET reflection = $1, decision = $2 WHERE supervision_id = $3 AND case_id = $4")
+            .bind(reflection)
+            .bind(decision)
+            .bind(id.to_string())
+            .bind(case_id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let action = kept.get::<Option<String>, _>(1).map(|title| Ok::<_, StoreError>(Action { title, due_on: kept.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()? })).transpose()?;
+        let discussion = Discussion { case_id: *case_id, reflection: reflection.clone(), decision: decision.clone(), action };
+        if let Some(entry) = kept.get::<Option<String>, _>(0).as_deref().map(parse_id).transpose()? {
+            let (summary, body) = oversight_entry(&discussion, &manager, held_on);
+            crate::cases::oversight::revise_oversight(&mut tx, *case_id, entry, &summary, &body).await?;
+            audit::append(&mut tx, ctx, Event::success("case.oversight_edited").about("case", *case_id).detail(serde_json::json!({ "supervision_id": id, "entry_id": entry }))).await?;
+        }
+    }
+    audit::append(&mut tx, ctx, Event::success("supervision.edited").about("staff", worker).detail(serde_json::json!({ "supervision_id": id, "version": version + 1 }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds an addendum to a record, keeping the record exactly as it was, and tells the worker
+/// (unless they wrote it). The addendum is private like the record's wellbeing part: it never
+/// reaches a case.
+pub async fn add_addendum(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid, author: Uuid, text: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let held_on = sqlx::query("SELECT held_on FROM supervisions WHERE id = $1 AND worker_id = $2").bind(id.to_string()).bind(worker.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    let held_on = parse_date(&held_on.get::<String, _>(0))?;
+    sqlx::query("INSERT INTO supervision_addenda (id, supervision_id, author_id, written_at, body) VALUES ($1, $2, $3, $4, $5)")
+        .bind(new_id().to_string())
+        .bind(id.to_string())
+        .bind(author.to_string())
+        .bind(ts(now()))
+        .bind(text)
+        .execute(&mut *tx)
+        .await?;
+    if author != worker {
+        let message = format!("An addendum was added to your supervision of {}", hearth_domain::text::long_date(held_on));
+        crate::cases::insert_notice(&mut tx, worker, &message, &format!("/staff/{worker}/supervisions/{id}"), now()).await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("supervision.addendum_written").about("staff", worker).detail(serde_json::json!({ "supervision_id": id }))).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -159,3 +159,78 @@ async fn a_case_that_may_not_be_discussed_refuses_the_whole_supervision_and_noth
         assert!(matches!(own, Err(StoreError::Refused(_))));
     }
 }
+
+#[tokio::test]
+async fn a_record_is_changed_by_its_manager_for_24_hours_with_the_case_entries_then_only_by_addendum() {
+    for store in testing::stores().await {
+        let t = team(&store).await;
+        let ctx = AuditContext::actor(t.manager.id, None);
+        let id = people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![discussion(t.cases[0], Some("Visit the child at school")), discussion(t.cases[1], None)])).await.unwrap();
+        let revision = hearth_domain::people::Revision {
+            discussions: vec![(t.cases[0], "Mother has engaged well; father less so.".into(), "Contact plan continues with a review in January.".into())],
+            wellbeing: "Court list eased.".into(),
+            development: String::new(),
+        };
+        assert!(
+            matches!(people::revise(&store, &AuditContext::actor(t.worker, None), t.worker, id, t.worker, 1, &revision).await, Err(StoreError::NotEditable(_))),
+            "only the manager who recorded it"
+        );
+        people::revise(&store, &ctx, t.worker, id, t.manager.id, 1, &revision).await.unwrap();
+        assert!(matches!(people::revise(&store, &ctx, t.worker, id, t.manager.id, 1, &revision).await, Err(StoreError::Conflict { current: 2 })), "a stale change is refused");
+
+        let (summary, body, _) = oversight_entries(&store, t.cases[0]).await.remove(0);
+        assert!(summary.contains("Contact plan continues with a review in January"), "{summary}");
+        let body = body.unwrap();
+        assert!(body.contains("father less so") && body.contains("Action: Visit the child at school, by 18 December 2026"), "the action stays as it was set: {body}");
+        assert!(oversight_entries(&store, t.cases[1]).await[0].1.as_deref().unwrap().contains("Mother has engaged well since the last hearing."), "a case not changed keeps its words");
+        let read = people::view(&store, &ctx, t.worker, id).await.unwrap();
+        assert_eq!((read.wellbeing.as_str(), read.version, read.edited_at.is_some()), ("Court list eased.", 2, true));
+
+        // Once acknowledged, only an addendum; the worker is told of it.
+        let worker_ctx = AuditContext::actor(t.worker, None);
+        people::acknowledge(&store, &worker_ctx, t.worker, id, "").await.unwrap();
+        assert!(matches!(people::revise(&store, &ctx, t.worker, id, t.manager.id, 3, &revision).await, Err(StoreError::NotEditable(_))), "acknowledged: no more changes");
+        people::add_addendum(&store, &ctx, t.worker, id, t.manager.id, "Father has since engaged: see the January visit.").await.unwrap();
+        let read = people::view(&store, &ctx, t.worker, id).await.unwrap();
+        assert_eq!((read.addenda.len(), read.addenda[0].author.id, read.addenda[0].body.as_str()), (1, t.manager.id, "Father has since engaged: see the January visit."));
+        assert_eq!(read.wellbeing, "Court list eased.", "the record stays as it was");
+        let alerts = count(&store, &format!("SELECT COUNT(*) FROM alerts WHERE recipient_id = '{}' AND link = '/staff/{}/supervisions/{id}'", t.worker, t.worker)).await;
+        assert_eq!(alerts, 1, "the worker is told of the addendum");
+        assert!(matches!(people::add_addendum(&store, &ctx, t.manager.id, id, t.manager.id, "Wrong person").await, Err(StoreError::NotFound)), "an addendum is found only under the record's worker");
+
+        // A record older than a day cannot be changed, acknowledged or not.
+        let old = people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![])).await.unwrap();
+        sqlx::query("UPDATE supervisions SET recorded_at = '2026-01-01T09:00:00Z' WHERE id = $1").bind(old.to_string()).execute(store.pool()).await.unwrap();
+        let private = hearth_domain::people::Revision { discussions: vec![], wellbeing: "Later".into(), development: String::new() };
+        assert!(matches!(people::revise(&store, &ctx, t.worker, old, t.manager.id, 1, &private).await, Err(StoreError::NotEditable(_))));
+
+        hearth_store::audit::settle(&store).await.unwrap();
+        let events = count(&store, "SELECT COUNT(*) FROM audit_events WHERE action IN ('supervision.edited', 'case.oversight_edited', 'supervision.addendum_written')").await;
+        assert_eq!(events, 1 + 1 + 1, "the change, the one case entry changed, the addendum");
+    }
+}
+
+#[tokio::test]
+async fn a_group_session_holds_only_the_teams_own_people() {
+    use hearth_domain::people::group::{SessionDraft, SessionKind};
+    for store in testing::stores().await {
+        let t = team(&store).await;
+        let o_team = hearth_store::org::staff_record(&store, t.worker).await.unwrap().team.unwrap().id;
+        let second = common::add(&store, "Sol Second", &[Role::Practitioner], Some(o_team), Some(t.manager.id)).await;
+        let outsider = common::add(&store, "Olu Outside", &[Role::Practitioner], Some(t.other_team), None).await;
+        let ctx = AuditContext::actor(t.manager.id, None);
+        let draft = |attendees: Vec<Uuid>| SessionDraft { kind: SessionKind::ReflectivePractice, held_on: date!(2026 - 12 - 03), theme: "Hearing the quieter child".into(), notes: "Ask each child alone first.".into(), attendees };
+        let refused = hearth_store::people::group::record(&store, &ctx, o_team, t.manager.id, &draft(vec![t.worker, outsider])).await;
+        assert!(matches!(refused, Err(StoreError::Refused(ref e)) if e.field == "attendees"), "someone from another team refuses the session: {refused:?}");
+        let id = hearth_store::people::group::record(&store, &ctx, o_team, t.manager.id, &draft(vec![t.worker, second])).await.unwrap();
+        assert_eq!(count(&store, "SELECT COUNT(*) FROM group_sessions").await, 1, "the refused session left nothing");
+        let s = hearth_store::people::group::view(&store, &ctx, o_team, id).await.unwrap();
+        assert_eq!((s.attendees.len(), s.facilitator.id, s.kind), (2, t.manager.id, SessionKind::ReflectivePractice));
+        assert!(matches!(hearth_store::people::group::view(&store, &ctx, t.other_team, id).await, Err(StoreError::NotFound)), "found only under its own team");
+        let mine = hearth_store::people::group::attended_by(&store, second).await.unwrap();
+        assert_eq!(mine.iter().map(|g| g.id).collect::<Vec<_>>(), [id]);
+        assert!(hearth_store::people::group::attended_by(&store, outsider).await.unwrap().is_empty());
+        let facts = people::facts_for(&store, t.worker).await.unwrap();
+        assert_eq!(facts.last_held_on, None, "a group session does not stand for one-to-one supervision");
+    }
+}

@@ -103,6 +103,15 @@ impl Fields {
         self.0.get(name).and_then(|v| v.first()).map(String::as_str).unwrap_or_default()
     }
 
+    /// Fields as a form starts from a saved record.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (k, v) in pairs {
+            map.entry(k).or_default().push(v);
+        }
+        Fields(map)
+    }
+
     /// Every value of a field that repeats (a checkbox group).
     pub fn all(&self, name: &str) -> &[String] {
         self.0.get(name).map(Vec::as_slice).unwrap_or_default()

@@ -222,6 +222,9 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/staff/{id}/supervisions", perm(P::RecordSupervision, Staff), post(people::record)),
         route(Method::GET, "/staff/{id}/supervisions/{supervision}", perm(P::ViewSupervision, Staff), get(people::view)),
         route(Method::POST, "/staff/{id}/supervisions/{supervision}/acknowledge", perm(P::AcknowledgeSupervision, Staff), post(people::acknowledge)),
+        route(Method::GET, "/staff/{id}/supervisions/{supervision}/edit", perm(P::RecordSupervision, Staff), get(people::edit_form)),
+        route(Method::POST, "/staff/{id}/supervisions/{supervision}/edit", perm(P::RecordSupervision, Staff), post(people::edit)),
+        route(Method::POST, "/staff/{id}/supervisions/{supervision}/addenda", perm(P::RecordSupervision, Staff), post(people::add_addendum)),
         // Training and policies: the catalogue, modules and policies are for everyone signed in;
         // a person's record is theirs, their managers' and HR's.
         route(Method::GET, "/training", SignedIn, get(people::training::catalogue)),
@@ -250,6 +253,11 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/teams/{id}/meetings/new", perm(P::RecordTeamMeeting, Collection), get(people::meetings::record_form)),
         route(Method::POST, "/teams/{id}/meetings", perm(P::RecordTeamMeeting, Collection), post(people::meetings::record)),
         route(Method::GET, "/teams/{id}/meetings/{meeting}", perm(P::ViewTeamMeetings, Collection), get(people::meetings::view)),
+        // A team's group sessions: the handlers check the caller's standing to the team.
+        route(Method::GET, "/teams/{id}/group-sessions", perm(P::ViewGroupSessions, Collection), get(people::group::list)),
+        route(Method::GET, "/teams/{id}/group-sessions/new", perm(P::RecordGroupSession, Collection), get(people::group::record_form)),
+        route(Method::POST, "/teams/{id}/group-sessions", perm(P::RecordGroupSession, Collection), post(people::group::record)),
+        route(Method::GET, "/teams/{id}/group-sessions/{session}", perm(P::ViewGroupSessions, Collection), get(people::group::view)),
         route(Method::GET, "/staff/{id}/appraisals", perm(P::ViewAppraisal, Staff), get(people::appraisals::list)),
         route(Method::GET, "/staff/{id}/appraisals/new", perm(P::ManageAppraisal, Staff), get(people::appraisals::objectives_form)),
         route(Method::POST, "/staff/{id}/appraisals", perm(P::ManageAppraisal, Staff), post(people::appraisals::set_objectives)),
@@ -374,6 +382,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/staff/{id}/training", perm(P::ViewTraining, Staff), get(people::training::api_training)),
         route(Method::GET, "/api/v1/staff/{id}/appraisals", perm(P::ViewAppraisal, Staff), get(people::appraisals::api_list)),
         route(Method::GET, "/api/v1/teams/{id}/meetings", perm(P::ViewTeamMeetings, Collection), get(people::meetings::api_list)),
+        route(Method::GET, "/api/v1/teams/{id}/group-sessions", perm(P::ViewGroupSessions, Collection), get(people::group::api_list)),
         route(Method::GET, "/api/v1/staff/{id}/leave", perm(P::ViewLeave, Staff), get(people::leave::api_ledger)),
         route(Method::GET, "/api/v1/staff/{id}/sickness", perm(P::ViewSickness, Staff), get(people::sickness::api_list)),
         route(Method::POST, "/api/v1/staff/{id}/sickness", perm(P::ReportSickness, Staff), post(people::sickness::api_report)),

@@ -342,6 +342,11 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             let line = x::add_journey(&store, &as_worker, &s, draft, 1, today, "Team day", &j).await.unwrap();
             (sent, draft, line)
         };
+        let group_session = {
+            use hearth_domain::people::group::{SessionDraft, SessionKind};
+            let d = SessionDraft { kind: SessionKind::GroupSupervision, held_on: today, theme: "Quiet children".into(), notes: String::new(), attendees: vec![far_worker, bank] };
+            hearth_store::people::group::record(&store, &AuditContext::actor(owner, None), far, owner, &d).await.unwrap()
+        };
         let worker = session(&store, far_worker).await;
         let fit = hearth_store::people::sickness::add_fit_note(&store, &files, &AuditContext::actor(owner, None), episode, hearth_domain::documents::FileType::Pdf, b"%PDF-1.4 fit note").await.unwrap();
         let checks: Vec<(Method, String, &str, StatusCode)> = vec![
@@ -377,6 +382,11 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/teams/{far}/meetings/new"), &own, StatusCode::OK),
             (Method::GET, format!("/teams/{far}/meetings/{meeting}"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/teams/{far}/meetings"), &own, StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/group-sessions"), &own, StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/group-sessions/new"), &own, StatusCode::OK),
+            (Method::POST, format!("/teams/{far}/group-sessions"), "", StatusCode::OK),
+            (Method::GET, format!("/teams/{far}/group-sessions/{group_session}"), &worker, StatusCode::OK),
+            (Method::GET, format!("/api/v1/teams/{far}/group-sessions"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/supervisions/{supervision}"), &own, StatusCode::OK),
             (Method::POST, format!("/api/v1/supervisions/{supervision}/acknowledge"), "", StatusCode::OK),
             (Method::GET, format!("/leave-requests/{leave}"), &own, StatusCode::OK),

@@ -132,3 +132,84 @@ async fn a_manager_records_a_supervision_the_cases_hold_its_decisions_and_the_wo
 fn json_supervision(held_on: &str, case: &str) -> String {
     format!(r#"{{"held_on":"{held_on}","discussions":[{{"case_id":"{case}","reflection":"Progress","decision":"Keep going"}}]}}"#)
 }
+
+#[tokio::test]
+async fn the_manager_changes_a_record_for_a_day_then_adds_addenda_and_leads_group_sessions_the_team_reads() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let (team, far) = (new_id(), new_id());
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
+        org::insert_team(&mut tx, far, "Far team", areas[1].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let deputy = staff(&store, "Sami Senior", &[Role::ServiceManager], team, None).await;
+        let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, Some(deputy)).await;
+        let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
+        let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], team, Some(manager)).await;
+        let outsider = staff(&store, "Omar Other", &[Role::Practitioner], far, None).await;
+        let hr = staff(&store, "Hana HR", &[Role::Hr], far, None).await;
+        let (a, a_ref) = case_for(&store, team, worker, "BS26P00201", vec![]).await;
+        let app = App::new(&store).await;
+        let (m, d, w, c, o, h) = (session(&store, manager).await, session(&store, deputy).await, session(&store, worker).await, session(&store, colleague).await, session(&store, outsider).await, session(&store, hr).await);
+
+        let form = format!("held_on={}&case={a}&reflection-{a}=Engaging+well&decision-{a}=Continue+the+plan&action-{a}=Visit+at+school&action_due-{a}=", today());
+        let res = app.send(Method::POST, &format!("/staff/{worker}/supervisions"), Some(&m), Some(&form)).await;
+        let record = location(&res).split('?').next().unwrap().to_string();
+
+        // The manager who recorded it may change it today; the form starts from what is saved.
+        let page = body(app.send(Method::GET, &record, Some(&m), None).await).await;
+        assert!(page.contains("Change this record") && !page.contains("Add an addendum"), "{page}");
+        let edit = body(app.send(Method::GET, &format!("{record}/edit"), Some(&m), None).await).await;
+        assert!(edit.contains("Engaging well") && edit.contains(&format!("Decision for {a_ref}")), "{edit}");
+        assert_eq!(app.send(Method::GET, &format!("{record}/edit"), Some(&d), None).await.status(), StatusCode::CONFLICT, "not another manager in the line chain");
+        let bad = format!("version=1&reflection-{a}=Engaging+well&decision-{a}=");
+        let res = app.send(Method::POST, &format!("{record}/edit"), Some(&m), Some(&bad)).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains(&format!("Enter the decision ({a_ref})")));
+        let good = format!("version=1&reflection-{a}=Engaging+well%2C+father+less+so&decision-{a}=Continue+the+plan+to+January&wellbeing=Better");
+        assert_eq!(app.send(Method::POST, &format!("{record}/edit"), Some(&m), Some(&good)).await.status(), StatusCode::SEE_OTHER);
+        let res = app.send(Method::POST, &format!("{record}/edit"), Some(&m), Some(&good)).await;
+        assert_eq!(res.status(), StatusCode::CONFLICT, "a stale change is refused, never overwritten");
+        assert!(body(res).await.contains("Save my version"));
+        let case_page = body(app.send(Method::GET, &format!("/cases/{a}"), Some(&w), None).await).await;
+        assert!(case_page.contains("Continue the plan to January") && !case_page.contains("Continue the plan<"), "the case's entry says the same");
+
+        // Acknowledged: no more changes; the line chain adds an addendum the worker sees and is told of.
+        assert_eq!(app.send(Method::POST, &format!("{record}/acknowledge"), Some(&w), Some("comment=")).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.send(Method::POST, &format!("{record}/edit"), Some(&m), Some(&good.replace("version=1", "version=3"))).await.status(), StatusCode::CONFLICT);
+        let page = body(app.send(Method::GET, &record, Some(&m), None).await).await;
+        assert!(!page.contains("Change this record") && page.contains("Add an addendum"), "{page}");
+        let res = app.send(Method::POST, &format!("{record}/addenda"), Some(&m), Some("addendum=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Enter the addendum"));
+        assert_eq!(app.send(Method::POST, &format!("{record}/addenda"), Some(&d), Some("addendum=Father+engaged+in+January")).await.status(), StatusCode::SEE_OTHER, "anyone in the line chain");
+        let page = body(app.send(Method::GET, &record, Some(&w), None).await).await;
+        assert!(page.contains("Father engaged in January") && page.contains("Sami Senior") && !page.contains("Add the addendum"), "the worker reads it but does not add one: {page}");
+        assert!(body(app.send(Method::GET, "/", Some(&w), None).await).await.contains("An addendum was added to your supervision"));
+        assert!(!body(app.send(Method::GET, &record, Some(&h), None).await).await.contains("Father engaged in January"), "HR does not read addenda, which may speak of cases");
+        assert_eq!(app.send(Method::POST, &format!("{record}/addenda"), Some(&c), Some("addendum=Mine")).await.status(), StatusCode::FORBIDDEN);
+
+        // A group session: led by a manager, with two or more of the team; the team reads it, others do not.
+        let new = format!("/teams/{team}/group-sessions");
+        let page = body(app.send(Method::GET, &format!("{new}/new"), Some(&m), None).await).await;
+        assert!(page.contains("Wil Worker") && !page.contains(&format!("value=\"{manager}\"")), "the leader is not offered as one of the group: {page}");
+        let one = format!("kind=reflective_practice&held_on={}&theme=Quiet+children&attendees={worker}", today());
+        let res = app.send(Method::POST, &new, Some(&m), Some(&one)).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Choose at least 2 people who came"));
+        let stranger = format!("kind=reflective_practice&held_on={}&theme=Quiet+children&attendees={worker}&attendees={outsider}", today());
+        assert_eq!(app.send(Method::POST, &new, Some(&m), Some(&stranger)).await.status(), StatusCode::BAD_REQUEST);
+        let both = format!("kind=reflective_practice&held_on={}&theme=Quiet+children&notes=Ask+each+child+alone&attendees={worker}&attendees={colleague}", today());
+        let res = app.send(Method::POST, &new, Some(&m), Some(&both)).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let session_page = location(&res).split('?').next().unwrap().to_string();
+        let page = body(app.send(Method::GET, &session_page, Some(&c), None).await).await;
+        assert!(page.contains("Quiet children") && page.contains("Ask each child alone") && page.contains("Wil Worker"), "{page}");
+        assert!(body(app.send(Method::GET, &format!("/staff/{worker}/supervisions"), Some(&w), None).await).await.contains("Reflective practice, Quiet children"));
+        assert_eq!(app.send(Method::POST, &new, Some(&c), Some(&both)).await.status(), StatusCode::FORBIDDEN, "a practitioner does not record one");
+        assert_eq!(app.send(Method::GET, &session_page, Some(&o), None).await.status(), StatusCode::FORBIDDEN, "another team's practitioner");
+        let list = body(app.json(Method::GET, &format!("/api/v1/teams/{team}/group-sessions"), &m, "").await).await;
+        assert!(list.contains("\"total\":1") && list.contains("\"kind\":\"reflective_practice\""), "{list}");
+    }
+}

@@ -70,6 +70,25 @@ pub(crate) async fn record_oversight(conn: &mut AnyConnection, o: &Oversight<'_>
     Ok(entry)
 }
 
+/// Writes a management oversight entry again after its supervision was changed within the edit
+/// window: the same entry, its words replaced and reindexed, marked edited, as a note is. A
+/// case closed since refuses the change, naming it.
+pub(crate) async fn revise_oversight(conn: &mut AnyConnection, case_id: Uuid, entry_id: Uuid, summary: &str, body: &str) -> Result<()> {
+    require_open(conn, case_id).await.map_err(|e| match e {
+        StoreError::Closed => StoreError::NotEditable("A case discussed has closed since, so its record cannot change. Add an addendum instead."),
+        e => e,
+    })?;
+    sqlx::query("UPDATE chronology SET summary = $1, body = $2, edited_at = $3, version = version + 1 WHERE id = $4 AND case_id = $5 AND kind = 'management_oversight'")
+        .bind(summary)
+        .bind(body)
+        .bind(crate::ts(crate::now()))
+        .bind(entry_id.to_string())
+        .bind(case_id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    super::search::reindex_entry(conn, entry_id, case_id, summary, Some(body)).await
+}
+
 /// One case's part of a supervision, as the case records it.
 pub(crate) struct Oversight<'a> {
     pub case_id: Uuid,

@@ -316,7 +316,7 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
             team.office.map(|o| o.name).unwrap_or_else(|| "none".into())
         )),
         table,
-        links: [(Permission::ViewTeamMeetings, "meetings", "Team meetings"), (Permission::ViewTeamLeave, "leave", "Leave calendar")]
+        links: [(Permission::ViewTeamMeetings, "meetings", "Team meetings"), (Permission::ViewGroupSessions, "group-sessions", "Group supervision and reflective practice"), (Permission::ViewTeamLeave, "leave", "Leave calendar")]
             .into_iter()
             .filter(|(p, _, _)| me.may_for_team(*p, team.id, team.service_area.id))
             .map(|(_, path, label)| (format!("/teams/{}/{path}", team.id), label.to_string()))

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod appraisals;
 pub mod expenses;
+pub mod group;
 pub mod induction;
 pub mod leave;
 pub mod meetings;
@@ -19,7 +20,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
-use hearth_domain::people::{AgendaItem, Due, DiscussionForm, SupervisionFacts, SupervisionForm, SupervisionSettings, agenda, case_field, cadence, next_due};
+use hearth_domain::people::{AgendaItem, Due, DiscussionForm, RevisionForm, SupervisionFacts, SupervisionForm, SupervisionSettings, addendum_text, agenda, case_field, cadence, next_due, supervision_editable};
 use hearth_store::org::NamedRef;
 use hearth_store::people::{self, Supervision};
 use hearth_store::{PageRequest, StoreError};
@@ -64,6 +65,8 @@ struct ListPage {
     can_record: bool,
     can_see_plans: bool,
     rows: Vec<(Uuid, String, String, i64, String)>,
+    /// Group sessions they came to: (link, held, kind, theme), linked when the reader may open them.
+    sessions: Vec<(Option<String>, String, &'static str, String)>,
     total: i64,
     page: i64,
     pages: i64,
@@ -77,13 +80,20 @@ pub struct ListQuery {
 pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let request = PageRequest::new(q.page, Some(25));
-    let (record, facts, page, can_record, can_see_plans) = tokio::try_join!(
+    let (record, facts, page, can_record, can_see_plans, sessions) = tokio::try_join!(
         async { Ok::<_, AppError>(hearth_store::org::staff_record(&state.store, id).await?) },
         async { Ok(people::facts_for(&state.store, id).await?) },
         async { Ok(people::list_for(&state.store, id, request).await?) },
         async { Ok(me.may_for_staff(&state, Permission::RecordSupervision, id).await) },
         async { Ok(me.may_for_staff(&state, Permission::ViewImprovementPlan, id).await) },
+        async { Ok(people::group::attended_by(&state.store, id).await?) },
     )?;
+    let mut session_rows = vec![];
+    for g in sessions {
+        let team = hearth_store::org::team(&state.store, g.team_id).await?;
+        let link = me.may_for_team(Permission::ViewGroupSessions, team.id, team.service_area.id).then(|| format!("/teams/{}/group-sessions/{}", team.id, g.id));
+        session_rows.push((link, long_date(g.held_on), g.kind.label(), g.theme));
+    }
     let s = &state.config.supervision;
     let (tag, due) = due_text(next_due(&facts, today(), s));
     let own = id == me.id();
@@ -109,6 +119,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
                 (v.id, long_date(v.held_on), v.supervisor.name.clone(), v.cases_discussed, ack)
             })
             .collect(),
+        sessions: session_rows,
         total: page.total,
         page: page.page,
         pages: (page.total + page.per_page - 1) / page.per_page.max(1),
@@ -257,12 +268,31 @@ struct RecordPage {
     can_acknowledge: bool,
     errors: Option<crate::components::ErrorSummary>,
     comment: String,
+    /// "You can change this record until 7 December 2026 at 15:40", for the manager who recorded it.
+    change_until: Option<String>,
+    edited: Option<String>,
+    /// The addenda: seen by those who see the case discussions.
+    addenda: Vec<(String, String, String)>,
+    /// The addendum form, for the line chain once the record can no longer be changed.
+    addendum: Option<String>,
 }
 
-async fn record_view(state: &AppState, ctx: &PageCtx, me: &Ctx, worker: Uuid, s: Supervision, comment: &str, errors: &[FieldError]) -> Result<Response, AppError> {
+/// Until when the manager who recorded a record may still change it; none once they may not.
+fn change_until(me: &Ctx, s: &Supervision) -> Option<time::OffsetDateTime> {
+    let now = time::OffsetDateTime::now_utc();
+    (s.supervisor.id == me.id() && supervision_editable(s.recorded_at, s.acknowledged_at.is_some(), now)).then(|| s.recorded_at + hearth_domain::cases::NOTE_EDIT_WINDOW)
+}
+
+async fn record_view(state: &AppState, ctx: &PageCtx, me: &Ctx, worker: Uuid, s: Supervision, comment: &str, addendum: &str, errors: &[FieldError]) -> Result<Response, AppError> {
     let own = worker == me.id();
-    let case_content = own || me.may_for_staff(state, Permission::RecordSupervision, worker).await;
+    let may_record = me.may_for_staff(state, Permission::RecordSupervision, worker).await;
+    let case_content = own || may_record;
+    let until = change_until(me, &s);
     let page = RecordPage {
+        change_until: until.map(|u| format!("You can change this record until {} (or until they acknowledge it). After that, add an addendum.", crate::dates::long_time(u))),
+        edited: s.edited_at.map(crate::dates::long_time),
+        addenda: if case_content { s.addenda.iter().map(|a| (a.author.name.clone(), crate::dates::long_time(a.written_at), a.body.clone())).collect() } else { vec![] },
+        addendum: (may_record && until.is_none()).then(|| Textarea::new("addendum", "Add an addendum").hint("The record stays as it was; this is kept after it, with your name and the time. They are told.").rows(3).value(addendum).errors(errors).to_string()),
         shell: ctx.shell(format!("Supervision on {}", long_date(s.held_on))),
         worker_id: worker,
         held_on: long_date(s.held_on),
@@ -283,7 +313,7 @@ async fn record_view(state: &AppState, ctx: &PageCtx, me: &Ctx, worker: Uuid, s:
 pub async fn view(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
     me.authorize_staff(&state, id).await?;
     let s = people::view(&state.store, &me.audit, id, supervision).await?;
-    record_view(&state, &ctx, &me, id, s, "", &[]).await
+    record_view(&state, &ctx, &me, id, s, "", "", &[]).await
 }
 
 #[derive(Deserialize, Default)]
@@ -301,7 +331,124 @@ pub async fn acknowledge(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
         }
         Err(e) => {
             let s = people::view(&state.store, &me.audit, id, supervision).await?;
-            record_view(&state, &ctx, &me, id, s, &f.comment, &[e]).await
+            record_view(&state, &ctx, &me, id, s, &f.comment, "", &[e]).await
+        }
+    }
+}
+
+// ---- Changing a record, and addenda ----
+
+fn revision_page(ctx: &PageCtx, s: &Supervision, f: &Fields, version: i64, errors: &[FieldError]) -> FormPage {
+    let back = format!("/staff/{}/supervisions/{}", s.worker.id, s.id);
+    let mut page = form_page(ctx, "Change a supervision record", format!("{back}/edit"), errors);
+    page.back = back;
+    page.caption = Some(format!("{}: supervision on {}", s.worker.name, long_date(s.held_on)));
+    page.intro = Some("Each case's reflection and decision is written again into its chronology. The date, the cases discussed and their actions stay as recorded.".into());
+    page.version = Some(version);
+    let mut fields = vec![];
+    for d in &s.discussions {
+        let id = d.case_id.to_string();
+        fields.push(Textarea::new(&case_field("reflection", &id), &format!("Your reflection on {}", d.reference)).rows(3).value(f.text(&case_field("reflection", &id))).errors(errors).to_string());
+        fields.push(Textarea::new(&case_field("decision", &id), &format!("Decision for {}", d.reference)).rows(2).value(f.text(&case_field("decision", &id))).errors(errors).to_string());
+    }
+    fields.push(Textarea::new("wellbeing", "Wellbeing and support (optional)").hint("Private: never written to a case.").rows(3).value(f.text("wellbeing")).errors(errors).to_string());
+    fields.push(Textarea::new("development", "Learning and development (optional)").hint("Private: never written to a case.").rows(3).value(f.text("development")).errors(errors).to_string());
+    page.fields = fields;
+    page.button = "Save the changes".into();
+    page
+}
+
+/// The record as its form starts: what is saved now.
+fn fields_of(s: &Supervision) -> Fields {
+    let mut pairs: Vec<(String, String)> = vec![("wellbeing".into(), s.wellbeing.clone()), ("development".into(), s.development.clone())];
+    for d in &s.discussions {
+        pairs.push((case_field("reflection", &d.case_id.to_string()), d.reflection.clone()));
+        pairs.push((case_field("decision", &d.case_id.to_string()), d.decision.clone()));
+    }
+    Fields::from_pairs(pairs)
+}
+
+/// The record, for its edit form: refused with the reason once it can no longer be changed by
+/// the caller, so nobody fills a form that cannot be saved.
+async fn editable(state: &AppState, me: &Ctx, worker: Uuid, supervision: Uuid) -> Result<Supervision, AppError> {
+    let s = people::view(&state.store, &me.audit, worker, supervision).await?;
+    if change_until(me, &s).is_none() {
+        return Err(StoreError::NotEditable("A supervision can be changed by the manager who recorded it for 24 hours, until it is acknowledged. Add an addendum instead.").into());
+    }
+    Ok(s)
+}
+
+pub async fn edit_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let s = editable(&state, &me, id, supervision).await?;
+    Ok(show(&revision_page(&ctx, &s, &fields_of(&s), s.version, &[]), &[]))
+}
+
+pub async fn edit(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>, Form(f): Form<Fields>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    let version = f.version()?;
+    let s = editable(&state, &me, id, supervision).await?;
+    let form = RevisionForm {
+        discussions: s.discussions.iter().map(|d| (d.case_id, f.text(&case_field("reflection", &d.case_id.to_string())).to_string(), f.text(&case_field("decision", &d.case_id.to_string())).to_string())).collect(),
+        wellbeing: f.text("wellbeing").into(),
+        development: f.text("development").into(),
+    };
+    let errors = match form.validate() {
+        Ok(r) => match people::revise(&state.store, &me.audit, id, supervision, me.id(), version, &r).await {
+            Ok(()) => return Ok(crate::saved::redirect(&state, &format!("/staff/{id}/supervisions/{supervision}"), crate::saved::Saved::SupervisionChanged)),
+            Err(StoreError::Conflict { current }) => return Ok(revision_conflict(&ctx, &s, &form, current)),
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let references: std::collections::HashMap<String, &str> = s.discussions.iter().map(|d| (d.case_id.to_string(), d.reference.as_str())).collect();
+    let errors: Vec<FieldError> = errors
+        .into_iter()
+        .map(|mut e| {
+            if let Some(reference) = e.field.split_once('-').and_then(|(_, case)| references.get(case)) {
+                e.message = format!("{} ({reference})", e.message);
+            }
+            e
+        })
+        .collect();
+    Ok(show(&revision_page(&ctx, &s, &f, version, &errors), &errors))
+}
+
+/// The record as saved now beside the refused change (the same manager in two tabs).
+fn revision_conflict(ctx: &PageCtx, saved: &Supervision, yours: &RevisionForm, current: i64) -> Response {
+    let back = format!("/staff/{}/supervisions/{}", saved.worker.id, saved.id);
+    let mut page = crate::form::ConflictPage::new(ctx, "supervision record", format!("{back}/edit"), back, current);
+    page.caption = Some(saved.worker.name.clone());
+    page.changed_by = saved.supervisor.name.clone();
+    for (d, (case_id, reflection, decision)) in saved.discussions.iter().zip(&yours.discussions) {
+        page.rows.push(crate::form::ConflictRow::new(&format!("Reflection on {}", d.reference), d.reflection.clone(), reflection.clone()));
+        page.rows.push(crate::form::ConflictRow::new(&format!("Decision for {}", d.reference), d.decision.clone(), decision.clone()));
+        page.resubmit.push((case_field("reflection", &case_id.to_string()), reflection.clone()));
+        page.resubmit.push((case_field("decision", &case_id.to_string()), decision.clone()));
+    }
+    page.rows.push(crate::form::ConflictRow::new("Wellbeing and support", saved.wellbeing.clone(), yours.wellbeing.clone()));
+    page.rows.push(crate::form::ConflictRow::new("Learning and development", saved.development.clone(), yours.development.clone()));
+    page.resubmit.push(("wellbeing".into(), yours.wellbeing.clone()));
+    page.resubmit.push(("development".into(), yours.development.clone()));
+    crate::form::show_conflict(&page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AddendumForm {
+    addendum: String,
+}
+
+pub async fn add_addendum(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path((id, supervision)): Path<(Uuid, Uuid)>, Form(f): Form<AddendumForm>) -> Result<Response, AppError> {
+    me.authorize_staff(&state, id).await?;
+    match addendum_text(&f.addendum) {
+        Ok(text) => {
+            people::add_addendum(&state.store, &me.audit, id, supervision, me.id(), &text).await?;
+            Ok(crate::saved::redirect(&state, &format!("/staff/{id}/supervisions/{supervision}#addenda"), crate::saved::Saved::SupervisionAddendumAdded))
+        }
+        Err(e) => {
+            let s = people::view(&state.store, &me.audit, id, supervision).await?;
+            record_view(&state, &ctx, &me, id, s, "", &f.addendum, &[e]).await
         }
     }
 }

@@ -189,6 +189,7 @@ struct MyPeoplePage {
     /// (episode, person, due on).
     overdue_interviews: Vec<(Uuid, String, String)>,
     link_meetings: bool,
+    link_group_sessions: bool,
     link_training: bool,
     link_supervision: bool,
 }
@@ -300,6 +301,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
     // National leaders see the team's picture, not a person's records.
     let link_training = me.may_for_team(Permission::ViewTraining, team.id, team.service_area.id);
     let link_meetings = me.may_for_team(Permission::ViewTeamMeetings, team.id, team.service_area.id);
+    let link_group_sessions = me.may_for_team(Permission::ViewGroupSessions, team.id, team.service_area.id);
     Ok(render(&MyPeoplePage {
         shell: ctx.shell(format!("My People – {}", team.name)),
         teams: Select::new("team", "Team", None, &team_options, &team.id.to_string()).to_string(),
@@ -316,6 +318,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         last_meeting,
         overdue_interviews,
         link_meetings,
+        link_group_sessions,
         link_training,
         link_supervision: me.can(Permission::ViewSupervision),
     }))
