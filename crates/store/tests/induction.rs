@@ -45,3 +45,37 @@ async fn a_plan_is_copied_from_the_template_with_a_mentor_whose_duty_counts() {
         assert!(matches!(induction::tick(&store, &ctx, other, plan.steps[1].id, manager, true).await.unwrap_err(), StoreError::NotFound));
     }
 }
+
+#[tokio::test]
+async fn a_new_template_version_is_copied_into_plans_started_after_it_and_a_stale_save_is_refused() {
+    use hearth_domain::people::induction::{StepKind, TemplateStep};
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let admin = common::add(&store, "Ada Admin", &[Role::SystemAdmin], None, None).await;
+        let manager = common::add(&store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+        let early = common::add(&store, "Eli Early", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let later = common::add(&store, "Lou Later", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let mentor = common::add(&store, "Mo Mentor", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let (ctx, admin_ctx) = (AuditContext::actor(manager, None), AuditContext::actor(admin, None));
+        let today = hearth_store::now().date();
+        let draft = InductionDraft { mentor, starts_on: today };
+
+        let shipped = induction::template(&store).await.unwrap();
+        assert_eq!((shipped.version, shipped.steps.len()), (0, TEMPLATE.len()), "the shipped template until someone saves one");
+        induction::start(&store, &ctx, early, manager, &draft, &Default::default(), &Default::default()).await.unwrap();
+
+        let steps = vec![
+            TemplateStep { week: 1, kind: StepKind::Meeting, title: "Meet your mentor".into() },
+            TemplateStep { week: 2, kind: StepKind::CourtVisit, title: "Sit in on a hearing".into() },
+        ];
+        assert_eq!(induction::save_template(&store, &admin_ctx, admin, 0, &steps, "Shorter").await.unwrap(), 1);
+        assert!(matches!(induction::save_template(&store, &admin_ctx, admin, 0, &steps, "Again").await, Err(StoreError::Conflict { current: 1 })), "a save from an old read is refused");
+        let t = induction::template(&store).await.unwrap();
+        assert_eq!((t.version, t.steps.clone(), t.changes.as_str(), t.saved_by.map(|b| b.id)), (1, steps.clone(), "Shorter", Some(admin)));
+
+        induction::start(&store, &ctx, later, manager, &draft, &Default::default(), &Default::default()).await.unwrap();
+        let (a, b) = (induction::for_starter(&store, &ctx, early).await.unwrap().unwrap(), induction::for_starter(&store, &ctx, later).await.unwrap().unwrap());
+        assert_eq!((a.template_version, a.steps.len()), (0, TEMPLATE.len()), "a plan under way keeps its steps");
+        assert_eq!((b.template_version, b.steps.iter().map(|s| s.title.as_str()).collect::<Vec<_>>()), (1, vec!["Meet your mentor", "Sit in on a hearing"]));
+    }
+}

@@ -317,6 +317,8 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/staff/{id}/induction/new", perm(P::StartInduction, Staff), get(people::induction::start_form)),
         route(Method::POST, "/staff/{id}/induction", perm(P::StartInduction, Staff), post(people::induction::start)),
         route(Method::POST, "/staff/{id}/induction/steps/{step}", perm(P::TickInduction, Staff), post(people::induction::tick)),
+        route(Method::GET, "/induction-template", perm(P::ManageInductionTemplate, Collection), get(people::induction::template_form)),
+        route(Method::POST, "/induction-template", perm(P::ManageInductionTemplate, Collection), post(people::induction::save_template)),
         route(Method::GET, "/staff/{id}/improvement-plans", perm(P::ViewImprovementPlan, Staff), get(people::plans::list)),
         route(Method::GET, "/staff/{id}/improvement-plans/new", perm(P::ManageImprovementPlan, Staff), get(people::plans::open_form)),
         route(Method::POST, "/staff/{id}/improvement-plans", perm(P::ManageImprovementPlan, Staff), post(people::plans::open)),

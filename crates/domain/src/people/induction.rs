@@ -19,8 +19,9 @@ coded_enum! {
     }
 }
 
-/// The national induction template: (week, kind, step). Copied into each starter's plan when
-/// it is made, so a later change to the template never rewrites a plan under way.
+/// The induction template Hearth ships with: (week, kind, step). National administrators edit it
+/// (each save a new version); until the first save, plans are copied from this. A plan is copied
+/// when it is made, so a later change to the template never rewrites a plan under way.
 pub const TEMPLATE: &[(i64, StepKind, &str)] = &[
     (1, StepKind::Meeting, "Meet your manager and your mentor buddy; agree your office days"),
     (1, StepKind::SystemTraining, "Sign in to Hearth, set up your second factor, and find your way round My Work"),
@@ -102,6 +103,77 @@ impl InductionForm {
     }
 }
 
+// ---- Editing the template ----
+
+/// One step of the template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateStep {
+    pub week: i64,
+    pub kind: StepKind,
+    pub title: String,
+}
+
+/// The shipped template, as steps.
+pub fn shipped_template() -> Vec<TemplateStep> {
+    TEMPLATE.iter().map(|(week, kind, title)| TemplateStep { week: *week, kind: *kind, title: (*title).into() }).collect()
+}
+
+/// The longest induction the template may plan: half a year.
+pub const MOST_WEEKS: i64 = 26;
+/// The most steps a template holds.
+pub const MOST_STEPS: usize = 60;
+/// Blank rows the editing form offers for new steps.
+pub const NEW_ROWS: usize = 3;
+
+/// One row of the form as typed: a row whose step is left empty is not kept, which is how a
+/// step is taken out.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateRow {
+    pub week: String,
+    pub kind: String,
+    pub title: String,
+}
+
+/// The field of a row's part: `week-3`, `kind-3`, `title-3`.
+pub fn row_field(part: &str, row: usize) -> String {
+    format!("{part}-{row}")
+}
+
+/// Checks a template as typed, naming each row's wrong part: a week from 1 to 26, a kind from
+/// the list, a step of at most 200 characters; at least one step and at most 60. The steps come
+/// back in week order, keeping the typed order within a week.
+pub fn validate_template(rows: &[TemplateRow], changes: &str) -> Result<(Vec<TemplateStep>, String), FieldErrors> {
+    let mut c = Collect::default();
+    let mut steps = vec![];
+    for (i, r) in rows.iter().enumerate().map(|(i, r)| (i + 1, r)) {
+        if r.title.trim().is_empty() {
+            continue;
+        }
+        let week = c.keep(match r.week.trim().parse::<i64>() {
+            Ok(w) if (1..=MOST_WEEKS).contains(&w) => Ok(w),
+            _ => Err(FieldError::new(row_field("week", i), format!("The week of step {i} must be a whole number from 1 to {MOST_WEEKS}"))),
+        });
+        let kind = c.keep(StepKind::from_code(r.kind.trim()).ok_or_else(|| FieldError::new(row_field("kind", i), format!("Choose what kind of step {i} is"))));
+        let title = c.keep(crate::text::required(row_field("title", i), "the step", &r.title, 200));
+        if let (Some(week), Some(kind), Some(title)) = (week, kind, title) {
+            steps.push(TemplateStep { week, kind, title });
+        }
+    }
+    if steps.is_empty() && c.is_empty() {
+        c.push(FieldError::new(row_field("title", 1), "Keep at least one step"));
+    } else if steps.len() > MOST_STEPS {
+        c.push(FieldError::new(row_field("title", 1), format!("Keep the template to {MOST_STEPS} steps or fewer")));
+    }
+    let changes = c.keep(crate::text::required("changes", "what changed", changes, 500));
+    match changes {
+        Some(changes) if c.is_empty() => {
+            steps.sort_by_key(|s| s.week);
+            Ok((steps, changes))
+        }
+        _ => Err(c.0),
+    }
+}
+
 /// The week of induction a day falls in, from 1; 0 before it starts.
 pub fn week_of(starts_on: Date, day: Date) -> i64 {
     if day < starts_on { 0 } else { (day - starts_on).whole_days() / 7 + 1 }
@@ -125,5 +197,19 @@ mod tests {
         let s = InductionSettings::default();
         assert_eq!(s.office_first_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 07));
         assert_eq!(s.mentoring_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 06));
+    }
+
+    #[test]
+    fn an_edited_template_keeps_its_steps_in_week_order_and_names_each_wrong_part() {
+        let row = |week: &str, kind: &str, title: &str| TemplateRow { week: week.into(), kind: kind.into(), title: title.into() };
+        let rows = [row("2", "shadowing", "Shadow a first call"), row("1", "meeting", "Meet your mentor"), row("", "", ""), row("9", "", "   ")];
+        let (steps, changes) = validate_template(&rows, "Mentor first").unwrap();
+        assert_eq!(steps.iter().map(|s| s.week).collect::<Vec<_>>(), [1, 2], "empty rows are left out; week order");
+        assert_eq!(changes, "Mentor first");
+        let bad = [row("0", "party", "A step"), row("3", "meeting", &"x".repeat(201))];
+        let fields: Vec<_> = validate_template(&bad, "").unwrap_err().into_iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(fields, ["week-1", "kind-1", "title-2", "changes"]);
+        assert_eq!(validate_template(&[row("1", "meeting", "")], "Cleared").unwrap_err()[0].message, "Keep at least one step");
+        assert_eq!(shipped_template().len(), TEMPLATE.len());
     }
 }

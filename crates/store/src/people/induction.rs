@@ -3,7 +3,7 @@
 //! of a plan are audited; each step ticked off keeps who ticked it and when.
 
 use hearth_domain::FieldError;
-use hearth_domain::people::induction::{InductionDraft, InductionSettings, StepKind, TEMPLATE};
+use hearth_domain::people::induction::{InductionDraft, InductionSettings, StepKind, TemplateStep, shipped_template};
 use hearth_domain::workload::{DutyKind, WorkloadSettings};
 use serde::Serialize;
 use sqlx::Row;
@@ -35,6 +35,8 @@ pub struct Induction {
     /// The starter's first day in the service, for the office-first expectation.
     pub started_service_on: Date,
     pub qualified_on: Option<Date>,
+    /// The template version the plan was copied from; 0 for the template Hearth ships.
+    pub template_version: i64,
     pub steps: Vec<Step>,
 }
 
@@ -65,7 +67,8 @@ pub async fn start(store: &Store, ctx: &AuditContext, starter: Uuid, by: Uuid, d
     }
     let duty = crate::workload::capacity::insert_duty(&mut tx, ctx, d.mentor, DutyKind::Mentoring, workload.duty_points(DutyKind::Mentoring), d.starts_on, Some(settings.mentoring_until(d.starts_on))).await?;
     let id = new_id();
-    sqlx::query("INSERT INTO inductions (id, starter_id, mentor_id, started_by, starts_on, mentor_duty_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    let (template_version, steps) = template_on(&mut tx).await?;
+    sqlx::query("INSERT INTO inductions (id, starter_id, mentor_id, started_by, starts_on, mentor_duty_id, created_at, template_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(id.to_string())
         .bind(starter.to_string())
         .bind(d.mentor.to_string())
@@ -73,15 +76,16 @@ pub async fn start(store: &Store, ctx: &AuditContext, starter: Uuid, by: Uuid, d
         .bind(date_text(d.starts_on))
         .bind(duty.to_string())
         .bind(ts(now()))
+        .bind(template_version)
         .execute(&mut *tx)
         .await?;
-    for (position, (week, kind, title)) in TEMPLATE.iter().enumerate() {
+    for (position, s) in steps.iter().enumerate() {
         sqlx::query("INSERT INTO induction_steps (id, induction_id, week, kind, title, position) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(new_id().to_string())
             .bind(id.to_string())
-            .bind(*week)
-            .bind(kind.code())
-            .bind(*title)
+            .bind(s.week)
+            .bind(s.kind.code())
+            .bind(&s.title)
             .bind(position as i64)
             .execute(&mut *tx)
             .await?;
@@ -91,10 +95,85 @@ pub async fn start(store: &Store, ctx: &AuditContext, starter: Uuid, by: Uuid, d
     Ok(id)
 }
 
+// ---- The national template ----
+
+/// The template as it stands: its version (0 for the shipped one), when and by whom it was
+/// saved and what changed, and its steps in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Template {
+    pub version: i64,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub saved_at: Option<OffsetDateTime>,
+    pub saved_by: Option<NamedRef>,
+    pub changes: String,
+    pub steps: Vec<TemplateStep>,
+}
+
+/// The current version and its steps, read on the connection a plan is made on.
+async fn template_on(conn: &mut sqlx::AnyConnection) -> Result<(i64, Vec<TemplateStep>)> {
+    let Some(version) = sqlx::query("SELECT MAX(version) FROM induction_template_versions").fetch_one(&mut *conn).await?.get::<Option<i64>, _>(0) else {
+        return Ok((0, shipped_template()));
+    };
+    let steps = sqlx::query("SELECT week, kind, title FROM induction_template_steps WHERE version = $1 ORDER BY position")
+        .bind(version)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(TemplateStep { week: r.get(0), kind: StepKind::from_code(&r.get::<String, _>(1)).ok_or(StoreError::NotFound)?, title: r.get(2) }))
+        .collect::<Result<_>>()?;
+    Ok((version, steps))
+}
+
+pub async fn template(store: &Store) -> Result<Template> {
+    let mut conn = store.pool().acquire().await?;
+    let (version, steps) = template_on(&mut conn).await?;
+    let saved = sqlx::query("SELECT v.saved_at, s.id, s.name, v.changes FROM induction_template_versions v LEFT JOIN staff s ON s.id = v.saved_by WHERE v.version = $1").bind(version).fetch_optional(&mut *conn).await?;
+    Ok(match saved {
+        Some(r) => Template { version, saved_at: Some(parse_ts(&r.get::<String, _>(0))?), saved_by: named(r.get(1), r.get(2))?, changes: r.get(3), steps },
+        None => Template { version, saved_at: None, saved_by: None, changes: "The template Hearth ships with".into(), steps },
+    })
+}
+
+/// Saves a new version of the template, if nobody saved one since `read` was read. Plans under
+/// way keep the steps they were copied with.
+pub async fn save_template(store: &Store, ctx: &AuditContext, by: Uuid, read: i64, steps: &[TemplateStep], changes: &str) -> Result<i64> {
+    let mut tx = store.begin().await?;
+    let current: i64 = sqlx::query("SELECT MAX(version) FROM induction_template_versions").fetch_one(&mut *tx).await?.get::<Option<i64>, _>(0).unwrap_or(0);
+    if current != read {
+        return Err(StoreError::Conflict { current });
+    }
+    let version = current + 1;
+    // Two saves at once both read `current`: the primary key lets only one of them write it.
+    sqlx::query("INSERT INTO induction_template_versions (version, saved_at, saved_by, changes) VALUES ($1, $2, $3, $4)")
+        .bind(version)
+        .bind(ts(now()))
+        .bind(by.to_string())
+        .bind(changes)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { current: version },
+            _ => e.into(),
+        })?;
+    for (position, s) in steps.iter().enumerate() {
+        sqlx::query("INSERT INTO induction_template_steps (version, position, week, kind, title) VALUES ($1, $2, $3, $4, $5)")
+            .bind(version)
+            .bind(position as i64)
+            .bind(s.week)
+            .bind(s.kind.code())
+            .bind(&s.title)
+            .execute(&mut *tx)
+            .await?;
+    }
+    audit::append(&mut tx, ctx, Event::success("induction_template.saved").about("induction_template", version).detail(serde_json::json!({ "version": version, "steps": steps.len() }))).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
 /// A starter's induction, read and audited; none if they have no plan.
 pub async fn for_starter(store: &Store, ctx: &AuditContext, starter: Uuid) -> Result<Option<Induction>> {
     let Some(r) = sqlx::query(
-        "SELECT i.id, i.starts_on, s.id, s.name, m.id, m.name, b.id, b.name, s.start_date, s.qualified_date
+        "SELECT i.id, i.starts_on, s.id, s.name, m.id, m.name, b.id, b.name, s.start_date, s.qualified_date, i.template_version
            FROM inductions i JOIN staff s ON s.id = i.starter_id JOIN staff m ON m.id = i.mentor_id JOIN staff b ON b.id = i.started_by
           WHERE i.starter_id = $1",
     )
@@ -130,6 +209,7 @@ pub async fn for_starter(store: &Store, ctx: &AuditContext, starter: Uuid) -> Re
         started_by: named(r.get(6), r.get(7))?.ok_or(StoreError::NotFound)?,
         started_service_on: parse_date(&r.get::<String, _>(8))?,
         qualified_on: r.get::<Option<String>, _>(9).as_deref().map(parse_date).transpose()?,
+        template_version: r.get(10),
         steps,
     }))
 }

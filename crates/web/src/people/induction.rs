@@ -7,15 +7,15 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
-use hearth_domain::people::induction::{InductionForm, week_of};
+use hearth_domain::people::induction::{InductionForm, MOST_STEPS, NEW_ROWS, StepKind, TemplateRow, row_field, validate_template, week_of};
 use hearth_store::StoreError;
 use hearth_store::people::induction::{self as store, Induction};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::components::{DateInput, Select};
+use crate::components::{DateInput, Input, Select, Textarea};
 use crate::dates::{long_date, today};
-use crate::form::{Form, FormPage, form_page, show};
+use crate::form::{Fields, Form, FormPage, form_page, show};
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -133,4 +133,70 @@ pub async fn tick(State(state): State<AppState>, me: Ctx, Path((id, step)): Path
     };
     store::tick(&state.store, &me.audit, id, step, me.id(), done).await?;
     Ok(crate::saved::redirect(&state, &format!("/staff/{id}/induction#step-{step}"), crate::saved::Saved::InductionTicked))
+}
+
+// ---- The national template ----
+
+/// The template's form: each step a group of week, kind and what to do (clearing what to do
+/// takes a step out), then blank rows for new steps, and what changed.
+fn template_page(ctx: &PageCtx, t: &store::Template, rows: &[TemplateRow], changes: &str, version: i64, errors: &[FieldError]) -> FormPage {
+    let mut page = form_page(ctx, "Induction template", "/induction-template".into(), errors);
+    page.back = "/training".into();
+    page.caption = Some("National settings".into());
+    let saved = match (&t.saved_at, &t.saved_by) {
+        (Some(at), by) => format!("Version {}, saved {}{}: {}.", t.version, crate::dates::long_time(*at), by.as_ref().map(|b| format!(" by {}", b.name)).unwrap_or_default(), t.changes),
+        (None, _) => "The template Hearth ships with: nobody has changed it yet.".into(),
+    };
+    page.intro = Some(format!(
+        "{saved} Each new starter's plan is copied from this template when their manager starts it; plans already under way keep their steps. Clear a step's words to take it out; steps are kept in week order."
+    ));
+    page.version = Some(version);
+    let kinds: Vec<(String, String)> = StepKind::ALL.iter().map(|k| (k.code().to_string(), k.label().to_string())).collect();
+    let mut fields = vec![];
+    for (i, r) in rows.iter().enumerate().map(|(i, r)| (i + 1, r)) {
+        let legend = if i > rows.len() - NEW_ROWS { format!("New step {}", i + NEW_ROWS - rows.len()) } else { format!("Step {i}") };
+        fields.push(format!(
+            "<fieldset class=\"govuk-fieldset govuk-!-margin-bottom-6\"><legend class=\"govuk-fieldset__legend govuk-fieldset__legend--s\">{legend}</legend>{}{}{}</fieldset>",
+            Input::text(&row_field("week", i), "Week").classes("govuk-input--width-2").inputmode("numeric").value(&r.week).errors(errors),
+            Select::new(&row_field("kind", i), "Kind of step", Some("Choose"), &kinds, &r.kind).errors(errors),
+            Input::text(&row_field("title", i), "What to do").value(&r.title).errors(errors),
+        ));
+    }
+    fields.push(Textarea::new("changes", "What changed").hint("Managers and HR read this beside the version.").rows(2).value(changes).errors(errors).to_string());
+    page.fields = fields;
+    page.button = "Save a new version".into();
+    page
+}
+
+fn rows_of(t: &store::Template) -> Vec<TemplateRow> {
+    t.steps.iter().map(|s| TemplateRow { week: s.week.to_string(), kind: s.kind.code().into(), title: s.title.clone() }).chain((0..NEW_ROWS).map(|_| TemplateRow::default())).collect()
+}
+
+pub async fn template_form(State(state): State<AppState>, ctx: PageCtx, _me: Ctx) -> Result<Response, AppError> {
+    let t = store::template(&state.store).await?;
+    Ok(show(&template_page(&ctx, &t, &rows_of(&t), "", t.version, &[]), &[]))
+}
+
+pub async fn save_template(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(f): Form<Fields>) -> Result<Response, AppError> {
+    let version = f.version()?;
+    // The rows the form sent: as many as it had, and never more than the template could hold.
+    let rows: Vec<TemplateRow> = (1..=MOST_STEPS + NEW_ROWS)
+        .take_while(|i| [row_field("week", *i), row_field("kind", *i), row_field("title", *i)].iter().any(|n| !f.all(n).is_empty()))
+        .map(|i| TemplateRow { week: f.text(&row_field("week", i)).into(), kind: f.text(&row_field("kind", i)).into(), title: f.text(&row_field("title", i)).into() })
+        .collect();
+    let errors = match validate_template(&rows, f.text("changes")) {
+        Ok((steps, changes)) => match store::save_template(&state.store, &me.audit, me.id(), version, &steps, &changes).await {
+            Ok(_) => return Ok(crate::saved::redirect(&state, "/induction-template", crate::saved::Saved::InductionTemplateSaved)),
+            Err(StoreError::Conflict { .. }) => vec![FieldError::new("changes", "Someone saved a new version of the template after you opened it. Your changes are below: compare them with the version now saved (open the template in a new tab), then save again")],
+            Err(e) => return Err(e.into()),
+        },
+        Err(errors) => errors,
+    };
+    let t = store::template(&state.store).await?;
+    // Keep what they typed, with blank rows to add to; the version stays the one they read, so a
+    // stale save is refused again until they have looked.
+    let mut rows = rows;
+    rows.extend((0..NEW_ROWS).map(|_| TemplateRow::default()));
+    let version = if errors.iter().any(|e| e.message.starts_with("Someone saved")) { t.version } else { version };
+    Ok(show(&template_page(&ctx, &t, &rows, f.text("changes"), version, &errors), &errors))
 }

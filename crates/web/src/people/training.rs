@@ -86,6 +86,7 @@ struct CoursesPage {
     /// (id, title, summary, renewal, who must do it, the caller's standing as a tag and words)
     courses: Vec<(Uuid, String, String, String, String, Option<(String, String)>)>,
     can_manage: bool,
+    can_edit_induction: bool,
 }
 
 pub async fn catalogue(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
@@ -102,6 +103,7 @@ pub async fn catalogue(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> 
             })
             .collect(),
         can_manage: me.can(Permission::ManageTraining),
+        can_edit_induction: me.can(Permission::ManageInductionTemplate),
     };
     Ok(render(&page))
 }
