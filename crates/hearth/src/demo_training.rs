@@ -57,6 +57,33 @@ and the Data Protection Act 2018) and our own standards say how we keep that tru
 Anyone may ask for the information we hold about them. Pass any such request to business support
 on the day it arrives: we have one month to answer.";
 
+/// The domestic abuse module's quiz: five questions, four to pass.
+const DOMESTIC_ABUSE_QUIZ: &str = "? A parent tells you on a screening call about abuse from the other parent. What do you do first?
+- Wait for the safeguarding letter to be due
+* Make sure they and the children are safe now, and tell your manager the same day
+- Ask the other parent for their side on the same call
+
+? Which of these is domestic abuse?
+- Only physical violence
+- Only violence that the police have recorded
+* Coercive control, including over money, contact with friends or where someone can go
+
+? Before recommending contact where there are findings of domestic abuse, the court expects
+* A risk assessment of the harm to the child and to the parent who was abused
+- Contact to start at once so the child does not lose the relationship
+- The parents to meet together to agree arrangements
+
+? A text message to a parent may carry
+* The time of an appointment
+- The case reference and the children's names
+- The other parent's new address
+
+? Who sees a parent's withheld address?
+- Everyone in the proceedings
+* Only Hearth staff who need it, never the other party
+- The child's school
+";
+
 const DOMESTIC_ABUSE: &str = "# Domestic abuse practice
 
 Domestic abuse is present in most of the private law cases we see. This module prepares you to
@@ -141,11 +168,11 @@ second sign-in factor, and never share it.";
 pub async fn generate(store: &Store, rng: &mut StdRng, practitioner: Option<Uuid>) -> Result<(usize, usize)> {
     let today = hearth_store::now().date();
     let long_ago = Date::from_calendar_date(2018, time::Month::January, 1)?;
-    let course = |title, summary, body, renew_months, mandatory_for| DemoCourse { title, summary, body, renew_months, mandatory_for, created_on: long_ago };
+    let course = |title, summary, body, renew_months, mandatory_for| DemoCourse { title, summary, body, renew_months, mandatory_for, created_on: long_ago, quiz: "", pass_mark: None };
     let courses = [
         course("Safeguarding children and young people", "What to do when you are worried about a child, and how to record it.", SAFEGUARDING, Some(24), &[Role::Practitioner, Role::TeamManager, Role::ServiceManager, Role::BusinessSupport][..]),
         course("Data protection and information security", "Keeping families' information safe, and what to do when something goes wrong.", DATA_PROTECTION, Some(12), EVERYONE),
-        course("Domestic abuse practice", "Assessing the risk of domestic abuse to children, before a section 16A risk assessment.", DOMESTIC_ABUSE, Some(24), CASEWORK),
+        DemoCourse { quiz: DOMESTIC_ABUSE_QUIZ, pass_mark: Some(80), ..course("Domestic abuse practice", "Assessing the risk of domestic abuse to children, before a section 16A risk assessment.", DOMESTIC_ABUSE, Some(24), CASEWORK) },
         course("Equality, diversity and inclusion", "Fair and respectful practice with every family.", EQUALITY, Some(36), EVERYONE),
         course("Writing analysis for the court", "Short, clear and analytical reports that help the court decide.", COURT_WRITING, None, &[][..]),
     ];
@@ -238,4 +265,13 @@ pub async fn generate(store: &Store, rng: &mut StdRng, practitioner: Option<Uuid
     training::load_demo_attestations(store, &attested).await?;
     training::remind_expiring(store, today, &settings).await?;
     Ok((completions, attested.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_quiz_is_one_an_administrator_could_have_saved() {
+        let quiz = hearth_domain::people::training::parse_quiz(super::DOMESTIC_ABUSE_QUIZ).unwrap().unwrap();
+        assert_eq!(quiz.len(), 5);
+    }
 }

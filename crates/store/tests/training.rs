@@ -14,7 +14,7 @@ use time::Duration;
 use time::macros::date;
 
 fn draft(title: &str, renew_months: Option<i64>, roles: &[Role]) -> CourseDraft {
-    CourseDraft { title: title.into(), summary: "Why it matters.".into(), body: "# Module\n\nRead this.".into(), renew_months, mandatory_for: roles.to_vec() }
+    CourseDraft { title: title.into(), summary: "Why it matters.".into(), body: "# Module\n\nRead this.".into(), renew_months, mandatory_for: roles.to_vec(), quiz: String::new(), pass_mark: None }
 }
 
 async fn count(store: &Store, sql: &str) -> i64 {
@@ -125,5 +125,34 @@ async fn a_course_about_to_expire_is_reminded_once_per_expiry() {
         assert!(alerts[0].message.starts_with("Your Safeguarding training expires on"), "{}", alerts[0].message);
         assert_eq!(alerts[0].link.as_deref(), Some(format!("/training/{id}").as_str()));
         assert!(hearth_store::cases::alerts_for(&store, other).await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn finishing_a_module_with_a_quiz_keeps_every_attempt_and_records_it_done_only_on_a_pass() {
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let worker = common::add(&store, "Wes Worker", &[Role::Practitioner], Some(o.team), None).await;
+        let ctx = AuditContext::actor(worker, None);
+        let mut d = draft("Domestic abuse practice", Some(24), &[Role::Practitioner]);
+        d.quiz = "? First?\n- No\n* Yes\n? Second?\n* Yes\n- No\n- Never".into();
+        d.pass_mark = Some(50);
+        let id = training::create_course(&store, &AuditContext::system(), None, &d).await.unwrap();
+
+        let fail = training::finish_module(&store, &ctx, worker, id, 1, &[0, 1]).await.unwrap();
+        assert_eq!((fail.correct, fail.questions, fail.passed), (0, 2, false));
+        assert!(training::completions(&store, worker).await.unwrap().is_empty());
+        assert!(matches!(training::finish_module(&store, &ctx, worker, id, 1, &[1]).await, Err(StoreError::Refused(_))), "every question answered");
+        assert!(matches!(training::finish_module(&store, &ctx, worker, id, 7, &[1, 0]).await, Err(StoreError::NotEditable(_))), "only at the version shown");
+        let pass = training::finish_module(&store, &ctx, worker, id, 1, &[1, 1]).await.unwrap();
+        assert_eq!((pass.correct, pass.passed), (1, true), "half right meets a pass mark of 50");
+        assert_eq!(training::completions(&store, worker).await.unwrap().len(), 1);
+        let attempts: i64 = sqlx::query("SELECT COUNT(*) FROM quiz_attempts WHERE staff_id = $1").bind(worker.to_string()).fetch_one(store.pool()).await.unwrap().get(0);
+        assert_eq!(attempts, 2, "the fail and the pass are both kept; a refused attempt is not");
+
+        // A module without a quiz is done when finished.
+        let plain = training::create_course(&store, &AuditContext::system(), None, &draft("Data protection", Some(12), &[Role::Practitioner])).await.unwrap();
+        assert!(training::finish_module(&store, &ctx, worker, plain, 1, &[]).await.unwrap().passed);
+        assert_eq!(training::completions(&store, worker).await.unwrap().len(), 2);
     }
 }

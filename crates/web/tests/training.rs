@@ -14,7 +14,7 @@ use hearth_store::people::training as store_training;
 use hearth_store::{AuditContext, cases, new_id, org, testing};
 
 fn course(title: &str) -> CourseDraft {
-    CourseDraft { title: title.into(), summary: "Why it matters.".into(), body: "# Module\n\nRead <b>this</b>.".into(), renew_months: Some(12), mandatory_for: vec![Role::Practitioner] }
+    CourseDraft { title: title.into(), summary: "Why it matters.".into(), body: "# Module\n\nRead <b>this</b>.".into(), renew_months: Some(12), mandatory_for: vec![Role::Practitioner], quiz: String::new(), pass_mark: None }
 }
 
 #[tokio::test]
@@ -70,7 +70,8 @@ async fn a_persons_training_is_for_them_their_managers_and_hr_and_recording_a_co
         // Finishing a module records it for oneself, today; the module's raw HTML is text.
         let page = body(app.send(Method::GET, &format!("/training/{data}"), Some(&c), None).await).await;
         assert!(page.contains("Read &lt;b&gt;this&lt;/b&gt;.") && !page.contains("<b>this</b>"), "{page}");
-        let res = app.send(Method::POST, &format!("/training/{data}/complete"), Some(&c), Some("")).await;
+        assert_eq!(app.send(Method::POST, &format!("/training/{data}/complete"), Some(&c), Some("")).await.status(), StatusCode::BAD_REQUEST, "the version read is part of the form");
+        let res = app.send(Method::POST, &format!("/training/{data}/complete"), Some(&c), Some("version=1")).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER);
         assert_eq!(store_training::completions(&store, colleague).await.unwrap()[0].recorded_by.id, colleague);
     }
@@ -143,4 +144,51 @@ async fn the_domestic_abuse_policy_is_a_reminder_before_a_risk_assessment_until_
         assert!(!page.contains("You have not yet confirmed"), "{page}");
         assert!(!body(app.send(Method::GET, &work, Some(&w), None).await).await.contains("id=\"policy-reminder\""));
     }
+}
+
+#[tokio::test]
+async fn a_module_with_a_quiz_is_recorded_done_only_on_a_pass_and_only_against_the_questions_shown() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let admin = common::account(&store, "ada.admin@hearth.example", &[Role::SystemAdmin]).await;
+        let team = common::team(&store, "Home team").await;
+        let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, None).await;
+        let app = App::new(&store).await;
+        let (a, w) = (session(&store, admin).await, session(&store, worker).await);
+
+        // The administrator writes the quiz with the module; a malformed one is named by line.
+        let base = "title=Domestic+abuse&summary=Practice&body=Read+this&renew_months=24&mandatory_for=practitioner";
+        let res = app.send(Method::POST, "/training", Some(&a), Some(&format!("{base}&quiz=%3F+Who+first%3F%0A-+School%0A-+Nobody&pass_mark=80"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Question 1 needs exactly one right answer"));
+        let quiz = "%3F+Who+do+you+tell+first%3F%0A-+The+school%0A*+Your+manager%0A%0A%3F+A+text+may+carry%0A*+The+time%0A-+The+case+reference";
+        let res = app.send(Method::POST, "/training", Some(&a), Some(&format!("{base}&quiz={quiz}&pass_mark=100"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let course = location(&res).split('?').next().unwrap().to_string();
+        let id: uuid::Uuid = course.rsplit('/').next().unwrap().parse().unwrap();
+
+        let page = body(app.send(Method::GET, &course, Some(&w), None).await).await;
+        assert!(page.contains("Who do you tell first?") && page.contains("type=\"radio\"") && page.contains("Send my answers"), "{page}");
+        let res = app.send(Method::POST, &format!("{course}/complete"), Some(&w), Some("version=1&answer-1=2")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("href=\"#answer-2\""), "an unanswered question is named");
+        let page = body(app.send(Method::POST, &format!("{course}/complete"), Some(&w), Some("version=1&answer-1=2&answer-2=2")).await).await;
+        assert!(page.contains("You answered 1 of 2 questions rightly; the pass mark is 100%. Look again at question 2"), "{page}");
+        assert!(store_training::completions(&store, worker).await.unwrap().is_empty(), "not done on a fail");
+
+        // The module changes while it is open: answers to the old questions are not scored.
+        let c = store_training::course(&store, id).await.unwrap();
+        let mut changed = course_from(&c);
+        changed.quiz = "? Who do you tell first?\n- The school\n* Your manager".into();
+        store_training::update_course(&store, &AuditContext::system(), admin, id, 1, &changed).await.unwrap();
+        assert_eq!(app.send(Method::POST, &format!("{course}/complete"), Some(&w), Some("version=1&answer-1=2&answer-2=1")).await.status(), StatusCode::CONFLICT);
+        let res = app.send(Method::POST, &format!("{course}/complete"), Some(&w), Some("version=2&answer-1=2")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "a pass at the version shown");
+        let done = store_training::completions(&store, worker).await.unwrap();
+        assert_eq!((done.len(), done[0].course_version), (1, 2));
+    }
+}
+
+fn course_from(c: &store_training::Course) -> CourseDraft {
+    CourseDraft { title: c.title.clone(), summary: c.summary.clone(), body: c.body.clone(), renew_months: c.renew_months, mandatory_for: c.mandatory_for.clone(), quiz: c.quiz.clone(), pass_mark: c.pass_mark }
 }

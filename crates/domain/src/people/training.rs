@@ -166,6 +166,10 @@ pub struct CourseDraft {
     pub renew_months: Option<i64>,
     /// The roles that must do it; none for a course anyone may take.
     pub mandatory_for: Vec<Role>,
+    /// The quiz as written (empty for none), checked by [`parse_quiz`], and the share of
+    /// questions, as a percentage, a pass needs.
+    pub quiz: String,
+    pub pass_mark: Option<i64>,
 }
 
 /// What an administrator typed for a course, before it is checked.
@@ -179,6 +183,8 @@ pub struct CourseForm {
     pub renew_months: String,
     pub mandatory_for: Vec<String>,
     pub version: String,
+    pub quiz: String,
+    pub pass_mark: String,
 }
 
 /// The longest renewal interval: ten years.
@@ -200,11 +206,104 @@ impl CourseForm {
         });
         // No role ticked is an optional course, open to anyone.
         let mandatory_for = c.keep(if self.mandatory_for.iter().all(|r| r.trim().is_empty()) { Ok(vec![]) } else { crate::org::parse_roles("mandatory_for", &self.mandatory_for) });
-        match (title, summary, body, renew_months, mandatory_for) {
-            (Some(title), Some(summary), Some(body), Some(renew_months), Some(mandatory_for)) if c.is_empty() => Ok(CourseDraft { title, summary, body, renew_months, mandatory_for }),
+        let quiz = c.keep(parse_quiz(&self.quiz).map(|q| q.map(|_| self.quiz.trim().replace("\r\n", "\n")).unwrap_or_default()));
+        let pass_mark = c.keep(match (self.quiz.trim().is_empty(), self.pass_mark.trim()) {
+            (true, _) => Ok(None),
+            (false, v) => match v.parse::<i64>() {
+                Ok(m) if (1..=100).contains(&m) => Ok(Some(m)),
+                _ => Err(FieldError::new("pass_mark", "The pass mark must be a whole percentage from 1 to 100, like 80")),
+            },
+        });
+        match (title, summary, body, renew_months, mandatory_for, quiz, pass_mark) {
+            (Some(title), Some(summary), Some(body), Some(renew_months), Some(mandatory_for), Some(quiz), Some(pass_mark)) if c.is_empty() => {
+                Ok(CourseDraft { title, summary, body, renew_months, mandatory_for, quiz, pass_mark })
+            }
             _ => Err(c.0),
         }
     }
+}
+
+// ---- A module's quiz ----
+
+/// One question: its options in order, and which is right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Question {
+    pub text: String,
+    pub options: Vec<String>,
+    pub answer: usize,
+}
+
+/// The most questions one quiz asks, and the most options one question offers.
+pub const MOST_QUESTIONS: usize = 20;
+pub const MOST_OPTIONS: usize = 6;
+
+/// Reads a quiz as an administrator writes it, one line each: `? ` starts a question, `- ` a
+/// wrong answer and `* ` the right one; blank lines are ignored. Empty text is no quiz. Each
+/// question has two to six answers and exactly one right; a line that is none of these is
+/// named by its number.
+pub fn parse_quiz(text: &str) -> Result<Option<Vec<Question>>, FieldError> {
+    let wrong = |message: String| FieldError::new("quiz", message);
+    let mut questions: Vec<Question> = vec![];
+    let mut rights: Vec<usize> = vec![];
+    for (n, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
+        if line.is_empty() {
+            continue;
+        }
+        let (mark, rest) = line.split_at(line.char_indices().nth(1).map(|(i, _)| i).unwrap_or(line.len()));
+        let rest = rest.trim();
+        match mark {
+            "?" if !rest.is_empty() => {
+                questions.push(Question { text: crate::text::required("quiz", "the question", rest, 300)?, options: vec![], answer: 0 });
+                rights.push(0);
+            }
+            "-" | "*" if !rest.is_empty() => {
+                let Some(q) = questions.last_mut() else { return Err(wrong(format!("Line {n}: start the first question with ? before its answers"))) };
+                if mark == "*" {
+                    q.answer = q.options.len();
+                    *rights.last_mut().expect("a right count per question") += 1;
+                }
+                q.options.push(crate::text::required("quiz", "the answer", rest, 200)?);
+            }
+            _ => return Err(wrong(format!("Line {n}: start a question with ?, a wrong answer with - and the right answer with *"))),
+        }
+    }
+    if questions.len() > MOST_QUESTIONS {
+        return Err(wrong(format!("Ask {MOST_QUESTIONS} questions or fewer")));
+    }
+    for (i, (q, right)) in questions.iter().zip(&rights).enumerate().map(|(i, x)| (i + 1, x)) {
+        if !(2..=MOST_OPTIONS).contains(&q.options.len()) {
+            return Err(wrong(format!("Question {i} needs from 2 to {MOST_OPTIONS} answers")));
+        }
+        if *right != 1 {
+            return Err(wrong(format!("Question {i} needs exactly one right answer, marked with *")));
+        }
+    }
+    Ok((!questions.is_empty()).then_some(questions))
+}
+
+/// How many of the answers (by question, the option chosen) are right.
+pub fn score(questions: &[Question], answers: &[usize]) -> usize {
+    questions.iter().zip(answers).filter(|(q, a)| q.answer == **a).count()
+}
+
+/// Whether `correct` of `total` reaches a pass mark in percent: 4 of 5 passes 80.
+pub fn passes(correct: usize, total: usize, pass_mark: i64) -> bool {
+    total > 0 && (correct as i64) * 100 >= pass_mark * total as i64
+}
+
+/// The answers someone sent, one per question (`answer-1`, `answer-2`, …), each the number of
+/// an option from 1; a question left unanswered is named.
+pub fn read_answers(questions: &[Question], sent: impl Fn(&str) -> String) -> Result<Vec<usize>, FieldErrors> {
+    let mut c = Collect::default();
+    let mut answers = vec![];
+    for (i, q) in questions.iter().enumerate().map(|(i, q)| (i + 1, q)) {
+        let field = format!("answer-{i}");
+        match sent(&field).trim().parse::<usize>() {
+            Ok(a) if (1..=q.options.len()).contains(&a) => answers.push(a - 1),
+            _ => c.push(FieldError::new(field, format!("Answer question {i}"))),
+        }
+    }
+    if c.is_empty() { Ok(answers) } else { Err(c.0) }
 }
 
 /// A new version of a policy as it is published.
@@ -248,6 +347,31 @@ mod tests {
     const TODAY: Date = date!(2026 - 12 - 06);
 
     #[test]
+    fn a_quiz_is_written_line_by_line_and_scored_against_its_pass_mark() {
+        let text = "? Who do you tell first about a new domestic abuse disclosure?\n- The child's school\n* Your manager, the same day\n- Nobody until the report\n\n? A text message may carry\n* The appointment time\n- The case reference\n";
+        let quiz = parse_quiz(text).unwrap().unwrap();
+        assert_eq!((quiz.len(), quiz[0].answer, quiz[1].answer, quiz[0].options.len()), (2, 1, 0, 3));
+        assert_eq!(parse_quiz("  \n").unwrap(), None, "no quiz");
+        assert_eq!(score(&quiz, &[1, 1]), 1);
+        assert!(passes(4, 5, 80) && !passes(3, 5, 80) && passes(1, 2, 50) && !passes(0, 0, 1));
+        for (bad, says) in [
+            ("- An answer before any question", "Line 1: start the first question"),
+            ("? One\n- a\n- b", "Question 1 needs exactly one right answer"),
+            ("? One\n* a\n* b", "Question 1 needs exactly one right answer"),
+            ("? One\n* a", "Question 1 needs from 2 to 6 answers"),
+            ("? One\n* a\n- b\nA stray line", "Line 4: start a question with ?"),
+        ] {
+            assert!(parse_quiz(bad).unwrap_err().message.starts_with(says), "{bad}: {:?}", parse_quiz(bad));
+        }
+        let sent = |f: &str| match f { "answer-1" => "2".to_string(), _ => String::new() };
+        assert_eq!(read_answers(&quiz, sent).unwrap_err()[0].field, "answer-2", "an unanswered question is named");
+        assert_eq!(read_answers(&quiz, |_| "1".into()).unwrap(), [0, 0]);
+        assert!(read_answers(&quiz, |_| "9".into()).is_err(), "an option that is not there");
+        let form = CourseForm { title: "DA".into(), summary: "S".into(), body: "B".into(), quiz: text.into(), pass_mark: "".into(), ..Default::default() };
+        assert_eq!(form.validate().unwrap_err()[0].field, "pass_mark", "a quiz needs its pass mark");
+    }
+
+    #[test]
     fn a_course_renewed_every_two_years_expires_two_years_after_it_was_done() {
         let s = TrainingSettings::default();
         let started = date!(2018 - 01 - 01);
@@ -275,7 +399,7 @@ mod tests {
 
     #[test]
     fn a_course_needs_a_title_content_and_a_sensible_renewal() {
-        let form = CourseForm { title: "Safeguarding".into(), summary: "Keeping children safe".into(), body: "# Module".into(), renew_months: "24".into(), mandatory_for: vec!["practitioner".into()], version: String::new() };
+        let form = CourseForm { title: "Safeguarding".into(), summary: "Keeping children safe".into(), body: "# Module".into(), renew_months: "24".into(), mandatory_for: vec!["practitioner".into()], version: String::new(), quiz: String::new(), pass_mark: String::new() };
         let draft = form.validate().unwrap();
         assert_eq!((draft.renew_months, draft.mandatory_for), (Some(24), vec![Role::Practitioner]));
         let bad = CourseForm { title: " ".into(), renew_months: "0".into(), mandatory_for: vec!["wizard".into()], ..form.clone() };
@@ -285,6 +409,29 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever quiz is written in the format, reading it gives back its questions, answers
+        /// and right answers, and answering every question rightly passes any pass mark.
+        #[test]
+        fn a_well_formed_quiz_reads_back_exactly(qs in proptest::collection::vec(("[A-Za-z][A-Za-z ]{0,30}", proptest::collection::vec("[A-Za-z0-9][A-Za-z0-9 ]{0,20}", 2..=6), any::<prop::sample::Index>()), 1..=10), mark in 1i64..=100) {
+            let mut text = String::new();
+            for (q, options, right) in &qs {
+                text.push_str(&format!("? {q}\n"));
+                let right = right.index(options.len());
+                for (i, o) in options.iter().enumerate() {
+                    text.push_str(&format!("{} {o}\n", if i == right { "*" } else { "-" }));
+                }
+            }
+            let quiz = parse_quiz(&text).unwrap().unwrap();
+            prop_assert_eq!(quiz.len(), qs.len());
+            for (read, (q, options, right)) in quiz.iter().zip(&qs) {
+                prop_assert_eq!(&read.text, q.trim());
+                prop_assert_eq!(read.options.iter().map(String::as_str).collect::<Vec<_>>(), options.iter().map(|o| o.trim()).collect::<Vec<_>>());
+                prop_assert_eq!(read.answer, right.index(options.len()));
+            }
+            let all_right: Vec<usize> = quiz.iter().map(|q| q.answer).collect();
+            prop_assert!(passes(score(&quiz, &all_right), quiz.len(), mark));
+        }
+
         /// Whatever the dates, a completed course is expired exactly when its renewal date has
         /// come, and only a course never done is ever missing or to do.
         #[test]

@@ -31,6 +31,9 @@ pub struct Course {
     pub mandatory_for: Vec<Role>,
     pub version: i64,
     pub created_on: Date,
+    /// The quiz as written (empty for none) and its pass mark in percent.
+    pub quiz: String,
+    pub pass_mark: Option<i64>,
 }
 
 fn roles_of(codes: &[String]) -> Vec<Role> {
@@ -57,11 +60,13 @@ fn course_of(r: &sqlx::any::AnyRow, roles: &HashMap<Uuid, Vec<String>>) -> Resul
         renew_months: r.get(4),
         version: r.get(5),
         created_on: parse_date(&r.get::<String, _>(6))?,
+        quiz: r.get(7),
+        pass_mark: r.get(8),
         mandatory_for: roles_of(roles.get(&id).map(Vec::as_slice).unwrap_or_default()),
     })
 }
 
-const COURSE: &str = "SELECT id, title, summary, body, renew_months, version, created_on FROM courses";
+const COURSE: &str = "SELECT id, title, summary, body, renew_months, version, created_on, quiz, pass_mark FROM courses";
 
 /// Every course, mandatory ones first, then by title.
 pub async fn courses(store: &Store) -> Result<Vec<Course>> {
@@ -90,7 +95,7 @@ pub async fn create_course(store: &Store, ctx: &AuditContext, by: Option<Uuid>, 
     let mut tx = store.begin().await?;
     let id = new_id();
     let at = now();
-    sqlx::query("INSERT INTO courses (id, title, summary, body, renew_months, version, created_on, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)")
+    sqlx::query("INSERT INTO courses (id, title, summary, body, renew_months, version, created_on, updated_at, updated_by, quiz, pass_mark) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10)")
         .bind(id.to_string())
         .bind(&d.title)
         .bind(&d.summary)
@@ -99,6 +104,8 @@ pub async fn create_course(store: &Store, ctx: &AuditContext, by: Option<Uuid>, 
         .bind(date_text(at.date()))
         .bind(ts(at))
         .bind(by.map(|b| b.to_string()))
+        .bind(&d.quiz)
+        .bind(d.pass_mark)
         .execute(&mut *tx)
         .await?;
     set_roles(&mut tx, "course_roles", "course_id", id, &d.mandatory_for).await?;
@@ -111,7 +118,7 @@ pub async fn create_course(store: &Store, ctx: &AuditContext, by: Option<Uuid>, 
 /// keep the version they were done at.
 pub async fn update_course(store: &Store, ctx: &AuditContext, by: Uuid, id: Uuid, version: i64, d: &CourseDraft) -> Result<i64> {
     let mut tx = store.begin().await?;
-    let n = sqlx::query("UPDATE courses SET title = $1, summary = $2, body = $3, renew_months = $4, version = version + 1, updated_at = $5, updated_by = $6 WHERE id = $7 AND version = $8")
+    let n = sqlx::query("UPDATE courses SET title = $1, summary = $2, body = $3, renew_months = $4, version = version + 1, updated_at = $5, updated_by = $6, quiz = $9, pass_mark = $10 WHERE id = $7 AND version = $8")
         .bind(&d.title)
         .bind(&d.summary)
         .bind(&d.body)
@@ -120,6 +127,8 @@ pub async fn update_course(store: &Store, ctx: &AuditContext, by: Uuid, id: Uuid
         .bind(by.to_string())
         .bind(id.to_string())
         .bind(version)
+        .bind(&d.quiz)
+        .bind(d.pass_mark)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -134,6 +143,56 @@ pub async fn update_course(store: &Store, ctx: &AuditContext, by: Uuid, id: Uuid
 }
 
 // ---- Completions ----
+
+/// How an attempt at a module's quiz went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    pub correct: usize,
+    pub questions: usize,
+    pub passed: bool,
+}
+
+/// Someone finishes a module, answering its quiz if it has one (`answers`, by question, the
+/// option chosen), at the version they read. A module without a quiz is done; with one, the
+/// answers are scored against that version's questions, the attempt is kept, and only a pass
+/// records it done, in the same transaction. A module changed since it was read is refused,
+/// so nobody is scored against questions they were not shown.
+pub async fn finish_module(store: &Store, ctx: &AuditContext, staff: Uuid, course_id: Uuid, read: i64, answers: &[usize]) -> Result<Attempt> {
+    let mut tx = store.begin().await?;
+    let r = sqlx::query("SELECT version, quiz, pass_mark FROM courses WHERE id = $1").bind(course_id.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    let version: i64 = r.get(0);
+    if version != read {
+        return Err(StoreError::NotEditable("The module changed after you opened it. Read it again, then finish it."));
+    }
+    let attempt = match hearth_domain::people::training::parse_quiz(&r.get::<String, _>(1)).map_err(StoreError::Refused)? {
+        None => Attempt { correct: 0, questions: 0, passed: true },
+        Some(questions) => {
+            if answers.len() != questions.len() {
+                return Err(StoreError::Refused(FieldError::new("answer-1", "Answer every question")));
+            }
+            let correct = hearth_domain::people::training::score(&questions, answers);
+            let passed = hearth_domain::people::training::passes(correct, questions.len(), r.get::<Option<i64>, _>(2).unwrap_or(100));
+            sqlx::query("INSERT INTO quiz_attempts (id, staff_id, course_id, course_version, correct, questions, passed, attempted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(new_id().to_string())
+                .bind(staff.to_string())
+                .bind(course_id.to_string())
+                .bind(version)
+                .bind(correct as i64)
+                .bind(questions.len() as i64)
+                .bind(i64::from(passed))
+                .bind(ts(now()))
+                .execute(&mut *tx)
+                .await?;
+            audit::append(&mut tx, ctx, Event::success("training.quiz_answered").about("staff", staff).detail(serde_json::json!({ "course_id": course_id, "course_version": version, "correct": correct, "questions": questions.len(), "passed": passed }))).await?;
+            Attempt { correct, questions: questions.len(), passed }
+        }
+    };
+    if attempt.passed {
+        insert_completion(&mut tx, ctx, staff, course_id, version, now().date(), staff).await?;
+    }
+    tx.commit().await?;
+    Ok(attempt)
+}
 
 /// One course done, as a person's record lists it.
 #[derive(Debug, Clone, Serialize)]
@@ -157,6 +216,12 @@ pub async fn record_completion(store: &Store, ctx: &AuditContext, staff: Uuid, c
     }
     let mut tx = store.begin().await?;
     let version: i64 = sqlx::query("SELECT version FROM courses WHERE id = $1").bind(course_id.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?.get(0);
+    let id = insert_completion(&mut tx, ctx, staff, course_id, version, completed_on, by).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_completion(tx: &mut sqlx::AnyConnection, ctx: &AuditContext, staff: Uuid, course_id: Uuid, version: i64, completed_on: Date, by: Uuid) -> Result<Uuid> {
     let id = new_id();
     sqlx::query("INSERT INTO training_completions (id, staff_id, course_id, course_version, completed_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(id.to_string())
@@ -168,8 +233,7 @@ pub async fn record_completion(store: &Store, ctx: &AuditContext, staff: Uuid, c
         .bind(ts(now()))
         .execute(&mut *tx)
         .await?;
-    audit::append(&mut tx, ctx, Event::success("training.completed").about("staff", staff).detail(serde_json::json!({ "course_id": course_id, "course_version": version, "completed_on": date_text(completed_on) }))).await?;
-    tx.commit().await?;
+    audit::append(tx, ctx, Event::success("training.completed").about("staff", staff).detail(serde_json::json!({ "course_id": course_id, "course_version": version, "completed_on": date_text(completed_on) }))).await?;
     Ok(id)
 }
 
@@ -456,12 +520,15 @@ pub struct DemoCourse<'a> {
     pub renew_months: Option<i64>,
     pub mandatory_for: &'a [Role],
     pub created_on: Date,
+    /// The quiz as written (empty for none), with its pass mark.
+    pub quiz: &'a str,
+    pub pass_mark: Option<i64>,
 }
 
 pub async fn load_demo_course(store: &Store, c: &DemoCourse<'_>) -> Result<Uuid> {
     let mut tx = store.begin().await?;
     let id = new_id();
-    sqlx::query("INSERT INTO courses (id, title, summary, body, renew_months, version, created_on, updated_at) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)")
+    sqlx::query("INSERT INTO courses (id, title, summary, body, renew_months, version, created_on, updated_at, quiz, pass_mark) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9)")
         .bind(id.to_string())
         .bind(c.title)
         .bind(c.summary)
@@ -469,6 +536,8 @@ pub async fn load_demo_course(store: &Store, c: &DemoCourse<'_>) -> Result<Uuid>
         .bind(c.renew_months)
         .bind(date_text(c.created_on))
         .bind(ts(c.created_on.midnight().assume_utc()))
+        .bind(c.quiz)
+        .bind(c.pass_mark)
         .execute(&mut *tx)
         .await?;
     set_roles(&mut tx, "course_roles", "course_id", id, c.mandatory_for).await?;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use hearth_domain::FieldError;
 use hearth_domain::access::Permission;
 use hearth_domain::org::Role;
-use hearth_domain::people::training::{CourseForm, Standing, TrainingSummary};
+use hearth_domain::people::training::{CourseForm, Standing, TrainingSummary, parse_quiz, read_answers};
 use hearth_store::StoreError;
 use hearth_store::people::training::{self as store, Attestation, Course, Requirement, Whose};
 use serde::Serialize;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::components::{Choices, DateInput, Input, Tag, Textarea};
 use crate::dates::{long_date, today};
 use crate::error::{ApiError, Problem};
-use crate::form::{ConflictPage, ConflictRow, Form, FormPage, form_page, show, show_conflict};
+use crate::form::{ConflictPage, ConflictRow, Fields, Form, FormPage, form_page, show, show_conflict};
 use crate::page::{PageCtx, Shell, render};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
@@ -120,11 +120,36 @@ struct CoursePage {
     standing: Option<(String, String)>,
     last_done: Option<String>,
     can_manage: bool,
+    /// The quiz's questions as radio groups, with its pass mark; empty for a module without one.
+    quiz: Vec<String>,
+    pass_mark: i64,
+    /// How an attempt that did not pass went.
+    result: Option<String>,
+    errors: Option<crate::components::ErrorSummary>,
 }
 
 pub async fn course(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let (course, mut mine, done) = tokio::try_join!(store::course(&state.store, id), store::requirements(&state.store, Whose::Person(me.id())), store::completions(&state.store, me.id()))?;
+    let course = store::course(&state.store, id).await?;
+    course_view(&state, &ctx, &me, course, &Fields::default(), None, &[]).await
+}
+
+async fn course_view(state: &AppState, ctx: &PageCtx, me: &Ctx, course: Course, f: &Fields, result: Option<String>, errors: &[FieldError]) -> Result<Response, AppError> {
+    let id = course.id;
+    let (mut mine, done) = tokio::try_join!(store::requirements(&state.store, Whose::Person(me.id())), store::completions(&state.store, me.id()))?;
     let standing = mine.remove(&me.id()).unwrap_or_default().into_iter().find(|r| r.course_id == id).map(|r| r.standing(today(), &state.config.training));
+    let questions = parse_quiz(&course.quiz).ok().flatten().unwrap_or_default();
+    let quiz = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let field = format!("answer-{}", i + 1);
+            let values: Vec<String> = (1..=q.options.len()).map(|n| n.to_string()).collect();
+            let options: Vec<(&str, &str)> = values.iter().map(String::as_str).zip(q.options.iter().map(String::as_str)).collect();
+            let mut c = Choices::new(true, &field, &format!("{}. {}", i + 1, q.text), &options, &[f.text(&field).to_string()]).errors(errors);
+            c.legend_classes = "govuk-fieldset__legend--s".into();
+            c.to_string()
+        })
+        .collect();
     let page = CoursePage {
         shell: ctx.shell(course.title.clone()),
         body: crate::markdown::render(&course.body),
@@ -133,15 +158,43 @@ pub async fn course(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(i
         standing: standing.map(|s| (standing_tag(s).to_string(), s.when())),
         last_done: done.iter().find(|c| c.course_id == id).map(|c| long_date(c.completed_on)),
         can_manage: me.can(Permission::ManageTraining),
+        quiz,
+        pass_mark: course.pass_mark.unwrap_or(100),
+        result,
+        errors: (!errors.is_empty()).then(|| crate::components::ErrorSummary::of(errors)),
         course,
     };
-    Ok(render(&page))
+    Ok(if errors.is_empty() { render(&page) } else { crate::page::render_with(axum::http::StatusCode::BAD_REQUEST, &page) })
 }
 
-/// The caller finishes a module: it is recorded as done today, at the course's current version.
-pub async fn complete(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    store::record_completion(&state.store, &me.audit, me.id(), id, today(), me.id()).await?;
-    Ok(crate::saved::redirect(&state, &format!("/training/{id}"), crate::saved::Saved::CourseCompleted))
+/// The caller finishes a module, answering its quiz if it has one, at the version they read: a
+/// module without a quiz, or a pass, is recorded done today; otherwise the page says how it
+/// went and which questions to look at again.
+pub async fn complete(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<Fields>) -> Result<Response, AppError> {
+    let read = f.version()?;
+    let course = store::course(&state.store, id).await?;
+    let questions = parse_quiz(&course.quiz).ok().flatten().unwrap_or_default();
+    let answers = match read_answers(&questions, |field| f.text(field).to_string()) {
+        Ok(a) => a,
+        Err(errors) => return course_view(&state, &ctx, &me, course, &f, None, &errors).await,
+    };
+    let attempt = match store::finish_module(&state.store, &me.audit, me.id(), id, read, &answers).await {
+        Err(StoreError::Refused(e)) => return course_view(&state, &ctx, &me, course, &f, None, &[e]).await,
+        other => other?,
+    };
+    if attempt.passed {
+        return Ok(crate::saved::redirect(&state, &format!("/training/{id}"), crate::saved::Saved::CourseCompleted));
+    }
+    let missed: Vec<String> = questions.iter().zip(&answers).enumerate().filter(|(_, (q, a))| q.answer != **a).map(|(i, _)| (i + 1).to_string()).collect();
+    let result = format!(
+        "You answered {} of {} questions rightly; the pass mark is {}%. Look again at question{} {}, read the module again, and try again.",
+        attempt.correct,
+        attempt.questions,
+        course.pass_mark.unwrap_or(100),
+        if missed.len() == 1 { "" } else { "s" },
+        hearth_domain::text::and_list(&missed.iter().map(String::as_str).collect::<Vec<_>>())
+    );
+    course_view(&state, &ctx, &me, course, &Fields::default(), Some(result), &[]).await
 }
 
 // ---- Writing a module ----
@@ -158,13 +211,20 @@ fn course_page(ctx: &PageCtx, heading: &str, action: String, f: &CourseForm, ver
         Input::text("renew_months", "Months between renewals (optional)").hint("For example, 24 for every two years. Leave empty for a course done once.").inputmode("numeric").classes("govuk-input--width-3").value(&f.renew_months).errors(errors).to_string(),
         Choices::new(false, "mandatory_for", "Who must do it", &roles, &f.mandatory_for).hint("Leave all unticked for an optional course.").errors(errors).to_string(),
         Textarea::new("body", "The module").rows(20).value(&f.body).errors(errors).to_string(),
+        Textarea::new("quiz", "Quiz (optional)")
+            .hint("One line each: ? starts a question, - a wrong answer, * the right one. Two to six answers a question, up to 20 questions. Finishing the module records it done only on a pass.")
+            .rows(10)
+            .value(&f.quiz)
+            .errors(errors)
+            .to_string(),
+        Input::text("pass_mark", "Pass mark, as a percentage").hint("For example, 80: four of five questions right.").inputmode("numeric").classes("govuk-input--width-3").value(&f.pass_mark).errors(errors).to_string(),
     ];
     page.button = "Save the course".into();
     page
 }
 
 pub async fn new_course_form(ctx: PageCtx, _me: Ctx) -> Response {
-    show(&course_page(&ctx, "Add a course", "/training".into(), &CourseForm::default(), None, &[]), &[])
+    show(&course_page(&ctx, "Add a course", "/training".into(), &CourseForm { pass_mark: "80".into(), ..Default::default() }, None, &[]), &[])
 }
 
 pub async fn create_course(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(f): Form<CourseForm>) -> Result<Response, AppError> {
@@ -185,6 +245,8 @@ fn form_of(c: &Course) -> CourseForm {
         renew_months: c.renew_months.map(|m| m.to_string()).unwrap_or_default(),
         mandatory_for: c.mandatory_for.iter().map(|r| r.code().to_string()).collect(),
         version: c.version.to_string(),
+        quiz: c.quiz.clone(),
+        pass_mark: c.pass_mark.map(|m| m.to_string()).unwrap_or_else(|| "80".into()),
     }
 }
 
@@ -210,8 +272,10 @@ pub async fn edit_course(State(state): State<AppState>, ctx: PageCtx, me: Ctx, P
                     ConflictRow::new("Months between renewals", saved.renew_months.map(|m| m.to_string()).unwrap_or_default(), &f.renew_months),
                     ConflictRow::new("Who must do it", roles_text(&saved.mandatory_for), roles_text(&d.mandatory_for)),
                     ConflictRow::new("The module", &saved.body, &f.body),
+                    ConflictRow::new("Quiz", &saved.quiz, &f.quiz),
+                    ConflictRow::new("Pass mark", saved.pass_mark.map(|m| m.to_string()).unwrap_or_default(), &f.pass_mark),
                 ];
-                page.resubmit = [("title", &f.title), ("summary", &f.summary), ("renew_months", &f.renew_months), ("body", &f.body)].iter().map(|(k, v)| (k.to_string(), v.to_string())).chain(f.mandatory_for.iter().map(|r| ("mandatory_for".to_string(), r.clone()))).collect();
+                page.resubmit = [("title", &f.title), ("summary", &f.summary), ("renew_months", &f.renew_months), ("body", &f.body), ("quiz", &f.quiz), ("pass_mark", &f.pass_mark)].iter().map(|(k, v)| (k.to_string(), v.to_string())).chain(f.mandatory_for.iter().map(|r| ("mandatory_for".to_string(), r.clone()))).collect();
                 return Ok(show_conflict(&page));
             }
             Err(e) => return Err(e.into()),
