@@ -67,6 +67,8 @@ pub struct Supervision {
     pub acknowledged_at: Option<OffsetDateTime>,
     pub worker_comment: Option<String>,
     pub discussions: Vec<DiscussedCase>,
+    /// Restricted cases discussed that the reader is not named on: counted, not shown.
+    pub restricted_withheld: i64,
     #[serde(with = "time::serde::rfc3339::option")]
     pub edited_at: Option<OffsetDateTime>,
     pub addenda: Vec<SupervisionAddendum>,
@@ -299,15 +301,28 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
     .fetch_optional(store.pool())
     .await?
     .ok_or(StoreError::NotFound)?;
-    let discussions = sqlx::query(
-        "SELECT s.case_id, c.reference, s.reflection, s.decision FROM supervision_cases s JOIN cases c ON c.id = s.case_id WHERE s.supervision_id = $1 ORDER BY c.reference",
+    // A restricted case's discussion is for the worker and staff named on the case, as the case
+    // itself is: anyone else in the line chain sees that one was withheld, not what it said.
+    let viewer = ctx.actor_id.map(|a| a.to_string()).unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT s.case_id, c.reference, s.reflection, s.decision,
+                CAST(CASE WHEN $2 <> $3
+                           AND EXISTS (SELECT 1 FROM case_flags f WHERE f.case_id = c.id AND f.flag = 'restricted')
+                           AND NOT EXISTS (SELECT 1 FROM case_named_staff n WHERE n.case_id = c.id AND n.staff_id = $2)
+                          THEN 1 ELSE 0 END AS BIGINT)
+           FROM supervision_cases s JOIN cases c ON c.id = s.case_id WHERE s.supervision_id = $1 ORDER BY c.reference",
     )
     .bind(id.to_string())
+    .bind(&viewer)
+    .bind(worker.to_string())
     .fetch_all(store.pool())
-    .await?
-    .iter()
-    .map(|d| Ok(DiscussedCase { case_id: parse_id(&d.get::<String, _>(0))?, reference: d.get(1), reflection: d.get(2), decision: d.get(3) }))
-    .collect::<Result<_>>()?;
+    .await?;
+    let restricted_withheld = rows.iter().filter(|d| d.get::<i64, _>(4) == 1).count() as i64;
+    let discussions = rows
+        .iter()
+        .filter(|d| d.get::<i64, _>(4) == 0)
+        .map(|d| Ok(DiscussedCase { case_id: parse_id(&d.get::<String, _>(0))?, reference: d.get(1), reflection: d.get(2), decision: d.get(3) }))
+        .collect::<Result<_>>()?;
     let addenda = sqlx::query(
         "SELECT a.author_id, s.name, a.written_at, a.body FROM supervision_addenda a JOIN staff s ON s.id = a.author_id WHERE a.supervision_id = $1 ORDER BY a.written_at",
     )
@@ -329,6 +344,7 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
         worker: named(r.get(6), r.get(7))?.ok_or(StoreError::NotFound)?,
         supervisor: named(r.get(8), r.get(9))?.ok_or(StoreError::NotFound)?,
         discussions,
+        restricted_withheld,
         edited_at: r.get::<Option<String>, _>(10).as_deref().map(parse_ts).transpose()?,
         addenda,
         version: r.get(11),

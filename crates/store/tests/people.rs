@@ -152,8 +152,17 @@ async fn a_case_that_may_not_be_discussed_refuses_the_whole_supervision_and_noth
         // Named on the restricted case, the manager sees it and may discuss it.
         cases::named::name_staff(&store, &AuditContext::system(), restricted, t.manager.id).await.unwrap();
         assert!(on_agenda(t.manager.id).await.contains(&restricted));
-        people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![discussion(restricted, None)])).await.unwrap();
+        let held = people::record(&store, &ctx, t.worker, &t.manager, &supervision(vec![discussion(restricted, None)])).await.unwrap();
         assert_eq!(oversight_entries(&store, restricted).await.len(), 1);
+        // The record shows what was said to the worker and to staff named on the case; anyone
+        // else who reads the record (here a service manager) learns only that one was withheld.
+        let above = common::add(&store, "Sid Senior", &[Role::ServiceManager], Some(t.other_team), None).await;
+        let read = people::view(&store, &AuditContext::actor(above, None), t.worker, held).await.unwrap();
+        assert_eq!((read.discussions.len(), read.restricted_withheld), (0, 1));
+        for reader in [t.manager.id, t.worker] {
+            let read = people::view(&store, &AuditContext::actor(reader, None), t.worker, held).await.unwrap();
+            assert_eq!((read.discussions.len(), read.restricted_withheld), (1, 0));
+        }
         // Nobody records their own supervision.
         let own = people::record(&store, &AuditContext::actor(t.worker, None), t.worker, &NamedRef { id: t.worker, name: "Wes Worker".into() }, &supervision(vec![])).await;
         assert!(matches!(own, Err(StoreError::Refused(_))));
