@@ -159,6 +159,29 @@ pub fn next_due(f: &SupervisionFacts, today: Date, s: &SupervisionSettings) -> D
     }
 }
 
+/// How someone's supervisions held since `since` kept to time: (held on time, held). Each was
+/// due one cadence after the one before it (or after starting, for the first), the cadence being
+/// the one that applied on that day: six weeks while new or on an improvement plan (`plans`:
+/// each plan's opening day and, once closed, its closing day), a quarter otherwise. `held` is in
+/// date order and may start before `since`, so the first one counted knows its predecessor.
+pub fn held_on_time(started_on: Date, qualified_on: Option<Date>, plans: &[(Date, Option<Date>)], held: &[Date], since: Date, s: &SupervisionSettings) -> (usize, usize) {
+    let mut previous: Option<Date> = None;
+    let (mut on_time, mut counted) = (0, 0);
+    for &h in held {
+        if h >= since {
+            let from = previous.unwrap_or(started_on);
+            let improvement_plan = plans.iter().any(|(opened, closed)| *opened <= from && closed.is_none_or(|c| c > from));
+            let f = SupervisionFacts { started_on, qualified_on, improvement_plan, last_held_on: previous };
+            counted += 1;
+            if h <= next_due(&f, from, s).on() {
+                on_time += 1;
+            }
+        }
+        previous = Some(h);
+    }
+    (on_time, counted)
+}
+
 /// A record not acknowledged more than `acknowledge_working_days` working days after it was
 /// recorded shows as such, to the worker and their manager.
 pub fn acknowledgement_late(recorded_on: Date, acknowledged: bool, today: Date, s: &SupervisionSettings, calendar: &crate::calendar::WorkingCalendar) -> bool {
@@ -534,6 +557,21 @@ mod tests {
         assert!(early.validate(started, today).is_err(), "before they started");
         let stranger = form("2026-12-04", vec![DiscussionForm { case_id: "not-a-case".into(), ..Default::default() }]);
         assert_eq!(stranger.validate(started, today).unwrap_err()[0].field, "discussions");
+    }
+
+    #[test]
+    fn each_supervision_held_is_on_time_against_the_cadence_of_its_day() {
+        let s = SupervisionSettings::default();
+        let started = date!(2015 - 01 - 01);
+        // Quarterly (13 weeks, 91 days): 1 Jan to 1 Apr is 90 days (on time), 1 Apr to 1 Aug is 122 (late).
+        let held = [date!(2026 - 01 - 01), date!(2026 - 04 - 01), date!(2026 - 08 - 01)];
+        assert_eq!(held_on_time(started, None, &[], &held, date!(2026 - 03 - 01), &s), (1, 2), "the January one only sets the clock");
+        // On an improvement plan from March to June, the April one was due six weeks after January: late.
+        let plans = [(date!(2025 - 12 - 15), Some(date!(2026 - 06 - 30)))];
+        assert_eq!(held_on_time(started, None, &plans, &held, date!(2026 - 03 - 01), &s), (0, 2));
+        // A new starter's first is due six weeks after starting.
+        let new = date!(2026 - 09 - 01);
+        assert_eq!(held_on_time(new, None, &[], &[date!(2026 - 10 - 10), date!(2026 - 12 - 01)], new, &s), (1, 2), "forty days, then fifty-two");
     }
 
     #[test]

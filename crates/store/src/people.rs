@@ -178,6 +178,36 @@ pub async fn team_facts(store: &Store, team_id: Uuid) -> Result<HashMap<Uuid, Su
     facts_of_many(store, Whose::Team(team_id)).await
 }
 
+/// For everyone active in a team, an area or the service: the dates of their supervisions from
+/// `from` on, in order, and their improvement plans (opened, closed), the facts
+/// `held_on_time` needs. Two queries.
+pub async fn supervision_history(store: &Store, whose: Whose, from: Date) -> Result<(HashMap<Uuid, Vec<Date>>, HashMap<Uuid, Vec<(Date, Option<Date>)>>)> {
+    let (filter, id) = whose.filter();
+    let held_sql = format!("SELECT v.worker_id, v.held_on FROM supervisions v JOIN staff s ON s.id = v.worker_id WHERE {filter} AND s.status = 'active' AND v.held_on >= $2 ORDER BY v.worker_id, v.held_on");
+    let plans_sql = format!("SELECT p.worker_id, p.opened_on, p.closed_on FROM improvement_plans p JOIN staff s ON s.id = p.worker_id WHERE {filter} AND s.status = 'active'");
+    let bind_id = id.map(|i| i.to_string()).unwrap_or_default();
+    // `Whose::Everyone`'s filter binds no id, so the date is then the first parameter.
+    let everyone = id.is_none();
+    let held_sql = if everyone { held_sql.replace("$2", "$1") } else { held_sql };
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(held_sql));
+    if !everyone {
+        q = q.bind(bind_id.clone());
+    }
+    let mut held: HashMap<Uuid, Vec<Date>> = HashMap::new();
+    for r in q.bind(date_text(from)).fetch_all(store.pool()).await? {
+        held.entry(parse_id(&r.get::<String, _>(0))?).or_default().push(parse_date(&r.get::<String, _>(1))?);
+    }
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(plans_sql));
+    if !everyone {
+        q = q.bind(bind_id);
+    }
+    let mut plans: HashMap<Uuid, Vec<(Date, Option<Date>)>> = HashMap::new();
+    for r in q.fetch_all(store.pool()).await? {
+        plans.entry(parse_id(&r.get::<String, _>(0))?).or_default().push((parse_date(&r.get::<String, _>(1))?, r.get::<Option<String>, _>(2).as_deref().map(parse_date).transpose()?));
+    }
+    Ok((held, plans))
+}
+
 /// What the agenda is built from: each of the worker's open cases, with its overdue tasks, its
 /// newest chronology entry, its court dates and flags, and court work returned since their last
 /// supervision. Read through the cases and court work areas. Only the cases `viewer` may see:

@@ -213,3 +213,29 @@ async fn the_manager_changes_a_record_for_a_day_then_adds_addenda_and_leads_grou
         assert!(list.contains("\"total\":1") && list.contains("\"kind\":\"reflective_practice\""), "{list}");
     }
 }
+
+#[tokio::test]
+async fn the_key_figures_count_supervisions_held_on_time_against_each_ones_cadence() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let team = new_id();
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
+        let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
+        let today = time::OffsetDateTime::now_utc().date();
+        // Quarterly: 80 days after the one before is on time, 120 days is late; the one before
+        // the year only sets the clock.
+        let held = [400, 320, 200, 120].map(|d| today - time::Duration::days(d));
+        let rows: Vec<_> = held.iter().map(|h| hearth_store::people::DemoSupervision { worker, supervisor: manager, held_on: *h, acknowledged: true }).collect();
+        hearth_store::people::load_demo(&store, &rows).await.unwrap();
+        let app = App::new(&store).await;
+        let m = session(&store, manager).await;
+        let page = body(app.send(Method::GET, &format!("/insight?team={team}"), Some(&m), None).await).await;
+        let figures = page.split("id=\"people-figures\"").nth(1).expect("the people figures");
+        let held_row = figures.split("Supervisions held on time (last 12 months)").nth(1).expect("the held-on-time figure");
+        assert!(held_row[..300.min(held_row.len())].contains("67% (2 of 3)"), "{held_row}");
+    }
+}

@@ -465,13 +465,22 @@ pub async fn figures(state: &AppState, reach: hearth_store::quality::insight::Re
         Reach::Area(a) => people::Whose::Area(a),
         Reach::National => people::Whose::Everyone,
     };
-    let (facts, courses, policies, cared_for, appraised) = tokio::try_join!(
+    // Held on time over the last twelve months. The supervision before the first of them is read
+    // too when it is within 200 days, so the first knows when it was due; one further back than
+    // that makes the first late whichever cadence applied.
+    let year_ago = today() - time::Duration::days(365);
+    let (facts, courses, policies, cared_for, appraised, (held, plans)) = tokio::try_join!(
         async { Ok::<_, AppError>(people::facts_of_many(&state.store, whose).await?) },
         async { Ok(people::training::requirements(&state.store, whose).await?) },
         async { Ok(people::training::attestations(&state.store, whose).await?) },
         pulse::cared_for(state),
         async { Ok(people::appraisals::last_completed(&state.store, whose).await?) },
+        async { Ok(people::supervision_history(&state.store, whose, year_ago - time::Duration::days(200)).await?) },
     )?;
+    let (held_in_time, held_all) = facts.iter().fold((0, 0), |(a, b), (id, f)| {
+        let (on, of) = hearth_domain::people::held_on_time(f.started_on, f.qualified_on, plans.get(id).map(Vec::as_slice).unwrap_or_default(), held.get(id).map(Vec::as_slice).unwrap_or_default(), year_ago, &state.config.supervision);
+        (a + on, b + of)
+    });
     let appraised_in_time = appraised.values().filter(|(started, last)| hearth_domain::people::appraisal::due_on(*started, *last) >= today()).count();
     let share = |part: usize, whole: usize| match percent(part, whole) {
         Some(p) => format!("{p}% ({part} of {whole})"),
@@ -483,6 +492,7 @@ pub async fn figures(state: &AppState, reach: hearth_store::quality::insight::Re
     let attested = bound.iter().filter(|id| policies[**id].iter().all(|a| a.attested_at.is_some())).count();
     Ok(vec![
         ("Supervision not overdue".into(), share(on_time, facts.len())),
+        ("Supervisions held on time (last 12 months)".into(), share(held_in_time, held_all)),
         ("Mandatory training up to date".into(), share(trained, facts.len())),
         ("Current policies confirmed".into(), share(attested, bound.len())),
         ("Appraised within 12 months (or not yet due)".into(), share(appraised_in_time, appraised.len())),
