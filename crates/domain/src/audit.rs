@@ -54,6 +54,8 @@ pub fn action_words(action: &str) -> String {
         "case.oversight_recorded" => "Recorded management oversight in supervision",
         "case.oversight_edited" => "Changed management oversight within its supervision's edit window",
         "supervision.edited" => "Changed a supervision record",
+        "office_day.recorded" => "Recorded a day in the office",
+        "office_day.withdrawn" => "Took back a day in the office",
         "training.quiz_answered" => "Answered a module's quiz",
         "induction_template.saved" => "Saved a new version of the induction template",
         "supervision.addendum_written" => "Added an addendum to a supervision record",

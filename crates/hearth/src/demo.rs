@@ -426,7 +426,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let appraisals = demo_people::appraisals(store, &mut g.rng).await?;
     tracing::info!(appraisals, "demo appraisals written");
     let group_sessions = demo_people::group_sessions(store).await?;
-    tracing::info!(group_sessions, "demo group sessions written");
+    let office_days = demo_people::office_days(store).await?;
+    tracing::info!(group_sessions, office_days, "demo group sessions and office days written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let claims = demo_expenses::generate(store, files, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
     tracing::info!(claims, "demo expense claims written");

@@ -202,6 +202,31 @@ pub async fn group_sessions(store: &Store) -> Result<usize> {
     Ok(sessions.len())
 }
 
+/// Four weeks of office days before today: most people in on about one working day in four
+/// (the service's share of time in the office is under 30%), new starters and anyone on an
+/// improvement plan on about half, so some meet their expectation and some fall short. Never
+/// today, so "I'm in the office today" is always there to press. Drawn from their own generator.
+pub async fn office_days(store: &Store) -> Result<usize> {
+    use rand::SeedableRng;
+    let mut rng = StdRng::seed_from_u64(29);
+    let today = hearth_store::now().date();
+    let settings = hearth_domain::people::induction::InductionSettings::default();
+    let mut facts: Vec<_> = hearth_store::people::facts_of_many(store, hearth_store::people::Whose::Everyone).await?.into_iter().collect();
+    facts.sort_by_key(|(id, _)| *id);
+    let mut days = vec![];
+    for (id, f) in facts {
+        let share = if settings.office_first(f.started_on, f.improvement_plan, today).is_some() { 0.5 } else { 0.22 };
+        for back in 1..hearth_domain::people::induction::OFFICE_WINDOW_DAYS {
+            let day = today - Duration::days(back);
+            if day >= f.started_on && day.weekday().number_from_monday() <= 5 && rng.random_bool(share) {
+                days.push((id, day));
+            }
+        }
+    }
+    hearth_store::people::office::load_demo(store, &days).await?;
+    Ok(days.len())
+}
+
 /// Appraisals for everyone with a line manager: last year's completed (most within the last 12
 /// months, some not, so they are overdue), and for most this year's objectives set, with the
 /// mid-year review done for some.

@@ -11,6 +11,7 @@ pub mod group;
 pub mod induction;
 pub mod leave;
 pub mod meetings;
+pub mod office;
 pub mod plans;
 pub mod pulse;
 pub mod sickness;

@@ -79,3 +79,33 @@ async fn a_new_template_version_is_copied_into_plans_started_after_it_and_a_stal
         assert_eq!((b.template_version, b.steps.iter().map(|s| s.title.as_str()).collect::<Vec<_>>()), (1, vec!["Meet your mentor", "Sit in on a hearing"]));
     }
 }
+
+#[tokio::test]
+async fn office_days_count_each_day_once_whether_recorded_or_at_a_team_meeting_in_the_office() {
+    use hearth_domain::people::meetings::{Attendance, Attendee, MeetingDraft};
+    use hearth_store::people::{Whose, office};
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let manager = common::add(&store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+        let starter = common::add(&store, "Sia Starter", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let ctx = AuditContext::actor(starter, None);
+        let today = hearth_store::now().date();
+        let (monday, tuesday) = (today - time::Duration::days(10), today - time::Duration::days(9));
+        office::set_day(&store, &ctx, starter, monday, true).await.unwrap();
+        office::set_day(&store, &ctx, starter, monday, true).await.unwrap();
+        office::set_day(&store, &ctx, starter, today, true).await.unwrap();
+        assert!(office::recorded_on(&store, starter, today).await.unwrap());
+        office::set_day(&store, &ctx, starter, today, false).await.unwrap();
+        assert!(!office::recorded_on(&store, starter, today).await.unwrap(), "taken back");
+        // A team meeting in the office on a day already recorded counts once; one on another day counts too.
+        for day in [monday, tuesday] {
+            let d = MeetingDraft { held_on: day, office_id: None, agenda: "Caseloads".into(), attendees: vec![Attendee { staff_id: starter, attendance: Attendance::Office, reason: None }, Attendee { staff_id: manager, attendance: Attendance::Remote, reason: None }], actions: vec![] };
+            hearth_store::people::meetings::record(&store, &AuditContext::actor(manager, None), o.team, Some(manager), &d).await.unwrap();
+        }
+        let counts = office::counts(&store, Whose::Team(o.team), today - time::Duration::days(27), today).await.unwrap();
+        assert_eq!((counts.get(&starter).copied(), counts.get(&manager).copied()), (Some(2), None), "Monday once, Tuesday at the meeting; joining remotely is not the office");
+        let everyone = office::counts(&store, Whose::Everyone, today - time::Duration::days(27), today).await.unwrap();
+        assert_eq!(everyone.get(&starter).copied(), Some(2));
+        assert!(office::counts(&store, Whose::Person(starter), today - time::Duration::days(5), today).await.unwrap().is_empty(), "outside the window");
+    }
+}

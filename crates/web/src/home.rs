@@ -48,6 +48,9 @@ struct HomePage {
     inducted: bool,
     /// Actions from team meetings they own, not yet past: (team, meeting, title, due).
     meeting_actions: Vec<(uuid::Uuid, uuid::Uuid, String, String)>,
+    /// In the office today (recorded or not), and, for new starters and anyone on an improvement
+    /// plan, the expectation against what they recorded over four weeks. None without a team.
+    office: Option<(bool, Option<String>)>,
     /// Leave waiting for their decision: (request, who, when).
     leave_waiting: Vec<(uuid::Uuid, String, String)>,
     /// Expense claims waiting for this manager: (claim, who, total).
@@ -246,5 +249,12 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
             (a, link)
         })
         .collect();
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, leave_waiting, claims_waiting, interviews, reviews }))
+    let office = match me.principal.placement.team_id {
+        Some(_) => {
+            let (in_today, line) = tokio::try_join!(async { Ok::<_, AppError>(hearth_store::people::office::recorded_on(&state.store, me.id(), today).await?) }, crate::people::office::expectation(&state, me.id(), &supervised))?;
+            Some((in_today, line))
+        }
+        None => None,
+    };
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, office, leave_waiting, claims_waiting, interviews, reviews }))
 }

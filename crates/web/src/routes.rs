@@ -212,6 +212,8 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/insight.csv", perm(P::ViewInsight, Collection), get(insight::csv)),
         route(Method::GET, "/my/workload", SignedIn, get(workload::mine)),
         route(Method::GET, "/my/supervision", SignedIn, get(people::mine)),
+        // Everyone records only their own day: the handler takes the caller, never an id.
+        route(Method::POST, "/my/office-day", SignedIn, post(people::office::set_today)),
         route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::GET, "/my/offers/{id}", SignedIn, get(workload::offers::view)),

@@ -239,3 +239,51 @@ async fn the_key_figures_count_supervisions_held_on_time_against_each_ones_caden
         assert!(held_row[..300.min(held_row.len())].contains("67% (2 of 3)"), "{held_row}");
     }
 }
+
+#[tokio::test]
+async fn a_new_starter_records_office_days_on_my_work_and_my_people_sets_them_against_the_expectation() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let areas = org::area_refs(&store).await.unwrap();
+        let team = new_id();
+        let mut tx = store.begin().await.unwrap();
+        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let senior = staff(&store, "Sami Senior", &[Role::ServiceManager], team, None).await;
+        let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, Some(senior)).await;
+        let other_manager = staff(&store, "Tess Teammanager", &[Role::TeamManager], team, Some(senior)).await;
+        let hr = staff(&store, "Hana HR", &[Role::Hr], team, None).await;
+        let today = time::OffsetDateTime::now_utc().date();
+        let new_starter = hearth_domain::org::NewStaff {
+            name: "Nia New".into(),
+            email: hearth_domain::text::EmailAddress::parse("email", "nia.new@hearth.example").unwrap(),
+            roles: vec![Role::Practitioner],
+            team_id: Some(team),
+            line_manager_id: Some(manager),
+            fte: hearth_domain::org::Fte::FULL_TIME,
+            contract: hearth_domain::org::ContractType::Employed,
+            start_date: today - time::Duration::days(60),
+            qualified_date: None,
+            skills: vec![],
+        };
+        let starter = org::create_staff(&store, &AuditContext::system(), &new_starter).await.unwrap();
+        let on_plan = staff(&store, "Pat Plan", &[Role::Practitioner], team, Some(manager)).await;
+        let d = hearth_domain::people::improvement::PlanDraft { goals: "Reports on time".into(), support: "Weekly check-ins".into(), first_review_on: today + time::Duration::days(28), hr_partner: hr };
+        hearth_store::people::plans::open(&store, &AuditContext::actor(manager, None), on_plan, manager, &d).await.unwrap();
+        let app = App::new(&store).await;
+        let (s, m, o) = (session(&store, starter).await, session(&store, manager).await, session(&store, other_manager).await);
+
+        let home = body(app.send(Method::GET, "/", Some(&s), None).await).await;
+        assert!(home.contains("Not recorded today") && home.contains("Expected 3 days a week until") && home.contains("(new starter): 0 of 12 in the last 4 weeks"), "{home}");
+        assert_eq!(app.send(Method::POST, "/my/office-day", Some(&s), Some("in_office=perhaps")).await.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(app.send(Method::POST, "/my/office-day", Some(&s), Some("in_office=true")).await.status(), StatusCode::SEE_OTHER);
+        let home = body(app.send(Method::GET, "/", Some(&s), None).await).await;
+        assert!(home.contains("You are recorded in the office today") && home.contains("1 of 12 in the last 4 weeks") && home.contains("Not in the office today"), "{home}");
+
+        // The line manager sees both; a team manager outside Pat's line chain does not learn of the plan.
+        let grid = body(app.send(Method::GET, &format!("/my-people?team={team}"), Some(&m), None).await).await;
+        assert!(grid.contains("Nia New</strong>: Expected 3 days a week until") && grid.contains("Pat Plan</strong>: Expected 3 days a week while the improvement plan is open"), "{grid}");
+        let grid = body(app.send(Method::GET, &format!("/my-people?team={team}"), Some(&o), None).await).await;
+        assert!(grid.contains("Nia New</strong>") && !grid.contains("improvement plan"), "{grid}");
+    }
+}

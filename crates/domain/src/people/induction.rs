@@ -37,6 +37,16 @@ pub const TEMPLATE: &[(i64, StepKind, &str)] = &[
     (6, StepKind::Meeting, "Review your induction with your manager; agree your first allocation"),
 ];
 
+/// Why someone is expected in the office more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfficeFirst {
+    NewStarter,
+    ImprovementPlan,
+}
+
+/// The days My People looks back over for office days: four weeks.
+pub const OFFICE_WINDOW_DAYS: i64 = 28;
+
 /// National settings for induction (`[induction]` in hearth.toml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -66,6 +76,25 @@ impl InductionSettings {
     /// The last day a starter who started on `started_on` is expected in the office more.
     pub fn office_first_until(&self, started_on: Date) -> Date {
         super::add_months(started_on, self.office_first_months)
+    }
+
+    /// Whether someone is expected in the office more today, and why: in their first months, or
+    /// while an improvement plan is open.
+    pub fn office_first(&self, started_on: Date, improvement_plan: bool, today: Date) -> Option<OfficeFirst> {
+        if improvement_plan {
+            Some(OfficeFirst::ImprovementPlan)
+        } else if today < self.office_first_until(started_on) {
+            Some(OfficeFirst::NewStarter)
+        } else {
+            None
+        }
+    }
+
+    /// Office days expected over the four weeks to `today`: the days a week, for each whole week
+    /// of those four they have been with the service.
+    pub fn expected_office_days(&self, started_on: Date, today: Date) -> i64 {
+        let days = ((today - started_on).whole_days() + 1).clamp(0, OFFICE_WINDOW_DAYS);
+        self.office_days_per_week * (days / 7)
     }
 
     /// The last day the mentoring counts against the mentor's capacity.
@@ -197,6 +226,18 @@ mod tests {
         let s = InductionSettings::default();
         assert_eq!(s.office_first_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 07));
         assert_eq!(s.mentoring_until(date!(2026 - 12 - 07)), date!(2027 - 06 - 06));
+    }
+
+    #[test]
+    fn new_starters_and_anyone_on_an_improvement_plan_are_expected_in_the_office_more() {
+        let s = InductionSettings::default();
+        let today = date!(2026 - 12 - 06);
+        assert_eq!(s.office_first(date!(2026 - 09 - 01), false, today), Some(OfficeFirst::NewStarter));
+        assert_eq!(s.office_first(date!(2020 - 09 - 01), false, today), None, "long since started");
+        assert_eq!(s.office_first(date!(2020 - 09 - 01), true, today), Some(OfficeFirst::ImprovementPlan));
+        assert_eq!(s.expected_office_days(date!(2026 - 09 - 01), today), 12, "three days a week for four weeks");
+        assert_eq!(s.expected_office_days(date!(2026 - 11 - 23), today), 6, "fourteen days in: two whole weeks");
+        assert_eq!(s.expected_office_days(date!(2026 - 12 - 07), today), 0, "not started yet");
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod group;
 pub mod induction;
 pub mod leave;
 pub mod meetings;
+pub mod office;
 pub mod plans;
 pub mod policies;
 pub mod pulse;

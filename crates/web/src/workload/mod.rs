@@ -190,6 +190,8 @@ struct MyPeoplePage {
     overdue_interviews: Vec<(Uuid, String, String)>,
     link_meetings: bool,
     link_group_sessions: bool,
+    /// New starters, and people on an improvement plan the reader may know of: (name, expectation).
+    office_first: Vec<(String, String)>,
     link_training: bool,
     link_supervision: bool,
 }
@@ -274,6 +276,25 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         })
         .collect();
     let training_figure = team_training_figure(&training);
+    let office_first = {
+        let s = &state.config.induction;
+        let window_start = today() - time::Duration::days(hearth_domain::people::induction::OFFICE_WINDOW_DAYS - 1);
+        let counts = hearth_store::people::office::counts(&state.store, hearth_store::people::Whose::Team(team.id), window_start, today()).await?;
+        let mut list = vec![];
+        for r in &rows {
+            let id = r.worker.member.id;
+            let Some(f) = supervision.get(&id) else { continue };
+            let Some(why) = s.office_first(f.started_on, f.improvement_plan, today()) else { continue };
+            // A plan is private to the worker, their line chain and HR: nobody else learns of it here.
+            if why == hearth_domain::people::induction::OfficeFirst::ImprovementPlan && !me.may_for_staff(&state, Permission::ViewImprovementPlan, id).await {
+                continue;
+            }
+            let words = crate::people::office::words(s.office_days_per_week, why, s.office_first_until(f.started_on), s.expected_office_days(f.started_on, today()), counts.get(&id).copied().unwrap_or(0));
+            list.push((r.worker.member.name.clone(), words));
+        }
+        list.sort();
+        list
+    };
     let settings = &state.config.supervision;
     let due_on = |r: &PersonRow| supervision.get(&r.worker.member.id).map(|f| hearth_domain::people::next_due(f, today(), settings).on());
     let leavers = leavers.into_iter().map(|(who, n)| (who.id, who.name, n)).collect();
@@ -319,6 +340,7 @@ pub async fn my_people(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Que
         overdue_interviews,
         link_meetings,
         link_group_sessions,
+        office_first,
         link_training,
         link_supervision: me.can(Permission::ViewSupervision),
     }))
