@@ -382,6 +382,11 @@ pub async fn view(store: &Store, ctx: &AuditContext, worker: Uuid, id: Uuid) -> 
     })
 }
 
+/// The day a supervision was held.
+pub async fn held_on(store: &Store, supervision: Uuid) -> Result<Date> {
+    parse_date(&sqlx::query("SELECT held_on FROM supervisions WHERE id = $1").bind(supervision.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?.get::<String, _>(0))
+}
+
 /// Whose supervision this is: for routes that name a supervision alone.
 pub async fn worker_of(store: &Store, supervision: Uuid) -> Result<Uuid> {
     parse_id(&sqlx::query("SELECT worker_id FROM supervisions WHERE id = $1").bind(supervision.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?.get::<String, _>(0))

@@ -382,6 +382,7 @@ pub fn all() -> Vec<Route> {
         // A supervision named alone: the handlers check the caller against its own worker.
         route(Method::GET, "/api/v1/supervisions/{id}", perm(P::ViewSupervision, Collection), get(people::api::record_by_id)),
         route(Method::POST, "/api/v1/supervisions/{id}/acknowledge", perm(P::AcknowledgeSupervision, Collection), post(people::api::acknowledge_by_id)),
+        route(Method::GET, "/api/v1/supervisions/{id}/agenda", perm(P::RecordSupervision, Collection), get(people::api::agenda_after)),
         route(Method::GET, "/api/v1/staff/{id}/supervision-agenda", perm(P::RecordSupervision, Staff), get(people::api::agenda_of)),
         route(Method::GET, "/api/v1/staff/{id}/training", perm(P::ViewTraining, Staff), get(people::training::api_training)),
         route(Method::GET, "/api/v1/staff/{id}/appraisals", perm(P::ViewAppraisal, Staff), get(people::appraisals::api_list)),

@@ -389,6 +389,7 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/api/v1/teams/{far}/group-sessions"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/supervisions/{supervision}"), &own, StatusCode::OK),
             (Method::POST, format!("/api/v1/supervisions/{supervision}/acknowledge"), "", StatusCode::OK),
+            (Method::GET, format!("/api/v1/supervisions/{supervision}/agenda"), &own, StatusCode::OK),
             (Method::GET, format!("/leave-requests/{leave}"), &own, StatusCode::OK),
             (Method::POST, format!("/leave-requests/{leave}/decision"), "", StatusCode::OK),
             (Method::POST, format!("/leave-requests/{leave}/cancel"), "", StatusCode::OK),

@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use common::{App, body, location, session, staff};
 use hearth_domain::cases::{ApplicationKind, CaseFlag, LawType, NewCase};
 use hearth_domain::org::Role;
-use hearth_store::{AuditContext, Store, cases, new_id, org, testing};
+use hearth_store::{AuditContext, Store, cases, org, testing};
 use uuid::Uuid;
 
 async fn case_for(store: &Store, team: Uuid, worker: Uuid, number: &str, flags: Vec<CaseFlag>) -> (Uuid, String) {
@@ -37,13 +37,7 @@ fn today() -> String {
 #[tokio::test]
 async fn a_manager_records_a_supervision_the_cases_hold_its_decisions_and_the_worker_acknowledges_it() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let (team, far) = (new_id(), new_id());
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        org::insert_team(&mut tx, far, "Far team", areas[1].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let (team, far) = (common::team(&store, "Home team").await, common::far_team(&store, "Far team").await);
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
         let colleague = staff(&store, "Cal Colleague", &[Role::Practitioner], team, Some(manager)).await;
@@ -114,6 +108,9 @@ async fn a_manager_records_a_supervision_the_cases_hold_its_decisions_and_the_wo
         assert_eq!(res.status(), StatusCode::CREATED);
         let agenda = body(app.json(Method::GET, &format!("/api/v1/staff/{worker}/supervision-agenda"), &m, "").await).await;
         assert!(agenda.contains(&a_ref), "{agenda}");
+        let after = body(app.json(Method::GET, &format!("/api/v1/supervisions/{id}/agenda"), &m, "").await).await;
+        assert!(after.contains(&a_ref) && after.contains("\"raised\""), "{after}");
+        assert_eq!(app.json(Method::GET, &format!("/api/v1/supervisions/{id}/agenda"), &h, "").await.status(), StatusCode::FORBIDDEN, "HR reads records, not the agenda of cases");
 
         // A record left unacknowledged for more than ten working days says so.
         let long_ago = time::OffsetDateTime::now_utc().date() - time::Duration::days(40);
@@ -136,13 +133,7 @@ fn json_supervision(held_on: &str, case: &str) -> String {
 #[tokio::test]
 async fn the_manager_changes_a_record_for_a_day_then_adds_addenda_and_leads_group_sessions_the_team_reads() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let (team, far) = (new_id(), new_id());
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        org::insert_team(&mut tx, far, "Far team", areas[1].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let (team, far) = (common::team(&store, "Home team").await, common::far_team(&store, "Far team").await);
         let deputy = staff(&store, "Sami Senior", &[Role::ServiceManager], team, None).await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, Some(deputy)).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
@@ -217,12 +208,7 @@ async fn the_manager_changes_a_record_for_a_day_then_adds_addenda_and_leads_grou
 #[tokio::test]
 async fn the_key_figures_count_supervisions_held_on_time_against_each_ones_cadence() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
         let worker = staff(&store, "Wil Worker", &[Role::Practitioner], team, Some(manager)).await;
         let today = time::OffsetDateTime::now_utc().date();
@@ -243,12 +229,7 @@ async fn the_key_figures_count_supervisions_held_on_time_against_each_ones_caden
 #[tokio::test]
 async fn a_new_starter_records_office_days_on_my_work_and_my_people_sets_them_against_the_expectation() {
     for store in testing::stores().await {
-        org::ensure_reference_data(&store).await.unwrap();
-        let areas = org::area_refs(&store).await.unwrap();
-        let team = new_id();
-        let mut tx = store.begin().await.unwrap();
-        org::insert_team(&mut tx, team, "Home team", areas[0].id, None).await.unwrap();
-        tx.commit().await.unwrap();
+        let team = common::team(&store, "Home team").await;
         let senior = staff(&store, "Sami Senior", &[Role::ServiceManager], team, None).await;
         let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, Some(senior)).await;
         let other_manager = staff(&store, "Tess Teammanager", &[Role::TeamManager], team, Some(senior)).await;

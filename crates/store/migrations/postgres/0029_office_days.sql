@@ -9,3 +9,6 @@ CREATE TABLE office_days (
     recorded_at TEXT NOT NULL,
     PRIMARY KEY (staff_id, day)
 );
+-- Team meetings attended in the office count too: reached from the person, not by scanning
+-- every meeting's attendance.
+CREATE INDEX team_meeting_attendance_staff ON team_meeting_attendance (staff_id);

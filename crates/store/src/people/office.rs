@@ -44,13 +44,15 @@ pub async fn recorded_on(store: &Store, staff: Uuid, day: Date) -> Result<bool> 
 pub async fn counts(store: &Store, whose: Whose, from: Date, to: Date) -> Result<HashMap<Uuid, i64>> {
     let (filter, id) = whose.filter();
     let (a, b) = if id.is_some() { ("$2", "$3") } else { ("$1", "$2") };
+    // Each branch starts from the people (by team, area or id) and reaches their days by index.
     let sql = format!(
         "SELECT d.staff_id, COUNT(*) FROM (
-             SELECT o.staff_id, o.day FROM office_days o WHERE o.day >= {a} AND o.day <= {b}
+             SELECT o.staff_id, o.day FROM staff s JOIN office_days o ON o.staff_id = s.id
+              WHERE {filter} AND s.status = 'active' AND o.day >= {a} AND o.day <= {b}
              UNION
-             SELECT x.staff_id, m.held_on FROM team_meeting_attendance x JOIN team_meetings m ON m.id = x.meeting_id
-              WHERE x.attendance = 'office' AND m.held_on >= {a} AND m.held_on <= {b}
-         ) d JOIN staff s ON s.id = d.staff_id WHERE {filter} AND s.status = 'active' GROUP BY d.staff_id"
+             SELECT x.staff_id, m.held_on FROM staff s JOIN team_meeting_attendance x ON x.staff_id = s.id JOIN team_meetings m ON m.id = x.meeting_id
+              WHERE {filter} AND s.status = 'active' AND x.attendance = 'office' AND m.held_on >= {a} AND m.held_on <= {b}
+         ) d GROUP BY d.staff_id"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(id) = id {

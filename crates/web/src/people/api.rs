@@ -165,7 +165,22 @@ pub struct Agenda {
 pub async fn agenda_of(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Json<Agenda>, ApiError> {
     me.authorize_staff(&state, id).await?;
     let facts = people::facts_for(&state.store, id).await?;
-    let cases = people::agenda_cases(&state.store, id, me.id(), facts.last_held_on, today()).await?;
+    agenda_since(&state, &me, id, facts.last_held_on).await
+}
+
+/// The agenda that follows a supervision, by its id alone: the worker's open cases as they stand
+/// today, with court work returned since that supervision was held. For their latest
+/// supervision it is the agenda of the next. The caller is checked against its worker.
+#[utoipa::path(get, path = "/api/v1/supervisions/{id}/agenda", params(("id" = Uuid, Path)), responses((status = 200, body = Agenda), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn agenda_after(State(state): State<AppState>, me: Ctx, Path(supervision): Path<Uuid>) -> Result<Json<Agenda>, ApiError> {
+    let worker = people::worker_of(&state.store, supervision).await?;
+    me.authorize_staff(&state, worker).await?;
+    let held_on = people::held_on(&state.store, supervision).await?;
+    agenda_since(&state, &me, worker, Some(held_on)).await
+}
+
+async fn agenda_since(state: &AppState, me: &Ctx, id: Uuid, since: Option<time::Date>) -> Result<Json<Agenda>, ApiError> {
+    let cases = people::agenda_cases(&state.store, id, me.id(), since, today()).await?;
     let (raised, other) = agenda(&cases, today(), &state.config.supervision);
     let words = |items: Vec<hearth_domain::people::AgendaItem>| items.into_iter().map(|i| AgendaCase { case_id: i.case_id, reference: i.reference, reasons: i.reasons.iter().map(|r| r.words()).collect() }).collect();
     Ok(Json(Agenda { raised: words(raised), other: words(other) }))

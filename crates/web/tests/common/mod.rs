@@ -27,6 +27,17 @@ pub async fn team(store: &Store, name: &str) -> Uuid {
     team
 }
 
+/// A team in another service area than [`team`]'s: for the people outside a team's reach.
+pub async fn far_team(store: &Store, name: &str) -> Uuid {
+    hearth_store::org::ensure_reference_data(store).await.unwrap();
+    let areas = hearth_store::org::area_refs(store).await.unwrap();
+    let team = hearth_store::new_id();
+    let mut tx = store.begin().await.unwrap();
+    hearth_store::org::insert_team(&mut tx, team, name, areas[1].id, None).await.unwrap();
+    tx.commit().await.unwrap();
+    team
+}
+
 pub async fn staff(store: &Store, name: &str, roles: &[hearth_domain::org::Role], team: Uuid, manager: Option<Uuid>) -> Uuid {
     let s = hearth_domain::org::NewStaff {
         name: name.into(),
