@@ -112,7 +112,7 @@ async fn a_course_about_to_expire_is_reminded_once_per_expiry() {
         let o = common::small_org(&store).await;
         let worker = common::add(&store, "Wes Worker", &[Role::Practitioner], Some(o.team), None).await;
         let other = common::add(&store, "Olu Other", &[Role::Practitioner], Some(o.team), None).await;
-        let course = DemoCourse { title: "Safeguarding", summary: "s", body: "b", renew_months: Some(12), mandatory_for: &[Role::Practitioner], created_on: date!(2018 - 01 - 01) };
+        let course = DemoCourse { title: "Safeguarding", summary: "s", body: "b", renew_months: Some(12), mandatory_for: &[Role::Practitioner], created_on: date!(2018 - 01 - 01), quiz: "", pass_mark: None };
         let id = training::load_demo_course(&store, &course).await.unwrap();
         let today = hearth_store::now().date();
         // One expires in ten days; the other's is a year away.
