@@ -40,6 +40,7 @@ pub mod people;
 pub mod quality;
 pub mod text;
 pub mod workload;
+pub mod workplace;
 
 /// A field-level validation failure: which field, and a message written for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

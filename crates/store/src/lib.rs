@@ -16,6 +16,7 @@ pub mod people;
 pub mod quality;
 pub mod testing;
 pub mod workload;
+pub mod workplace;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -262,6 +262,16 @@ pub async fn set_office_desks(store: &Store, ctx: &AuditContext, id: Uuid, desks
     Ok(())
 }
 
+/// Sets an office's desk count to the desks in use on its floor plan, inside the workplace's
+/// transaction, so the count people read and the desks they book never disagree.
+pub(crate) async fn follow_floor_plan(conn: &mut AnyConnection, office: Uuid) -> Result<()> {
+    sqlx::query("UPDATE offices SET desks = (SELECT COUNT(*) FROM desks WHERE office_id = $1 AND withdrawn = 0), version = version + 1 WHERE id = $1")
+        .bind(office.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Service areas, id and name, for the demo and forms.
 pub async fn area_refs(store: &Store) -> Result<Vec<NamedRef>> {
     let rows = sqlx::query("SELECT id, name FROM service_areas ORDER BY name").fetch_all(store.pool()).await?;

@@ -12,6 +12,7 @@ use hearth_domain::calendar::WorkingCalendar;
 use hearth_domain::people::leave::{Balance, DayPart, LeaveDraft, LeaveSettings, LeaveYear, LineKind, RequestKind, RequestStatus, WorkPattern, balance, carry_over, days_text, hours_text, opening_lines};
 use hearth_domain::text::long_date;
 use hearth_domain::workload::AbsenceKind;
+use hearth_domain::workplace::CancelledBecause;
 use hearth_domain::FieldError;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -447,6 +448,7 @@ pub async fn decide(store: &Store, ctx: &AuditContext, rules: Rules<'_>, request
                 .bind(r.id.to_string())
                 .execute(&mut *tx)
                 .await?;
+            crate::workplace::cancel_for_absence(&mut tx, staff_id, r.first, r.last, CancelledBecause::Leave, at).await?;
             (RequestStatus::Approved, None, format!("Your leave from {} was approved.", long_date(r.first)), "leave.approved")
         }
         Decision::Refuse(reason) => (RequestStatus::Refused, Some(reason), format!("Your leave from {} was refused: {reason}", long_date(r.first)), "leave.refused"),

@@ -16,20 +16,24 @@ use crate::{Result, Store, date_text, now, parse_id, ts};
 pub async fn set_day(store: &Store, ctx: &AuditContext, staff: Uuid, day: Date, in_office: bool) -> Result<()> {
     let mut tx = store.begin().await?;
     if in_office {
-        let exists = sqlx::query("SELECT 1 FROM office_days WHERE staff_id = $1 AND day = $2").bind(staff.to_string()).bind(date_text(day)).fetch_optional(&mut *tx).await?;
-        if exists.is_none() {
-            sqlx::query("INSERT INTO office_days (staff_id, day, office_id, recorded_at) SELECT s.id, $2, t.office_id, $3 FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = $1")
-                .bind(staff.to_string())
-                .bind(date_text(day))
-                .bind(ts(now()))
-                .execute(&mut *tx)
-                .await?;
-        }
+        record_in(&mut tx, staff, day, now()).await?;
     } else {
         sqlx::query("DELETE FROM office_days WHERE staff_id = $1 AND day = $2").bind(staff.to_string()).bind(date_text(day)).execute(&mut *tx).await?;
     }
     audit::append(&mut tx, ctx, Event::success(if in_office { "office_day.recorded" } else { "office_day.withdrawn" }).about("staff", staff).detail(serde_json::json!({ "day": date_text(day) }))).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Records `staff` in the office on `day`, at their team's office, inside the caller's
+/// transaction (checking in to a desk records here too). A day already recorded is kept.
+pub(crate) async fn record_in(conn: &mut sqlx::AnyConnection, staff: Uuid, day: Date, at: time::OffsetDateTime) -> Result<()> {
+    sqlx::query("INSERT INTO office_days (staff_id, day, office_id, recorded_at) SELECT s.id, $2, t.office_id, $3 FROM staff s LEFT JOIN teams t ON t.id = s.team_id WHERE s.id = $1 ON CONFLICT (staff_id, day) DO NOTHING")
+        .bind(staff.to_string())
+        .bind(date_text(day))
+        .bind(ts(at))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use hearth_domain::calendar::WorkingCalendar;
 use hearth_domain::people::leave::{LeaveSettings, WorkPattern};
 use hearth_domain::people::sickness::{Interview, Report, ReviewKind, SicknessReason, SicknessSettings, Spell, bradford_of, trigger_reached};
 use hearth_domain::text::long_date;
+use hearth_domain::workplace::CancelledBecause;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use time::Date;
@@ -252,6 +253,7 @@ pub async fn report(store: &Store, ctx: &AuditContext, rules: Rules<'_>, staff_i
         .bind(ts(at))
         .execute(&mut *tx)
         .await?;
+    crate::workplace::cancel_for_absence(&mut tx, staff_id, r.first, last_off, CancelledBecause::Sickness, at).await?;
     if ctx.actor_id == Some(staff_id)
         && let Some(m) = super::acting_manager(&mut tx, staff_id, at.date()).await?
     {
@@ -287,6 +289,7 @@ pub async fn extend(store: &Store, ctx: &AuditContext, episode_id: Uuid, version
     }
     sqlx::query("UPDATE sickness_episodes SET expected_return = $1, version = version + 1 WHERE id = $2").bind(date_text(expected_return)).bind(episode_id.to_string()).execute(&mut *tx).await?;
     sqlx::query("UPDATE absences SET last_day = $1 WHERE id = (SELECT absence_id FROM sickness_episodes WHERE id = $2)").bind(date_text(expected_return - time::Duration::days(1))).bind(episode_id.to_string()).execute(&mut *tx).await?;
+    crate::workplace::cancel_for_absence(&mut tx, staff_id, e.first, expected_return - time::Duration::days(1), CancelledBecause::Sickness, now()).await?;
     audit::append(&mut tx, ctx, Event::success("sickness.extended").about("staff", staff_id).detail(serde_json::json!({ "episode_id": episode_id, "expected_return": expected_return.to_string() }))).await?;
     tx.commit().await?;
     Ok(())
