@@ -114,6 +114,10 @@ pub enum Permission {
     RecordGroupSession,
     /// Edit the national induction template new starters' plans are copied from.
     ManageInductionTemplate,
+    /// Draw offices' floor plans: add desks, say what they offer, withdraw them.
+    ManageFloorPlans,
+    /// See how offices' desks are used: utilisation by day and weekday, no-shows, time in the office.
+    ViewDeskFigures,
     /// Read a person's appraisals: the worker, their line chain and HR.
     ViewAppraisal,
     /// Set objectives, review mid-year and rate the year: the line chain.
@@ -204,6 +208,8 @@ impl Permission {
         Permission::ViewGroupSessions,
         Permission::RecordGroupSession,
         Permission::ManageInductionTemplate,
+        Permission::ManageFloorPlans,
+        Permission::ViewDeskFigures,
         Permission::ViewAppraisal,
         Permission::ManageAppraisal,
         Permission::WriteSelfAssessment,
@@ -445,6 +451,13 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::ViewGroupSessions, &[(R::Practitioner, &[S::Team]), (R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
     (P::RecordGroupSession, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area])]),
     (P::ManageInductionTemplate, &[(R::Hr, &[S::National]), (R::SystemAdmin, &[S::National])]),
+    // Floor plans are reference data, kept by national administrators; how desks are used is
+    // counts, never a person, read by those who plan the estate.
+    (P::ManageFloorPlans, &[(R::SystemAdmin, &[S::National])]),
+    (
+        P::ViewDeskFigures,
+        &[(R::ServiceManager, &[S::National]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National]), (R::SystemAdmin, &[S::National])],
+    ),
     // Appraisal is between a person and their line chain; HR reads it.
     (
         P::ViewAppraisal,

@@ -24,11 +24,13 @@ pub struct DeskRules {
     pub check_in_from: String,
     /// A booking nobody checked in to is released at this UK time, as "HH:MM".
     pub release_at: String,
+    /// Offices open at weekends too (they are closed by default).
+    pub open_weekends: bool,
 }
 
 impl Default for DeskRules {
     fn default() -> Self {
-        Self { horizon_days: 14, office_first_horizon_days: 28, days_per_week: 3, check_in_from: "07:00".into(), release_at: "10:30".into() }
+        Self { horizon_days: 14, office_first_horizon_days: 28, days_per_week: 3, check_in_from: "07:00".into(), release_at: "10:30".into(), open_weekends: false }
     }
 }
 
@@ -51,7 +53,7 @@ impl DeskRules {
     /// The days someone may book from `today`: weekdays from today to their horizon.
     pub fn bookable_days(&self, today: Date, office_first: bool) -> Vec<Date> {
         let last = self.last_bookable(today, office_first);
-        std::iter::successors(Some(today), |d| d.next_day()).take_while(|d| *d <= last).filter(|d| !weekend(*d)).collect()
+        std::iter::successors(Some(today), |d| d.next_day()).take_while(|d| *d <= last).filter(|d| !self.closed_on(*d)).collect()
     }
 
     /// Whether check-in is open at `uk_time` on the booked day itself.
@@ -62,7 +64,12 @@ impl DeskRules {
 
     /// Whether the day's unchecked bookings are due to be released at `uk_time` on `today`.
     pub fn release_due(&self, today: Date, uk_time: Time) -> bool {
-        clock(&self.release_at).is_some_and(|release| uk_time >= release) && !weekend(today)
+        clock(&self.release_at).is_some_and(|release| uk_time >= release) && !self.closed_on(today)
+    }
+
+    /// Whether offices are closed on `day`: weekends, unless they open then.
+    pub fn closed_on(&self, day: Date) -> bool {
+        !self.open_weekends && weekend(day)
     }
 
     /// The release time in words: "10:30".
@@ -129,7 +136,7 @@ pub fn check_booking(rules: &DeskRules, today: Date, day: Date, who: &Booker, de
     if day < today {
         return Err(FieldError::new("day", "The day must be today or later"));
     }
-    if weekend(day) {
+    if rules.closed_on(day) {
         return Err(FieldError::new("day", "Offices are closed at weekends: choose a weekday"));
     }
     let last = rules.last_bookable(today, who.office_first);
@@ -296,6 +303,7 @@ mod tests {
         let field = |day, w: &Booker| check_booking(&r, TODAY, day, w, None).unwrap_err().message;
         assert!(field(TODAY - Duration::days(1), &who()).contains("today or later"));
         assert!(field(date!(2026 - 12 - 12), &who()).contains("weekends"));
+        assert!(check_booking(&DeskRules { open_weekends: true, ..Default::default() }, TODAY, date!(2026 - 12 - 12), &who(), None).is_ok(), "unless offices open then");
         assert!(field(TODAY + Duration::days(15), &who()).contains("14 days ahead"));
         assert!(check_booking(&r, TODAY, TODAY + Duration::days(15), &Booker { office_first: true, ..who() }, None).is_ok(), "office-first books further ahead");
         assert!(field(TODAY, &Booker { booked_that_week: 3, ..who() }).contains("3 days booked"));

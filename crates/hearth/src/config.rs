@@ -41,6 +41,11 @@ pub struct Config {
     /// National settings for induction (`[induction]`): `office_days_per_week` (3) for the first
     /// `office_first_months` (6); a mentor's mentoring counts for `mentoring_months` (6).
     pub induction: hearth_domain::people::induction::InductionSettings,
+    /// National hot-desk rules (`[desks]`): book `horizon_days` (14) ahead, or
+    /// `office_first_horizon_days` (28) for those expected in the office more; at most
+    /// `days_per_week` (3); check in from `check_in_from` ("07:00") until `release_at` ("10:30"),
+    /// when bookings nobody checked in to are released.
+    pub desks: hearth_domain::workplace::DeskRules,
     /// National settings for leave (`[leave]`): the year's start (1 April), a full-time week
     /// (37 hours), the entitlement by years of service and the carry-over cap (5 days).
     pub leave: hearth_domain::people::leave::LeaveSettings,
@@ -85,6 +90,7 @@ impl Default for Config {
             supervision: Default::default(),
             training: Default::default(),
             induction: Default::default(),
+            desks: Default::default(),
             leave: Default::default(),
             sickness: Default::default(),
             expenses: Default::default(),
@@ -136,6 +142,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.supervision.validate().map_err(|e| anyhow::anyhow!("[supervision] {e}"))?;
     config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
     config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
+    config.desks.validate().map_err(|e| anyhow::anyhow!("[desks] {e}"))?;
     config.leave.validate().map_err(|e| anyhow::anyhow!("[leave] {e}"))?;
     config.sickness.validate().map_err(|e| anyhow::anyhow!("[sickness] {e}"))?;
     config.expenses.validate().map_err(|e| anyhow::anyhow!("[expenses] {e}"))?;

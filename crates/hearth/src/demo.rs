@@ -29,6 +29,8 @@ mod demo_expenses;
 mod demo_leave;
 #[path = "demo_sickness.rs"]
 mod demo_sickness;
+#[path = "demo_desks.rs"]
+mod demo_desks;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -428,6 +430,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let group_sessions = demo_people::group_sessions(store).await?;
     let office_days = demo_people::office_days(store).await?;
     tracing::info!(group_sessions, office_days, "demo group sessions and office days written");
+    let (desks, desk_bookings) = demo_desks::generate(store, practitioner).await?;
+    tracing::info!(desks, desk_bookings, "demo floor plans and desk bookings written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let claims = demo_expenses::generate(store, files, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
     tracing::info!(claims, "demo expense claims written");

@@ -362,6 +362,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         supervision: config.supervision,
         training: config.training,
         induction: config.induction,
+        desks: config.desks.clone(),
         leave: config.leave.clone(),
         sickness: config.sickness.clone(),
         expenses: config.expenses.clone(),

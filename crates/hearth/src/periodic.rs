@@ -29,6 +29,11 @@ pub const TRAINING_REMINDERS: Periodic = Periodic { name: "training_reminders", 
 /// long-term is referred to occupational health. Each writes only what is missing.
 pub const LEAVE_YEARS: Periodic = Periodic { name: "leave_years", every: Duration::hours(6) };
 
+/// Desk bookings nobody checked in to, released once the morning's check-in closes
+/// (`[desks] release_at`, UK time) so someone else can take the desk. Before that time it reads
+/// the clock and does nothing; after it, a run finds nothing left to release.
+pub const DESK_RELEASE: Periodic = Periodic { name: "desk_release", every: Duration::minutes(5) };
+
 /// How often an instance looks for periodic work that is due.
 const LOOK_EVERY: StdDuration = StdDuration::from_secs(10);
 
@@ -68,6 +73,15 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
         })
         .await;
         note(&state, LEAVE_YEARS, opened);
+        let released = run_periodic(&store, DESK_RELEASE, || async {
+            let uk = hearth_domain::calendar::uk_local(hearth_store::now());
+            if state.config.desks.release_due(uk.date(), uk.time()) {
+                hearth_store::workplace::release_no_shows(&store, uk.date()).await.map_err(|e| format!("releasing desks: {e}"))?;
+            }
+            Ok(())
+        })
+        .await;
+        note(&state, DESK_RELEASE, released);
         tokio::time::sleep(LOOK_EVERY).await;
     }
 }

@@ -132,6 +132,12 @@ async fn day_plan_on(conn: &mut AnyConnection, office: Uuid, day: Date) -> Resul
         .collect()
 }
 
+/// Live bookings at an office on each day from `first` to `last`, for the day picker's free counts.
+pub async fn taken_by_day(store: &Store, office: Uuid, first: Date, last: Date) -> Result<HashMap<Date, i64>> {
+    let sql = format!("SELECT day, COUNT(*) FROM desk_bookings WHERE office_id = $1 AND day >= $2 AND day <= $3 AND status IN {LIVE} GROUP BY day");
+    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(office.to_string()).bind(date_text(first)).bind(date_text(last)).fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_date(&r.get::<String, _>(0))?, r.get::<i64, _>(1)))).collect()
+}
+
 // ---- The floor plan ----
 
 /// Adds a desk to an office's plan; the office's desk count follows.

@@ -28,6 +28,7 @@ pub mod saved;
 pub mod security;
 pub mod session;
 pub mod workload;
+pub mod workplace;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,6 +70,7 @@ pub struct WebConfig {
     pub supervision: hearth_domain::people::SupervisionSettings,
     pub training: hearth_domain::people::training::TrainingSettings,
     pub induction: hearth_domain::people::induction::InductionSettings,
+    pub desks: hearth_domain::workplace::DeskRules,
     pub leave: hearth_domain::people::leave::LeaveSettings,
     pub sickness: hearth_domain::people::sickness::SicknessSettings,
     pub expenses: hearth_domain::people::expenses::ExpenseSettings,
@@ -107,6 +109,7 @@ impl Default for WebConfig {
             supervision: Default::default(),
             training: Default::default(),
             induction: Default::default(),
+            desks: Default::default(),
             leave: Default::default(),
             sickness: Default::default(),
             expenses: Default::default(),

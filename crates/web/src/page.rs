@@ -85,6 +85,7 @@ impl PageCtx {
                 if can(Permission::ViewAudit) {
                     nav.push(("/admin/audit", "Audit"));
                 }
+                nav.push(("/desks", "Desks"));
                 nav.push(("/account", "Your account"));
                 let nav = nav
                     .into_iter()

@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::{Auth, ReadNote};
-use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, people, quality, workload};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, people, quality, workload, workplace};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +214,20 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/my/supervision", SignedIn, get(people::mine)),
         // Everyone records only their own day: the handler takes the caller, never an id.
         route(Method::POST, "/my/office-day", SignedIn, post(people::office::set_today)),
+        // Hot desks: booking is one's own, so a signed-in caller; the store refuses another's booking.
+        route(Method::GET, "/desks", SignedIn, get(workplace::page)),
+        route(Method::POST, "/desks/book", SignedIn, post(workplace::book)),
+        route(Method::GET, "/desks/mine", SignedIn, get(workplace::mine)),
+        route(Method::POST, "/desks/needs", SignedIn, post(workplace::set_needs)),
+        route(Method::GET, "/desks/figures", perm(P::ViewDeskFigures, Collection), get(workplace::figures::page)),
+        route(Method::GET, "/desks/{id}", SignedIn, get(workplace::desk)),
+        route(Method::GET, "/desks/{id}/edit", perm(P::ManageFloorPlans, Collection), get(workplace::plans::edit_form)),
+        route(Method::POST, "/desks/{id}/edit", perm(P::ManageFloorPlans, Collection), post(workplace::plans::edit)),
+        route(Method::POST, "/desk-bookings/{id}/cancel", SignedIn, post(workplace::cancel)),
+        route(Method::POST, "/desk-bookings/{id}/check-in", SignedIn, post(workplace::check_in)),
+        route(Method::GET, "/offices/{id}/floor-plan", perm(P::ManageFloorPlans, Collection), get(workplace::plans::page)),
+        route(Method::GET, "/offices/{id}/desks/new", perm(P::ManageFloorPlans, Collection), get(workplace::plans::new_form)),
+        route(Method::POST, "/offices/{id}/desks", perm(P::ManageFloorPlans, Collection), post(workplace::plans::add)),
         route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::GET, "/my/offers/{id}", SignedIn, get(workload::offers::view)),
@@ -407,6 +421,10 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/api/v1/pulse/results", perm(P::ViewPulse, Collection), get(people::pulse::api_results)),
         route(Method::GET, "/api/v1/policies", SignedIn, get(people::policies::api_list)),
         route(Method::POST, "/api/v1/policies/{id}/attest", SignedIn, post(people::policies::api_attest)),
+        route(Method::GET, "/api/v1/offices/{id}/desks", SignedIn, get(workplace::api::desks)),
+        route(Method::POST, "/api/v1/desk-bookings", SignedIn, post(workplace::api::book)),
+        route(Method::POST, "/api/v1/desk-bookings/{id}/check-in", SignedIn, post(workplace::api::check_in)),
+        route(Method::POST, "/api/v1/desk-bookings/{id}/cancel", SignedIn, post(workplace::api::cancel)),
         route(Method::GET, "/api/v1/teams/{id}/my-people", perm(P::ViewMyPeople, Collection), get(workload::api::api_my_people)),
         route(Method::GET, "/api/v1/cases/{id}/allocation-suggestions", perm(P::AllocateCase, Case), get(workload::allocation::api_suggestions)),
         route(Method::POST, "/api/v1/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::api_propose)),
