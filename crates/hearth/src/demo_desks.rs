@@ -35,7 +35,7 @@ pub async fn generate(store: &Store, practitioner: Option<Uuid>) -> Result<(usiz
             let accessible = i == 0;
             let features = DeskFeatures { accessible, standing: i % 4 == 1, dual_screen: i % 3 == 2, quiet: n > 3 && i >= n - n / 3 };
             let zone = if i < (n + 1) / 2 { "Ground floor" } else { "First floor" };
-            desks.push((id, o.id, DeskDraft { label: format!("D{}", i + 1), zone: zone.into(), features, plan_x: (i % 6) * 2, plan_y: (i / 6) * 2, withdrawn: false }));
+            desks.push((id, o.id, DeskDraft { label: format!("D{}", i + 1), zone: zone.into(), features, plan_x: i % 4, plan_y: i / 4, withdrawn: false }));
             by_office.entry(o.id).or_default().push((id, accessible));
         }
     }

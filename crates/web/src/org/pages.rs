@@ -324,8 +324,11 @@ pub async fn team(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
     }))
 }
 
-pub async fn offices(State(state): State<AppState>, ctx: PageCtx) -> Result<Response, AppError> {
+pub async fn offices(State(state): State<AppState>, ctx: PageCtx, me: crate::session::Ctx) -> Result<Response, AppError> {
     let offices = org::offices(&state.store).await?;
+    // An office opens on its floor plan for those who draw them, and on its desks for everyone else.
+    let plans = me.can(hearth_domain::access::Permission::ManageFloorPlans);
+    let href = |id: uuid::Uuid| if plans { format!("/offices/{id}/floor-plan") } else { format!("/desks?office={id}") };
     let desks: i64 = offices.iter().map(|o| o.desks).sum();
     let staff: i64 = offices.iter().map(|o| o.staff).sum();
     let table = Table {
@@ -334,7 +337,7 @@ pub async fn offices(State(state): State<AppState>, ctx: PageCtx) -> Result<Resp
         head: vec![Cell::text("Office"), Cell::text("Service area"), Cell::number("Desks"), Cell::number("Staff based here")],
         rows: offices
             .iter()
-            .map(|o| vec![Cell::text(&o.name), Cell::text(&o.service_area.name), Cell::number(o.desks), Cell::number(o.staff)])
+            .map(|o| vec![Cell::link(&o.name, href(o.id)), Cell::text(&o.service_area.name), Cell::number(o.desks), Cell::number(o.staff)])
             .collect(),
     };
     Ok(render(&ListPage {

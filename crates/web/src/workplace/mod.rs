@@ -86,6 +86,9 @@ struct DesksPage {
     horizon: i64,
     plan_width: i64,
     plan_height: i64,
+    /// Links for those who may see them: the figures, the office's floor plan.
+    figures: bool,
+    floor_plan: bool,
 }
 
 const CELL_W: i64 = 64;
@@ -132,7 +135,7 @@ async fn desks_page(state: &AppState, ctx: &PageCtx, me: &Ctx, q: &DeskQuery, er
         shell: ctx.shell(format!("Book a desk – {}", office.name)),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors).to_string()),
         offices: offices.iter().filter(|o| o.desks > 0 || o.id == office.id).map(|o| (o.id, o.name.clone(), o.id == office.id)).collect(),
-        days: bookable.iter().map(|d| (d.to_string(), short_date(*d), in_use - taken.get(d).copied().unwrap_or(0), *d == day)).collect(),
+        days: bookable.iter().map(|d| (d.to_string(), chip(*d), in_use - taken.get(d).copied().unwrap_or(0), *d == day)).collect(),
         day: day.to_string(),
         day_words: long_day(day),
         free: desks.iter().filter(|d| d.free).count(),
@@ -142,9 +145,16 @@ async fn desks_page(state: &AppState, ctx: &PageCtx, me: &Ctx, q: &DeskQuery, er
         horizon: rules.last_bookable(who.today, who.office_first).to_julian_day() as i64 - who.today.to_julian_day() as i64,
         plan_width,
         plan_height,
+        figures: me.can(hearth_domain::access::Permission::ViewDeskFigures),
+        floor_plan: me.can(hearth_domain::access::Permission::ManageFloorPlans),
         office,
     };
     Ok(if errors.is_empty() { render(&page) } else { render_with(axum::http::StatusCode::BAD_REQUEST, &page) })
+}
+
+/// A day in the picker: "Thu 10 Dec" (the picker spans a few weeks, so no year).
+fn chip(d: Date) -> String {
+    short_date(d).rsplit_once(' ').map(|(day, _)| day.to_string()).unwrap_or_default()
 }
 
 /// "Thursday 10 December 2026".
