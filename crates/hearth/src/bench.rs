@@ -108,6 +108,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if o.set == "leave" {
         return leave_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
     }
+    if o.set == "desks" {
+        return desk_pages(store, &target, &cookie, &bearer, &o).await;
+    }
     if let Some(m) = o.measuring {
         return while_measuring(&target, &cookie, ids, m, o.concurrency, o.requests).await;
     }
@@ -345,6 +348,70 @@ async fn leave_pages(store: &Store, target: &std::sync::Arc<Target>, me: uuid::U
     for (label, make) in scenarios {
         scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
     }
+    Ok(())
+}
+
+/// Hot desks: an office's desks on a day (API and the booking page), then booking the first free
+/// desk through the API, each booking by a different person (one desk a person a day), on the
+/// free desk-days the demo leaves in the next two weeks.
+async fn desk_pages(store: &Store, target: &std::sync::Arc<Target>, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
+    let rules = hearth_domain::workplace::DeskRules::default();
+    let today = hearth_domain::calendar::uk_local(hearth_store::now()).date();
+    let days = rules.bookable_days(today, false);
+    let offices: Vec<uuid::Uuid> = hearth_store::org::offices(store).await?.into_iter().filter(|o| o.desks > 0).map(|o| o.id).collect();
+    let pairs: std::sync::Arc<Vec<(uuid::Uuid, time::Date)>> = std::sync::Arc::new(offices.iter().flat_map(|o| days.iter().map(move |d| (*o, *d))).collect());
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![];
+    let (p, t, b) = (pairs.clone(), target.clone(), bearer.to_string());
+    scenarios.push(("GET /api/v1/offices/{id}/desks?date=", Box::new(move |i| {
+        let (office, day) = p[i % p.len()];
+        Request::get(format!("/api/v1/offices/{office}/desks?date={day}")).header("host", &t.authority).header("authorization", &b).body(Full::new(Bytes::new())).expect("a valid request")
+    })));
+    let (p, t, c) = (pairs.clone(), target.clone(), cookie.to_string());
+    scenarios.push(("the booking page for an office and day (HTML)", Box::new(move |i| {
+        let (office, day) = p[i % p.len()];
+        Request::get(format!("/desks?office={office}&day={day}")).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request")
+    })));
+    for (label, make) in scenarios {
+        scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+    }
+    // Free desk-days, spread over offices and days, and people with nothing booked ahead.
+    let mut free = vec![];
+    for (office, day) in pairs.iter() {
+        let n = hearth_store::workplace::day_plan(store, *office, *day).await?.iter().filter(|d| d.holder.is_none()).count();
+        free.extend(std::iter::repeat_n((*office, *day), n));
+    }
+    let mut people: Vec<uuid::Uuid> = hearth_store::people::facts_of_many(store, hearth_store::people::Whose::Everyone).await?.into_keys().collect();
+    people.sort();
+    let mut bookers = vec![];
+    for p in people {
+        if hearth_store::workplace::bookings_of(store, p, today).await?.iter().all(|b| !b.status.live()) {
+            bookers.push(p);
+        }
+    }
+    let n = free.len().min(bookers.len());
+    let Some(count) = n.checked_sub(WARM_UP + 1).filter(|c| *c > 0).map(|c| c.min(o.requests)) else {
+        println!("only {n} free desk-days for people with nothing booked: too few to time bookings");
+        return Ok(());
+    };
+    let mut tokens = vec![];
+    for p in bookers.iter().take(count + WARM_UP + 1) {
+        tokens.push(format!("Bearer {}", hearth_store::auth::create_api_token(store, &AuditContext::system(), *p, "bench", time::Duration::days(1)).await?));
+    }
+    println!("Booking {count} desks, each by a different person ({} free desk-days over {} offices and {} days).", free.len(), offices.len(), days.len());
+    let (free, tokens, t) = (std::sync::Arc::new(free), std::sync::Arc::new(tokens), target.clone());
+    let make: Box<Make> = Box::new(move |i| {
+        let (office, day) = free[i % free.len()];
+        let body = serde_json::json!({ "office_id": office, "date": day.to_string() });
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/desk-bookings")
+            .header("host", &t.authority)
+            .header("authorization", &tokens[i % tokens.len()])
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body.to_string())))
+            .expect("a valid request")
+    });
+    scenario(target, "POST /api/v1/desk-bookings (first free desk)", o.concurrency, count, std::sync::Arc::from(make)).await?;
     Ok(())
 }
 

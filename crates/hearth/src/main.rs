@@ -106,8 +106,9 @@ enum Command {
         /// page steady, then while the key figures are measured again and again) or `people` (the
         /// supervision agenda, its form, saving a supervision of ten cases, and My People) or
         /// `leave` (the sickness figures; a person's sickness and leave pages, the team's month,
-        /// approving a request).
-        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave"])]
+        /// approving a request) or `desks` (an office's desks on a day, by API and page, and
+        /// booking the first free desk, each booking by a different person).
+        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave", "desks"])]
         set: String,
     },
 }
