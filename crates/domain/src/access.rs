@@ -118,6 +118,8 @@ pub enum Permission {
     ManageFloorPlans,
     /// See how offices' desks are used: utilisation by day and weekday, no-shows, time in the office.
     ViewDeskFigures,
+    /// Hold a block of desks at the team's office for its team day, and release the hold.
+    HoldTeamDay,
     /// Read a person's appraisals: the worker, their line chain and HR.
     ViewAppraisal,
     /// Set objectives, review mid-year and rate the year: the line chain.
@@ -210,6 +212,7 @@ impl Permission {
         Permission::ManageInductionTemplate,
         Permission::ManageFloorPlans,
         Permission::ViewDeskFigures,
+        Permission::HoldTeamDay,
         Permission::ViewAppraisal,
         Permission::ManageAppraisal,
         Permission::WriteSelfAssessment,
@@ -454,6 +457,8 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     // Floor plans are reference data, kept by national administrators; how desks are used is
     // counts, never a person, read by those who plan the estate.
     (P::ManageFloorPlans, &[(R::SystemAdmin, &[S::National])]),
+    // A team day is the team's: those who arrange its meetings hold desks for it.
+    (P::HoldTeamDay, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team])]),
     (
         P::ViewDeskFigures,
         &[(R::ServiceManager, &[S::National]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National]), (R::SystemAdmin, &[S::National])],

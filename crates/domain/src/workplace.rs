@@ -128,6 +128,15 @@ pub struct Booker {
     pub booked_that_week: i64,
     /// Already holds a desk on the day asked for.
     pub booked_that_day: bool,
+    /// The office that day as it stands for them: desks free, and how many of those are held
+    /// for other teams' team days (held, less what those teams' members have booked).
+    pub free_that_day: i64,
+    pub held_for_others: i64,
+}
+
+/// Desks a team day still holds: those it reserved, less those its members have booked.
+pub fn still_held(reserved: i64, members_booked: i64) -> i64 {
+    (reserved - members_booked).max(0)
 }
 
 /// Whether `who` may book a desk on `day`, asked on `today`; the refusal names the field to put
@@ -149,6 +158,9 @@ pub fn check_booking(rules: &DeskRules, today: Date, day: Date, who: &Booker, de
     }
     if who.booked_that_week >= rules.days_per_week {
         return Err(FieldError::new("day", format!("You already have {} days booked that week, the most anyone may book", rules.days_per_week)));
+    }
+    if who.held_for_others > 0 && who.free_that_day <= who.held_for_others {
+        return Err(FieldError::new("day", "The free desks that day are held for another team's team day: choose another day or office"));
     }
     if let Some(d) = desk {
         if d.taken {
@@ -280,7 +292,7 @@ mod tests {
     use time::macros::{date, time};
 
     fn who() -> Booker {
-        Booker { office_first: false, needs_accessible: false, booked_that_week: 0, booked_that_day: false }
+        Booker { office_first: false, needs_accessible: false, booked_that_week: 0, booked_that_day: false, free_that_day: 10, held_for_others: 0 }
     }
     fn desk(n: u128, accessible: bool, taken: bool) -> DeskOnDay {
         DeskOnDay { id: Uuid::from_u128(n), accessible, taken }
@@ -309,6 +321,16 @@ mod tests {
         assert!(field(TODAY, &Booker { booked_that_week: 3, ..who() }).contains("3 days booked"));
         assert!(field(TODAY, &Booker { booked_that_day: true, ..who() }).contains("already have a desk"));
         assert!(check_booking(&r, TODAY, TODAY, &who(), None).is_ok());
+    }
+
+    #[test]
+    fn a_team_day_holds_its_desks_from_everyone_else() {
+        let r = DeskRules::default();
+        let held = |free, held| check_booking(&r, TODAY, TODAY, &Booker { free_that_day: free, held_for_others: held, ..who() }, None);
+        assert!(held(6, 6).unwrap_err().message.contains("team day"));
+        assert!(held(7, 6).is_ok(), "one desk more than the team holds");
+        assert!(held(0, 0).is_ok(), "no team day: the first free desk says if none is free");
+        assert_eq!((still_held(6, 2), still_held(6, 8)), (4, 0));
     }
 
     #[test]
@@ -362,7 +384,7 @@ mod tests {
         fn allowed_bookings_and_chosen_desks_keep_the_rules(offset in -3i64..40, week in 0i64..5, first in any::<bool>(), needs in any::<bool>(), taken in proptest::collection::vec((any::<bool>(), any::<bool>()), 0..12)) {
             let r = DeskRules::default();
             let day = TODAY + Duration::days(offset);
-            let w = Booker { office_first: first, needs_accessible: needs, booked_that_week: week, booked_that_day: false };
+            let w = Booker { office_first: first, needs_accessible: needs, booked_that_week: week, booked_that_day: false, free_that_day: 10, held_for_others: 0 };
             if check_booking(&r, TODAY, day, &w, None).is_ok() {
                 prop_assert!(day >= TODAY && !weekend(day) && day <= r.last_bookable(TODAY, first) && week < r.days_per_week);
             }

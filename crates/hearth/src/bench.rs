@@ -377,7 +377,8 @@ async fn desk_pages(store: &Store, target: &std::sync::Arc<Target>, cookie: &str
     // Free desk-days, spread over offices and days, and people with nothing booked ahead.
     let mut free = vec![];
     for (office, day) in pairs.iter() {
-        let n = hearth_store::workplace::day_plan(store, *office, *day).await?.iter().filter(|d| d.holder.is_none()).count();
+        // Accessible desks are held for people who need them, which the bookers have not said.
+        let n = hearth_store::workplace::day_plan(store, *office, *day).await?.iter().filter(|d| d.holder.is_none() && !d.desk.features.accessible).count();
         free.extend(std::iter::repeat_n((*office, *day), n));
     }
     let mut people: Vec<uuid::Uuid> = hearth_store::people::facts_of_many(store, hearth_store::people::Whose::Everyone).await?.into_keys().collect();

@@ -194,9 +194,12 @@ pub struct Office {
 
 pub async fn offices(store: &Store) -> Result<Vec<Office>> {
     let rows = sqlx::query(
-        "SELECT o.id, o.name, o.town, a.id, a.name, o.desks, o.version,
-            (SELECT COUNT(*) FROM staff s JOIN teams t ON t.id = s.team_id WHERE t.office_id = o.id AND s.status = 'active')
-         FROM offices o JOIN service_areas a ON a.id = o.service_area_id ORDER BY a.name, o.name",
+        // Staff counted in one pass, grouped by office: a count per office scanned every member of
+        // staff once for each office (15 ms nationally on SQLite, against 4).
+        "SELECT o.id, o.name, o.town, a.id, a.name, o.desks, o.version, COALESCE(c.n, 0)
+         FROM offices o JOIN service_areas a ON a.id = o.service_area_id
+         LEFT JOIN (SELECT t.office_id AS office_id, COUNT(*) AS n FROM teams t JOIN staff s ON s.team_id = t.id WHERE s.status = 'active' GROUP BY t.office_id) c ON c.office_id = o.id
+         ORDER BY a.name, o.name",
     )
     .fetch_all(store.pool())
     .await?;

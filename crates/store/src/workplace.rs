@@ -138,6 +138,91 @@ pub async fn taken_by_day(store: &Store, office: Uuid, first: Date, last: Date) 
     sqlx::query(sqlx::AssertSqlSafe(sql)).bind(office.to_string()).bind(date_text(first)).bind(date_text(last)).fetch_all(store.pool()).await?.iter().map(|r| Ok((parse_date(&r.get::<String, _>(0))?, r.get::<i64, _>(1)))).collect()
 }
 
+// ---- Team days ----
+
+/// A team's day at an office: the desks it holds, and how many its members have booked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamDay {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub team: String,
+    pub desks: i64,
+    pub booked: i64,
+    /// The team's active members, whom the held desks are for.
+    pub members: Vec<Uuid>,
+}
+
+/// The team days at an office on a day, with each team's live bookings there that day.
+pub async fn team_days(store: &Store, office: Uuid, day: Date) -> Result<Vec<TeamDay>> {
+    let mut conn = store.pool().acquire().await?;
+    team_days_on(&mut conn, office, day).await
+}
+
+async fn team_days_on(conn: &mut AnyConnection, office: Uuid, day: Date) -> Result<Vec<TeamDay>> {
+    let sql = format!(
+        "SELECT d.id, d.team_id, t.name, d.desks,
+            (SELECT COUNT(*) FROM desk_bookings b JOIN staff s ON s.id = b.staff_id WHERE b.office_id = d.office_id AND b.day = d.day AND b.status IN {LIVE} AND s.team_id = d.team_id)
+         FROM desk_team_days d JOIN teams t ON t.id = d.team_id WHERE d.office_id = $1 AND d.day = $2 ORDER BY t.name"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(office.to_string()).bind(date_text(day)).fetch_all(&mut *conn).await?;
+    let mut days = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let team_id = parse_id(&r.get::<String, _>(1))?;
+        let members = sqlx::query("SELECT id FROM staff WHERE team_id = $1 AND status = 'active'").bind(team_id.to_string()).fetch_all(&mut *conn).await?.iter().map(|m| parse_id(&m.get::<String, _>(0))).collect::<Result<_>>()?;
+        days.push(TeamDay { id: parse_id(&r.get::<String, _>(0))?, team_id, team: r.get(2), desks: r.get(3), booked: r.get(4), members });
+    }
+    Ok(days)
+}
+
+/// A team holds `desks` desks at `office` on `day` for its team day. Refused for a day offices
+/// are closed or that has passed, a second hold the same day, or more desks than the office has
+/// left once other teams' holds are counted.
+pub async fn hold_team_day(store: &Store, ctx: &AuditContext, rules: &DeskRules, team: Uuid, office: Uuid, day: Date, desks: i64, today: Date) -> Result<Uuid> {
+    if day < today || rules.closed_on(day) {
+        return Err(StoreError::Refused(FieldError::new("day", "Choose a day from today on when the office is open")));
+    }
+    let mut tx = store.begin().await?;
+    let in_use: i64 = sqlx::query("SELECT COUNT(*) FROM desks WHERE office_id = $1 AND withdrawn = 0").bind(office.to_string()).fetch_one(&mut *tx).await?.get(0);
+    let others: i64 = team_days_on(&mut tx, office, day).await?.iter().filter(|t| t.team_id != team).map(|t| t.desks).sum();
+    if desks < 1 || desks > in_use - others {
+        return Err(StoreError::Refused(FieldError::new("desks", format!("Hold from 1 to {} desks: the office has {in_use}{}", (in_use - others).max(0), if others > 0 { format!(", and other teams hold {others} that day") } else { String::new() }))));
+    }
+    let id = new_id();
+    sqlx::query("INSERT INTO desk_team_days (id, office_id, team_id, day, desks, held_by, held_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(id.to_string())
+        .bind(office.to_string())
+        .bind(team.to_string())
+        .bind(date_text(day))
+        .bind(desks)
+        .bind(ctx.actor_id.map(|a| a.to_string()))
+        .bind(ts(now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match crate::unique_violation(e, "desk_team_days_team_day", "day") {
+            StoreError::Duplicate { .. } => StoreError::Refused(FieldError::new("day", "Your team already holds desks that day: release that hold first to change it")),
+            e => e,
+        })?;
+    audit::append(&mut tx, ctx, Event::success("desk.team_day_held").about("team", team).detail(serde_json::json!({ "office_id": office, "day": date_text(day), "desks": desks }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Ends a team's hold on desks for a day: they are offered to everyone again.
+pub async fn release_team_day(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let team: String = sqlx::query("SELECT team_id FROM desk_team_days WHERE id = $1").bind(id.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?.get(0);
+    sqlx::query("DELETE FROM desk_team_days WHERE id = $1").bind(id.to_string()).execute(&mut *tx).await?;
+    audit::append(&mut tx, ctx, Event::success("desk.team_day_released").about("team", team).detail(serde_json::json!({ "team_day_id": id }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The team a team day belongs to, for the handler's check of the caller's standing.
+pub async fn team_of_team_day(store: &Store, id: Uuid) -> Result<Uuid> {
+    let r = sqlx::query("SELECT team_id FROM desk_team_days WHERE id = $1").bind(id.to_string()).fetch_optional(store.pool()).await?.ok_or(StoreError::NotFound)?;
+    parse_id(&r.get::<String, _>(0))
+}
+
 // ---- The floor plan ----
 
 /// Adds a desk to an office's plan; the office's desk count follows.
@@ -145,6 +230,14 @@ pub async fn add_desk(store: &Store, ctx: &AuditContext, office: Uuid, d: &DeskD
     let mut tx = store.begin().await?;
     place_free(&mut tx, office, d, None).await?;
     let id = new_id();
+    insert_desk(&mut tx, id, office, d, &ts(now())).await.map_err(|e| label_taken(e, &d.label))?;
+    crate::org::follow_floor_plan(&mut tx, office).await?;
+    audit::append(&mut tx, ctx, Event::success("desk.added").about("office", office).detail(serde_json::json!({ "desk_id": id, "label": d.label }))).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_desk(conn: &mut AnyConnection, id: Uuid, office: Uuid, d: &DeskDraft, at: &str) -> std::result::Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO desks (id, office_id, label, zone, accessible, standing, dual_screen, quiet, plan_x, plan_y, withdrawn, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
         .bind(id.to_string())
         .bind(office.to_string())
@@ -157,14 +250,10 @@ pub async fn add_desk(store: &Store, ctx: &AuditContext, office: Uuid, d: &DeskD
         .bind(d.plan_x)
         .bind(d.plan_y)
         .bind(d.withdrawn as i64)
-        .bind(ts(now()))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| label_taken(e, &d.label))?;
-    crate::org::follow_floor_plan(&mut tx, office).await?;
-    audit::append(&mut tx, ctx, Event::success("desk.added").about("office", office).detail(serde_json::json!({ "desk_id": id, "label": d.label }))).await?;
-    tx.commit().await?;
-    Ok(id)
+        .bind(at)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Changes a desk, refusing a stale edit. Withdrawing a desk someone has booked from today is
@@ -273,7 +362,15 @@ pub async fn book(store: &Store, ctx: &AuditContext, rules: &DeskRules, who: Ask
         None => None,
     };
     let (week, that_day) = booked_around(&mut tx, who.staff, ask.day).await?;
-    let booker = Booker { office_first: who.office_first, needs_accessible: needs_on(&mut tx, who.staff).await?, booked_that_week: week, booked_that_day: that_day };
+    let held_for_others = team_days_on(&mut tx, ask.office, ask.day).await?.iter().filter(|t| !t.members.contains(&who.staff)).map(|t| rules::still_held(t.desks, t.booked)).sum();
+    let booker = Booker {
+        office_first: who.office_first,
+        needs_accessible: needs_on(&mut tx, who.staff).await?,
+        booked_that_week: week,
+        booked_that_day: that_day,
+        free_that_day: on_day.iter().filter(|d| !d.taken).count() as i64,
+        held_for_others,
+    };
     rules::check_booking(rules, who.today, ask.day, &booker, chosen).map_err(StoreError::Refused)?;
     let desk = match chosen {
         Some(d) => d.id,
@@ -506,20 +603,7 @@ pub async fn load_demo(store: &Store, desks: &[(Uuid, Uuid, DeskDraft)], booking
     let at = ts(now());
     let mut offices: Vec<Uuid> = Vec::new();
     for (id, office, d) in desks {
-        sqlx::query("INSERT INTO desks (id, office_id, label, zone, accessible, standing, dual_screen, quiet, plan_x, plan_y, withdrawn, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)")
-            .bind(id.to_string())
-            .bind(office.to_string())
-            .bind(&d.label)
-            .bind(&d.zone)
-            .bind(d.features.accessible as i64)
-            .bind(d.features.standing as i64)
-            .bind(d.features.dual_screen as i64)
-            .bind(d.features.quiet as i64)
-            .bind(d.plan_x)
-            .bind(d.plan_y)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+        insert_desk(&mut tx, *id, *office, d, &at).await?;
         if !offices.contains(office) {
             offices.push(*office);
         }

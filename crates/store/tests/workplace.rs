@@ -225,3 +225,39 @@ async fn fifty_people_booking_the_last_desk_at_once_leave_exactly_one_booking() 
         assert_eq!(workplace::day_plan(&store, office, day).await.unwrap().iter().filter(|d| d.holder.is_some()).count(), 1);
     }
 }
+
+#[tokio::test]
+async fn a_team_day_holds_desks_for_the_team_until_its_members_book_them() {
+    let rules = DeskRules::default();
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let admin = common::add(&store, "Ada Admin", &[Role::SystemAdmin], Some(o.team), None).await;
+        let manager = common::add(&store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+        let member = common::add(&store, "Mo Member", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let (out1, out2) = (common::add(&store, "Oz Outsider", &[Role::Practitioner], Some(o.other_team), None).await, common::add(&store, "Pat Outsider", &[Role::Practitioner], Some(o.other_team), None).await);
+        let office = an_office(&store, 4).await;
+        for i in 0..3 {
+            workplace::add_desk(&store, &as_(admin), office, &desk(&format!("D{i}"), i, false)).await.unwrap();
+        }
+        let today = next_monday(hearth_store::now().date());
+        let day = today + Duration::days(2);
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 4, today).await.unwrap_err()), "desks", "more than the office has");
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, today - Duration::days(1), 1, today).await.unwrap_err()), "day");
+        let held = workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 2, today).await.unwrap();
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 1, today).await.unwrap_err()), "day", "one hold a team a day");
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(admin), &rules, o.other_team, office, day, 2, today).await.unwrap_err()), "desks", "only one desk is left to hold");
+
+        // One desk is not held: an outsider takes it; the next outsider is told the rest are held.
+        workplace::book(&store, &as_(out1), &rules, at(out1, today), ask(office, day)).await.unwrap();
+        let refused = workplace::book(&store, &as_(out2), &rules, at(out2, today), ask(office, day)).await.unwrap_err();
+        assert!(refused.to_string().contains("team day"), "{refused}");
+        // A member books one of the held desks; one stays held.
+        workplace::book(&store, &as_(member), &rules, at(member, today), ask(office, day)).await.unwrap();
+        let t = &workplace::team_days(&store, office, day).await.unwrap()[0];
+        assert_eq!((t.desks, t.booked), (2, 1));
+        assert!(workplace::book(&store, &as_(out2), &rules, at(out2, today), ask(office, day)).await.is_err());
+        // Released, the last desk is everyone's again.
+        workplace::release_team_day(&store, &as_(manager), held).await.unwrap();
+        workplace::book(&store, &as_(out2), &rules, at(out2, today), ask(office, day)).await.unwrap();
+    }
+}

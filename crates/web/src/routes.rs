@@ -223,6 +223,8 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/desks/{id}", SignedIn, get(workplace::desk)),
         route(Method::GET, "/desks/{id}/edit", perm(P::ManageFloorPlans, Collection), get(workplace::plans::edit_form)),
         route(Method::POST, "/desks/{id}/edit", perm(P::ManageFloorPlans, Collection), post(workplace::plans::edit)),
+        route(Method::POST, "/teams/{id}/desk-days", perm(P::HoldTeamDay, Collection), post(workplace::hold_team_day)),
+        route(Method::POST, "/desk-team-days/{id}/release", perm(P::HoldTeamDay, Collection), post(workplace::release_team_day)),
         route(Method::POST, "/desk-bookings/{id}/cancel", SignedIn, post(workplace::cancel)),
         route(Method::POST, "/desk-bookings/{id}/check-in", SignedIn, post(workplace::check_in)),
         route(Method::GET, "/offices/{id}/floor-plan", perm(P::ManageFloorPlans, Collection), get(workplace::plans::page)),

@@ -382,6 +382,7 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             (Method::GET, format!("/teams/{far}/meetings/new"), &own, StatusCode::OK),
             (Method::GET, format!("/teams/{far}/meetings/{meeting}"), &own, StatusCode::OK),
             (Method::GET, format!("/api/v1/teams/{far}/meetings"), &own, StatusCode::OK),
+            (Method::POST, format!("/teams/{far}/desk-days"), "", StatusCode::OK),
             (Method::GET, format!("/teams/{far}/group-sessions"), &own, StatusCode::OK),
             (Method::GET, format!("/teams/{far}/group-sessions/new"), &own, StatusCode::OK),
             (Method::POST, format!("/teams/{far}/group-sessions"), "", StatusCode::OK),

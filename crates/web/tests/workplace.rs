@@ -114,3 +114,44 @@ async fn a_worker_books_the_first_free_desk_checks_in_at_the_desk_and_is_refused
         assert!(csv.starts_with("office,service area,desks") && csv.contains("\"Riverside\",") , "{csv}");
     }
 }
+
+#[tokio::test]
+async fn a_manager_holds_desks_for_the_team_day_that_only_the_team_is_offered() {
+    for store in testing::stores().await {
+        org::ensure_reference_data(&store).await.unwrap();
+        let area = org::area_refs(&store).await.unwrap()[0].id;
+        let (team, other_team, office) = (new_id(), new_id(), new_id());
+        let mut tx = store.begin().await.unwrap();
+        org::insert_office(&mut tx, office, "Quayside", "Hull", area, 0).await.unwrap();
+        org::insert_team(&mut tx, team, "Home team", area, Some(office)).await.unwrap();
+        org::insert_team(&mut tx, other_team, "Other team", area, Some(office)).await.unwrap();
+        tx.commit().await.unwrap();
+        let admin = staff(&store, "Ada Admin", &[Role::SystemAdmin], team, None).await;
+        let manager = staff(&store, "Mara Manager", &[Role::TeamManager], team, None).await;
+        let other_manager = staff(&store, "Otto Manager", &[Role::TeamManager], other_team, None).await;
+        let outsider = staff(&store, "Oli Outsider", &[Role::Practitioner], other_team, None).await;
+        let app = App::with_config(&store, config()).await;
+        let (a, m, om, o) = (session(&store, admin).await, session(&store, manager).await, session(&store, other_manager).await, session(&store, outsider).await);
+        for (label, x) in [("D1", 1), ("D2", 2)] {
+            app.send(Method::POST, &format!("/offices/{office}/desks"), Some(&a), Some(&format!("label={label}&zone=East&plan_x={x}&plan_y=1"))).await;
+        }
+        let day = hearth_domain::calendar::uk_local(hearth_store::now()).date() + time::Duration::days(1);
+        let page = body(app.send(Method::GET, &format!("/desks?office={office}&day={day}"), Some(&m), None).await).await;
+        assert!(page.contains(&format!("/teams/{team}/desk-days")), "the manager is offered the hold: {page}");
+        let res = app.send(Method::POST, &format!("/teams/{team}/desk-days"), Some(&m), Some(&format!("day={day}&desks=three"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Enter how many desks to hold, as a whole number"));
+        assert_eq!(app.send(Method::POST, &format!("/teams/{team}/desk-days"), Some(&om), Some(&format!("day={day}&desks=2"))).await.status(), StatusCode::FORBIDDEN, "another team's manager");
+        let res = app.send(Method::POST, &format!("/teams/{team}/desk-days"), Some(&m), Some(&format!("day={day}&desks=2"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let page = body(app.send(Method::GET, &format!("/desks?office={office}&day={day}"), Some(&o), None).await).await;
+        assert!(page.contains("Home team</strong> holds 2 desks"), "{page}");
+        let res = app.send(Method::POST, "/desks/book", Some(&o), Some(&format!("office={office}&day={day}"))).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("held for another team"));
+        let held = hearth_store::workplace::team_days(&store, office, day).await.unwrap()[0].id;
+        assert_eq!(app.send(Method::POST, &format!("/desk-team-days/{held}/release"), Some(&om), Some("")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.send(Method::POST, &format!("/desk-team-days/{held}/release"), Some(&m), Some(&format!("office={office}&day={day}"))).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.send(Method::POST, "/desks/book", Some(&o), Some(&format!("office={office}&day={day}"))).await.status(), StatusCode::SEE_OTHER, "open to everyone again");
+    }
+}

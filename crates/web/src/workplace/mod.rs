@@ -89,6 +89,12 @@ struct DesksPage {
     /// Links for those who may see them: the figures, the office's floor plan.
     figures: bool,
     floor_plan: bool,
+    /// Team days that day: (id, team, desks held, booked by its members, the caller may release it).
+    team_days: Vec<(Uuid, String, i64, i64, bool)>,
+    /// The caller's team, when they may hold desks for its day here and have not yet.
+    may_hold: Option<Uuid>,
+    /// What was wrong with the number of desks to hold, shown at the field.
+    hold_error: Option<String>,
 }
 
 const CELL_W: i64 = 64;
@@ -126,7 +132,19 @@ async fn desks_page(state: &AppState, ctx: &PageCtx, me: &Ctx, q: &DeskQuery, er
     let rules: &DeskRules = &state.config.desks;
     let bookable = rules.bookable_days(who.today, who.office_first);
     let day = hearth_domain::org::parse_date("day", "the day", &q.day).ok().filter(|d| bookable.contains(d)).or_else(|| bookable.first().copied()).unwrap_or(who.today);
-    let (plan, taken) = tokio::try_join!(store::day_plan(&state.store, office.id, day), store::taken_by_day(&state.store, office.id, bookable.first().copied().unwrap_or(day), bookable.last().copied().unwrap_or(day)))?;
+    let (plan, taken, team_days) = tokio::try_join!(
+        store::day_plan(&state.store, office.id, day),
+        store::taken_by_day(&state.store, office.id, bookable.first().copied().unwrap_or(day), bookable.last().copied().unwrap_or(day)),
+        store::team_days(&state.store, office.id, day)
+    )?;
+    // Holding desks is for the caller's own team, at its own office.
+    let holder = match me.principal.placement.team_id {
+        Some(t) if me.can(hearth_domain::access::Permission::HoldTeamDay) => {
+            let team = org::team(&state.store, t).await?;
+            (team.office.as_ref().map(|o| o.id) == Some(office.id) && me.may_for_team(hearth_domain::access::Permission::HoldTeamDay, team.id, team.service_area.id)).then_some(team.id)
+        }
+        _ => None,
+    };
     let desks = rows(&plan, me.id());
     let in_use = plan.len() as i64;
     let mine = plan.iter().find(|d| d.holder.as_ref().is_some_and(|h| h.staff_id == me.id())).and_then(|d| d.holder.as_ref().map(|h| (h.booking, d.desk.label.clone(), h.checked_in)));
@@ -145,6 +163,9 @@ async fn desks_page(state: &AppState, ctx: &PageCtx, me: &Ctx, q: &DeskQuery, er
         horizon: rules.last_bookable(who.today, who.office_first).to_julian_day() as i64 - who.today.to_julian_day() as i64,
         plan_width,
         plan_height,
+        hold_error: errors.iter().find(|e| e.field == "desks").map(|e| e.message.clone()),
+        may_hold: holder.filter(|t| !team_days.iter().any(|d| d.team_id == *t)),
+        team_days: team_days.iter().map(|d| (d.id, d.team.clone(), d.desks, d.booked, holder == Some(d.team_id))).collect(),
         figures: me.can(hearth_domain::access::Permission::ViewDeskFigures),
         floor_plan: me.can(hearth_domain::access::Permission::ManageFloorPlans),
         office,
@@ -190,6 +211,54 @@ pub async fn book(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(f):
         Err(StoreError::Refused(e)) => desks_page(&state, &ctx, &me, &query, &[e]).await,
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TeamDayForm {
+    pub day: String,
+    pub desks: String,
+}
+
+/// Holds desks at the team's office for its team day, from the booking page of that day.
+pub async fn hold_team_day(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<TeamDayForm>) -> Result<Response, AppError> {
+    let team = org::team(&state.store, id).await?;
+    me.authorize_team(&state, team.id, team.service_area.id).await?;
+    let Some(office) = team.office else {
+        return Err(AppError::Conflict("This team has no office to hold desks at.".into()));
+    };
+    let query = DeskQuery { office: office.id.to_string(), day: f.day.clone() };
+    let day = match hearth_domain::org::parse_date("day", "the day", &f.day) {
+        Ok(d) => d,
+        Err(e) => return desks_page(&state, &ctx, &me, &query, &[e]).await,
+    };
+    let Ok(desks) = f.desks.trim().parse::<i64>() else {
+        return desks_page(&state, &ctx, &me, &query, &[FieldError::new("desks", "Enter how many desks to hold, as a whole number")]).await;
+    };
+    match store::hold_team_day(&state.store, &me.audit, &state.config.desks, team.id, office.id, day, desks, today()).await {
+        Ok(_) => Ok(crate::saved::redirect(&state, &format!("/desks?office={}&day={day}#team-days", office.id), crate::saved::Saved::TeamDayHeld)),
+        Err(StoreError::Refused(e)) => desks_page(&state, &ctx, &me, &query, &[e]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReleaseForm {
+    pub office: String,
+    pub day: String,
+}
+
+pub async fn release_team_day(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, Form(f): Form<ReleaseForm>) -> Result<Response, AppError> {
+    let team = org::team(&state.store, store::team_of_team_day(&state.store, id).await?).await?;
+    me.authorize_team(&state, team.id, team.service_area.id).await?;
+    store::release_team_day(&state.store, &me.audit, id).await?;
+    // Back to the day it was for; only an office id and a date are put in the address.
+    let back = match (f.office.parse::<Uuid>(), hearth_domain::org::parse_date("day", "the day", &f.day)) {
+        (Ok(o), Ok(d)) => format!("/desks?office={o}&day={d}#team-days"),
+        _ => "/desks".to_string(),
+    };
+    Ok(crate::saved::redirect(&state, &back, crate::saved::Saved::TeamDayReleased))
 }
 
 #[derive(Deserialize, Default)]
