@@ -430,7 +430,7 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     let group_sessions = demo_people::group_sessions(store).await?;
     let office_days = demo_people::office_days(store).await?;
     tracing::info!(group_sessions, office_days, "demo group sessions and office days written");
-    let (desks, desk_bookings) = demo_desks::generate(store, practitioner).await?;
+    let (desks, desk_bookings) = demo_desks::generate(store, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(desks, desk_bookings, "demo floor plans and desk bookings written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let claims = demo_expenses::generate(store, files, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;

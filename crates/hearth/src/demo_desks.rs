@@ -22,7 +22,8 @@ const AHEAD: i64 = 14;
 /// The share of an office's people who want a desk on each weekday, Monday first.
 const WANT: [f64; 5] = [0.10, 0.17, 0.19, 0.17, 0.06];
 
-pub async fn generate(store: &Store, practitioner: Option<Uuid>) -> Result<(usize, usize)> {
+/// `manager` (the demo team manager) holds desks for their team's day next week.
+pub async fn generate(store: &Store, practitioner: Option<Uuid>, manager: Option<Uuid>) -> Result<(usize, usize)> {
     let mut rng = StdRng::seed_from_u64(31);
     let today = hearth_store::now().date();
     let offices = org::offices(store).await?;
@@ -99,5 +100,14 @@ pub async fn generate(store: &Store, practitioner: Option<Uuid>) -> Result<(usiz
         }
     }
     load_demo(store, &desks, &bookings).await?;
+    // The demo team's day: a Wednesday a week or so ahead, half its office's desks held for it.
+    if let Some(m) = manager
+        && let Some(team) = org::placement(store, m).await?.team_id
+        && let Some(office) = org::team(store, team).await?.office
+    {
+        let wednesday = today + Duration::days(7 + (2 - today.weekday().number_days_from_monday() as i64).rem_euclid(7));
+        let desks = (by_office.get(&office.id).map_or(0, Vec::len) as i64 / 2).max(1);
+        hearth_store::workplace::hold_team_day(store, &hearth_store::AuditContext::actor(m, None), &Default::default(), team, office.id, wednesday, desks, today).await?;
+    }
     Ok((desks.len(), bookings.len()))
 }
