@@ -211,8 +211,31 @@ coded_enum!(
         Person = "person", "Cancelled";
         Leave = "leave", "Cancelled: on leave that day";
         Sickness = "sickness", "Cancelled: off sick";
+        Away = "away", "Cancelled: away that day";
     }
 );
+
+impl CancelledBecause {
+    /// Why time away of this kind cancels a booking.
+    pub fn of_absence(kind: crate::workload::AbsenceKind) -> Self {
+        use crate::workload::AbsenceKind;
+        match kind {
+            AbsenceKind::AnnualLeave => Self::Leave,
+            AbsenceKind::Sickness => Self::Sickness,
+            AbsenceKind::Training | AbsenceKind::Other => Self::Away,
+        }
+    }
+
+    /// The reason as the person is told it.
+    pub fn told(self) -> &'static str {
+        match self {
+            Self::Person => "you cancelled it",
+            Self::Leave => "you are on leave",
+            Self::Sickness => "you are off sick",
+            Self::Away => "you are recorded as away",
+        }
+    }
+}
 
 /// A desk as an administrator adds or changes it on the floor plan.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,8 +85,7 @@ pub async fn generate(store: &Store, practitioner: Option<Uuid>, manager: Option
                 taken += 1;
                 let off = away.get(person).and_then(|spells| spells.iter().find(|(_, first, last)| *first <= day && day <= *last).map(|(kind, ..)| *kind));
                 let (status, because) = match off {
-                    Some(AbsenceKind::Sickness) => (BookingStatus::Cancelled, Some(CancelledBecause::Sickness)),
-                    Some(_) => (BookingStatus::Cancelled, Some(CancelledBecause::Leave)),
+                    Some(kind) => (BookingStatus::Cancelled, Some(CancelledBecause::of_absence(kind))),
                     None if back < 0 => (BookingStatus::Booked, None),
                     None if back == 0 => (if rng.random_bool(0.5) { BookingStatus::CheckedIn } else { BookingStatus::Booked }, None),
                     None => match rng.random_range(0..100) {
@@ -107,7 +106,7 @@ pub async fn generate(store: &Store, practitioner: Option<Uuid>, manager: Option
     {
         let wednesday = today + Duration::days(7 + (2 - today.weekday().number_days_from_monday() as i64).rem_euclid(7));
         let desks = (by_office.get(&office.id).map_or(0, Vec::len) as i64 / 2).max(1);
-        hearth_store::workplace::hold_team_day(store, &hearth_store::AuditContext::actor(m, None), &Default::default(), team, office.id, wednesday, desks, today).await?;
+        hearth_store::workplace::hold_team_day(store, &hearth_store::AuditContext::actor(m, None), &Default::default(), team, wednesday, desks, today).await?;
     }
     Ok((desks.len(), bookings.len()))
 }

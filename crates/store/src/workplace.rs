@@ -165,23 +165,41 @@ async fn team_days_on(conn: &mut AnyConnection, office: Uuid, day: Date) -> Resu
          FROM desk_team_days d JOIN teams t ON t.id = d.team_id WHERE d.office_id = $1 AND d.day = $2 ORDER BY t.name"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(office.to_string()).bind(date_text(day)).fetch_all(&mut *conn).await?;
-    let mut days = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let team_id = parse_id(&r.get::<String, _>(1))?;
-        let members = sqlx::query("SELECT id FROM staff WHERE team_id = $1 AND status = 'active'").bind(team_id.to_string()).fetch_all(&mut *conn).await?.iter().map(|m| parse_id(&m.get::<String, _>(0))).collect::<Result<_>>()?;
-        days.push(TeamDay { id: parse_id(&r.get::<String, _>(0))?, team_id, team: r.get(2), desks: r.get(3), booked: r.get(4), members });
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(days)
+    // Every holding team's members in one pass.
+    let member_rows = sqlx::query("SELECT s.team_id, s.id FROM staff s WHERE s.status = 'active' AND s.team_id IN (SELECT d.team_id FROM desk_team_days d WHERE d.office_id = $1 AND d.day = $2)")
+        .bind(office.to_string())
+        .bind(date_text(day))
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for m in &member_rows {
+        members.entry(parse_id(&m.get::<String, _>(0))?).or_default().push(parse_id(&m.get::<String, _>(1))?);
+    }
+    rows.iter()
+        .map(|r| {
+            let team_id = parse_id(&r.get::<String, _>(1))?;
+            Ok(TeamDay { id: parse_id(&r.get::<String, _>(0))?, team_id, team: r.get(2), desks: r.get(3), booked: r.get(4), members: members.remove(&team_id).unwrap_or_default() })
+        })
+        .collect()
 }
 
-/// A team holds `desks` desks at `office` on `day` for its team day. Refused for a day offices
-/// are closed or that has passed, a second hold the same day, or more desks than the office has
-/// left once other teams' holds are counted.
-pub async fn hold_team_day(store: &Store, ctx: &AuditContext, rules: &DeskRules, team: Uuid, office: Uuid, day: Date, desks: i64, today: Date) -> Result<Uuid> {
+/// A team holds `desks` desks at its own office on `day` for its team day. Refused for a team
+/// with no office, a day offices are closed or that has passed, a second hold the same day, or
+/// more desks than the office has left once other teams' holds are counted.
+pub async fn hold_team_day(store: &Store, ctx: &AuditContext, rules: &DeskRules, team: Uuid, day: Date, desks: i64, today: Date) -> Result<Uuid> {
     if day < today || rules.closed_on(day) {
         return Err(StoreError::Refused(FieldError::new("day", "Choose a day from today on when the office is open")));
     }
     let mut tx = store.begin().await?;
+    // The team's own office, read here so no caller can hold desks at another.
+    let office_row = sqlx::query("SELECT office_id FROM teams WHERE id = $1").bind(team.to_string()).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+    let Some(office) = office_row.get::<Option<String>, _>(0) else {
+        return Err(StoreError::Refused(FieldError::new("day", "This team has no office to hold desks at")));
+    };
+    let office = parse_id(&office)?;
     let in_use: i64 = sqlx::query("SELECT COUNT(*) FROM desks WHERE office_id = $1 AND withdrawn = 0").bind(office.to_string()).fetch_one(&mut *tx).await?.get(0);
     let others: i64 = team_days_on(&mut tx, office, day).await?.iter().filter(|t| t.team_id != team).map(|t| t.desks).sum();
     if desks < 1 || desks > in_use - others {
@@ -498,6 +516,12 @@ pub async fn check_in(store: &Store, ctx: &AuditContext, rules: &DeskRules, id: 
 /// Releases every booking for `today` or before that nobody checked in to, so the desk can be
 /// taken, and tells each person. Returns how many were released.
 pub async fn release_no_shows(store: &Store, today: Date) -> Result<usize> {
+    // Most runs find nothing: look before opening a write transaction, which on SQLite holds the
+    // database's one writer.
+    let due_sql = "SELECT 1 FROM desk_bookings WHERE day <= $1 AND status = 'booked' LIMIT 1";
+    if sqlx::query(due_sql).bind(date_text(today)).fetch_optional(store.pool()).await?.is_none() {
+        return Ok(0);
+    }
     let mut tx = store.begin().await?;
     let sql = format!("{BOOKING} WHERE b.day <= $1 AND b.status = 'booked'");
     let due: Vec<Booking> = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date_text(today)).fetch_all(&mut *tx).await?.iter().map(booking_of).collect::<Result<_>>()?;
@@ -515,7 +539,7 @@ pub async fn release_no_shows(store: &Store, today: Date) -> Result<usize> {
 }
 
 /// Cancels someone's bookings from `first` to `last` because they will be away, inside the
-/// caller's transaction (leave approved, sickness reported), and tells them. A booking already
+/// caller's transaction (leave approved, sickness reported, other time away recorded), and tells them. A booking already
 /// checked in stands: they came in.
 pub(crate) async fn cancel_for_absence(conn: &mut AnyConnection, staff: Uuid, first: Date, last: Date, because: CancelledBecause, at: OffsetDateTime) -> Result<usize> {
     let sql = format!("{BOOKING} WHERE b.staff_id = $1 AND b.day >= $2 AND b.day <= $3 AND b.status = 'booked' ORDER BY b.day");
@@ -532,10 +556,7 @@ pub(crate) async fn cancel_for_absence(conn: &mut AnyConnection, staff: Uuid, fi
         .execute(&mut *conn)
         .await?;
     let days: Vec<String> = gone.iter().map(|b| long_date(b.day)).collect();
-    let why = match because {
-        CancelledBecause::Leave => "you are on leave",
-        _ => "you are off sick",
-    };
+    let why = because.told();
     let message = format!("Your desk booking{} on {} {} cancelled: {why}.", if days.len() == 1 { "" } else { "s" }, days.join(", "), if days.len() == 1 { "was" } else { "were" });
     insert_notice(conn, staff, &message, "/desks/mine", at).await?;
     Ok(gone.len())

@@ -9,6 +9,7 @@ use hearth_domain::calendar::WorkingCalendar;
 use hearth_domain::org::Role;
 use hearth_domain::people::leave::{DayPart, LeaveDraft, LeaveSettings, RequestKind};
 use hearth_domain::people::sickness::{Report, SicknessReason, SicknessSettings};
+use hearth_domain::workload::AbsenceKind;
 use hearth_domain::workplace::{BookingStatus, CancelledBecause, DeskDraft, DeskFeatures, DeskRules};
 use hearth_store::workplace::{self, Ask, Asker};
 use hearth_store::{AuditContext, Store, StoreError, org, testing};
@@ -160,7 +161,7 @@ async fn checking_in_records_an_office_day_and_no_shows_are_released_with_an_ale
 }
 
 #[tokio::test]
-async fn approved_leave_and_reported_sickness_cancel_bookings_on_those_days() {
+async fn leave_sickness_and_recorded_time_away_cancel_bookings_on_those_days() {
     let rules = DeskRules::default();
     let (leave_settings, sickness_settings, calendar) = (LeaveSettings::default(), SicknessSettings::default(), WorkingCalendar::with_known_changes());
     for store in testing::stores().await {
@@ -191,6 +192,14 @@ async fn approved_leave_and_reported_sickness_cancel_bookings_on_those_days() {
         hearth_store::people::sickness::report(&store, &as_(worker), sick_rules, worker, &report).await.unwrap();
         let b = workplace::booking(&store, on_wed).await.unwrap();
         assert_eq!((b.status, b.cancelled_because), (BookingStatus::Cancelled, Some(CancelledBecause::Sickness)));
+
+        // Time away a manager records (here, training) cancels the booking that day too.
+        let thu = monday + Duration::days(3);
+        let on_thu = workplace::book(&store, &as_(worker), &rules, asker, ask(office, thu)).await.unwrap();
+        hearth_store::workload::record_absence(&store, &as_(manager), worker, AbsenceKind::Training, thu, thu).await.unwrap();
+        let b = workplace::booking(&store, on_thu).await.unwrap();
+        assert_eq!((b.status, b.cancelled_because), (BookingStatus::Cancelled, Some(CancelledBecause::Away)));
+        assert!(hearth_store::cases::alerts_for(&store, worker).await.unwrap().iter().any(|a| a.message.contains("recorded as away")));
     }
 }
 
@@ -241,11 +250,16 @@ async fn a_team_day_holds_desks_for_the_team_until_its_members_book_them() {
         }
         let today = next_monday(hearth_store::now().date());
         let day = today + Duration::days(2);
-        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 4, today).await.unwrap_err()), "desks", "more than the office has");
-        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, today - Duration::days(1), 1, today).await.unwrap_err()), "day");
-        let held = workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 2, today).await.unwrap();
-        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, office, day, 1, today).await.unwrap_err()), "day", "one hold a team a day");
-        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(admin), &rules, o.other_team, office, day, 2, today).await.unwrap_err()), "desks", "only one desk is left to hold");
+        // A team holds desks only at its own office: both teams work from this one.
+        let nowhere = hearth_store::new_id();
+        sqlx::query("INSERT INTO teams (id, name, service_area_id, created_at) SELECT $1, 'Team Nowhere', service_area_id, created_at FROM teams WHERE id = $2").bind(nowhere.to_string()).bind(o.team.to_string()).execute(store.pool()).await.unwrap();
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(admin), &rules, nowhere, day, 1, today).await.unwrap_err()), "day", "a team with no office");
+        sqlx::query("UPDATE teams SET office_id = $1 WHERE id IN ($2, $3)").bind(office.to_string()).bind(o.team.to_string()).bind(o.other_team.to_string()).execute(store.pool()).await.unwrap();
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, day, 4, today).await.unwrap_err()), "desks", "more than the office has");
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, today - Duration::days(1), 1, today).await.unwrap_err()), "day");
+        let held = workplace::hold_team_day(&store, &as_(manager), &rules, o.team, day, 2, today).await.unwrap();
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(manager), &rules, o.team, day, 1, today).await.unwrap_err()), "day", "one hold a team a day");
+        assert_eq!(refused_on(&workplace::hold_team_day(&store, &as_(admin), &rules, o.other_team, day, 2, today).await.unwrap_err()), "desks", "only one desk is left to hold");
 
         // One desk is not held: an outsider takes it; the next outsider is told the rest are held.
         workplace::book(&store, &as_(out1), &rules, at(out1, today), ask(office, day)).await.unwrap();

@@ -103,6 +103,11 @@ async fn a_worker_books_the_first_free_desk_checks_in_at_the_desk_and_is_refused
         assert_eq!((listed["total"].as_i64(), listed["free"].as_i64()), (Some(2), Some(1)));
         assert_eq!(listed["items"].as_array().unwrap().iter().filter(|d| d["mine"] == true).count(), 1);
         let id = made["id"].as_str().unwrap();
+        // Checking in to tomorrow's booking today is refused on the desk's own page, saying when.
+        let res = app.send(Method::POST, &format!("/desk-bookings/{id}/check-in"), Some(&a), Some("")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = body(res).await;
+        assert!(page.contains("govuk-error-summary") && page.contains("href=\"#check_in\"") && page.contains("Check-in is open on") && page.contains("Desk D1"), "{page}");
         assert_eq!(app.json(Method::POST, &format!("/api/v1/desk-bookings/{id}/cancel"), &w, "").await.status(), StatusCode::NOT_FOUND, "not theirs");
         assert_eq!(app.json(Method::POST, &format!("/api/v1/desk-bookings/{id}/cancel"), &a, "").await.status(), StatusCode::NO_CONTENT);
         assert_eq!(app.json(Method::GET, &format!("/api/v1/offices/{}/desks", new_id()), &a, "").await.status(), StatusCode::NOT_FOUND);

@@ -42,6 +42,8 @@ pub async fn record_absence(store: &Store, ctx: &AuditContext, staff_id: Uuid, k
         .bind(ts(now()))
         .execute(&mut *tx)
         .await?;
+    let at = now();
+    crate::workplace::cancel_for_absence(&mut tx, staff_id, first, last, hearth_domain::workplace::CancelledBecause::of_absence(kind), at).await?;
     audit::append(&mut tx, ctx, Event::success("absence.recorded").about("staff", staff_id).detail(serde_json::json!({ "absence_id": id, "kind": kind, "first": first.to_string(), "last": last.to_string() }))).await?;
     tx.commit().await?;
     Ok(id)

@@ -235,7 +235,7 @@ pub async fn hold_team_day(State(state): State<AppState>, ctx: PageCtx, me: Ctx,
     let Ok(desks) = f.desks.trim().parse::<i64>() else {
         return desks_page(&state, &ctx, &me, &query, &[FieldError::new("desks", "Enter how many desks to hold, as a whole number")]).await;
     };
-    match store::hold_team_day(&state.store, &me.audit, &state.config.desks, team.id, office.id, day, desks, today()).await {
+    match store::hold_team_day(&state.store, &me.audit, &state.config.desks, team.id, day, desks, today()).await {
         Ok(_) => Ok(crate::saved::redirect(&state, &format!("/desks?office={}&day={day}#team-days", office.id), crate::saved::Saved::TeamDayHeld)),
         Err(StoreError::Refused(e)) => desks_page(&state, &ctx, &me, &query, &[e]).await,
         Err(e) => Err(e.into()),
@@ -278,11 +278,15 @@ pub async fn cancel(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>
     Ok(crate::saved::redirect(&state, &back_to(&b, &f.back), crate::saved::Saved::DeskCancelled))
 }
 
-pub async fn check_in(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+pub async fn check_in(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let b = own_booking(&state, &me, id).await?;
     let who = asker(&state, &me).await?;
-    store::check_in(&state.store, &me.audit, &state.config.desks, id, who).await?;
-    Ok(crate::saved::redirect(&state, &format!("/desks/{}", b.desk_id), crate::saved::Saved::DeskCheckedIn))
+    match store::check_in(&state.store, &me.audit, &state.config.desks, id, who).await {
+        Ok(()) => Ok(crate::saved::redirect(&state, &format!("/desks/{}", b.desk_id), crate::saved::Saved::DeskCheckedIn)),
+        // Too early or too late: back to the desk's page, saying when check-in is open.
+        Err(StoreError::Refused(e)) => desk_page(&state, &ctx, &me, b.desk_id, &[e]).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The caller's own booking, or not found: another's booking is not given away.
@@ -314,16 +318,21 @@ struct DeskPage {
     check_in_open: bool,
     check_in_from: String,
     release_at: String,
+    errors: Option<String>,
 }
 
 pub async fn desk(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    desk_page(&state, &ctx, &me, id, &[]).await
+}
+
+async fn desk_page(state: &AppState, ctx: &PageCtx, me: &Ctx, id: Uuid, errors: &[FieldError]) -> Result<Response, AppError> {
     let desk = store::desk(&state.store, id).await?;
-    let who = asker(&state, &me).await?;
+    let who = asker(state, me).await?;
     let (plan, offices) = tokio::try_join!(store::day_plan(&state.store, desk.office_id, who.today), org::offices(&state.store))?;
     let holder = plan.iter().find(|d| d.desk.id == id).and_then(|d| d.holder.clone());
     let elsewhere = plan.iter().find(|d| d.desk.id != id && d.holder.as_ref().is_some_and(|h| h.staff_id == me.id())).map(|d| d.desk.label.clone());
     let rules = &state.config.desks;
-    Ok(render(&DeskPage {
+    let page = DeskPage {
         shell: ctx.shell(format!("Desk {}", desk.label)),
         office: offices.iter().find(|o| o.id == desk.office_id).map(|o| o.name.clone()).unwrap_or_default(),
         features: desk.features.words().join(", "),
@@ -335,8 +344,10 @@ pub async fn desk(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
         check_in_open: rules.check_in_open(who.today, who.today, who.uk_time),
         check_in_from: rules.check_in_from.clone(),
         release_at: rules.release_at.clone(),
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors).to_string()),
         desk,
-    }))
+    };
+    Ok(if errors.is_empty() { render(&page) } else { render_with(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &page) })
 }
 
 // ---- One's own bookings ----
