@@ -120,6 +120,17 @@ pub enum Permission {
     ViewDeskFigures,
     /// Hold a block of desks at the team's office for its team day, and release the hold.
     HoldTeamDay,
+    /// Read a room: its noticeboard, threads and replies.
+    ViewRoom,
+    /// Start a thread, reply and react in a room: its members.
+    PostInRoom,
+    /// Pin a notice to a team room's noticeboard and hide a post there, with a reason: those who
+    /// lead the team.
+    ModerateRoom,
+    /// The same in a service area's room or the whole service's: leaders of that area or nationally.
+    ModerateWideRoom,
+    /// Post a national announcement, shown on everyone's home page until read.
+    Announce,
     /// Read a person's appraisals: the worker, their line chain and HR.
     ViewAppraisal,
     /// Set objectives, review mid-year and rate the year: the line chain.
@@ -213,6 +224,11 @@ impl Permission {
         Permission::ManageFloorPlans,
         Permission::ViewDeskFigures,
         Permission::HoldTeamDay,
+        Permission::ViewRoom,
+        Permission::PostInRoom,
+        Permission::ModerateRoom,
+        Permission::ModerateWideRoom,
+        Permission::Announce,
         Permission::ViewAppraisal,
         Permission::ManageAppraisal,
         Permission::WriteSelfAssessment,
@@ -459,6 +475,39 @@ const TABLE: &[(Permission, &[(Role, &[Scope])])] = &[
     (P::ManageFloorPlans, &[(R::SystemAdmin, &[S::National])]),
     // A team day is the team's: those who arrange its meetings hold desks for it.
     (P::HoldTeamDay, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::BusinessSupport, &[S::Team])]),
+    // Team rooms (`teamrooms::standing`): a room's members stand at Team; the rest of a team
+    // room's service area at Area. Members read and post; service and national leaders read.
+    (
+        P::ViewRoom,
+        &[
+            (R::Practitioner, &[S::Team]),
+            (R::TeamManager, &[S::Team]),
+            (R::ServiceManager, &[S::Team, S::Area]),
+            (R::BusinessSupport, &[S::Team]),
+            (R::Hr, &[S::Team]),
+            (R::Finance, &[S::Team]),
+            (R::NationalLeadership, &[S::National]),
+            (R::SystemAdmin, &[S::Team]),
+        ],
+    ),
+    (
+        P::PostInRoom,
+        &[
+            (R::Practitioner, &[S::Team]),
+            (R::TeamManager, &[S::Team]),
+            (R::ServiceManager, &[S::Team]),
+            (R::BusinessSupport, &[S::Team]),
+            (R::Hr, &[S::Team]),
+            (R::Finance, &[S::Team]),
+            (R::NationalLeadership, &[S::Team]),
+            (R::SystemAdmin, &[S::Team]),
+        ],
+    ),
+    (P::ModerateRoom, &[(R::TeamManager, &[S::Team]), (R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
+    // The whole service's room stands at Team but not Area to everyone, so only national
+    // leadership moderates it.
+    (P::ModerateWideRoom, &[(R::ServiceManager, &[S::Area]), (R::NationalLeadership, &[S::National])]),
+    (P::Announce, &[(R::NationalLeadership, &[S::National])]),
     (
         P::ViewDeskFigures,
         &[(R::ServiceManager, &[S::National]), (R::Hr, &[S::National]), (R::NationalLeadership, &[S::National]), (R::SystemAdmin, &[S::National])],

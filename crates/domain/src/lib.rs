@@ -38,6 +38,7 @@ pub mod insight;
 pub mod org;
 pub mod people;
 pub mod quality;
+pub mod teamrooms;
 pub mod text;
 pub mod workload;
 pub mod workplace;

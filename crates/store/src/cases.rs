@@ -417,6 +417,16 @@ pub async fn named_by_reference(store: &Store, text: &str) -> Result<Vec<(Uuid, 
     rows.iter().map(|r| Ok((parse_id(&r.get::<String, _>(0))?, r.get(1)))).collect()
 }
 
+/// The names of everyone on the open cases allocated to a worker: a team room warns before a post
+/// carries one (families' details never belong in a room). Names only; nothing is read aloud.
+pub async fn names_on_cases_of(store: &Store, worker: Uuid) -> Result<Vec<String>> {
+    let rows = sqlx::query("SELECT DISTINCT p.full_name FROM cases c JOIN case_participants cp ON cp.case_id = c.id JOIN people p ON p.id = cp.person_id WHERE c.allocated_to = $1 AND c.status = 'open'")
+        .bind(worker.to_string())
+        .fetch_all(store.pool())
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Reads a case record for a person and records that they did.
 pub async fn view(store: &Store, ctx: &AuditContext, id: Uuid) -> Result<CaseRecord> {
     // The read and its durable audit event at once: the record is returned only when both are done.

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod org;
 pub mod people;
 pub mod quality;
+pub mod teamrooms;
 pub mod testing;
 pub mod workload;
 pub mod workplace;

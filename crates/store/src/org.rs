@@ -37,6 +37,9 @@ pub async fn ensure_reference_data(store: &Store) -> Result<()> {
     let mut tx = store.begin().await?;
     let existing: i64 = sqlx::query("SELECT COUNT(*) FROM courts").fetch_one(&mut *tx).await?.get(0);
     if existing > 0 {
+        // Rooms came after the first reference data: make any that a database made before lacks.
+        crate::teamrooms::ensure_rooms(&mut tx).await?;
+        tx.commit().await?;
         return Ok(());
     }
     let created = ts(now());
@@ -67,6 +70,7 @@ pub async fn ensure_reference_data(store: &Store) -> Result<()> {
             .execute(&mut *tx)
             .await?;
     }
+    crate::teamrooms::ensure_rooms(&mut tx).await?;
     audit::append(&mut tx, &AuditContext::system(), Event::success("org.reference_data_loaded")).await?;
     tx.commit().await?;
     Ok(())
@@ -241,10 +245,11 @@ pub async fn insert_team(conn: &mut AnyConnection, id: Uuid, name: &str, area_id
         .bind(area_id.to_string())
         .bind(office_id.map(|o| o.to_string()))
         .bind(ts(now()))
-        .execute(conn)
+        .execute(&mut *conn)
         .await
         .map_err(|e| unique_violation(e, "teams_name", "name"))?;
-    Ok(())
+    // Every team has its room from the start.
+    crate::teamrooms::insert_team_room(conn, id, &ts(now())).await
 }
 
 /// Changes an office's desk count, refusing a stale edit.

@@ -59,6 +59,8 @@ struct HomePage {
     interviews: Vec<(uuid::Uuid, String, String, bool)>,
     /// Sickness reviews to decide: (person, who, what).
     reviews: Vec<(uuid::Uuid, String, String)>,
+    /// National announcements not yet read: (id, title, words as HTML, from, when).
+    announcements: Vec<(uuid::Uuid, String, String, String, String)>,
 }
 
 struct MyLoad {
@@ -161,6 +163,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     let today = today();
     let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
     let alerts = hearth_store::cases::alerts_for(&state.store, me.id()).await?;
+    let announcements = crate::teamrooms::unread(&state, &me).await?;
     let work = hearth_store::courtwork::unfiled_for(&state.store, me.id()).await?.iter().map(work_row).collect();
     let reports = if me.can(Permission::ApproveWork) || me.can(Permission::SampleWork) { hearth_store::org::reports_of(&state.store, me.id()).await? } else { vec![] };
     let sign_off = if me.can(Permission::ApproveWork) { hearth_store::courtwork::awaiting_sign_off(&state.store, &reports).await?.iter().map(work_row).collect() } else { vec![] };
@@ -256,5 +259,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         }
         None => None,
     };
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, office, leave_waiting, claims_waiting, interviews, reviews }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, office, leave_waiting, claims_waiting, interviews, reviews, announcements }))
 }

@@ -27,6 +27,7 @@ pub mod routes;
 pub mod saved;
 pub mod security;
 pub mod session;
+pub mod teamrooms;
 pub mod workload;
 pub mod workplace;
 

@@ -7,8 +7,17 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag
 
 /// The HTML for a Markdown text. Headings start at `<h2>`: the page's own title is its `<h1>`.
 pub fn render(source: &str) -> String {
+    render_with(source, Open::default())
+}
+
+/// The HTML for a post in a team room, written by anyone on the staff: as [`render`], and a link
+/// that leaves Hearth says so, to the eye and to a screen reader, and passes nothing on.
+pub fn render_post(source: &str) -> String {
+    render_with(source, Open { mark_external: true, ..Default::default() })
+}
+
+fn render_with(source: &str, mut st: Open) -> String {
     let mut out = String::with_capacity(source.len() * 3 / 2);
-    let mut st = Open::default();
     for event in Parser::new_ext(source, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match event {
             Event::Start(tag) => start(&mut out, tag, &mut st),
@@ -34,8 +43,10 @@ pub fn render(source: &str) -> String {
 struct Open {
     /// Inside an image, its description is written as text and the image itself is not.
     images: usize,
-    /// For each open link, whether it was safe (an `<a>`) or not (a `<span>`).
-    links: Vec<bool>,
+    /// For each open link: `None` if unsafe (a `<span>`), else whether it leaves Hearth.
+    links: Vec<Option<bool>>,
+    /// Mark links that leave Hearth (posts by anyone), not those national administrators write.
+    mark_external: bool,
     /// In a table's head row, whose cells are headers.
     head: bool,
 }
@@ -65,12 +76,13 @@ fn start(out: &mut String, tag: Tag, st: &mut Open) {
         Tag::Strikethrough => out.push_str("<s>"),
         Tag::Link { link_type, dest_url, .. } => {
             let href = safe_href(link_type, &dest_url);
-            st.links.push(href.is_some());
+            let external = href.as_deref().is_some_and(|h| st.mark_external && !h.starts_with('/') && !h.starts_with('#'));
+            st.links.push(href.as_ref().map(|_| external));
             match href {
                 Some(href) => {
                     out.push_str("<a class=\"govuk-link\" href=\"");
                     escape(out, &href);
-                    out.push_str("\">");
+                    out.push_str(if external { "\" rel=\"external noopener noreferrer\">" } else { "\">" });
                 }
                 None => out.push_str("<span>"),
             }
@@ -108,7 +120,11 @@ fn end(out: &mut String, tag: TagEnd, st: &mut Open) {
         TagEnd::Emphasis => out.push_str("</em>"),
         TagEnd::Strong => out.push_str("</strong>"),
         TagEnd::Strikethrough => out.push_str("</s>"),
-        TagEnd::Link => out.push_str(if st.links.pop().unwrap_or(false) { "</a>" } else { "</span>" }),
+        TagEnd::Link => out.push_str(match st.links.pop().flatten() {
+            Some(true) => "<span class=\"hearth-external\" aria-hidden=\"true\"> ↗</span><span class=\"govuk-visually-hidden\"> (leaves Hearth)</span></a>",
+            Some(false) => "</a>",
+            None => "</span>",
+        }),
         TagEnd::Table => out.push_str("</tbody></table>\n"),
         TagEnd::TableHead => {
             st.head = false;
@@ -165,6 +181,14 @@ mod tests {
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
         assert!(!html.contains("href=\"javascript:") && !html.contains("href=\"//evil"), "{html}");
         assert!(html.contains("<span>click</span>") && html.contains("a cat"), "{html}");
+    }
+
+    #[test]
+    fn a_post_marks_links_that_leave_hearth_and_not_those_that_stay() {
+        let html = super::render_post("See [the guide](https://example.org/guide) and [my cases](/my/workload).");
+        assert!(html.contains("href=\"https://example.org/guide\" rel=\"external noopener noreferrer\">the guide<span class=\"hearth-external\" aria-hidden=\"true\"> ↗</span><span class=\"govuk-visually-hidden\"> (leaves Hearth)</span></a>"), "{html}");
+        assert!(html.contains("<a class=\"govuk-link\" href=\"/my/workload\">my cases</a>"), "{html}");
+        assert!(!render("[x](https://example.org)").contains("rel="), "national content is not marked");
     }
 
     #[test]

@@ -85,6 +85,9 @@ impl PageCtx {
                 if can(Permission::ViewAudit) {
                     nav.push(("/admin/audit", "Audit"));
                 }
+                if can(Permission::ViewRoom) {
+                    nav.push(("/rooms", "Rooms"));
+                }
                 nav.push(("/desks", "Desks"));
                 nav.push(("/account", "Your account"));
                 let nav = nav

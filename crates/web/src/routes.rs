@@ -9,7 +9,7 @@ use axum::routing::{MethodRouter, get, patch, post};
 use hearth_domain::access::{Permission, permits_somewhere};
 
 use crate::session::{Auth, ReadNote};
-use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, people, quality, workload, workplace};
+use crate::{AppError, AppState, api, audit, auth, cases, courtwork, home, insight, ops, org, people, quality, teamrooms, workload, workplace};
 
 /// What a route requires of the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +230,22 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/offices/{id}/floor-plan", perm(P::ManageFloorPlans, Collection), get(workplace::plans::page)),
         route(Method::GET, "/offices/{id}/desks/new", perm(P::ManageFloorPlans, Collection), get(workplace::plans::new_form)),
         route(Method::POST, "/offices/{id}/desks", perm(P::ManageFloorPlans, Collection), post(workplace::plans::add)),
+        // Team rooms: a room, thread or post names the room it is in, and each handler checks
+        // the caller's standing to that room (`teamrooms::standing`).
+        route(Method::GET, "/rooms", perm(P::ViewRoom, Collection), get(teamrooms::rooms)),
+        route(Method::GET, "/rooms/{id}", perm(P::ViewRoom, Collection), get(teamrooms::room)),
+        route(Method::POST, "/rooms/{id}/threads", perm(P::PostInRoom, Collection), post(teamrooms::start_thread)),
+        route(Method::POST, "/announcements", perm(P::Announce, Collection), post(teamrooms::announce)),
+        // Marking one's own reading: the store records it for the caller alone.
+        route(Method::POST, "/announcements/{id}/read", SignedIn, post(teamrooms::mark_read)),
+        route(Method::GET, "/room-threads/{id}", perm(P::ViewRoom, Collection), get(teamrooms::thread)),
+        route(Method::POST, "/room-threads/{id}/replies", perm(P::PostInRoom, Collection), post(teamrooms::reply)),
+        route(Method::POST, "/room-threads/{id}/pin", perm(P::ModerateRoom, Collection), post(teamrooms::pin)),
+        route(Method::POST, "/room-posts/{id}/react", perm(P::PostInRoom, Collection), post(teamrooms::react)),
+        route(Method::GET, "/room-posts/{id}/edit", perm(P::PostInRoom, Collection), get(teamrooms::edit_form)),
+        route(Method::POST, "/room-posts/{id}/edit", perm(P::PostInRoom, Collection), post(teamrooms::edit)),
+        route(Method::GET, "/room-posts/{id}/hide", perm(P::ModerateRoom, Collection), get(teamrooms::hide_form)),
+        route(Method::POST, "/room-posts/{id}/hide", perm(P::ModerateRoom, Collection), post(teamrooms::hide)),
         route(Method::GET, "/my/figures", SignedIn, get(workload::figures::mine)),
         route(Method::GET, "/my/offers", SignedIn, get(workload::offers::mine)),
         route(Method::GET, "/my/offers/{id}", SignedIn, get(workload::offers::view)),
@@ -427,6 +443,9 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/desk-bookings", SignedIn, post(workplace::api::book)),
         route(Method::POST, "/api/v1/desk-bookings/{id}/check-in", SignedIn, post(workplace::api::check_in)),
         route(Method::POST, "/api/v1/desk-bookings/{id}/cancel", SignedIn, post(workplace::api::cancel)),
+        route(Method::GET, "/api/v1/rooms", perm(P::ViewRoom, Collection), get(teamrooms::api::rooms)),
+        route(Method::GET, "/api/v1/rooms/{id}/posts", perm(P::ViewRoom, Collection), get(teamrooms::api::posts)),
+        route(Method::POST, "/api/v1/rooms/{id}/posts", perm(P::PostInRoom, Collection), post(teamrooms::api::add_post)),
         route(Method::GET, "/api/v1/teams/{id}/my-people", perm(P::ViewMyPeople, Collection), get(workload::api::api_my_people)),
         route(Method::GET, "/api/v1/cases/{id}/allocation-suggestions", perm(P::AllocateCase, Case), get(workload::allocation::api_suggestions)),
         route(Method::POST, "/api/v1/allocation-plans", perm(P::AllocateCase, Collection), post(workload::plans::api_propose)),

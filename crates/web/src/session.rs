@@ -289,6 +289,24 @@ impl Ctx {
         permits(&self.principal.roles, permission, rel)
     }
 
+    /// Checks this route's permission against a team room, as the caller stands to it (its
+    /// members, its area, or the service); refusals are recorded. Moderation takes the kind of
+    /// room into account (`teamrooms::moderation`).
+    pub async fn authorize_room(&self, state: &AppState, room: &hearth_store::teamrooms::Room) -> Result<(), AppError> {
+        let permission = self.route_permission()?;
+        if self.may_in_room(permission, room) {
+            return Ok(());
+        }
+        Err(self.refuse(state, "room", room.id).await?)
+    }
+
+    /// Whether the caller may do `permission` in a room, without refusing: to decide what a page offers.
+    pub fn may_in_room(&self, permission: Permission, room: &hearth_store::teamrooms::Room) -> bool {
+        use hearth_domain::teamrooms::{moderation, standing};
+        let permission = if permission == Permission::ModerateRoom { moderation(room.kind) } else { permission };
+        permits(&self.principal.roles, permission, &standing(&self.principal.placement, &room.place()))
+    }
+
     /// Whether the caller may do `permission` to a given staff record, without auditing: for links.
     pub async fn may_for_staff(&self, state: &AppState, permission: Permission, subject: Uuid) -> bool {
         match self.relationships_to_staff(state, permission, subject).await {
