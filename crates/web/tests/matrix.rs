@@ -347,9 +347,27 @@ async fn a_collection_route_naming_a_record_checks_the_caller_against_it() {
             let d = SessionDraft { kind: SessionKind::GroupSupervision, held_on: today, theme: "Quiet children".into(), notes: String::new(), attendees: vec![far_worker, bank] };
             hearth_store::people::group::record(&store, &AuditContext::actor(owner, None), far, owner, &d).await.unwrap()
         };
+        let far_room = hearth_store::teamrooms::rooms(&store).await.unwrap().into_iter().find(|r| r.team_id == Some(far)).unwrap().id;
+        let far_thread = {
+            let room = hearth_store::teamrooms::room(&store, far_room).await.unwrap();
+            let d = hearth_domain::teamrooms::PostDraft { title: Some("Cover on Friday".into()), body: "Who can cover duty?".into(), announcement: false };
+            hearth_store::teamrooms::start_thread(&store, &AuditContext::actor(far_worker, None), &room, far_worker, &d).await.unwrap()
+        };
         let worker = session(&store, far_worker).await;
         let fit = hearth_store::people::sickness::add_fit_note(&store, &files, &AuditContext::actor(owner, None), episode, hearth_domain::documents::FileType::Pdf, b"%PDF-1.4 fit note").await.unwrap();
         let checks: Vec<(Method, String, &str, StatusCode)> = vec![
+            (Method::GET, format!("/rooms/{far_room}"), &own, StatusCode::OK),
+            (Method::POST, format!("/rooms/{far_room}/threads"), "", StatusCode::OK),
+            (Method::GET, format!("/room-threads/{far_thread}"), &own, StatusCode::OK),
+            (Method::POST, format!("/room-threads/{far_thread}/replies"), "", StatusCode::OK),
+            (Method::POST, format!("/room-threads/{far_thread}/pin"), "", StatusCode::OK),
+            (Method::POST, format!("/room-posts/{far_thread}/react"), "", StatusCode::OK),
+            (Method::GET, format!("/room-posts/{far_thread}/edit"), &worker, StatusCode::OK),
+            (Method::POST, format!("/room-posts/{far_thread}/edit"), "", StatusCode::OK),
+            (Method::GET, format!("/room-posts/{far_thread}/hide"), &own, StatusCode::OK),
+            (Method::POST, format!("/room-posts/{far_thread}/hide"), "", StatusCode::OK),
+            (Method::GET, format!("/api/v1/rooms/{far_room}/posts"), &own, StatusCode::OK),
+            (Method::POST, format!("/api/v1/rooms/{far_room}/posts"), "", StatusCode::OK),
             (Method::GET, format!("/expense-claims/{sent}"), &own, StatusCode::OK),
             (Method::POST, format!("/expense-claims/{sent}/decision"), "", StatusCode::OK),
             (Method::GET, format!("/api/v1/expense-claims/{sent}"), &own, StatusCode::OK),

@@ -147,8 +147,9 @@ pub struct PostItem {
 
 #[utoipa::path(post, path = "/api/v1/rooms/{id}/posts", params(("id" = Uuid, Path)), request_body = PostBody, responses((status = 201, body = PostItem), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json"), (status = 409, body = Problem, content_type = "application/problem+json"), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn add_post(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>, body: String) -> Result<(StatusCode, Json<PostItem>), ApiError> {
-    let b: PostBody = json(&body)?;
+    // The caller's standing first: a stranger learns nothing from how their body was read.
     let room = readable(&state, &me, id).await?;
+    let b: PostBody = json(&body)?;
     if let Some(thread) = b.thread_id {
         // The thread must be in this room: a reply cannot be smuggled into another.
         let opening = store::post(&state.store, thread).await.map_err(|e| match e {
