@@ -111,6 +111,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if o.set == "desks" {
         return desk_pages(store, &target, &cookie, &bearer, &o).await;
     }
+    if o.set == "rooms" {
+        return room_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
+    }
     if let Some(m) = o.measuring {
         return while_measuring(&target, &cookie, ids, m, o.concurrency, o.requests).await;
     }
@@ -413,6 +416,50 @@ async fn desk_pages(store: &Store, target: &std::sync::Arc<Target>, cookie: &str
             .expect("a valid request")
     });
     scenario(target, "POST /api/v1/desk-bookings (first free desk)", o.concurrency, count, std::sync::Arc::from(make)).await?;
+    Ok(())
+}
+
+/// Team rooms, in the caller's own team's room (the demo team's holds over a thousand posts): the
+/// room page, a page deep in its threads, a thread page, the API's thread list, then replying
+/// through the API (a durable write with its audit event).
+async fn room_pages(store: &Store, target: &std::sync::Arc<Target>, staff: uuid::Uuid, cookie: &str, bearer: &str, o: &Options) -> Result<()> {
+    let team = hearth_store::org::placement(store, staff).await?.team_id.context("the bench's member of staff has no team, so no team room")?;
+    let room = hearth_store::teamrooms::rooms(store).await?.into_iter().find(|r| r.team_id == Some(team)).context("their team has no room")?;
+    let threads = hearth_store::teamrooms::threads(store, room.id, hearth_store::PageRequest::new(Some(1), Some(100))).await?;
+    let mut posts = 0;
+    for n in 1..=(threads.total + 99) / 100 {
+        posts += hearth_store::teamrooms::threads(store, room.id, hearth_store::PageRequest::new(Some(n), Some(100))).await?.items.iter().map(|t| 1 + t.replies).sum::<i64>();
+    }
+    println!("The {} room: {} threads, {posts} posts.", room.name, threads.total);
+    let ids: std::sync::Arc<Vec<uuid::Uuid>> = std::sync::Arc::new(threads.items.iter().filter(|t| !t.hidden).map(|t| t.id).collect());
+    let deep = (threads.total / 25).max(1);
+    let page = |path: String| {
+        let (t, c) = (target.clone(), cookie.to_string());
+        Box::new(move |_| Request::get(path.clone()).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request")) as Box<Make>
+    };
+    let mut scenarios: Vec<(&str, Box<Make>)> = vec![
+        ("the room page (HTML)", page(format!("/rooms/{}", room.id))),
+        ("the room's last page of threads (HTML)", page(format!("/rooms/{}?page={deep}", room.id))),
+    ];
+    let (ids2, t, c) = (ids.clone(), target.clone(), cookie.to_string());
+    scenarios.push(("a thread page (HTML)", Box::new(move |i| Request::get(format!("/room-threads/{}", ids2[i % ids2.len()])).header("host", &t.authority).header("cookie", &c).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (t, b, r) = (target.clone(), bearer.to_string(), room.id);
+    scenarios.push(("GET /api/v1/rooms/{id}/posts", Box::new(move |_| Request::get(format!("/api/v1/rooms/{r}/posts")).header("host", &t.authority).header("authorization", &b).body(Full::new(Bytes::new())).expect("a valid request"))));
+    let (t, b, r) = (target.clone(), bearer.to_string(), room.id);
+    scenarios.push(("POST /api/v1/rooms/{id}/posts (a reply, durable)", Box::new(move |i| {
+        let body = serde_json::json!({ "thread_id": ids[i % ids.len()], "body": format!("Benchmark reply {i}.") });
+        Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/rooms/{r}/posts"))
+            .header("host", &t.authority)
+            .header("authorization", &b)
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body.to_string())))
+            .expect("a valid request")
+    })));
+    for (label, make) in scenarios {
+        scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
+    }
     Ok(())
 }
 

@@ -31,6 +31,8 @@ mod demo_leave;
 mod demo_sickness;
 #[path = "demo_desks.rs"]
 mod demo_desks;
+#[path = "demo_rooms.rs"]
+mod demo_rooms;
 
 /// The documented credentials of the demo accounts. They exist only in demo data.
 pub const DEMO_PASSWORD: &str = "hearth-demo-password";
@@ -432,6 +434,8 @@ pub async fn generate(store: &Store, files: &hearth_store::documents::Files, sca
     tracing::info!(group_sessions, office_days, "demo group sessions and office days written");
     let (desks, desk_bookings) = demo_desks::generate(store, practitioner, demo_ids.get(ACCOUNTS[2].email).copied()).await?;
     tracing::info!(desks, desk_bookings, "demo floor plans and desk bookings written");
+    let room_posts = demo_rooms::generate(store, demo_ids.get(ACCOUNTS[0].email).copied(), demo_ids.get(ACCOUNTS[2].email).copied()).await?;
+    tracing::info!(room_posts, "demo team rooms written");
     tracing::info!(plans, inductions, meetings, "demo improvement plans, inductions and team meetings written");
     let claims = demo_expenses::generate(store, files, demo_ids.get(ACCOUNTS[2].email).copied(), &keep_free, hearth_store::now().date()).await?;
     tracing::info!(claims, "demo expense claims written");

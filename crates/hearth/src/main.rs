@@ -107,8 +107,9 @@ enum Command {
         /// supervision agenda, its form, saving a supervision of ten cases, and My People) or
         /// `leave` (the sickness figures; a person's sickness and leave pages, the team's month,
         /// approving a request) or `desks` (an office's desks on a day, by API and page, and
-        /// booking the first free desk, each booking by a different person).
-        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave", "desks"])]
+        /// booking the first free desk, each booking by a different person) or `rooms` (the
+        /// caller's team room, a deep page of it, a thread, the API's list, and replying).
+        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave", "desks", "rooms"])]
         set: String,
     },
 }

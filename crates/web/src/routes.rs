@@ -235,6 +235,7 @@ pub fn all() -> Vec<Route> {
         route(Method::GET, "/rooms", perm(P::ViewRoom, Collection), get(teamrooms::rooms)),
         route(Method::GET, "/rooms/{id}", perm(P::ViewRoom, Collection), get(teamrooms::room)),
         route(Method::POST, "/rooms/{id}/threads", perm(P::PostInRoom, Collection), post(teamrooms::start_thread)),
+        route(Method::GET, "/announcements/new", perm(P::Announce, Collection), get(teamrooms::announce_form)),
         route(Method::POST, "/announcements", perm(P::Announce, Collection), post(teamrooms::announce)),
         // Marking one's own reading: the store records it for the caller alone.
         route(Method::POST, "/announcements/{id}/read", SignedIn, post(teamrooms::mark_read)),

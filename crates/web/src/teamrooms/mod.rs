@@ -66,7 +66,9 @@ fn room_row(r: &Room) -> (Uuid, String, &'static str, i64, String) {
 
 pub async fn rooms(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
     let all = store::rooms(&state.store).await?;
-    let (mine, others): (Vec<&Room>, Vec<&Room>) = all.iter().filter(|r| me.may_in_room(Permission::ViewRoom, r)).partition(|r| me.may_in_room(Permission::PostInRoom, r));
+    let (mut mine, others): (Vec<&Room>, Vec<&Room>) = all.iter().filter(|r| me.may_in_room(Permission::ViewRoom, r)).partition(|r| me.may_in_room(Permission::PostInRoom, r));
+    // One's own rooms nearest first: the team's, the area's, the whole service's.
+    mine.sort_by_key(|r| match r.kind { RoomKind::Team => 0, RoomKind::Area => 1, RoomKind::National => 2 });
     Ok(render(&RoomsPage { shell: ctx.shell("Rooms"), mine: mine.into_iter().map(room_row).collect(), others: others.into_iter().map(room_row).collect() }))
 }
 
@@ -84,8 +86,8 @@ struct RoomPage {
     pagination: Option<Pagination>,
     /// The form to start a thread, for members.
     composer: Option<Composer>,
-    /// The form for a national announcement, for national leadership in the whole service's room.
-    announcer: Option<Composer>,
+    /// National leadership, in the whole service's room, may make an announcement.
+    may_announce: bool,
     errors: Option<String>,
 }
 
@@ -121,8 +123,6 @@ pub async fn room(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Path(id)
 #[allow(clippy::too_many_arguments)]
 async fn room_page(state: &AppState, ctx: &PageCtx, me: &Ctx, room: Room, page: PageRequest, form: PostForm, warnings: Vec<String>, errors: &[FieldError]) -> Result<Response, AppError> {
     let (board, threads) = tokio::try_join!(store::noticeboard(&state.store, room.id), store::threads(&state.store, room.id, page))?;
-    // An announcement being put right is shown in its own form, the thread form left empty.
-    let announcing = form.announcement == "yes";
     let base = format!("/rooms/{}?", room.id);
     let view = RoomPage {
         shell: ctx.shell(room_title(&room)),
@@ -131,11 +131,8 @@ async fn room_page(state: &AppState, ctx: &PageCtx, me: &Ctx, room: Room, page: 
         threads: threads.items.iter().map(thread_row).collect(),
         total: threads.total,
         pagination: Pagination::around(threads.page, threads.last_page(), |n| format!("{base}page={n}#threads")),
-        composer: (me.may_in_room(Permission::PostInRoom, &room) && !announcing).then(|| Composer::new(format!("/rooms/{}/threads", room.id), true, "What you want to say", "Post", form.clone(), warnings.clone(), errors)),
-        announcer: (room.kind == RoomKind::National && me.may_in_room(Permission::Announce, &room)).then(|| {
-            let (form, warnings, errors) = if announcing { (form.clone(), warnings.clone(), errors) } else { (PostForm::default(), vec![], &[][..]) };
-            Composer::new("/announcements".into(), true, "The announcement", "Announce to everyone", form, warnings, errors)
-        }),
+        composer: me.may_in_room(Permission::PostInRoom, &room).then(|| Composer::new(format!("/rooms/{}/threads", room.id), true, "What you want to say", "Post", form, warnings, errors)),
+        may_announce: room.kind == RoomKind::National && me.may_in_room(Permission::Announce, &room),
         errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors).to_string()),
         room,
     };
@@ -179,19 +176,47 @@ pub async fn start_thread(State(state): State<AppState>, ctx: PageCtx, me: Ctx, 
     Ok(redirect(&state, &format!("/room-threads/{thread}"), Saved::PostAdded))
 }
 
+#[derive(Template)]
+#[template(path = "teamrooms/announce.html")]
+struct AnnouncePage {
+    shell: Shell,
+    room: Room,
+    composer: Composer,
+    errors: Option<String>,
+}
+
+async fn national_room(state: &AppState, me: &Ctx) -> Result<Room, AppError> {
+    let room = store::rooms(&state.store).await?.into_iter().find(|r| r.kind == RoomKind::National).ok_or(AppError::NotFound)?;
+    me.authorize_room(state, &room).await?;
+    Ok(room)
+}
+
+fn announce_page(ctx: &PageCtx, room: Room, form: PostForm, warnings: Vec<String>, errors: &[FieldError]) -> Response {
+    let view = AnnouncePage {
+        shell: ctx.shell("Make a national announcement"),
+        room,
+        composer: Composer::new("/announcements".into(), true, "The announcement", "Announce to everyone", form, warnings, errors),
+        errors: (!errors.is_empty()).then(|| ErrorSummary::of(errors).to_string()),
+    };
+    if errors.is_empty() { render(&view) } else { render_with(axum::http::StatusCode::BAD_REQUEST, &view) }
+}
+
+pub async fn announce_form(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Result<Response, AppError> {
+    let room = national_room(&state, &me).await?;
+    Ok(announce_page(&ctx, room, PostForm::default(), vec![], &[]))
+}
+
 /// A national announcement: a thread in the whole service's room, on everyone's home page until read.
 pub async fn announce(State(state): State<AppState>, ctx: PageCtx, me: Ctx, Form(f): Form<PostForm>) -> Result<Response, AppError> {
-    let room = store::rooms(&state.store).await?.into_iter().find(|r| r.kind == RoomKind::National).ok_or(AppError::NotFound)?;
-    me.authorize_room(&state, &room).await?;
+    let room = national_room(&state, &me).await?;
     let form = PostForm { announcement: "yes".into(), ..f };
-    let page = PageRequest::new(None, Some(25));
     let draft = match form.parse(true) {
         Ok(d) => d,
-        Err(errors) => return room_page(&state, &ctx, &me, room, page, form, vec![], &errors).await,
+        Err(errors) => return Ok(announce_page(&ctx, room, form, vec![], &errors)),
     };
     let warnings = family_details(&state, &me, &form, &draft).await?;
     if !warnings.is_empty() {
-        return room_page(&state, &ctx, &me, room, page, form, warnings, &[]).await;
+        return Ok(announce_page(&ctx, room, form, warnings, &[]));
     }
     let thread = store::start_thread(&state.store, &me.audit, &room, me.id(), &draft).await?;
     Ok(redirect(&state, &format!("/room-threads/{thread}"), Saved::AnnouncementMade))
