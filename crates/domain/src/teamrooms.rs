@@ -271,3 +271,86 @@ mod tests {
         assert!(!may_edit(me, me, at, true, at));
     }
 }
+
+pub mod chat {
+    //! Chat: a conversation between two people (a worker and their line manager, or any two
+    //! colleagues) or a small group. Only its members read it; messages are kept for a set time.
+
+    use serde::{Deserialize, Serialize};
+    use uuid::Uuid;
+
+    use crate::FieldError;
+    use crate::text;
+
+    /// The most people in a group conversation, the starter included.
+    pub const GROUP_MAX: usize = 8;
+    /// The longest message.
+    pub const MESSAGE_MAX: usize = 4_000;
+
+    /// How long messages are kept (`[chat]` in `hearth.toml`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default, deny_unknown_fields)]
+    pub struct ChatSettings {
+        /// Days a message is kept before it is deleted (two years).
+        pub keep_days: i64,
+    }
+
+    impl Default for ChatSettings {
+        fn default() -> Self {
+            Self { keep_days: 730 }
+        }
+    }
+
+    impl ChatSettings {
+        pub fn validate(&self) -> Result<(), String> {
+            if !(30..=3650).contains(&self.keep_days) {
+                return Err(format!("keep_days must be from 30 to 3650 days, not {}", self.keep_days));
+            }
+            Ok(())
+        }
+    }
+
+    /// A message as typed.
+    pub fn message(value: &str) -> Result<String, FieldError> {
+        text::required("body", "a message", value, MESSAGE_MAX)
+    }
+
+    /// Who a new conversation is with, besides its starter: one person for a pair, two to seven
+    /// for a group (which needs a name). The starter is never among them.
+    pub fn members(starter: Uuid, others: &[Uuid], title: &str) -> Result<(Vec<Uuid>, Option<String>), FieldError> {
+        let mut people: Vec<Uuid> = Vec::new();
+        for o in others {
+            if *o != starter && !people.contains(o) {
+                people.push(*o);
+            }
+        }
+        match people.len() {
+            0 => Err(FieldError::new("with", "Choose who the conversation is with")),
+            1 => Ok((people, None)),
+            n if n + 1 > GROUP_MAX => Err(FieldError::new("with", format!("A group conversation is for up to {GROUP_MAX} people, you included"))),
+            _ => Ok((people, Some(text::required("title", "a name for the group", title, 80)?))),
+        }
+    }
+
+    /// The key that makes a pair's conversation one and only one, whoever starts it.
+    pub fn pair_key(a: Uuid, b: Uuid) -> String {
+        if a < b { format!("{a}:{b}") } else { format!("{b}:{a}") }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_pair_needs_one_other_and_a_group_a_name_and_no_more_than_eight() {
+            let (me, you, them) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+            assert_eq!(members(me, &[you, me, you], "").unwrap(), (vec![you], None), "the starter and repeats drop out");
+            assert_eq!(members(me, &[me], "").unwrap_err().field, "with");
+            assert_eq!(members(me, &[you, them], " ").unwrap_err().field, "title");
+            assert_eq!(members(me, &[you, them], "Duty cover").unwrap().1.as_deref(), Some("Duty cover"));
+            let many: Vec<Uuid> = (0..GROUP_MAX).map(|_| Uuid::now_v7()).collect();
+            assert_eq!(members(me, &many, "Too many").unwrap_err().field, "with");
+            assert_eq!(pair_key(me, you), pair_key(you, me));
+        }
+    }
+}

@@ -505,7 +505,14 @@ async fn while_measuring(target: &std::sync::Arc<Target>, cookie: &str, ids: Vec
 async fn scenario(target: &std::sync::Arc<Target>, label: &str, concurrency: usize, count: usize, make: std::sync::Arc<Make>) -> Result<Option<f64>> {
     // One request first, not timed: an account that may not do this (a national leader adding
     // notes) would otherwise time thousands of refusals.
-    let (status, _) = Connection::open(target).await?.call(make(count)).await?;
+    let probe = make(count);
+    let reads = probe.method() == Method::GET;
+    let (status, _) = Connection::open(target).await?.call(probe).await?;
+    if reads && (300..400).contains(&status) {
+        // A page that sends the bench elsewhere (to sign in, say) would time the redirect; a
+        // form's post answers 303 when it saves, which is its success.
+        bail!("{label}: answered {status}, a redirect, not the page");
+    }
     if status == 401 || status == 403 {
         println!("{label:<44} skipped: this account may not do it (HTTP {status})");
         return Ok(None);

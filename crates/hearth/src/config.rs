@@ -46,6 +46,8 @@ pub struct Config {
     /// `days_per_week` (3); check in from `check_in_from` ("07:00") until `release_at` ("10:30"),
     /// when bookings nobody checked in to are released.
     pub desks: hearth_domain::workplace::DeskRules,
+    /// How long chat messages are kept (`[chat]`): `keep_days` (730), then deleted.
+    pub chat: hearth_domain::teamrooms::chat::ChatSettings,
     /// National settings for leave (`[leave]`): the year's start (1 April), a full-time week
     /// (37 hours), the entitlement by years of service and the carry-over cap (5 days).
     pub leave: hearth_domain::people::leave::LeaveSettings,
@@ -91,6 +93,7 @@ impl Default for Config {
             training: Default::default(),
             induction: Default::default(),
             desks: Default::default(),
+            chat: Default::default(),
             leave: Default::default(),
             sickness: Default::default(),
             expenses: Default::default(),
@@ -143,6 +146,7 @@ pub fn load(data_dir_flag: Option<PathBuf>) -> Result<Config> {
     config.training.validate().map_err(|e| anyhow::anyhow!("[training] {e}"))?;
     config.induction.validate().map_err(|e| anyhow::anyhow!("[induction] {e}"))?;
     config.desks.validate().map_err(|e| anyhow::anyhow!("[desks] {e}"))?;
+    config.chat.validate().map_err(|e| anyhow::anyhow!("[chat] {e}"))?;
     config.leave.validate().map_err(|e| anyhow::anyhow!("[leave] {e}"))?;
     config.sickness.validate().map_err(|e| anyhow::anyhow!("[sickness] {e}"))?;
     config.expenses.validate().map_err(|e| anyhow::anyhow!("[expenses] {e}"))?;

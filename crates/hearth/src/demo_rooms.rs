@@ -1,8 +1,10 @@
 //! Demo team rooms: three months of threads and replies in every team's room (the demo team's
 //! holds over a thousand posts, the size a room page is measured at), a pinned "ways of working"
 //! notice in each, threads in each area's room, and national announcements in the whole service's
-//! room: the older ones read by almost everyone, the newest waiting on every home page. Nothing in
-//! them names a child or a family. Drawn from their own generator, so other demo data does not move.
+//! room: the older ones read by almost everyone, the newest waiting on every home page. Chats: a
+//! share of workers with their line managers, and a group in each team, the last message of each
+//! unread. Nothing in them names a child or a family. Drawn from their own generator, so other demo
+//! data does not move.
 
 use anyhow::Result;
 use hearth_domain::teamrooms::RoomKind;
@@ -47,6 +49,16 @@ const REPLIES: &[&str] = &[
 
 const WAYS_OF_WORKING: &str = "How we work together:\n\n- We book a desk for team days and come in for them.\n- We answer the duty phone in turn, and hand over in writing.\n- We never put children's or families' details in this room: the case record is the place.\n- Supervision is monthly; ask if you need it sooner.";
 
+const CHAT_LINES: &[&str] = &[
+    "Have you got ten minutes today to talk through my caseload?",
+    "Yes, after two o'clock works. Call me then.",
+    "Thanks. Also, can we move supervision to next Thursday?",
+    "Of course. I've moved it in the calendar.",
+    "Perfect, thank you.",
+];
+
+const GROUP_LINES: &[&str] = &["Can anyone cover duty on Friday morning?", "I can do until eleven.", "I'll take it from eleven, then.", "Thank you both."];
+
 const ANNOUNCEMENTS: &[(&str, &str)] = &[
     ("Our inspection outcome", "Thank you, everyone. The inspectors found the service **outstanding** again, and singled out how children's voices come through in our reports."),
     ("New practice guidance on domestic abuse", "New national practice guidance on domestic abuse takes effect next month. It is in Policies in Hearth: please read it and confirm."),
@@ -64,14 +76,32 @@ pub async fn generate(store: &Store, leader: Option<Uuid>, demo_team_manager: Op
     };
     let all = rooms(store).await?;
     let mut posts = Vec::new();
+    let mut chats: Vec<hearth_store::teamrooms::chat::DemoConversation> = Vec::new();
     // Each team's members, and each area's.
     let mut by_area: std::collections::HashMap<Uuid, Vec<Uuid>> = Default::default();
     let mut everyone = Vec::new();
     for room in all.iter().filter(|r| r.kind == RoomKind::Team) {
         let Some(team) = room.team_id else { continue };
-        let members: Vec<Uuid> = org::members(store, Members::Team(team)).await?.into_iter().map(|m| m.id).collect();
+        let people = org::members(store, Members::Team(team)).await?;
+        let members: Vec<Uuid> = people.iter().map(|m| m.id).collect();
         if members.is_empty() {
             continue;
+        }
+        // Chats with line managers: every worker in the demo team, a third elsewhere.
+        for p in &people {
+            let Some(manager) = p.line_manager_id else { continue };
+            if manager == p.id || (Some(team) != demo_team && !rng.random_bool(0.33)) {
+                continue;
+            }
+            let start = now - Duration::minutes(rng.random_range(60..30 * 24 * 60));
+            let lines: Vec<(Uuid, String, OffsetDateTime)> = CHAT_LINES.iter().take(rng.random_range(2..=CHAT_LINES.len())).enumerate().map(|(i, words)| (if i % 2 == 0 { p.id } else { manager }, (*words).to_string(), start + Duration::minutes(7 * i as i64))).collect();
+            chats.push((vec![p.id, manager], None, lines));
+        }
+        if members.len() >= 3 {
+            let group: Vec<Uuid> = members.iter().take(4).copied().collect();
+            let start = now - Duration::hours(rng.random_range(2..200));
+            let lines = GROUP_LINES.iter().enumerate().map(|(i, words)| (group[i % group.len()], (*words).to_string(), start + Duration::minutes(11 * i as i64))).collect();
+            chats.push((group, Some("Duty cover".into()), lines));
         }
         if let Some(area) = room.service_area_id {
             by_area.entry(area).or_default().extend(members.iter().copied());
@@ -83,7 +113,7 @@ pub async fn generate(store: &Store, leader: Option<Uuid>, demo_team_manager: Op
         };
         // The standing notice, pinned from the start of the period.
         posts.push(DemoPost { id: new_id(), room: room.id, thread: None, author: lead, title: Some("How we work together".into()), body: WAYS_OF_WORKING.into(), announcement: false, pinned_by: Some(lead), at: now - Duration::days(90) });
-        let threads = if Some(team) == demo_team { 260 } else { rng.random_range(8..16) };
+        let threads = if Some(team) == demo_team { 340 } else { rng.random_range(8..16) };
         threads_in(&mut rng, &mut posts, room.id, &members, threads, now);
     }
     for room in all.iter().filter(|r| r.kind == RoomKind::Area) {
@@ -109,7 +139,8 @@ pub async fn generate(store: &Store, leader: Option<Uuid>, demo_team_manager: Op
         }
     }
     load_demo(store, &posts, &reads).await?;
-    Ok(posts.len())
+    let messages = hearth_store::teamrooms::chat::load_demo(store, &chats).await?;
+    Ok(posts.len() + messages)
 }
 
 /// `n` threads in a room over the last three months, each with a few replies from other members.

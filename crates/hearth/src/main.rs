@@ -365,6 +365,7 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
         training: config.training,
         induction: config.induction,
         desks: config.desks.clone(),
+        chat: config.chat,
         leave: config.leave.clone(),
         sickness: config.sickness.clone(),
         expenses: config.expenses.clone(),

@@ -34,6 +34,9 @@ pub const LEAVE_YEARS: Periodic = Periodic { name: "leave_years", every: Duratio
 /// the clock and does nothing; after it, a run finds nothing left to release.
 pub const DESK_RELEASE: Periodic = Periodic { name: "desk_release", every: Duration::minutes(5) };
 
+/// Chat messages older than `[chat] keep_days`, deleted once a day.
+pub const CHAT_RETENTION: Periodic = Periodic { name: "chat_retention", every: Duration::hours(24) };
+
 /// How often an instance looks for periodic work that is due.
 const LOOK_EVERY: StdDuration = StdDuration::from_secs(10);
 
@@ -82,6 +85,12 @@ pub async fn run(store: Store, measurer: Store, state: hearth_web::AppState, pol
         })
         .await;
         note(&state, DESK_RELEASE, released);
+        let purged = run_periodic(&store, CHAT_RETENTION, || async {
+            hearth_store::teamrooms::chat::purge(&store, &state.config.chat).await.map_err(|e| format!("chat retention: {e}"))?;
+            Ok(())
+        })
+        .await;
+        note(&state, CHAT_RETENTION, purged);
         tokio::time::sleep(LOOK_EVERY).await;
     }
 }

@@ -3,6 +3,8 @@
 //! the home page. A team's room is made in the same transaction as the team (`org::insert_team`),
 //! an area's and the whole service's when reference data loads, so no room is ever missing.
 
+pub mod chat;
+
 use std::collections::HashMap;
 
 use hearth_domain::teamrooms::{self as rules, PostDraft, Reaction, RoomKind, RoomPlace};

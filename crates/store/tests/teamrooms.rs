@@ -126,3 +126,47 @@ async fn an_announcement_is_made_only_in_the_whole_services_room_and_leaves_a_ho
         assert!(matches!(rooms::mark_read(&store, ordinary, sam).await, Err(StoreError::NotFound)), "only an announcement is marked read");
     }
 }
+
+#[tokio::test]
+async fn a_pair_has_one_conversation_only_its_members_read_it_and_seen_moves_forward() {
+    use hearth_store::teamrooms::chat;
+    for store in testing::stores().await {
+        let o = common::small_org(&store).await;
+        let manager = common::add(&store, "Mina Manager", &[Role::TeamManager], Some(o.team), None).await;
+        let sam = common::add(&store, "Sam Okafor", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let kim = common::add(&store, "Kim Lee", &[Role::Practitioner], Some(o.team), Some(manager)).await;
+        let admin = common::add(&store, "Ada Admin", &[Role::SystemAdmin, Role::Hr], Some(o.team), None).await;
+
+        let pair = chat::start(&store, &as_(sam), sam, &[manager], "").await.unwrap();
+        assert_eq!(chat::start(&store, &as_(manager), manager, &[sam], "").await.unwrap(), pair, "one conversation a pair, whoever starts it");
+        assert!(matches!(chat::start(&store, &as_(sam), sam, &[sam], "").await, Err(StoreError::Refused(f)) if f.field == "with"));
+        assert!(matches!(chat::start(&store, &as_(sam), sam, &[new_id()], "").await, Err(StoreError::Refused(f)) if f.field == "with"), "only people who work here");
+
+        chat::send(&store, &as_(sam), pair, sam, "Can we move supervision to Thursday?").await.unwrap();
+        assert!(matches!(chat::send(&store, &as_(sam), pair, sam, "   ").await, Err(StoreError::Refused(f)) if f.field == "body"));
+        assert_eq!(chat::unread_total(&store, manager).await.unwrap(), 1);
+        assert_eq!(chat::unread_total(&store, sam).await.unwrap(), 0, "one's own words are not unread");
+        // Not a member: not found, whatever the role; a manager of a member included.
+        for outsider in [kim, admin] {
+            assert!(matches!(chat::open(&store, pair, outsider).await, Err(StoreError::NotFound)));
+            assert!(matches!(chat::send(&store, &as_(outsider), pair, outsider, "Hi").await, Err(StoreError::NotFound)));
+        }
+        let opened = chat::open(&store, pair, manager).await.unwrap();
+        assert_eq!((opened.messages.len(), opened.messages[0].author.as_str()), (1, "Sam Okafor"));
+        assert_eq!(chat::unread_total(&store, manager).await.unwrap(), 0, "opening marks it read");
+        let seen = chat::open(&store, pair, sam).await.unwrap().members.into_iter().find(|(id, ..)| *id == manager).unwrap().2;
+        assert_eq!(seen, Some(opened.messages[0].at), "Sam sees that the manager has seen it");
+
+        let group = chat::start(&store, &as_(kim), kim, &[sam, manager], "Duty cover").await.unwrap();
+        chat::send(&store, &as_(kim), group, kim, "Who can cover Friday?").await.unwrap();
+        let list = chat::conversations_of(&store, sam).await.unwrap();
+        assert_eq!(list.iter().map(|c| (c.title.clone(), c.unread)).collect::<Vec<_>>(), [(Some("Duty cover".to_string()), 1), (None, 0)], "the latest first");
+        assert_eq!(list[1].with, ["Mina Manager"]);
+
+        // Retention: nothing is young enough to go; a message made old goes, with an event.
+        assert_eq!(chat::purge(&store, &Default::default()).await.unwrap(), 0);
+        sqlx::query("UPDATE chat_messages SET created_at = '2020-01-01T00:00:00Z' WHERE conversation_id = $1").bind(group.to_string()).execute(store.pool()).await.unwrap();
+        assert_eq!(chat::purge(&store, &Default::default()).await.unwrap(), 1);
+        assert!(chat::open(&store, group, sam).await.unwrap().messages.is_empty());
+    }
+}

@@ -61,6 +61,8 @@ struct HomePage {
     reviews: Vec<(uuid::Uuid, String, String)>,
     /// National announcements not yet read: (id, title, words as HTML, from, when).
     announcements: Vec<(uuid::Uuid, String, String, String, String)>,
+    /// Chat messages from others not yet seen.
+    unread_messages: i64,
 }
 
 struct MyLoad {
@@ -163,7 +165,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
     let today = today();
     let tasks = page.items.iter().map(|t| (t.case_id, t.case_reference.clone(), task_row(t, today, &state.config.calendar))).collect();
     let alerts = hearth_store::cases::alerts_for(&state.store, me.id()).await?;
-    let announcements = crate::teamrooms::unread(&state, &me).await?;
+    let (announcements, unread_messages) = tokio::try_join!(crate::teamrooms::unread(&state, &me), crate::teamrooms::chat::unread(&state, &me))?;
     let work = hearth_store::courtwork::unfiled_for(&state.store, me.id()).await?.iter().map(work_row).collect();
     let reports = if me.can(Permission::ApproveWork) || me.can(Permission::SampleWork) { hearth_store::org::reports_of(&state.store, me.id()).await? } else { vec![] };
     let sign_off = if me.can(Permission::ApproveWork) { hearth_store::courtwork::awaiting_sign_off(&state.store, &reports).await?.iter().map(work_row).collect() } else { vec![] };
@@ -259,5 +261,5 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, me: Ctx) -> Resul
         }
         None => None,
     };
-    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, office, leave_waiting, claims_waiting, interviews, reviews, announcements }))
+    Ok(render(&HomePage { shell: ctx.shell("Home"), name: me.principal.name.clone(), tasks, tasks_total: page.total, alerts, links, work, sign_off, samples, load, autonomy, offers_open, training, pulse, mentees, inducted, meeting_actions, office, leave_waiting, claims_waiting, interviews, reviews, announcements, unread_messages }))
 }

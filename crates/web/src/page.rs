@@ -88,6 +88,7 @@ impl PageCtx {
                 if can(Permission::ViewRoom) {
                     nav.push(("/rooms", "Rooms"));
                 }
+                nav.push(("/chat", "Chat"));
                 nav.push(("/desks", "Desks"));
                 nav.push(("/account", "Your account"));
                 let nav = nav

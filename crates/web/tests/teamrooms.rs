@@ -159,3 +159,58 @@ async fn an_announcement_sits_on_every_home_page_until_read_and_the_api_speaks_p
         assert_eq!(app.json(Method::GET, &format!("/api/v1/rooms/{team_room}/posts?per_page=500"), &s, "").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+#[tokio::test]
+async fn a_worker_chats_with_their_manager_and_no_one_else_can_read_it() {
+    for store in testing::stores().await {
+        let home = team(&store, "Home team").await;
+        let manager = staff(&store, "Mina Manager", &[Role::TeamManager], home, None).await;
+        let sam = staff(&store, "Sam Okafor", &[Role::Practitioner], home, Some(manager)).await;
+        let kim = staff(&store, "Kim Lee", &[Role::Practitioner], home, Some(manager)).await;
+        let hr = staff(&store, "Hana Hr", &[Role::Hr, Role::SystemAdmin], home, None).await;
+        let app = App::new(&store).await;
+        let (m, s, k, h) = (session(&store, manager).await, session(&store, sam).await, session(&store, kim).await, session(&store, hr).await);
+
+        let page = body(app.send(Method::GET, "/chat", Some(&s), None).await).await;
+        assert!(page.contains("Message your line manager, Mina Manager") && page.contains("Kim Lee"), "{page}");
+        // Starting with nobody is named on the form; an unknown email too.
+        let res = app.send(Method::POST, "/chat", Some(&s), Some("title=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("href=\"#with\""));
+        let res = app.send(Method::POST, "/chat", Some(&s), Some("email=nobody%40hearth.example")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("No one working here has that email address"));
+        let res = app.send(Method::POST, "/chat", Some(&s), Some(&format!("with={manager}"))).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let path = location(&res).trim_end_matches("#latest").to_string();
+        let id = path.trim_start_matches("/chat/").to_string();
+        let res = app.send(Method::POST, &format!("{path}/messages"), Some(&s), Some("body=")).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        assert!(body(res).await.contains("Enter a message"));
+        assert_eq!(app.send(Method::POST, &format!("{path}/messages"), Some(&s), Some("body=Can+we+talk+about+my+caseload%3F")).await.status(), StatusCode::SEE_OTHER);
+
+        // The manager sees it unread on the home page, opens it, and Sam sees it was seen.
+        assert!(body(app.send(Method::GET, "/", Some(&m), None).await).await.contains("You have 1 unread message"));
+        let page = body(app.send(Method::GET, &path, Some(&m), None).await).await;
+        assert!(page.contains("Can we talk about my caseload?") && page.contains("Chat with Sam Okafor"), "{page}");
+        assert!(body(app.send(Method::GET, &path, Some(&s), None).await).await.contains("Seen by Mina Manager"));
+
+        // No one else, whatever their role: not a colleague, not HR or an administrator.
+        for who in [&k, &h] {
+            assert_eq!(app.send(Method::GET, &path, Some(who), None).await.status(), StatusCode::NOT_FOUND);
+            assert_eq!(app.send(Method::POST, &format!("{path}/messages"), Some(who), Some("body=Hi")).await.status(), StatusCode::NOT_FOUND);
+            assert_eq!(app.json(Method::POST, &format!("/api/v1/conversations/{id}/messages"), who, "{\"body\":\"Hi\"}").await.status(), StatusCode::NOT_FOUND);
+        }
+        let list: serde_json::Value = serde_json::from_str(&body(app.json(Method::GET, "/api/v1/conversations", &k, "").await).await).unwrap();
+        assert_eq!(list["total"], 0, "{list}");
+
+        // The API: the manager replies; an empty message is named.
+        let res = app.json(Method::POST, &format!("/api/v1/conversations/{id}/messages"), &m, "{\"body\":\"\"}").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let problem: serde_json::Value = serde_json::from_str(&body(res).await).unwrap();
+        assert_eq!(problem["errors"][0]["field"], "body");
+        assert_eq!(app.json(Method::POST, &format!("/api/v1/conversations/{id}/messages"), &m, "{\"body\":\"Of course: Thursday at 10?\"}").await.status(), StatusCode::CREATED);
+        let list: serde_json::Value = serde_json::from_str(&body(app.json(Method::GET, "/api/v1/conversations", &s, "").await).await).unwrap();
+        assert_eq!((list["items"][0]["unread"].as_i64(), list["items"][0]["with"][0].as_str()), (Some(1), Some("Mina Manager")), "{list}");
+    }
+}

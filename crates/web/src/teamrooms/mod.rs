@@ -5,6 +5,7 @@
 //! to it (`teamrooms::standing`).
 
 pub mod api;
+pub mod chat;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
