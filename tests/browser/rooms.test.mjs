@@ -99,3 +99,42 @@ test('a manager pins a notice, a practitioner replies from a phone, and an annou
   await worker.context.close()
   await leader.context.close()
 })
+
+test('a practitioner messages their line manager from a phone, who replies, and each sees it was seen', { timeout: 180_000 }, async () => {
+  const stamp = Date.now().toString(36)
+  const worker = await newPage(browser, { viewport: { width: 360, height: 780 } })
+  await signIn(worker.page, ACCOUNTS.practitioner, { axe: false })
+  await worker.page.goto('/chat')
+  await expectNoAxeViolations(worker.page, 'chat')
+  await expectNoHorizontalScroll(worker.page, 'chat on a phone', 360)
+  await clickAndWait(worker.page, worker.page.locator('#chat-manager'))
+  // An empty message is named on the form.
+  await clickAndWait(worker.page, worker.page.locator('#send'))
+  assert.match(await worker.page.locator('.govuk-error-summary').innerText(), /Enter a message/)
+  await expectNoAxeViolations(worker.page, 'an empty message')
+  const words = `Could we talk about my caseload this week? ${stamp}`
+  await worker.page.fill('#body', words)
+  await clickAndWait(worker.page, worker.page.locator('#send'))
+  assert.match(await worker.page.locator('#latest').innerText(), new RegExp(stamp))
+  const chatUrl = new URL(worker.page.url()).pathname
+  await expectNoAxeViolations(worker.page, 'a conversation')
+  await expectNoHorizontalScroll(worker.page, 'a conversation on a phone', 360)
+  await screenshot(worker.page, 'chat-phone')
+
+  const manager = await newPage(browser, { viewport: { width: 1280, height: 900 } })
+  await signIn(manager.page, ACCOUNTS.teamManager, { axe: false })
+  assert.match(await manager.page.locator('#unread-messages').innerText(), /unread message/)
+  await clickAndWait(manager.page, manager.page.locator('#unread-messages a'))
+  await clickAndWait(manager.page, manager.page.locator('#conversations a', { hasText: 'Sam Okafor' }).first())
+  assert.equal(new URL(manager.page.url()).pathname, chatUrl, 'one conversation a pair')
+  assert.match(await manager.page.locator('#messages').innerText(), new RegExp(stamp))
+  await manager.page.fill('#body', 'Yes, Thursday at ten?')
+  await clickAndWait(manager.page, manager.page.locator('#send'))
+
+  await worker.page.goto(chatUrl)
+  assert.match(await worker.page.locator('#latest').innerText(), /Thursday at ten/)
+  await manager.page.goto(chatUrl)
+  assert.match(await manager.page.locator('#seen').innerText(), /Seen by Sam Okafor/)
+  await manager.context.close()
+  await worker.context.close()
+})
