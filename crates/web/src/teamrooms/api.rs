@@ -38,7 +38,8 @@ pub struct RoomList {
     pub total: i64,
 }
 
-fn rfc3339(t: time::OffsetDateTime) -> String {
+/// A moment as the team-rooms and chat API give it.
+pub(super) fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 

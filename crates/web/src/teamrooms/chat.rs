@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::api::rfc3339;
 use crate::components::ErrorSummary;
 use crate::dates::long_time;
 use crate::error::{ApiError, Problem};
@@ -196,10 +197,6 @@ pub struct ConversationItem {
 pub struct ConversationList {
     pub items: Vec<ConversationItem>,
     pub total: i64,
-}
-
-fn rfc3339(t: time::OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/api/v1/conversations", responses((status = 200, body = ConversationList), (status = 401, body = Problem, content_type = "application/problem+json")))]
