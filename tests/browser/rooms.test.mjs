@@ -45,6 +45,8 @@ test('a manager pins a notice, a practitioner replies from a phone, and an annou
   await clickAndWait(manager.page, manager.page.getByRole('button', { name: 'Pin to the noticeboard' }))
   assert.match(await manager.page.locator('#saved').innerText(), /Pinned to the noticeboard/)
   const threadUrl = manager.page.url()
+  // A mark on this page: a reload would clear it, so it proves a reply came live.
+  await manager.page.evaluate(() => { window.hearthStillHere = true })
   await expectNoAxeViolations(manager.page, 'a pinned thread')
   await screenshot(manager.page, 'rooms-thread-pinned-desktop')
 
@@ -71,10 +73,11 @@ test('a manager pins a notice, a practitioner replies from a phone, and an annou
   await expectNoHorizontalScroll(worker.page, 'a thread on a phone', 360)
   await screenshot(worker.page, 'rooms-thread-phone')
 
-  // The manager sees the reply.
-  await manager.page.goto(threadUrl)
-  assert.match(await manager.page.locator('#replies').innerText(), /1 reply/)
+  // The manager, who kept the thread open, sees the reply arrive without reloading.
+  await manager.page.locator('#replies', { hasText: '1 reply' }).waitFor({ timeout: 10_000 })
   assert.match(await manager.page.locator('.hearth-post-card').last().innerText(), /Count me in/)
+  assert.match(await manager.page.locator('[role="status"]').last().innerText(), /New posts are shown/)
+  assert.equal(await manager.page.evaluate(() => window.hearthStillHere), true, 'no reload: the reply came live')
 
   // National leadership announces; it waits on the practitioner's home page until read.
   const leader = await newPage(browser, { viewport: { width: 1280, height: 900 } })
@@ -117,6 +120,7 @@ test('a practitioner messages their line manager from a phone, who replies, and 
   await clickAndWait(worker.page, worker.page.locator('#send'))
   assert.match(await worker.page.locator('#latest').innerText(), new RegExp(stamp))
   const chatUrl = new URL(worker.page.url()).pathname
+  await worker.page.evaluate(() => { window.hearthStillHere = true })
   await expectNoAxeViolations(worker.page, 'a conversation')
   await expectNoHorizontalScroll(worker.page, 'a conversation on a phone', 360)
   await screenshot(worker.page, 'chat-phone')
@@ -131,8 +135,9 @@ test('a practitioner messages their line manager from a phone, who replies, and 
   await manager.page.fill('#body', 'Yes, Thursday at ten?')
   await clickAndWait(manager.page, manager.page.locator('#send'))
 
-  await worker.page.goto(chatUrl)
-  assert.match(await worker.page.locator('#latest').innerText(), /Thursday at ten/)
+  // The practitioner kept the conversation open: the reply arrives without a reload.
+  await worker.page.locator('#latest', { hasText: 'Thursday at ten' }).waitFor({ timeout: 10_000 })
+  assert.equal(await worker.page.evaluate(() => window.hearthStillHere), true, 'no reload: the message came live')
   await manager.page.goto(chatUrl)
   assert.match(await manager.page.locator('#seen').innerText(), /Seen by Sam Okafor/)
   await manager.context.close()

@@ -380,18 +380,23 @@ async fn serve(store: Store, config: &config::Config, addr: &str) -> Result<()> 
     // takes more than one core from the people served.
     let measurer = Store::connect_for_background(&config.database_url()).await.context("open the database for the key figures")?;
     tokio::spawn(periodic::run(store.clone(), measurer, state.clone(), policy, config.workload.clone(), config.calendar()?));
+    // On PostgreSQL, live events from the other instances reach this one's streams.
+    tokio::spawn(hearth_store::live::listen(store.clone()));
+    let closing = store.clone();
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listen on {addr}"))?;
     tracing::info!(addr = %listener.local_addr()?, engine = ?store.engine(), "Hearth is listening");
     println!("Hearth is running at http://{}", listener.local_addr()?);
     // The peer address reaches handlers for the sign-in limits (`ClientAddress`).
     axum::serve(listener, hearth_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
+        .with_graceful_shutdown(async move {
             // Ctrl-C at a terminal, or SIGTERM from a service manager or container runtime.
             let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = async { match terminate.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
             }
+            // Open event streams would otherwise hold the shutdown up for ever.
+            closing.close_live();
         })
         .await?;
     // Reads' audit events wait in the journal for up to a second: put them in the trail now.

@@ -11,6 +11,7 @@ pub mod courtwork;
 pub mod documents;
 pub mod insight;
 pub mod jobs;
+pub mod live;
 pub mod org;
 pub mod people;
 pub mod quality;
@@ -97,6 +98,8 @@ pub struct Store {
     write_queue: audit::group_commit::Queue,
     /// On SQLite, where standalone audit events wait to join the chain (`audit/journal.rs`).
     journal: Option<audit::journal::Journal>,
+    /// Live events for this instance's open event streams (`live.rs`).
+    hub: live::Hub,
 }
 
 impl Store {
@@ -257,7 +260,7 @@ impl Store {
             _ => None,
         };
         let (write_queue, queued) = tokio::sync::mpsc::unbounded_channel();
-        let store = Self { pool, engine, url: address, write_queue, journal };
+        let store = Self { pool, engine, url: address, write_queue, journal, hub: Default::default() };
         // The writer holds the pool, not the queue's sender: when every handle is dropped the queue
         // closes and the writer ends.
         tokio::spawn(audit::group_commit::writer(Self { write_queue: closed_queue(), ..store.clone() }, queued));

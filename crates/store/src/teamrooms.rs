@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditContext, Event};
 use crate::cases::insert_notice;
+use crate::live::LiveEvent;
 use crate::{Page, PageRequest, Result, Store, StoreError, bool_col, new_id, now, parse_id, parse_ts, ts};
 
 /// A room and where it sits.
@@ -267,6 +268,10 @@ pub async fn start_thread(store: &Store, ctx: &AuditContext, room: &Room, author
     let event = if draft.announcement { "room.announcement_made" } else { "room.thread_started" };
     audit::append(&mut tx, ctx, Event::success(event).about("room", room.id).detail(serde_json::json!({ "post_id": id, "mentioned": told }))).await?;
     tx.commit().await?;
+    store.publish(LiveEvent::RoomPost { room_id: room.id, thread_id: id, post_id: id }).await;
+    if draft.announcement {
+        store.publish(LiveEvent::Announcement { post_id: id }).await;
+    }
     Ok(id)
 }
 
@@ -299,6 +304,7 @@ pub async fn reply(store: &Store, ctx: &AuditContext, room: &Room, thread: Uuid,
     let told = tell_mentioned(&mut tx, room, author, &draft.body, &format!("/room-threads/{thread}#post-{id}"), at).await?;
     audit::append(&mut tx, ctx, Event::success("room.replied").about("room", room.id).detail(serde_json::json!({ "post_id": id, "thread_id": thread, "mentioned": told }))).await?;
     tx.commit().await?;
+    store.publish(LiveEvent::RoomPost { room_id: room.id, thread_id: thread, post_id: id }).await;
     Ok(id)
 }
 

@@ -449,6 +449,8 @@ pub fn all() -> Vec<Route> {
         route(Method::POST, "/api/v1/desk-bookings", SignedIn, post(workplace::api::book)),
         route(Method::POST, "/api/v1/desk-bookings/{id}/check-in", SignedIn, post(workplace::api::check_in)),
         route(Method::POST, "/api/v1/desk-bookings/{id}/cancel", SignedIn, post(workplace::api::cancel)),
+        // Live events: each stream carries only what its caller may read (`teamrooms::live`).
+        route(Method::GET, "/api/v1/events", SignedIn, get(teamrooms::live::events)),
         route(Method::GET, "/api/v1/conversations", SignedIn, get(teamrooms::chat::api_list)),
         route(Method::POST, "/api/v1/conversations/{id}/messages", SignedIn, post(teamrooms::chat::api_send)),
         route(Method::GET, "/api/v1/rooms", perm(P::ViewRoom, Collection), get(teamrooms::api::rooms)),

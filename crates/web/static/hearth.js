@@ -178,3 +178,45 @@ for (const form of document.querySelectorAll('form[data-autosave]')) {
   })
   window.addEventListener('online', () => { if (dirty) save() })
 }
+
+// Live: a part of the page marked data-live="room:ID", "thread:ID" or "chat:ID" is fetched
+// again when the live events stream (/api/v1/events) says something new is there, and swapped
+// in place; a polite status line says so for screen readers. Without JavaScript, or if the stream
+// drops, the page shows the same on reload. The browser reconnects a dropped stream itself.
+const liveParts = [...document.querySelectorAll('[data-live]')]
+if (liveParts.length > 0 && 'EventSource' in window) {
+  const status = document.createElement('div')
+  status.className = 'govuk-visually-hidden'
+  status.setAttribute('role', 'status')
+  document.querySelector('main')?.append(status)
+  let fetching = null
+  const refresh = (parts, words) => {
+    if (fetching) return
+    fetching = fetch(location.pathname + location.search, { credentials: 'same-origin', headers: { accept: 'text/html' } })
+      .then((res) => (res.ok ? res.text() : null))
+      .then((html) => {
+        if (!html) return
+        const fresh = new DOMParser().parseFromString(html, 'text/html')
+        for (const part of parts) {
+          const next = fresh.getElementById(part.id)
+          if (next) part.replaceWith(next)
+        }
+        status.textContent = words
+      })
+      .catch(() => {})
+      .finally(() => { fetching = null })
+  }
+  const matching = (kind, id) => liveParts.map((p) => document.getElementById(p.id)).filter((p) => p && p.dataset.live === `${kind}:${id}`)
+  const stream = new EventSource('/api/v1/events')
+  stream.addEventListener('room_post', (e) => {
+    const ev = JSON.parse(e.data)
+    const parts = [...matching('room', ev.room_id), ...matching('thread', ev.thread_id)]
+    if (parts.length > 0) refresh(parts, 'New posts are shown.')
+  })
+  stream.addEventListener('chat_message', (e) => {
+    const parts = matching('chat', JSON.parse(e.data).conversation_id)
+    if (parts.length > 0) refresh(parts, 'A new message is shown.')
+  })
+  stream.addEventListener('refresh', () => refresh(liveParts.map((p) => document.getElementById(p.id)).filter(Boolean), 'The page is up to date.'))
+  window.addEventListener('pagehide', () => stream.close())
+}

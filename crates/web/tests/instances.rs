@@ -73,3 +73,45 @@ async fn two_instances_on_one_postgresql_database_act_as_one() {
     assert_eq!(run_periodic(&second, task, work(runs.clone())).await.unwrap(), Ran::NotDue);
     second.close().await;
 }
+
+/// A post made through one instance appears on the live events stream of the other, through
+/// PostgreSQL's LISTEN/NOTIFY, once.
+#[tokio::test]
+async fn a_post_through_one_instance_reaches_live_streams_on_the_other() {
+    use futures_util::StreamExt;
+    if !testing::postgres_configured() {
+        eprintln!("HEARTH_TEST_DATABASE_URL is not set: several instances are not tested in this run");
+        return;
+    }
+    let first = testing::fresh(Engine::Postgres).await;
+    let second = Store::connect(&first.url).await.unwrap();
+    tokio::spawn(hearth_store::live::listen(first.store.clone()));
+    tokio::spawn(hearth_store::live::listen(second.clone()));
+    let (a, b) = (App::new(&first).await, App::new(&second).await);
+    let team = common::team(&first, "Home team").await;
+    let (sam, kim) = (common::staff(&first, "Sam Okafor", &[Role::Practitioner], team, None).await, common::staff(&first, "Kim Lee", &[Role::Practitioner], team, None).await);
+    let (s, k) = (common::session(&first, sam).await, common::session(&first, kim).await);
+    let room = hearth_store::teamrooms::rooms(&first).await.unwrap().into_iter().find(|r| r.team_id == Some(team)).unwrap().id;
+    let res = b.send(Method::GET, "/api/v1/events", Some(&k), None).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut stream = res.into_body().into_data_stream();
+    // The listener on the second instance connects in the background: post until it hears.
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut posted = Vec::new();
+    while posted.is_empty() || !posted.iter().any(|t: &String| seen.contains(t.as_str())) {
+        assert!(tokio::time::Instant::now() < deadline, "no event reached the second instance: {seen}");
+        let res = a.send(Method::POST, &format!("/rooms/{room}/threads"), Some(&s), Some("title=Lunch&body=Thursday%3F")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        posted.push(location(&res).trim_start_matches("/room-threads/").to_string());
+        if let Ok(Some(Ok(chunk))) = tokio::time::timeout(std::time::Duration::from_millis(500), stream.next()).await {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+    // Once: the first instance's own copy is not passed on again by its listener.
+    let last = posted.iter().find(|t| seen.contains(t.as_str())).unwrap().clone();
+    if let Ok(Some(Ok(chunk))) = tokio::time::timeout(std::time::Duration::from_millis(800), stream.next()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert_eq!(seen.matches(&format!("\"thread_id\":\"{last}\"")).count(), 1, "{seen}");
+}

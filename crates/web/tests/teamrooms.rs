@@ -214,3 +214,62 @@ async fn a_worker_chats_with_their_manager_and_no_one_else_can_read_it() {
         assert_eq!((list["items"][0]["unread"].as_i64(), list["items"][0]["with"][0].as_str()), (Some(1), Some("Mina Manager")), "{list}");
     }
 }
+
+/// Reads a live events stream until `wanted` appears, or gives what came within `wait`.
+async fn read_events(stream: &mut (impl futures_util::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin), wanted: &str, wait: std::time::Duration) -> String {
+    use futures_util::StreamExt;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + wait;
+    while !seen.contains(wanted) {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn live_events_reach_those_who_may_read_and_no_one_else() {
+    for store in testing::stores().await {
+        let home = team(&store, "Home team").await;
+        let far = far_team(&store, "Far team").await;
+        let manager = staff(&store, "Mina Manager", &[Role::TeamManager], home, None).await;
+        let sam = staff(&store, "Sam Okafor", &[Role::Practitioner], home, Some(manager)).await;
+        let kim = staff(&store, "Kim Lee", &[Role::Practitioner], home, Some(manager)).await;
+        let oz = staff(&store, "Oz Outsider", &[Role::Practitioner], far, None).await;
+        let app = App::new(&store).await;
+        let (m, s, k, o) = (session(&store, manager).await, session(&store, sam).await, session(&store, kim).await, session(&store, oz).await);
+        let room = hearth_store::teamrooms::rooms(&store).await.unwrap().into_iter().find(|r| r.team_id == Some(home)).unwrap().id;
+        assert_eq!(app.send(Method::GET, "/api/v1/events", None, None).await.status(), StatusCode::UNAUTHORIZED);
+        let open = |who: String| {
+            let app = &app;
+            async move {
+                let res = app.send(Method::GET, "/api/v1/events", Some(&who), None).await;
+                assert_eq!(res.status(), StatusCode::OK);
+                assert_eq!(res.headers()["content-type"], "text/event-stream");
+                res.into_body().into_data_stream()
+            }
+        };
+        let (mut kims, mut ozs, mut managers) = (open(k.clone()).await, open(o.clone()).await, open(m.clone()).await);
+
+        let res = app.send(Method::POST, &format!("/rooms/{room}/threads"), Some(&s), Some("title=Lunch&body=Thursday%3F")).await;
+        let thread = location(&res).trim_start_matches("/room-threads/").to_string();
+        let got = read_events(&mut kims, &thread, std::time::Duration::from_secs(5)).await;
+        assert!(got.contains("event: room_post") && got.contains(&format!("\"room_id\":\"{room}\"")) && !got.contains("Thursday"), "ids only, to a member: {got}");
+        assert!(read_events(&mut ozs, "room_post", std::time::Duration::from_millis(300)).await.is_empty(), "not to someone outside the room");
+
+        // A chat message reaches its members only: the manager, not Kim.
+        let res = app.send(Method::POST, "/chat", Some(&s), Some(&format!("with={manager}"))).await;
+        let chat = location(&res).trim_end_matches("#latest").to_string();
+        app.send(Method::POST, &format!("{chat}/messages"), Some(&s), Some("body=Hello")).await;
+        let id = chat.trim_start_matches("/chat/");
+        assert!(read_events(&mut managers, id, std::time::Duration::from_secs(5)).await.contains("event: chat_message"));
+        assert!(!read_events(&mut kims, "chat_message", std::time::Duration::from_millis(300)).await.contains("chat_message"), "not to a colleague outside it");
+
+        // Stopping the server ends every stream.
+        store.close_live();
+        use futures_util::StreamExt;
+        assert!(tokio::time::timeout(std::time::Duration::from_secs(5), async { while ozs.next().await.is_some() {} }).await.is_ok(), "the stream ended");
+    }
+}

@@ -180,9 +180,11 @@ pub async fn send(store: &Store, ctx: &AuditContext, id: Uuid, author: Uuid, bod
     sqlx::query("INSERT INTO chat_messages (id, conversation_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)").bind(message.to_string()).bind(id.to_string()).bind(author.to_string()).bind(&body).bind(ts(at)).execute(&mut *tx).await?;
     sqlx::query("UPDATE conversations SET last_message_at = $1 WHERE id = $2").bind(ts(at)).bind(id.to_string()).execute(&mut *tx).await?;
     sqlx::query("UPDATE conversation_members SET read_up_to = $1 WHERE conversation_id = $2 AND staff_id = $3").bind(ts(at)).bind(id.to_string()).bind(author.to_string()).execute(&mut *tx).await?;
+    let members: Vec<Uuid> = sqlx::query("SELECT staff_id FROM conversation_members WHERE conversation_id = $1").bind(id.to_string()).fetch_all(&mut *tx).await?.iter().map(|r| parse_id(&r.get::<String, _>(0))).collect::<Result<_>>()?;
     // The event names the conversation, never the words.
     audit::append(&mut tx, ctx, Event::success("chat.message_sent").about("conversation", id).detail(serde_json::json!({ "message_id": message }))).await?;
     tx.commit().await?;
+    store.publish(crate::live::LiveEvent::ChatMessage { conversation_id: id, members }).await;
     Ok(message)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod chat;
+pub mod live;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
