@@ -114,6 +114,9 @@ pub async fn run(store: &Store, secure_cookies: bool, o: Options) -> Result<()> 
     if o.set == "rooms" {
         return room_pages(store, &target, creds.staff_id, &cookie, &bearer, &o).await;
     }
+    if o.set == "fan-out" {
+        return fan_out(store, &target, secure_cookies, &cookie, &o).await;
+    }
     if let Some(m) = o.measuring {
         return while_measuring(&target, &cookie, ids, m, o.concurrency, o.requests).await;
     }
@@ -460,6 +463,74 @@ async fn room_pages(store: &Store, target: &std::sync::Arc<Target>, staff: uuid:
     for (label, make) in scenarios {
         scenario(target, label, o.concurrency, o.requests, std::sync::Arc::from(make)).await?;
     }
+    Ok(())
+}
+
+/// Live events' fan-out: an event stream (`/api/v1/events`) for each of `--requests` active
+/// members of staff, each with their own API token and connection; then the caller (national
+/// leadership) makes a national announcement, and the time from sending it until each stream
+/// has it is measured. Read the server's memory while the streams are open (it prints when).
+async fn fan_out(store: &Store, target: &std::sync::Arc<Target>, secure_cookies: bool, cookie: &str, o: &Options) -> Result<()> {
+    let mut people: Vec<uuid::Uuid> = hearth_store::people::facts_of_many(store, hearth_store::people::Whose::Everyone).await?.into_keys().collect();
+    people.sort();
+    people.truncate(o.requests);
+    println!("Opening {} event streams, one a person, each on its own connection.", people.len());
+    let (arrived, mut arrivals) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    let mut opened = 0;
+    for p in &people {
+        let token = hearth_store::auth::create_api_token(store, &AuditContext::system(), *p, "bench", time::Duration::days(1)).await?;
+        let stream = tokio::net::TcpStream::connect(&target.host).await.with_context(|| format!("connect to {}", target.host))?;
+        let (mut send, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        let req = Request::get("/api/v1/events").header("host", &target.authority).header("authorization", format!("Bearer {token}")).body(Full::new(Bytes::new()))?;
+        let res = send.send_request(req).await?;
+        if res.status() != 200 {
+            bail!("an event stream answered {}", res.status());
+        }
+        opened += 1;
+        let arrived = arrived.clone();
+        tokio::spawn(async move {
+            let _keep = send;
+            let mut body = res.into_body();
+            let mut seen = String::new();
+            while let Some(Ok(frame)) = body.frame().await {
+                if let Some(data) = frame.data_ref() {
+                    seen.push_str(&String::from_utf8_lossy(data));
+                    if seen.contains("event: announcement") {
+                        let _ = arrived.send(Instant::now());
+                        return;
+                    }
+                }
+            }
+        });
+    }
+    println!("{opened} streams open. Read the server's memory now (ps -o rss= -p PID); the announcement goes in 10 s.");
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let csrf = "fanoutbench0123456789abcdef0123456789abcdef0123456789abcdef0123";
+    let form = format!("csrf_token={csrf}&title=Fan-out+check&body=Timing+how+fast+an+announcement+reaches+everyone.&confirmed=yes");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/announcements")
+        .header("host", &target.authority)
+        .header("cookie", format!("{cookie}; {}={csrf}", hearth_web::security::csrf_cookie_name(secure_cookies)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Full::new(Bytes::from(form)))?;
+    let sent = Instant::now();
+    let (status, _) = Connection::open(target).await?.call(req).await?;
+    if status != 303 {
+        bail!("the announcement answered {status}: the bench's account must be national leadership (--email demo.national-leader@hearth.example)");
+    }
+    let mut times = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while times.len() < opened {
+        match tokio::time::timeout_at(deadline, arrivals.recv()).await {
+            Ok(Some(at)) => times.push(at.saturating_duration_since(sent)),
+            _ => break,
+        }
+    }
+    times.sort();
+    let ms = |q: f64| times.get(((times.len() as f64 * q).ceil() as usize).saturating_sub(1)).map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0);
+    println!("announcement reached {} of {opened} streams: p50 {:.0} ms  p99 {:.0} ms  last {:.0} ms after it was sent", times.len(), ms(0.5), ms(0.99), ms(1.0));
     Ok(())
 }
 

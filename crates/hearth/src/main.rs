@@ -108,8 +108,10 @@ enum Command {
         /// `leave` (the sickness figures; a person's sickness and leave pages, the team's month,
         /// approving a request) or `desks` (an office's desks on a day, by API and page, and
         /// booking the first free desk, each booking by a different person) or `rooms` (the
-        /// caller's team room, a deep page of it, a thread, the API's list, and replying).
-        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave", "desks", "rooms"])]
+        /// caller's team room, a deep page of it, a thread, the API's list, and replying) or
+        /// `fan-out` (an event stream for each of `--requests` people, then a national
+        /// announcement by the caller, timed until every stream has it).
+        #[arg(long, default_value = "cases", value_parser = ["cases", "workload", "measuring", "people", "leave", "desks", "rooms", "fan-out"])]
         set: String,
     },
 }
