@@ -506,7 +506,7 @@ async fn fan_out(store: &Store, target: &std::sync::Arc<Target>, secure_cookies:
     }
     println!("{opened} streams open. Read the server's memory now (ps -o rss= -p PID); the announcement goes in 10 s.");
     tokio::time::sleep(Duration::from_secs(10)).await;
-    let csrf = "fanoutbench0123456789abcdef0123456789abcdef0123456789abcdef0123";
+    let csrf = "fa0b0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab";
     let form = format!("csrf_token={csrf}&title=Fan-out+check&body=Timing+how+fast+an+announcement+reaches+everyone.&confirmed=yes");
     let req = Request::builder()
         .method(Method::POST)
