@@ -106,6 +106,15 @@ async fn members_post_and_reply_leaders_pin_and_hide_and_outsiders_are_refused()
         assert_eq!(app.send(Method::POST, &format!("/room-posts/{thread}/react"), Some(&k), Some("reaction=thanks")).await.status(), StatusCode::SEE_OTHER);
         assert_eq!(app.send(Method::POST, &format!("/room-posts/{thread}/react"), Some(&k), Some("reaction=shout")).await.status(), StatusCode::BAD_REQUEST);
         assert!(body(app.send(Method::GET, &thread_path, Some(&k), None).await).await.contains("aria-pressed=\"true\""));
+
+        // A hidden thread's title goes with its words: on the thread, the room and the API.
+        assert_eq!(app.send(Method::POST, &format!("/room-posts/{thread}/hide"), Some(&m), Some("reason=Names+a+family")).await.status(), StatusCode::SEE_OTHER);
+        for page in [body(app.send(Method::GET, &thread_path, Some(&k), None).await).await, body(app.send(Method::GET, &format!("/rooms/{room}"), Some(&k), None).await).await] {
+            assert!(page.contains("Hidden post") && !page.contains("Court parking"), "{page}");
+        }
+        assert!(body(app.send(Method::GET, &thread_path, Some(&s), None).await).await.contains("Court parking"), "its author still sees it");
+        let api = body(app.json(Method::GET, &format!("/api/v1/rooms/{room}/posts"), &k, "").await).await;
+        assert!(api.contains("\"title\":\"Hidden post\"") && !api.contains("Court parking"), "{api}");
     }
 }
 

@@ -113,7 +113,8 @@ pub async fn posts(State(state): State<AppState>, me: Ctx, Path(id): Path<Uuid>,
         items: threads
             .items
             .into_iter()
-            .map(|t| ThreadItem { id: t.id, title: t.title, author: t.author, created_at: rfc3339(t.created_at), active_at: rfc3339(t.active_at), replies: t.replies, pinned: t.pinned, announcement: t.announcement, hidden: t.hidden })
+            // A hidden thread's title goes with its words.
+            .map(|t| ThreadItem { id: t.id, title: if t.hidden { super::HIDDEN_TITLE.into() } else { t.title }, author: t.author, created_at: rfc3339(t.created_at), active_at: rfc3339(t.active_at), replies: t.replies, pinned: t.pinned, announcement: t.announcement, hidden: t.hidden })
             .collect(),
         total: threads.total,
         page: threads.page,

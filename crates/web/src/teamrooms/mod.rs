@@ -28,6 +28,9 @@ use crate::saved::{Saved, redirect};
 use crate::session::Ctx;
 use crate::{AppError, AppState};
 
+/// What a hidden thread is called to those who may not see its words.
+pub const HIDDEN_TITLE: &str = "Hidden post";
+
 /// The standing reminder every room carries.
 pub const REMINDER: &str = "Never put children's or families' details in a room: no names, case references or anything that could identify them. Use the case record.";
 
@@ -285,7 +288,8 @@ async fn thread_page(state: &AppState, ctx: &PageCtx, me: &Ctx, room: Room, id: 
     let (opening, replies) = store::thread(&state.store, id, me.id()).await?;
     let may_moderate = me.may_in_room(Permission::ModerateRoom, &room);
     let view = ThreadPage {
-        shell: ctx.shell(opening.title.clone().unwrap_or_default()),
+        // A hidden thread's title is hidden with its words, from all but its author and moderators.
+        shell: ctx.shell(if opening.hidden.is_none() || may_moderate || opening.author_id == me.id() { opening.title.clone().unwrap_or_default() } else { HIDDEN_TITLE.into() }),
         reminder: REMINDER,
         opening: post_view(&opening, me, may_moderate),
         more_replies: replies.len() as i64 > store::REPLIES_SHOWN - 1,
